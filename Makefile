@@ -1,0 +1,24 @@
+# The two commands of the README. Both are idempotent.
+SHELL := /bin/bash
+PY := .venv/bin/python
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test bootstrap infra bench lint-compose
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+infra: bootstrap
+	@scripts/infra.sh
+
+run: infra
+	@$(PY) scripts/run.py
+
+test: infra
+	@scripts/test.sh $(ARGS)
+
+bench: infra
+	@$(PY) -m bench.run
+
+lint-compose:
+	@$(PY) scripts/lint_compose.py

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Build (once, cached) and start FerretDB v1.24.2 with its SQLite backend on loopback.
+#
+# A plain `go install .../cmd/ferretdb@v1.24.2` builds a binary that panics at start
+# ("Invalid build/version/version.txt file content", FerretDB issue #2982): that file is
+# generated and not in the module zip. So we copy the module source to a writable folder,
+# write the version file ourselves and build from there.
+#
+# Usage: scripts/ferretdb.sh build        -> prints the binary's path
+#        scripts/ferretdb.sh start PORT   -> starts detached (data under var/ferretdb), waits for ping
+#        scripts/ferretdb.sh stop
+set -euo pipefail
+
+VERSION=v1.24.2
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+CACHE="${MPP_CACHE_DIR:-$HOME/.cache/mpp-suite}"
+BIN="$CACHE/ferretdb-$VERSION"
+VAR="$ROOT/var"
+
+die() { echo "ferretdb: $*" >&2; exit 1; }
+
+build() {
+  if [[ -x "$BIN" ]] && "$BIN" --version >/dev/null 2>&1; then echo "$BIN"; return; fi
+  command -v go >/dev/null || die "Go is needed to build FerretDB; install Go (https://go.dev/dl) and retry"
+  mkdir -p "$CACHE"
+  local dir work
+  dir="$(go mod download -json "github.com/FerretDB/FerretDB@$VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')" \
+    || die "could not download github.com/FerretDB/FerretDB@$VERSION from the Go module proxy"
+  work="$(mktemp -d "$CACHE/ferretdb-build.XXXXXX")"
+  cp -r "$dir/." "$work/"
+  chmod -R u+w "$work"
+  printf '%s' "$VERSION" > "$work/build/version/version.txt"
+  rm -f "$work/build/version/commit.txt"
+  (cd "$work" && CGO_ENABLED=0 go build -trimpath -o "$BIN.tmp" ./cmd/ferretdb) >&2 \
+    || die "go build of FerretDB failed (see above)"
+  mv "$BIN.tmp" "$BIN"
+  rm -rf "$work"
+  echo "$BIN"
+}
+
+ping_db() {
+  local port="$1"
+  python3 - "$port" <<'PY' 2>/dev/null
+import socket, struct, sys
+# OP_MSG {ping: 1, $db: "admin"} by hand, so this works before the virtualenv exists.
+def bson(doc):
+    body = b""
+    for k, v in doc.items():
+        if isinstance(v, int):
+            body += b"\x10" + k.encode() + b"\x00" + struct.pack("<i", v)
+        else:
+            s = v.encode() + b"\x00"
+            body += b"\x02" + k.encode() + b"\x00" + struct.pack("<i", len(s)) + s
+    return struct.pack("<i", len(body) + 5) + body + b"\x00"
+payload = struct.pack("<I", 0) + b"\x00" + bson({"ping": 1, "$db": "admin"})
+msg = struct.pack("<iiii", 16 + len(payload), 1, 0, 2013) + payload
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+s.sendall(msg)
+data = s.recv(4096)
+sys.exit(0 if len(data) > 16 and b"ok" in data else 1)
+PY
+}
+
+start() {
+  local port="${1:-27017}"
+  if ping_db "$port"; then echo "ferretdb: already answering on 127.0.0.1:$port"; return; fi
+  local bin; bin="$(build)"
+  mkdir -p "$VAR/ferretdb/data" "$VAR/ferretdb/state" "$VAR/log"
+  nohup "$bin" --handler=sqlite --sqlite-url="file:$VAR/ferretdb/data/" \
+    --listen-addr="127.0.0.1:$port" --state-dir="$VAR/ferretdb/state" \
+    --debug-addr=- --telemetry=disable --log-level=warn \
+    >>"$VAR/log/ferretdb.log" 2>&1 &
+  echo $! > "$VAR/ferretdb/pid"
+  for _ in $(seq 1 100); do
+    if ping_db "$port"; then echo "ferretdb: answering on 127.0.0.1:$port"; return; fi
+    if ! kill -0 "$(cat "$VAR/ferretdb/pid")" 2>/dev/null; then
+      tail -5 "$VAR/log/ferretdb.log" >&2
+      die "FerretDB exited at start (port $port taken?); see var/log/ferretdb.log"
+    fi
+    sleep 0.2
+  done
+  die "FerretDB did not answer ping on 127.0.0.1:$port within 20 s; see var/log/ferretdb.log"
+}
+
+stop() {
+  [[ -f "$VAR/ferretdb/pid" ]] && kill "$(cat "$VAR/ferretdb/pid")" 2>/dev/null || true
+  rm -f "$VAR/ferretdb/pid"
+}
+
+case "${1:-}" in
+  build) build ;;
+  start) start "${2:-27017}" ;;
+  stop) stop ;;
+  *) die "usage: $0 build|start [PORT]|stop" ;;
+esac

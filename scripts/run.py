@@ -1,0 +1,56 @@
+"""``make run``: start every service as its own process, load the demo, print the URLs.
+
+Ctrl-C stops everything this started. RabbitMQ and the database are started before this by
+scripts/infra.sh and keep running (their data stays under var/ and in RabbitMQ's own store).
+"""
+import signal
+import sys
+import time
+
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from scripts import load_catalogue, preflight
+from scripts.suite import Suite, SuiteError
+
+
+def main():
+    suite = Suite()
+    config = suite.config()
+    problems = preflight.check(config)
+    if problems:
+        for line in problems:
+            print("error: " + line, file=sys.stderr)
+        return 1
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    try:
+        print("Starting services: {} …".format(", ".join(suite.services)), flush=True)
+        suite.start()
+        with ClusterRpcProxy(config, timeout=30) as rpc:
+            counts = load_catalogue.load(rpc)
+        address = config["WEB_SERVER_ADDRESS"]
+        base = "http://{}".format(address)
+        print("\nMPP Suite is running (demo catalogue: MPP Kabupaten Kapuas, {}).".format(
+            ", ".join("{} {}".format(v, k) for k, v in sorted(counts.items()))))
+        print("  Web client:      {}/".format(base))
+        print("  API:             {}/api/v1/agencies".format(base))
+        print("  Ready check:     {}/readyz".format(base))
+        print("  RabbitMQ admin:  http://127.0.0.1:15672/ (guest/guest, loopback only)")
+        print("  Logs:            var/log/")
+        print("Press Ctrl-C to stop.", flush=True)
+        while not stopping:
+            suite.check_alive()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    except SuiteError as exc:
+        print("error: {}".format(exc), file=sys.stderr)
+        return 1
+    finally:
+        print("\nStopping services …", flush=True)
+        suite.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

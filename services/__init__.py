@@ -1,0 +1,1 @@
+"""MPP Suite: nameko services for a Mal Pelayanan Publik."""

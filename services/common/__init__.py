@@ -1,0 +1,1 @@
+"""Shared building blocks: config, Mongo provider, events, errors, clock."""

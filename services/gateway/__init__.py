@@ -1,0 +1,1 @@
+"""The gateway: the only thing web clients and agency systems talk to."""
