@@ -3,9 +3,15 @@
 Ctrl-C stops everything this started. RabbitMQ and the database are started before this by
 scripts/infra.sh and keep running (their data stays under var/ and in RabbitMQ's own store).
 """
+import logging
 import signal
 import sys
 import time
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+logging.getLogger("amqp").setLevel(logging.ERROR)
 
 from nameko.standalone.rpc import ClusterRpcProxy
 

@@ -13,6 +13,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("ticketing", "permits", "notifications", "gateway")
+# nameko run needs the class named: a module also imports mixins it would try to run.
+SERVICE_CLASSES = {
+    "ticketing": "services.ticketing.service:TicketingService",
+    "permits": "services.permits.service:PermitsService",
+    "notifications": "services.notifications.service:NotificationsService",
+    "gateway": "services.gateway.service:GatewayService",
+}
 
 
 class SuiteError(RuntimeError):
@@ -45,7 +52,7 @@ class Suite:
         log_path = self.log_dir / "{}-{}.log".format(name, index)
         log_file = open(log_path, "ab")
         command = [sys.executable, "-m", "nameko", "run", "--config",
-                   str(ROOT / "config" / "nameko.yaml"), "services.{}.service".format(name)]
+                   str(ROOT / "config" / "nameko.yaml"), SERVICE_CLASSES[name]]
         process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log_file,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         entry = (name, index, process, log_path)

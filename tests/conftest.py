@@ -4,7 +4,12 @@ eventlet must monkey-patch the standard library before anything else imports soc
 threading (nameko's pytest plugin no longer does it, and without it pytest hangs on the
 first RPC), so this is the first thing pytest loads.
 """
-import eventlet
+import warnings
+
+# eventlet 0.41 announces its own deprecation on import; nameko 2.14 has no other hub.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 

@@ -1,0 +1,13 @@
+# One image for every service; docker-compose.yml picks the service by its command.
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PYTHONPATH=/app
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY config config
+COPY catalogue catalogue
+COPY services services
+COPY scripts scripts
+RUN useradd --system --uid 10001 mpp && chown -R mpp /app
+USER mpp
+CMD ["nameko", "run", "--config", "config/nameko.yaml", "services.gateway.service:GatewayService"]

@@ -1,0 +1,10 @@
+"""The baseline's subject: a nameko service that does nothing but answer."""
+from nameko.rpc import rpc
+
+
+class EchoService:
+    name = "bench_echo"
+
+    @rpc
+    def echo(self, value):
+        return value
