@@ -13,6 +13,14 @@ import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 
+# socketserver picked its selector (poll) before the patch; the patched select module has no
+# green poll, so servers built on socketserver (pytest-httpserver's werkzeug) would block the
+# hub. The select-based selector is patched.
+import selectors  # noqa: E402
+import socketserver  # noqa: E402
+
+socketserver._ServerSelector = selectors.SelectSelector
+
 import os  # noqa: E402
 import uuid  # noqa: E402
 

@@ -37,6 +37,7 @@ class TicketingService(HealthMixin):
     events = Events()
     config = Config()
     clock = clk.Clock()
+    numbers = store.NumberAllocator()  # shared by this process's workers
 
     @rpc
     def load_catalogue(self, data):
@@ -76,7 +77,7 @@ class TicketingService(HealthMixin):
             raise NotFound("Layanan tidak ditemukan / Service not found", {"service_id": service_id})
         now = self.clock.now()
         ticket = {
-            "_id": store.ticket_id_for(service_id, idempotency_key),
+            "idem": store.idem_hash(service_id, idempotency_key),
             "service_id": service_id,
             "agency": service["agency"],
             "day": clk.local_day(now, timezone_name(self.config)).isoformat(),
@@ -88,7 +89,7 @@ class TicketingService(HealthMixin):
             "arrived_at": now,
             "access_token": secrets.token_urlsafe(16),
         }
-        ticket, created = store.insert_numbered_ticket(
+        ticket, created = self.numbers.issue(
             self.db, ticket, lambda seq: format_number(service["prefix"], seq))
         if created:
             self.events("ticket_issued", {

@@ -1,0 +1,36 @@
+"""``make bench``: the baseline and every benchmark, one JSON document, ratios included."""
+import json
+import os
+import sys
+from pathlib import Path
+
+from bench import baseline  # noqa: F401 - monkey-patches eventlet first
+from bench import ticketing
+from bench.stats import ratio
+from services.common import config as cfg
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main():
+    config = cfg.load()
+    base = baseline.measure(config)
+    echo = base["rpc_echo_in_flight"]["calls_per_s"]
+    report = {"baseline": base}
+
+    tickets = ticketing.measure(dict(os.environ))
+    tickets["ratios"] = {
+        "issue_vs_echo_calls_per_s": ratio(tickets["issue_ticket_in_flight"]["calls_per_s"], echo),
+        "target_issue_vs_echo": 0.5,
+    }
+    report["ticketing"] = tickets
+
+    out = ROOT / "var" / "bench" / "latest.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
