@@ -1,0 +1,1 @@
+"""Agency connectors: the canonical status vocabulary (``vocabulary``) shared by every adapter."""
