@@ -4,7 +4,23 @@ import sys
 from services.common import config as cfg
 
 
-def check(config):
+def port_free(address):
+    """True when nothing listens on ``host:port`` (so the gateway can bind it)."""
+    import socket
+
+    host, port = address.rsplit(":", 1)
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind((host or "0.0.0.0", int(port)))
+        return True
+    except OSError:
+        return False
+    finally:
+        probe.close()
+
+
+def check(config, gateway=True):
     import kombu
     from services.common.mongo import make_client
 
@@ -25,6 +41,10 @@ def check(config):
                                                                             type(exc).__name__))
     finally:
         client.close()
+    address = str(config.get("WEB_SERVER_ADDRESS", ""))
+    if gateway and address and not port_free(address):
+        problems.append("port {} is taken (GATEWAY_ADDRESS={}); stop what listens there or set "
+                        "GATEWAY_ADDRESS to a free host:port".format(address.rsplit(":", 1)[1], address))
     return problems
 
 
@@ -38,7 +58,7 @@ def _safe(uri):
 
 
 if __name__ == "__main__":
-    found = check(cfg.load())
+    found = check(cfg.load(), gateway=False)
     for line in found:
         print("error: " + line, file=sys.stderr)
     sys.exit(1 if found else 0)
