@@ -11,9 +11,9 @@ nameko runs every worker in an eventlet greenthread with the standard library mo
 *official* eventlet support ended in 4.16) but it only uses the patched stdlib, so its
 monitor threads become greenthreads and its sockets cooperative. What we verified
 (``tests/integration/test_mongo_under_eventlet.py``): a real service with 50 concurrent
-workers, each doing find/insert round trips against FerretDB, completes every call with no
-lost or duplicated write and no blocked hub, sharing one client; the pool grows to the
-number of concurrent workers (``maxPoolSize`` bounds it). Rules that follow:
+workers, each doing insert/find round trips against FerretDB and yielding mid-request, shares
+one client and completes all 500 calls with no lost or duplicated write; the pool grows to
+the number of concurrent workers (``maxPoolSize`` bounds it). Rules that follow:
 - use ``127.0.0.1`` URIs, not ``mongodb+srv://`` (SRV needs dnspython's resolver, which
   blocks the hub);
 - create the client in ``setup()`` (after monkey patching), never at import time;
@@ -25,6 +25,14 @@ FerretDB v1's ``find_one_and_update``/``update_one`` are not atomic (read, then 
 ``_id``). What is atomic on both databases is an insert against a unique index. So every
 race in this code base is decided by ``claim()``/``insert_unique()``: insert a document
 whose key *is* the thing being claimed; ``DuplicateKeyError`` means another writer won.
+
+Query cost
+----------
+FerretDB v1.24's SQLite backend pushes down to SQL only a filter that is exactly
+``{"_id": value}`` (``internal/backends/sqlite/collection.go``); every other filter, sort,
+count or ``$in`` reads the whole collection into Go. Hot paths therefore address documents
+by ``_id`` alone (keys are built from what is looked up: ``<service>:<day>:<seq>``), and
+secondary indexes exist for MongoDB and for unique checks, not for FerretDB's reads.
 """
 import logging
 
