@@ -1,8 +1,15 @@
-"""Turn the catalogue data (catalogue/*.yaml) into ticketing's documents.
+"""Turn the catalogue data (catalogue/*.yaml, or the admin RPCs' validated input) into
+ticketing's documents.
 
-The demo catalogue and the admin RPCs go through the same functions.
+The demo catalogue and the admin RPCs go through the same functions. A counter's *live*
+state (open/closed, officer, the ticket it serves) is not catalogue: it lives in
+``counter_state`` / ``counter_serving`` (see ``store``), so reloading the catalogue never
+touches it and no two kinds of writer rewrite one document on FerretDB.
 """
+from services.ticketing.calling import DEFAULT_RULE
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_NEAR_FRONT = 3
 
 
 def service_document(agency_code, service, defaults):
@@ -11,10 +18,10 @@ def service_document(agency_code, service, defaults):
         "agency": agency_code,
         "prefix": service["prefix"],
         "name": service["name"],
-        "name_en": service.get("name_en", service["name"]),
-        "opening_hours": service.get("opening_hours", defaults.get("opening_hours", {})),
+        "name_en": service.get("name_en") or service["name"],
+        "opening_hours": service.get("opening_hours") or defaults.get("opening_hours", {}),
         "daily_quota": service.get("daily_quota", defaults.get("daily_quota")),
-        "booking": dict(defaults.get("booking", {}), **service.get("booking", {})),
+        "booking": dict(defaults.get("booking", {}), **(service.get("booking") or {})),
         "default_service_minutes": service.get(
             "default_service_minutes", defaults.get("default_service_minutes", 10)),
     }
@@ -24,7 +31,7 @@ def agency_document(agency):
     return {
         "_id": agency["code"],
         "name": agency["name"],
-        "name_en": agency.get("name_en", agency["name"]),
+        "name_en": agency.get("name_en") or agency["name"],
     }
 
 
@@ -37,7 +44,17 @@ def counter_document(agency_code, counter):
     }
 
 
-COUNTER_ON_INSERT = {"status": "closed", "officer": None}
+def rules_document(catalogue):
+    """The MPP-wide settings (calling rule, near-front position, zone) from catalogue data."""
+    defaults = catalogue.get("defaults", {})
+    rules = {
+        "calling_rule": defaults.get("calling_rule") or dict(DEFAULT_RULE),
+        "near_front_position": defaults.get("near_front_position", DEFAULT_NEAR_FRONT),
+    }
+    zone = (catalogue.get("mpp") or {}).get("timezone")
+    if zone:
+        rules["timezone"] = zone
+    return rules
 
 
 def documents(catalogue):
@@ -49,3 +66,7 @@ def documents(catalogue):
             yield "services", service_document(agency["code"], service, defaults)
         for counter in agency.get("counters", []):
             yield "counters", counter_document(agency["code"], counter)
+
+
+def public_service(doc):
+    return {key if key != "_id" else "id": value for key, value in doc.items()}

@@ -348,3 +348,34 @@ class SlotSchema(Schema):
     booked = fields.Integer()
     free = fields.Integer()
     bookable = fields.Boolean()
+
+
+# -- counter actions as the RPCs take them (the officer is part of every action) ---------------
+
+class OfficerActionSchema(TicketActionSchema):
+    """recall / start / complete: ``ticket_id``, ``counter_id``, ``officer``."""
+
+    officer = Key(required=True)
+
+
+class OfficerSkipSchema(OfficerActionSchema):
+    return_to_queue = Bool(load_default=False)
+
+
+class OfficerTransferSchema(OfficerActionSchema):
+    target_service_id = Key(required=True)
+    reason = Text(allow_none=True, load_default=None, max_length=300)
+
+
+class TicketTokenSchema(StrictSchema):
+    ticket_id = Key(required=True)
+    access_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class DayQuerySchema(StrictSchema):
+    day = fields.Date(allow_none=True, load_default=None)
+    agency = Key(allow_none=True, load_default=None)
+
+
+class CancelBookingSchema(BookingCodeSchema):
+    phone = Phone(required=True)

@@ -33,6 +33,27 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 MAX_NUMBER_ATTEMPTS = 500
+
+
+def upsert(collection, _id, update):
+    """``update_one(..., upsert=True)`` by ``_id`` that survives a racing first write.
+
+    FerretDB (and MongoDB, for an upsert) may let two writers both find no document and both
+    insert: the loser gets ``DuplicateKeyError`` although the document now exists, so it
+    applies its update to that document.
+    """
+    try:
+        collection.update_one({"_id": _id}, update, upsert=True)
+    except DuplicateKeyError:
+        collection.update_one({"_id": _id}, update)
+
+
+def replace(collection, document):
+    """``replace_one(..., upsert=True)`` by ``_id``, surviving a racing first write."""
+    try:
+        collection.replace_one({"_id": document["_id"]}, document, upsert=True)
+    except DuplicateKeyError:
+        collection.replace_one({"_id": document["_id"]}, document)
 HINT_EVERY = 10  # the hint is a lower bound; raising it every few numbers bounds the probing
 
 
@@ -54,7 +75,7 @@ def upsert_catalogue_item(db, collection, document, on_insert=None):
     update = {"$set": fields}
     if on_insert:
         update["$setOnInsert"] = on_insert
-    db[collection].update_one({"_id": document["_id"]}, update, upsert=True)
+    upsert(db[collection], document["_id"], update)
 
 
 def get_service(db, service_id):
@@ -75,7 +96,7 @@ def get_settings(db):
 
 
 def put_settings(db, settings):
-    db.settings.replace_one({"_id": "mpp"}, dict(settings, _id="mpp"), upsert=True)
+    replace(db.settings, dict(settings, _id="mpp"))
 
 
 # -- tickets ---------------------------------------------------------------------------
@@ -108,8 +129,7 @@ def highest_seq(db, service_id, day, at_least=0):
 def _raise_hint(db, service_id, day, seq):
     # Not atomic on FerretDB; a racing writer may leave a lower value. That is fine: the
     # hint is a lower bound that highest_seq() corrects by probing.
-    db.sequences.update_one({"_id": _sequence_key(service_id, day)}, {"$max": {"last": seq}},
-                            upsert=True)
+    upsert(db.sequences, _sequence_key(service_id, day), {"$max": {"last": seq}})
 
 
 def find_by_idempotency(db, idem):
@@ -135,20 +155,28 @@ class NumberAllocator:
         self._locks = defaultdict(Semaphore)
         self._last = {}
 
-    def issue(self, db, ticket, make_number):
+    def issue(self, db, ticket, make_number, quota=None):
         key = (db.name, ticket["service_id"], ticket["day"])
         with self._locks[key]:
             doc, created = insert_numbered_ticket(db, ticket, make_number,
-                                                  known_last=self._last.get(key, 0))
+                                                  known_last=self._last.get(key, 0),
+                                                  quota=quota)
             if created:
                 self._last[key] = doc["seq"]
             return doc, created
 
 
-def insert_numbered_ticket(db, ticket, make_number, known_last=0):
+class QuotaReached(Exception):
+    """The next number would pass the day's walk-in quota (nothing was written)."""
+
+
+def insert_numbered_ticket(db, ticket, make_number, known_last=0, quota=None):
     """Insert ``ticket`` (which has ``service_id``, ``day`` and ``idem``) with the next free
     number of its service and day. ``make_number(seq) -> str`` formats the visible number;
     ``known_last`` is a number known to be taken (a lower bound to start probing from).
+    ``quota``: refuse (``QuotaReached``) rather than take a number above it. Numbers are
+    gapless and tried in order, so this is exact under any concurrency: the quota can never
+    be overshot by racing kiosks.
 
     Returns ``(ticket, created)``; ``created`` is False when the idempotency key was used.
     """
@@ -160,6 +188,8 @@ def insert_numbered_ticket(db, ticket, make_number, known_last=0):
     # probes only when another process was faster.
     seq = (known_last if known_last else highest_seq(db, service_id, day)) + 1
     for _ in range(MAX_NUMBER_ATTEMPTS):
+        if quota is not None and seq > quota:
+            raise QuotaReached(seq - 1)
         doc = dict(ticket, _id=ticket_key(service_id, day, seq), seq=seq, number=make_number(seq))
         try:
             db.tickets.insert_one(doc)
@@ -171,8 +201,7 @@ def insert_numbered_ticket(db, ticket, make_number, known_last=0):
             # won (rare, so the scan on ``idem`` is acceptable here).
             return db.tickets.find_one({"idem": ticket["idem"]}), False
         if ticket["idem"].startswith("k:"):
-            db.idempotency.update_one({"_id": ticket["idem"]}, {"$set": {"ticket_id": doc["_id"]}},
-                                      upsert=True)
+            upsert(db.idempotency, ticket["idem"], {"$set": {"ticket_id": doc["_id"]}})
         if seq % HINT_EVERY == 0 or not known_last:
             _raise_hint(db, service_id, day, seq)
         return doc, True
@@ -186,3 +215,213 @@ def get_ticket(db, ticket_id):
 def count_issued(db, service_id, day):
     """Numbers are gapless, so the count issued today is the highest number."""
     return highest_seq(db, service_id, day)
+
+
+def ticket_by_idempotency(db, service_id, idempotency_key):
+    """The ticket a retried request with this key already created, or None (by ``_id``)."""
+    if idempotency_key is None:
+        return None
+    return find_by_idempotency(db, idem_hash(service_id, idempotency_key))
+
+
+# -- state changes: one claim per ticket version -----------------------------------------
+#
+# Every change of a ticket's state is ``states.apply_action`` (checked against the status the
+# writer read) and then the insert of ``transitions/_id = "<ticket_id>:v<version>"``. Only the
+# writer whose insert succeeds writes the ticket (by ``_id``); a second writer that read the
+# same version loses on the insert and changes nothing. A writer can only read version v+1
+# once the winner of v+1 has written it, so the ticket's writes never overlap, which is what
+# makes FerretDB's whole-document rewrite on update safe. The claims double as the ticket's
+# history: who (officer, counter), what, when, and why (overrides, transfers).
+
+STALE_CLAIM_SECONDS = 30
+
+
+def claim_transition(db, ticket, changes, action, now, **record):
+    """Insert the transition claim; True when this writer won."""
+    from services.ticketing import states
+
+    doc = dict(record, _id=states.transition_key(ticket["_id"], changes), ticket_id=ticket["_id"],
+               action=action, status=changes["status"], version=changes["version"], at=now,
+               day=ticket.get("day"))
+    try:
+        db.transitions.insert_one(doc)
+        return True
+    except DuplicateKeyError:
+        return False
+
+
+def write_ticket(db, ticket_id, changes, unset=()):
+    update = {"$set": changes} if changes else {}
+    if unset:
+        update["$unset"] = {field: "" for field in unset}
+    db.tickets.update_one({"_id": ticket_id}, update)
+
+
+def history(db, ticket_id, upto):
+    return [db.transitions.find_one({"_id": "{}:v{}".format(ticket_id, v)})
+            for v in range(1, upto + 1)]
+
+
+# -- counters: catalogue in ``counters``, live state in ``counter_state`` and
+#    ``counter_serving`` (separate documents so that no two kinds of writer ever rewrite the
+#    same document on FerretDB) -------------------------------------------------------------
+
+def get_counter(db, counter_id):
+    return db.counters.find_one({"_id": counter_id})
+
+
+def list_counters(db, agency=None):
+    # catalogue collections hold tens of documents: a scan is cheap here
+    query = {} if agency is None else {"agency": agency}
+    return list(db.counters.find(query, sort=[("_id", ASCENDING)]))
+
+
+def counter_state(db, counter_id):
+    return db.counter_state.find_one({"_id": counter_id}) or {
+        "_id": counter_id, "status": "closed", "officer": None, "version": 0}
+
+
+def counter_states(db, counter_ids):
+    return {cid: counter_state(db, cid) for cid in counter_ids}
+
+
+def change_counter_state(db, state, changes, now, action):
+    """Claim ``counter:<id>:v<n>`` then write: two officers opening one counter, one wins."""
+    version = state.get("version", 0) + 1
+    claimed = insert_unique_doc(db.transitions, {
+        "_id": "counter:{}:v{}".format(state["_id"], version), "counter_id": state["_id"],
+        "action": action, "officer": changes.get("officer") or state.get("officer"), "at": now})
+    if not claimed:
+        return False
+    upsert(db.counter_state, state["_id"], {"$set": dict(changes, version=version)})
+    return True
+
+
+def insert_unique_doc(collection, doc):
+    try:
+        collection.insert_one(doc)
+        return True
+    except DuplicateKeyError:
+        return False
+
+
+def set_serving(db, counter_id, serving):
+    replace(db.counter_serving, dict(serving or {}, _id=counter_id))
+
+
+def serving_of(db, counter_id):
+    doc = db.counter_serving.find_one({"_id": counter_id})
+    return doc if doc and doc.get("ticket_id") else None
+
+
+# -- the calling rule's "passed over" count, per service-day --------------------------------
+# Approximate under races: FerretDB's $inc is read-then-write, so two simultaneous priority
+# calls may count once. The rule then lets one more priority ticket by; it never calls a
+# ticket twice (the transition claim decides that).
+
+def passed_over(db, service_id, day):
+    doc = db.sequences.find_one({"_id": "passover:{}:{}".format(service_id, day)})
+    return doc["n"] if doc else 0
+
+
+def set_passed_over(db, service_id, day, value):
+    upsert(db.sequences, "passover:{}:{}".format(service_id, day), {"$set": {"n": value}})
+
+
+# -- observed service durations (the ETA's input): the last 50 per service, by _id ----------
+# Read-modify-write: a racing completion may drop one sample. An estimate's input.
+
+DURATION_SAMPLES = 50
+
+
+def durations(db, service_id):
+    doc = db.durations.find_one({"_id": service_id})
+    return doc["seconds"] if doc else []
+
+
+def add_duration(db, service_id, seconds):
+    if seconds is None:
+        return
+    values = (durations(db, service_id) + [seconds])[-DURATION_SAMPLES:]
+    replace(db.durations, {"_id": service_id, "seconds": values})
+
+
+# -- the day's call log (the board's "last called"), ``calls/_id = "<day>:<n:07d>"`` --------
+
+def call_log_prefix(day):
+    return "calls:{}".format(day)
+
+
+def recent_calls(db, day, limit=10):
+    from services.ticketing import queue
+
+    prefix = call_log_prefix(day)
+    last = queue.highest(db, "calls", prefix, width=7)
+    out = []
+    n = last
+    while n >= 1 and len(out) < limit:
+        doc = db.calls.find_one({"_id": "{}:{:07d}".format(prefix, n)})
+        if doc:
+            out.append(doc)
+        n -= 1
+    return out
+
+
+# -- claims (near-front notices, anti-calo, booking seats, idempotency of bookings) ---------
+
+def claim(db, key, **fields):
+    return insert_unique_doc(db.claims, dict(fields, _id=key))
+
+
+def get_claim(db, key):
+    return db.claims.find_one({"_id": key})
+
+
+def release(db, key):
+    db.claims.delete_one({"_id": key})
+
+
+# -- bookings -------------------------------------------------------------------------------
+
+def get_booking(db, code):
+    return db.bookings.find_one({"_id": code})
+
+
+def seats_taken(db, service_id, start, capacity):
+    from services.ticketing import bookings
+
+    return sum(1 for key in bookings.slot_claim_keys(service_id, start, capacity)
+               if db.claims.find_one({"_id": key}, {"_id": 1}))
+
+
+def booked_counts(db, service, day, tz_name):
+    """``{slot_id: seats taken}`` of a day, by ``_id`` reads of the seat claims."""
+    from services.ticketing import bookings
+
+    out = {}
+    for slot in bookings.slots(service, day, tz_name):
+        out[bookings.slot_id(slot["start"])] = seats_taken(db, service["_id"], slot["start"],
+                                                           slot["capacity"])
+    return out
+
+
+# -- statistics and close-out (operator-level: these scan one day) ---------------------------
+
+def tickets_of_day(db, day, agency=None):
+    query = {"day": day}
+    if agency is not None:
+        query["agency"] = agency
+    return list(db.tickets.find(query))
+
+
+def open_days_before(db, day):
+    """Days before ``day`` that still have open tickets (hourly timer: a scan is fine)."""
+    from services.ticketing import states
+
+    return sorted(d for d in db.tickets.distinct("day", {"status": {"$in": sorted(
+        states.OPEN_STATUSES)}}) if d < day)
+
+
+def bookings_of_day(db, day):
+    return list(db.bookings.find({"day": day}))

@@ -1,0 +1,232 @@
+"""The waiting queue as *lanes* of ``_id``-addressed entries: O(1) calling on FerretDB.
+
+Why lanes
+---------
+FerretDB v1 (SQLite backend) pushes down only ``{"_id": value}``; a filter on ``status``, a
+sort on ``arrived_at`` or a count scans the whole collection in Go. "The oldest waiting ticket
+of this service" would be a scan, so the queue is kept as sequences that are read by ``_id``.
+
+Per (service, local day) there are three lanes:
+
+- ``p``: priority tickets (a group the calling rule lists), in the order they joined;
+- ``n``: new regular tickets (walk-ins), in the order they were issued;
+- ``r``: returned regular tickets: requeued after a skip, transferred in, the next step of a
+  visit. They keep their original ``arrived_at``, which is earlier than most of ``n``.
+
+An entry is a document ``_id = "<service>:<day>:<lane>:<n:06d>"`` holding ``ticket_id``.
+Entry numbers are claimed like ticket numbers: insert ``n``; a ``DuplicateKeyError`` means
+another writer has it, try ``n + 1``. A writer tries ``n`` only once ``n - 1`` is known to
+exist and entries are never deleted, so **a lane is contiguous**: the first missing ``n`` is
+its end. Entries are never updated except once, by their creator (see *pending* below).
+
+An entry is *live* while its ticket is ``waiting`` and the ticket's ``lane_entry`` is that
+entry (a requeued ticket gets a new entry; its old one stays dead). Liveness only ever goes
+from live to dead, so the lane's *head hint* (``sequences`` doc, the lowest entry that may
+still be live) can only move forward; it is raised with ``$max`` and is a lower bound even
+when two writers race (FerretDB's ``$max`` is read-then-write; losing a raise only costs a
+probe). Tail hints work the same way (``sequences``, raised every few entries).
+
+``head_candidate`` probes from the head hint by ``_id`` (entry, then its ticket) to the first
+live entry: with the head hint kept current by every call this is one or two reads whatever
+the queue's length, which is what keeps ``call_next`` O(1).
+
+Pending entries
+---------------
+A new ticket's entry is claimed *before* the ticket is inserted (so the ticket document is
+written once, with its lane position, and no second writer ever rewrites it; FerretDB's
+updates rewrite the whole document). The entry is inserted with ``ticket_id: None`` and
+filled in right after the ticket insert. A prober that meets a pending entry younger than
+``PENDING_SECONDS`` stops there (that lane offers no candidate for a few milliseconds); an
+older one (its writer died) is skipped as dead. An issuer stalled longer than that leaves an
+orphan ticket that is never called (day close-out marks it ``not_served``); documented limit.
+
+Position
+--------
+``ahead`` is computed from lane numbers alone: ``entry n − head`` in the ticket's own lane,
+plus the whole window ``tail − head`` of the lanes ordered before it (priority before
+regular; returned before new, since a returned ticket arrived earlier). Dead entries inside a
+window (cancelled, transferred, requeued) are counted, so the figure can overstate by those;
+the calling rule's "due" regulars can make a priority ticket's position understated. It is an
+estimate, shown as a range anyway.
+"""
+from collections import defaultdict
+
+from eventlet.semaphore import Semaphore
+from pymongo.errors import DuplicateKeyError
+
+from services.common import clock as clk
+
+LANES = ("p", "r", "n")          # priority, returned (earlier arrivals), new
+PRIORITY, RETURNED, NEW = LANES
+PENDING_SECONDS = 10
+HINT_EVERY = 10
+MAX_PROBE = 100000
+VOID = "-"                       # ticket_id of an entry whose ticket was never written
+
+
+def lane_prefix(service_id, day, lane):
+    return "{}:{}:{}".format(service_id, day, lane)
+
+
+def entry_key(service_id, day, lane, n):
+    return "{}:{:06d}".format(lane_prefix(service_id, day, lane), n)
+
+
+def _head_key(prefix):
+    return "head:" + prefix
+
+
+def _tail_key(prefix):
+    return "tail:" + prefix
+
+
+def _hint(db, key):
+    doc = db.sequences.find_one({"_id": key})
+    return doc["last"] if doc else 0
+
+
+def raise_hint(db, key, value):
+    """``$max`` a hint: not atomic on FerretDB, still a lower bound (see module doc)."""
+    from services.ticketing.store import upsert
+
+    upsert(db.sequences, key, {"$max": {"last": value}})
+
+
+class Sequencer:
+    """Claims the next number of an ``_id`` sequence (lane entries, the day's call log).
+
+    Correctness comes from the unique ``_id``. Per process, workers take turns per sequence
+    and remember the last number they claimed, so they do not race each other for the same
+    number (a loser pays a failed insert and a probe); other processes still race and the
+    unique index settles it.
+    """
+
+    def __init__(self):
+        self._locks = defaultdict(Semaphore)
+        self._last = {}
+
+    def insert_next(self, db, collection, prefix, doc, width=6):
+        """Insert ``doc`` as ``<prefix>:<n>`` with the next free ``n``; returns ``n``."""
+        key = (db.name, collection, prefix)
+        coll = db[collection]
+        with self._locks[key]:
+            known = self._last.get(key)
+            n = (known if known else highest(db, collection, prefix, width)) + 1
+            for _ in range(MAX_PROBE):
+                _id = "{}:{:0{}d}".format(prefix, n, width)
+                try:
+                    coll.insert_one(dict(doc, _id=_id, n=n))
+                except DuplicateKeyError:
+                    n += 1      # taken by another process: n + 1 leaves no gap
+                    continue
+                self._last[key] = n
+                if n % HINT_EVERY == 0 or not known:
+                    raise_hint(db, _tail_key(prefix), n)
+                return n
+        raise RuntimeError("could not claim a sequence number for " + prefix)
+
+    def forget(self, db=None):
+        """Drop what this process remembers (tests that seed lanes behind its back)."""
+        self._last.clear()
+
+
+def highest(db, collection, prefix, width=6):
+    """The highest ``n`` taken: tail hint, then probe forward by ``_id``."""
+    n = _hint(db, _tail_key(prefix))
+    coll = db[collection]
+    while coll.find_one({"_id": "{}:{:0{}d}".format(prefix, n + 1, width)}, {"_id": 1}):
+        n += 1
+    return n
+
+
+def head(db, service_id, day, lane):
+    return max(1, _hint(db, _head_key(lane_prefix(service_id, day, lane))))
+
+
+def tail(db, service_id, day, lane):
+    return highest(db, "lanes", lane_prefix(service_id, day, lane))
+
+
+def advance_head(db, service_id, day, lane, n):
+    raise_hint(db, _head_key(lane_prefix(service_id, day, lane)), n)
+
+
+def claim_entry(sequencer, db, service_id, day, lane, now, ticket_id=None):
+    """Claim the next entry of a lane (pending when ``ticket_id`` is None); returns its ``n``."""
+    return sequencer.insert_next(db, "lanes", lane_prefix(service_id, day, lane),
+                                 {"ticket_id": ticket_id, "at": now})
+
+
+def fill_entry(db, service_id, day, lane, n, ticket_id):
+    """Name the ticket of a pending entry (its creator is its only writer)."""
+    db.lanes.update_one({"_id": entry_key(service_id, day, lane, n)},
+                        {"$set": {"ticket_id": ticket_id}})
+
+
+def is_live(entry, ticket):
+    return (ticket is not None and ticket.get("status") == "waiting"
+            and ticket.get("lane_entry") == entry["_id"])
+
+
+def head_candidate(db, service_id, day, lane, now):
+    """``(n, ticket)`` of the first live entry of a lane, or None. Raises the head hint past
+    the dead entries it stepped over."""
+    first = n = head(db, service_id, day, lane)
+    found = None
+    for _ in range(MAX_PROBE):
+        entry = db.lanes.find_one({"_id": entry_key(service_id, day, lane, n)})
+        if entry is None:
+            break
+        if entry.get("ticket_id") is None:
+            if (clk.to_utc(now) - clk.to_utc(entry["at"])).total_seconds() < PENDING_SECONDS:
+                break               # being issued right now: no candidate from this lane
+            n += 1                  # its issuer died
+            continue
+        ticket = None
+        if entry["ticket_id"] != VOID:
+            ticket = db.tickets.find_one({"_id": entry["ticket_id"]})
+        if is_live(entry, ticket):
+            found = (n, ticket)
+            break
+        n += 1
+    if n > first:
+        advance_head(db, service_id, day, lane, n)
+    return found
+
+
+def entry_at(db, service_id, day, lane, n):
+    """The ticket of entry ``n`` if that entry is live, else None."""
+    entry = db.lanes.find_one({"_id": entry_key(service_id, day, lane, n)})
+    if entry is None or entry.get("ticket_id") in (None, VOID):
+        return None
+    ticket = db.tickets.find_one({"_id": entry["ticket_id"]})
+    return ticket if is_live(entry, ticket) else None
+
+
+def windows(db, service_id, day):
+    """``{lane: (head, tail)}`` of one service-day: 6 reads plus the tail probes."""
+    return {lane: (head(db, service_id, day, lane), tail(db, service_id, day, lane))
+            for lane in LANES}
+
+
+def waiting_estimate(win):
+    """Entries between head and tail of every lane (dead ones inside count: an estimate)."""
+    return sum(max(0, t - h + 1) for h, t in win.values())
+
+
+def ahead_before_lane(win, lane):
+    """Entries in the lanes ordered before ``lane``."""
+    before = {PRIORITY: (), RETURNED: (PRIORITY,), NEW: (PRIORITY, RETURNED)}[lane]
+    return sum(max(0, win[other][1] - win[other][0] + 1) for other in before)
+
+
+def ahead_of(win, lane, n):
+    """How many are (approximately) ahead of entry ``n`` of ``lane``."""
+    own_head = win[lane][0]
+    return max(0, n - own_head) + ahead_before_lane(win, lane)
+
+
+def lane_for(priority, returned):
+    if priority:
+        return PRIORITY
+    return RETURNED if returned else NEW
