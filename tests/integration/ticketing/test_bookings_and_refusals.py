@@ -1,0 +1,134 @@
+"""Bookings (anti-calo, capacity, check-in), refusals that offer the next slot, bad input."""
+from datetime import datetime, timezone
+
+import pytest
+
+from services.common.errors import Conflict, IllegalTransition, NotFound, ValidationFailed
+from tests.integration.ticketing.conftest import Harness
+
+NIK = "6203011234567890"
+PHONE = "0811-0000-0003"
+
+
+def test_booking_anti_calo_capacity_and_check_in(harness, clock):
+    rpc = harness.start()
+    day = "2026-11-30"             # the harness clock: Monday 09:00 WIB
+    booked = rpc.book("ktp", day, "10:00", "Siti Aminah", PHONE, nik=NIK)
+    assert booked["status"] == "booked" and booked["slot_start"] == "2026-11-30T03:00:00Z"
+    with pytest.raises(Conflict) as err:           # same NIK, same service, same day
+        rpc.book("ktp", day, "11:00", "Siti A.", "0811-0000-0004", nik=NIK)
+    assert err.value.details["reason"] == "one_booking_per_nik"
+    assert rpc.book("kk", day, "11:00", "Siti Aminah", PHONE, nik=NIK)["status"] == "booked"
+    rpc.book("ktp", day, "10:00", "Budi", "0811-0000-0005")          # the slot's 2nd seat
+    with pytest.raises(Conflict):
+        rpc.book("ktp", day, "10:00", "Rina", "0811-0000-0006")      # full
+    slot = {s["local"]: s for s in rpc.availability("ktp", day)["slots"]}["10:00"]
+    assert (slot["booked"], slot["free"], slot["bookable"]) == (2, 0, False)
+    # the NIK is never stored, only its keyed hash
+    stored = repr(list(harness.db.bookings.find())) + repr(list(harness.db.claims.find()))
+    assert NIK not in stored
+    created = harness.wait_events("booking_created", 3)
+    assert created[0]["contact"] == {"phone": "+6281100000003"}
+    assert NIK not in repr(created)
+
+    regular = rpc.issue_ticket("ktp")
+    with pytest.raises(Conflict) as err:
+        rpc.check_in(booked["code"])                 # window opens at 09:30
+    assert err.value.details["reason"] == "too_early"
+    clock.advance(minutes=40)
+    ticket = rpc.check_in(booked["code"].lower())    # typed in lower case
+    assert ticket["priority_group"] == "appointment" and ticket["status"] == "waiting"
+    with pytest.raises(IllegalTransition):
+        rpc.check_in(booked["code"])
+    rpc.open_counter("c1", "budi")
+    assert rpc.call_next("c1", "budi")["id"] == ticket["id"]        # appointment first
+    assert rpc.call_next("c1", "budi")["id"] == regular["id"]
+
+    other = rpc.book("ktp", day, "13:00", "Dewi", "0811-0000-0007")
+    with pytest.raises(NotFound):
+        rpc.cancel_booking(other["code"], "0811-0000-0008")         # not the booker's phone
+    assert rpc.cancel_booking(other["code"], "0811-0000-0007")["status"] == "cancelled"
+    slot = {s["local"]: s for s in rpc.availability("ktp", day)["slots"]}["13:00"]
+    assert slot["free"] == 2
+    cancelled = harness.wait_events("booking_cancelled", 1)[0]
+    assert cancelled["booking_code"] == other["code"] and "phone" not in repr(cancelled)
+
+
+def test_closed_refusal_says_when_and_offers_the_next_slot(
+        runner_factory, service_config, mongo_client, clock):
+    config = dict(service_config, MPP_IGNORE_OPENING_HOURS=0)
+    clock.at = datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)     # Sunday 10:00 WIB
+    harness = Harness(runner_factory, config, mongo_client, clock)
+    rpc = harness.start()
+    try:
+        with pytest.raises(Conflict) as err:
+            rpc.issue_ticket("ktp")
+        details = err.value.details
+        assert details["reason"] == "closed"
+        assert details["come_back_at"] == "2026-11-30T00:30:00Z"   # Monday 07:30 WIB
+        assert "Senin" in details["come_back_local"]["id"]
+        assert details["next_booking_slot"]["date"] == "2026-11-30"
+        assert details["next_booking_slot"]["slot_start"] == "07:30"
+        assert harness.db.tickets.count_documents({}) == 0
+    finally:
+        harness.stop()
+
+
+def test_quota_refusal_is_exact_and_retries_still_answer(harness, clock):
+    rpc = harness.start()                      # kk: daily_quota 2
+    first = rpc.issue_ticket("kk", idempotency_key="kiosk-1")
+    rpc.issue_ticket("kk")
+    with pytest.raises(Conflict) as err:
+        rpc.issue_ticket("kk")
+    assert err.value.details["reason"] == "quota"
+    assert err.value.details["next_booking_slot"] is not None
+    assert harness.db.tickets.count_documents({"service_id": "kk"}) == 2
+    assert rpc.issue_ticket("kk", idempotency_key="kiosk-1")["id"] == first["id"]
+
+
+def test_bad_input_is_refused_with_field_messages_and_writes_nothing(harness):
+    rpc = harness.start()
+    cases = [
+        (lambda: rpc.issue_ticket({"$gt": ""}), "service_id"),
+        (lambda: rpc.issue_ticket("ktp", contact={"phone": "12"}), "contact"),
+        (lambda: rpc.issue_ticket("ktp", priority_group="vip"), "priority_group"),
+        (lambda: rpc.book("ktp", "2026-11-30", "10:00", "Siti", "hello"), "phone"),
+        (lambda: rpc.book("ktp", "2026-11-30", "10:00", "Siti", PHONE, nik="123"), "nik"),
+        (lambda: rpc.book("ktp", "2026-11-30", "10:07", "Siti", PHONE), "slot_start"),
+        (lambda: rpc.call_next({"$gt": ""}, "budi"), "counter_id"),
+        (lambda: rpc.open_counter("c1", {"$ne": None}), "officer"),
+        (lambda: rpc.issue_visit(["ktp", "no-such"]), "steps"),
+        (lambda: rpc.upsert_service({"id": "x", "agency": "capil", "prefix": "a1",
+                                     "name": "X"}), "prefix"),
+    ]
+    for call, field in cases:
+        with pytest.raises(ValidationFailed) as err:
+            call()
+        assert field in err.value.fields, (field, err.value.fields)
+    with pytest.raises(NotFound):
+        rpc.issue_ticket("no-such-service")
+    with pytest.raises(NotFound):
+        rpc.get_ticket("ktp:2026-11-30:000001", "guess")
+    for collection in ("tickets", "lanes", "bookings", "claims", "transitions", "counter_state"):
+        assert harness.db[collection].count_documents({}) == 0, collection
+
+
+def test_statistics_and_close_out_keep_figures_drop_personal_data(harness, clock):
+    rpc = harness.start()
+    served, left = [rpc.issue_ticket("ktp", contact={"phone": PHONE}) for _ in range(2)]
+    rpc.open_counter("c1", "budi")
+    clock.advance(minutes=4)
+    rpc.call_next("c1", "budi")
+    rpc.start(served["id"], "c1", "budi")
+    clock.advance(minutes=5)
+    rpc.complete(served["id"], "c1", "budi")
+    figures = rpc.day_statistics("2026-11-30")
+    ktp = figures["services"]["ktp"]
+    assert (ktp["issued"], ktp["served"]) == (2, 1)
+    assert ktp["wait"]["avg_minutes"] == 4.0 and ktp["service_time"]["p90_minutes"] == 5.0
+    closed = rpc.close_day("2026-11-30")
+    assert closed["tickets_not_served"] == 1
+    assert harness.db.tickets.find_one({"_id": left["id"]})["status"] == "not_served"
+    assert all("contact" not in t for t in harness.db.tickets.find())
+    assert rpc.day_statistics("2026-11-30")["services"]["ktp"]["not_served"] == 1
+    assert rpc.close_day("2026-11-30")["tickets_not_served"] == 0       # twice is harmless
