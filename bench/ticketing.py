@@ -1,32 +1,110 @@
 """Ticketing figures, as ratios to the baseline echo measured in the same run.
 
-- tickets issued per second through RPC with 50 in flight (target: ≥ 0.5× the echo).
+- tickets issued per second through RPC with 50 in flight (target: >= 0.5x the echo);
+- ``call_next`` latency (sequential RPC) with 10 and with 100,000 tickets waiting (target: the
+  100k p50 within 1.2x of the 10 p50). Each queue is seeded with ``queue.bulk_waiting`` (the
+  store's own document shapes, ``insert_many`` in batches) plus the calls to be measured, so
+  the queue goes from N + calls down to N while measured.
 """
 import time
 import uuid
 
 from bench.baseline import rpc_in_flight
+from bench.stats import latency_summary, ratio
 
 CATALOGUE = {"agencies": [{
     "code": "bench", "name": "Bench agency",
-    "services": [{"id": "bench-a", "prefix": "A", "name": "Bench A", "daily_quota": 10 ** 7}],
-    "counters": [{"id": "bench-1", "name": "Loket 1", "services": ["bench-a"]}],
+    "services": [{"id": "bench-a", "prefix": "A", "name": "Bench A", "daily_quota": 10 ** 7},
+                 {"id": "bench-small", "prefix": "B", "name": "Bench 10 waiting"},
+                 {"id": "bench-large", "prefix": "C", "name": "Bench 100k waiting"}],
+    "counters": [{"id": "bench-1", "name": "Loket 1", "services": ["bench-a"]},
+                 {"id": "bench-small-1", "name": "Loket 2", "services": ["bench-small"]},
+                 {"id": "bench-large-1", "name": "Loket 3", "services": ["bench-large"]}],
 }]}
 
 
-def measure(env, calls=2000, in_flight=50):
-    from nameko.standalone.rpc import ClusterRpcProxy
+def seed(config, service_id, prefix, count):
+    from services.common import clock as clk
+    from services.common.config import database_name, timezone_name
+    from services.common.mongo import make_client
+    from services.ticketing import numbering, queue
 
+    client = make_client(config["MONGO_URI"])
+    try:
+        db = client[database_name(config, "ticketing")]
+        now = clk.Clock().now()
+        day = numbering.service_day(now, timezone_name(config))
+        service = db.services.find_one({"_id": service_id})
+        started = time.perf_counter()
+        queue.bulk_waiting(db, service, day, count, now,
+                           lambda seq: numbering.ticket_number(prefix, seq))
+        return round(time.perf_counter() - started, 1)
+    finally:
+        client.close()
+
+
+def call_latency(rpc, counter_id, calls):
+    latencies = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        rpc.ticketing.call_next(counter_id, "bench-officer")
+        latencies.append(time.perf_counter() - t0)
+    return latency_summary(latencies)
+
+
+def measure(env, calls=2000, in_flight=50, call_calls=200, large=100000, small=10):
     from scripts.suite import Suite
 
     env = dict(env, MONGO_DB_PREFIX="bench{}".format(uuid.uuid4().hex[:6]),
                MPP_IGNORE_OPENING_HOURS="1")
     with Suite(env=env, services=("ticketing",)) as suite:
-        with ClusterRpcProxy(suite.config(), timeout=60) as rpc:
-            rpc.ticketing.load_catalogue(CATALOGUE)
-            rpc_in_flight(rpc, 100, in_flight, method=rpc.ticketing.issue_ticket,
-                          make_args=lambda i: ("bench-a",))  # warm-up
-            issued = rpc_in_flight(rpc, calls, in_flight, method=rpc.ticketing.issue_ticket,
-                                   make_args=lambda i: ("bench-a",))
-    return {"issue_ticket_in_flight": issued, "database_prefix": env["MONGO_DB_PREFIX"],
-            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        config = suite.config()
+        try:
+            result = _run(config, calls, in_flight, call_calls, large, small)
+        finally:
+            _drop(config)
+    return dict(result, database_prefix=env["MONGO_DB_PREFIX"],
+                measured_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+
+
+def _drop(config):
+    from services.common.config import database_name
+    from services.common.mongo import make_client
+
+    client = make_client(config["MONGO_URI"])
+    try:
+        client.drop_database(database_name(config, "ticketing"))
+    finally:
+        client.close()
+
+
+def _run(config, calls, in_flight, call_calls, large, small):
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    with ClusterRpcProxy(config, timeout=60) as rpc:
+        rpc.ticketing.load_catalogue(CATALOGUE)
+        rpc_in_flight(rpc, 100, in_flight, method=rpc.ticketing.issue_ticket,
+                      make_args=lambda i: ("bench-a",))  # warm-up
+        issued = rpc_in_flight(rpc, calls, in_flight, method=rpc.ticketing.issue_ticket,
+                               make_args=lambda i: ("bench-a",))
+        seeded = {"small_s": seed(config, "bench-small", "B", small + call_calls),
+                  "large_s": seed(config, "bench-large", "C", large + call_calls)}
+        for counter in ("bench-small-1", "bench-large-1"):
+            rpc.ticketing.open_counter(counter, "bench-officer")
+        call_latency(rpc, "bench-small-1", 5)  # warm-up (same queue: 5 fewer to call)
+        call_latency(rpc, "bench-large-1", 5)
+        small_lat = call_latency(rpc, "bench-small-1", call_calls - 5)
+        large_lat = call_latency(rpc, "bench-large-1", call_calls - 5)
+    return {"issue_ticket_in_flight": issued,
+            "call_next_10_waiting": small_lat, "call_next_100k_waiting": large_lat,
+            "call_next_100k_vs_10_p50": ratio(large_lat["p50_ms"], small_lat["p50_ms"]),
+            "call_next_target": 1.2, "seed_seconds": seeded}
+
+
+if __name__ == "__main__":
+    import json
+    import os
+
+    from bench import baseline  # noqa: F401 - monkey-patches eventlet first
+
+    print(json.dumps(measure(dict(os.environ)), indent=2))

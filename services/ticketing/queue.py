@@ -19,12 +19,16 @@ another writer has it, try ``n + 1``. A writer tries ``n`` only once ``n - 1`` i
 exist and entries are never deleted, so **a lane is contiguous**: the first missing ``n`` is
 its end. Entries are never updated except once, by their creator (see *pending* below).
 
+Hints: one document per service-day, ``sequences/_id = "lanes:<service>:<day>"`` with the
+head ``h_<lane>`` and tail ``t_<lane>`` of every lane, so a window (position, ETA, board)
+is one read. Every field is a *lower bound* raised with ``$max``; FerretDB rewrites the whole
+document on update, so a racing writer can put back an older value of another field, which
+only makes a hint lag (a few more probes), never wrong.
+
 An entry is *live* while its ticket is ``waiting`` and the ticket's ``lane_entry`` is that
 entry (a requeued ticket gets a new entry; its old one stays dead). Liveness only ever goes
-from live to dead, so the lane's *head hint* (``sequences`` doc, the lowest entry that may
-still be live) can only move forward; it is raised with ``$max`` and is a lower bound even
-when two writers race (FerretDB's ``$max`` is read-then-write; losing a raise only costs a
-probe). Tail hints work the same way (``sequences``, raised every few entries).
+from live to dead, so the lane's *head hint* (the lowest entry that may still be live) can
+only move forward. Tail hints are raised every ``HINT_EVERY`` entries by each process.
 
 ``head_candidate`` probes from the head hint by ``_id`` (entry, then its ticket) to the first
 live entry: with the head hint kept current by every call this is one or two reads whatever
@@ -46,8 +50,10 @@ Position
 plus the whole window ``tail − head`` of the lanes ordered before it (priority before
 regular; returned before new, since a returned ticket arrived earlier). Dead entries inside a
 window (cancelled, transferred, requeued) are counted, so the figure can overstate by those;
-the calling rule's "due" regulars can make a priority ticket's position understated. It is an
-estimate, shown as a range anyway.
+the calling rule's "due" regulars can make a priority ticket's position understated; tails
+come from the hint document and this process's own last claim without probing, so with
+several instances a window can lag by up to ``HINT_EVERY - 1`` entries per other instance.
+It is an estimate, shown as a range anyway.
 """
 from collections import defaultdict
 
@@ -72,24 +78,20 @@ def entry_key(service_id, day, lane, n):
     return "{}:{:06d}".format(lane_prefix(service_id, day, lane), n)
 
 
-def _head_key(prefix):
-    return "head:" + prefix
+def hints_key(service_id, day):
+    return "lanes:{}:{}".format(service_id, day)
 
 
-def _tail_key(prefix):
-    return "tail:" + prefix
-
-
-def _hint(db, key):
+def _hint(db, key, field="last"):
     doc = db.sequences.find_one({"_id": key})
-    return doc["last"] if doc else 0
+    return doc.get(field, 0) if doc else 0
 
 
-def raise_hint(db, key, value):
+def raise_hint(db, key, value, field="last"):
     """``$max`` a hint: not atomic on FerretDB, still a lower bound (see module doc)."""
     from services.ticketing.store import upsert
 
-    upsert(db.sequences, key, {"$max": {"last": value}})
+    upsert(db.sequences, key, {"$max": {field: value}})
 
 
 class Sequencer:
@@ -105,13 +107,15 @@ class Sequencer:
         self._locks = defaultdict(Semaphore)
         self._last = {}
 
-    def insert_next(self, db, collection, prefix, doc, width=6):
-        """Insert ``doc`` as ``<prefix>:<n>`` with the next free ``n``; returns ``n``."""
+    def insert_next(self, db, collection, prefix, doc, width=6, hint=None):
+        """Insert ``doc`` as ``<prefix>:<n>`` with the next free ``n``; returns ``n``.
+        ``hint``: ``(sequences _id, field)`` of the tail hint (default ``tail:<prefix>``)."""
+        hint = hint or ("tail:" + prefix, "last")
         key = (db.name, collection, prefix)
         coll = db[collection]
         with self._locks[key]:
             known = self._last.get(key)
-            n = (known if known else highest(db, collection, prefix, width)) + 1
+            n = (known if known else highest(db, collection, prefix, width, hint)) + 1
             for _ in range(MAX_PROBE):
                 _id = "{}:{:0{}d}".format(prefix, n, width)
                 try:
@@ -121,40 +125,48 @@ class Sequencer:
                     continue
                 self._last[key] = n
                 if n % HINT_EVERY == 0 or not known:
-                    raise_hint(db, _tail_key(prefix), n)
+                    raise_hint(db, hint[0], n, hint[1])
                 return n
         raise RuntimeError("could not claim a sequence number for " + prefix)
 
-    def forget(self, db=None):
-        """Drop what this process remembers (tests that seed lanes behind its back)."""
-        self._last.clear()
+    def known(self, db, collection, prefix):
+        """The last number this process claimed (0 when none)."""
+        return self._last.get((db.name, collection, prefix), 0)
 
 
-def highest(db, collection, prefix, width=6):
+def highest(db, collection, prefix, width=6, hint=None):
     """The highest ``n`` taken: tail hint, then probe forward by ``_id``."""
-    n = _hint(db, _tail_key(prefix))
+    hint = hint or ("tail:" + prefix, "last")
+    n = _hint(db, hint[0], hint[1])
     coll = db[collection]
     while coll.find_one({"_id": "{}:{:0{}d}".format(prefix, n + 1, width)}, {"_id": 1}):
         n += 1
     return n
 
 
+def _tail_hint(service_id, day, lane):
+    return hints_key(service_id, day), "t_" + lane
+
+
 def head(db, service_id, day, lane):
-    return max(1, _hint(db, _head_key(lane_prefix(service_id, day, lane))))
+    return max(1, _hint(db, hints_key(service_id, day), "h_" + lane))
 
 
 def tail(db, service_id, day, lane):
-    return highest(db, "lanes", lane_prefix(service_id, day, lane))
+    """The exact tail (probes forward from the hint)."""
+    return highest(db, "lanes", lane_prefix(service_id, day, lane),
+                   hint=_tail_hint(service_id, day, lane))
 
 
 def advance_head(db, service_id, day, lane, n):
-    raise_hint(db, _head_key(lane_prefix(service_id, day, lane)), n)
+    raise_hint(db, hints_key(service_id, day), n, "h_" + lane)
 
 
 def claim_entry(sequencer, db, service_id, day, lane, now, ticket_id=None):
     """Claim the next entry of a lane (pending when ``ticket_id`` is None); returns its ``n``."""
     return sequencer.insert_next(db, "lanes", lane_prefix(service_id, day, lane),
-                                 {"ticket_id": ticket_id, "at": now})
+                                 {"ticket_id": ticket_id, "at": now},
+                                 hint=_tail_hint(service_id, day, lane))
 
 
 def fill_entry(db, service_id, day, lane, n, ticket_id):
@@ -203,10 +215,17 @@ def entry_at(db, service_id, day, lane, n):
     return ticket if is_live(entry, ticket) else None
 
 
-def windows(db, service_id, day):
-    """``{lane: (head, tail)}`` of one service-day: 6 reads plus the tail probes."""
-    return {lane: (head(db, service_id, day, lane), tail(db, service_id, day, lane))
-            for lane in LANES}
+def windows(db, service_id, day, sequencer=None):
+    """``{lane: (head, tail)}`` of one service-day: one read (the hints document), tails
+    raised to what ``sequencer`` (this process) last claimed. See *Position*."""
+    doc = db.sequences.find_one({"_id": hints_key(service_id, day)}) or {}
+    out = {}
+    for lane in LANES:
+        last = doc.get("t_" + lane, 0)
+        if sequencer is not None:
+            last = max(last, sequencer.known(db, "lanes", lane_prefix(service_id, day, lane)))
+        out[lane] = (max(1, doc.get("h_" + lane, 0)), last)
+    return out
 
 
 def waiting_estimate(win):
@@ -230,3 +249,33 @@ def lane_for(priority, returned):
     if priority:
         return PRIORITY
     return RETURNED if returned else NEW
+
+
+def bulk_waiting(db, service, day, count, now, make_number, batch=5000, lane=NEW):
+    """Seed ``count`` waiting tickets (and their lane entries) after the last number, with
+    ``insert_many``: the same document shapes as issuing, for benchmarks and load tests.
+    Not for concurrent use (it claims nothing)."""
+    from services.ticketing import store
+
+    service_id = service["_id"]
+    first_seq = store.highest_seq(db, service_id, day) + 1
+    first_n = tail(db, service_id, day, lane) + 1
+    for start in range(0, count, batch):
+        tickets, entries = [], []
+        for i in range(start, min(count, start + batch)):
+            seq, n = first_seq + i, first_n + i
+            ticket_id = store.ticket_key(service_id, day, seq)
+            entry_id = entry_key(service_id, day, lane, n)
+            tickets.append({
+                "_id": ticket_id, "seq": seq, "number": make_number(seq),
+                "service_id": service_id, "agency": service["agency"], "day": day,
+                "status": "waiting", "version": 0, "priority_group": None, "language": "id",
+                "contact": None, "issued_at": now, "arrived_at": now, "access_token": "bench",
+                "idem": "r:bulk:{}".format(ticket_id), "lane": lane, "lane_n": n,
+                "lane_entry": entry_id, "issued_ahead": n})
+            entries.append({"_id": entry_id, "n": n, "ticket_id": ticket_id, "at": now})
+        db.tickets.insert_many(tickets, ordered=False)
+        db.lanes.insert_many(entries, ordered=False)
+    store._raise_hint(db, service_id, day, first_seq + count - 1)
+    raise_hint(db, hints_key(service_id, day), first_n + count - 1, "t_" + lane)
+    return count

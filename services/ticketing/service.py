@@ -172,7 +172,7 @@ class TicketingService(HealthMixin):
             return {"position": None, "ahead": None, "eta_min_minutes": None,
                     "eta_max_minutes": None}
         service = service or self._service(ticket["service_id"])
-        win = win or queue.windows(self.db, ticket["service_id"], ticket["day"])
+        win = win or queue.windows(self.db, ticket["service_id"], ticket["day"], self.sequences)
         ahead = queue.ahead_of(win, ticket["lane"], ticket["lane_n"])
         est = self._estimate(service, ahead)
         return {key: est[key] for key in ("position", "ahead", "eta_min_minutes",
@@ -201,7 +201,7 @@ class TicketingService(HealthMixin):
         entry_id = queue.entry_key(service_id, day, lane, n)
         filled = queue.VOID
         try:
-            win = queue.windows(self.db, service_id, day)
+            win = queue.windows(self.db, service_id, day, self.sequences)
             ticket = dict(fields, service_id=service_id, agency=service["agency"], status="waiting",
                           version=0, idem=store.idem_hash(service_id, idempotency_key),
                           lane=lane, lane_n=n, lane_entry=entry_id,
@@ -608,7 +608,7 @@ class TicketingService(HealthMixin):
         threshold = rules.get("near_front_position")
         if not threshold:
             return
-        win = queue.windows(self.db, service_id, day)
+        win = queue.windows(self.db, service_id, day, self.sequences)
         for lane in queue.LANES:
             head_n, tail_n = win[lane]
             before = queue.ahead_before_lane(win, lane)
