@@ -173,7 +173,15 @@ class TicketingService(HealthMixin):
                     "eta_max_minutes": None}
         service = service or self._service(ticket["service_id"])
         win = win or queue.windows(self.db, ticket["service_id"], ticket["day"], self.sequences)
-        ahead = queue.ahead_of(win, ticket["lane"], ticket["lane_n"])
+        if ticket.get("lane_n"):
+            lane, n = ticket["lane"], ticket["lane_n"]
+        else:
+            where = queue.position_of(self.db, ticket)
+            if where is None:  # between the ticket's insert and its entry's: a moment
+                return {"position": None, "ahead": None, "eta_min_minutes": None,
+                        "eta_max_minutes": None}
+            lane, n = where
+        ahead = queue.ahead_of(win, lane, n)
         est = self._estimate(service, ahead)
         return {key: est[key] for key in ("position", "ahead", "eta_min_minutes",
                                           "eta_max_minutes", "basis")}
@@ -190,32 +198,31 @@ class TicketingService(HealthMixin):
             raise self._refusal(service, decision, now, tz)
 
     def _enqueue(self, service, fields, idempotency_key, rules, quota=None, returned=False):
-        """Create a waiting ticket: claim its lane entry, insert the numbered ticket, fill the
-        entry. Returns ``(ticket, created, windows)``."""
+        """Create a waiting ticket: insert the numbered ticket, then its lane entry and
+        position (inserts only). Returns ``(ticket, created, windows)``; a new ticket carries
+        ``lane_n`` and ``issued_ahead`` for the caller's answer."""
         existing = store.ticket_by_idempotency(self.db, service["_id"], idempotency_key)
         if existing is not None:
             return existing, False, None
         service_id, day, now = service["_id"], fields["day"], fields["issued_at"]
         lane = queue.lane_for(calling.is_priority(fields, rules["calling_rule"]), returned)
-        n = queue.claim_entry(self.sequences, self.db, service_id, day, lane, now)
-        entry_id = queue.entry_key(service_id, day, lane, n)
-        filled = queue.VOID
-        try:
-            win = queue.windows(self.db, service_id, day, self.sequences)
-            ticket = dict(fields, service_id=service_id, agency=service["agency"], status="waiting",
-                          version=0, idem=store.idem_hash(service_id, idempotency_key),
-                          lane=lane, lane_n=n, lane_entry=entry_id,
-                          issued_ahead=queue.ahead_of(win, lane, n))
-            ticket.pop("idempotency_key", None)
-            doc, created = self.numbers.issue(
-                self.db, ticket, lambda seq: format_number(service["prefix"], seq), quota=quota)
-            if created:
-                filled = doc["_id"]
-            return doc, created, win
-        finally:
-            queue.fill_entry(self.db, service_id, day, lane, n, filled)
+        contact = fields.pop("contact", None)
+        ticket = dict(fields, service_id=service_id, agency=service["agency"], status="waiting",
+                      version=0, q=0, lane=lane, idem=store.idem_hash(service_id, idempotency_key))
+        ticket.pop("idempotency_key", None)
+        doc, created = self.numbers.issue(
+            self.db, ticket, lambda seq: format_number(service["prefix"], seq), quota=quota)
+        if not created:
+            return store.current_ticket(self.db, doc["_id"]), False, None
+        store.put_contact(self.db, doc["_id"], contact, day)
+        win = queue.windows(self.db, service_id, day, self.sequences)
+        n = queue.claim_entry(self.sequences, self.db, doc, lane, now,
+                              lambda n: queue.ahead_of(win, lane, n))
+        win[lane] = (win[lane][0], max(win[lane][1], n))
+        return dict(doc, contact=contact, lane_n=n,
+                    issued_ahead=queue.ahead_of(win, lane, n)), True, win
 
-    def _emit_issued(self, ticket):
+    def _emit_issued(self, ticket, contact=None):
         self.events("ticket_issued", {
             "ticket_id": ticket["_id"],
             "number": ticket["number"],
@@ -225,7 +232,7 @@ class TicketingService(HealthMixin):
             "language": ticket.get("language", "id"),
             # Only this event carries the contact: notifications keeps it as the
             # ticket's recipient; every later ticket event names the ticket alone.
-            "contact": ticket.get("contact") or None,
+            "contact": contact or ticket.get("contact") or None,
         })
 
     def _transition(self, ticket, action, now, **kwargs):
@@ -237,7 +244,6 @@ class TicketingService(HealthMixin):
                                       officer=kwargs.get("officer"), **record):
             raise Conflict("Tiket baru saja diubah petugas lain; muat ulang / The ticket was "
                            "just changed by someone else; reload", {"ticket_id": ticket["_id"]})
-        store.write_ticket(self.db, ticket["_id"], changes)
         return dict(ticket, **changes)
 
     def _log_call(self, ticket, counter, now):
@@ -561,7 +567,8 @@ class TicketingService(HealthMixin):
                         if found:
                             n, ticket = found
                             candidates.append(dict(
-                                ticket, passed_over=0 if lane == queue.PRIORITY else passed[sid]))
+                                ticket, passed_over=0 if lane == queue.PRIORITY else passed[sid],
+                                _at=(lane, n)))
                 if not candidates:
                     raise NotFound(NOBODY_WAITING, {"counter_id": counter["_id"]})
                 first = calling.order_candidates(candidates, rule)[0]
@@ -571,10 +578,9 @@ class TicketingService(HealthMixin):
                                               counter_id=counter["_id"], officer=data["officer"]):
                     continue  # another counter took it: look again
                 first.pop("passed_over", None)
-                store.write_ticket(self.db, first["_id"], changes)
+                lane, n = first.pop("_at")
                 ticket = dict(first, **changes)
-                queue.advance_head(self.db, ticket["service_id"], day, ticket["lane"],
-                                   ticket["lane_n"] + 1)
+                queue.advance_head(self.db, ticket["service_id"], day, lane, n + 1)
                 self._count_passed_over(ticket, candidates, passed, rule, day)
                 break
             else:
@@ -677,22 +683,19 @@ class TicketingService(HealthMixin):
         return public_ticket(ticket)
 
     def _requeue(self, ticket, now):
-        """Back into the queue in the *returned* lane (or priority), keeping ``arrived_at``."""
+        """Back into the queue in the *returned* lane (or priority), keeping ``arrived_at``:
+        a transition that bumps the queue generation ``q``, then a new entry."""
         rules = self._rules()
         lane = queue.lane_for(calling.is_priority(ticket, rules["calling_rule"]), True)
-        n = queue.claim_entry(self.sequences, self.db, ticket["service_id"], ticket["day"], lane, now)
-        entry_id = queue.entry_key(ticket["service_id"], ticket["day"], lane, n)
-        filled = queue.VOID
-        try:
-            changes = states.apply_action(ticket, "requeue", now)
-            changes.update(lane=lane, lane_n=n, lane_entry=entry_id)
-            if store.claim_transition(self.db, ticket, changes, "requeue", now):
-                store.write_ticket(self.db, ticket["_id"], changes)
-                filled = ticket["_id"]
-                return dict(ticket, **changes)
+        changes = states.apply_action(ticket, "requeue", now)
+        changes.update(lane=lane, q=ticket.get("q", 0) + 1)
+        if not store.claim_transition(self.db, ticket, changes, "requeue", now):
             return ticket
-        finally:
-            queue.fill_entry(self.db, ticket["service_id"], ticket["day"], lane, n, filled)
+        ticket = dict(ticket, **changes)
+        win = queue.windows(self.db, ticket["service_id"], ticket["day"], self.sequences)
+        queue.claim_entry(self.sequences, self.db, ticket, lane, now,
+                          lambda n: queue.ahead_of(win, lane, n))
+        return ticket
 
     @rpc
     def start(self, ticket_id, counter_id, officer):
@@ -725,6 +728,8 @@ class TicketingService(HealthMixin):
         """Create the ticket of a transfer or a visit's next step (idempotent by its key)."""
         service = self._service(fields["service_id"], field="target_service_id")
         key = fields.pop("idempotency_key")
+        source = fields.get("transferred_from") or fields.get("previous_ticket_id")
+        fields["contact"] = store.contact_of(self.db, source) if source else None
         ticket, created, _ = self._enqueue(service, fields, key, self._rules(), returned=True)
         if created:
             self._emit_issued(ticket)
@@ -929,15 +934,14 @@ class TicketingService(HealthMixin):
             day = (date.fromisoformat(self._day(now, tz)) - timedelta(days=1)).isoformat()
         closed = 0
         for item in closeout.ticket_close_out(store.tickets_of_day(self.db, day), day, now):
-            changes = item["set"]
-            if changes:
-                ticket = store.get_ticket(self.db, item["_id"])
-                if ticket is None or ticket.get("version", 0) + 1 != changes["version"]:
-                    continue  # changed since the read: the timer comes back
-                if not store.claim_transition(self.db, ticket, changes, "close_out", now):
-                    continue
+            ticket = store.current_ticket(self.db, item["_id"])
+            if ticket["status"] not in states.OPEN_STATUSES:
+                continue
+            changes = states.apply_action(ticket, "close_out", now)
+            if store.claim_transition(self.db, ticket, changes, "close_out", now):
                 closed += 1
-            store.write_ticket(self.db, item["_id"], changes, unset=item["unset"])
+        # contacts live apart from the insert-only tickets: the day's are deleted at once
+        self.db.contacts.delete_many({"day": {"$lte": day}})
         missed = 0
         for item in closeout.booking_close_out(store.bookings_of_day(self.db, day), day, now):
             update = {}

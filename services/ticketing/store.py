@@ -201,7 +201,8 @@ def insert_numbered_ticket(db, ticket, make_number, known_last=0, quota=None):
             # won (rare, so the scan on ``idem`` is acceptable here).
             return db.tickets.find_one({"idem": ticket["idem"]}), False
         if ticket["idem"].startswith("k:"):
-            upsert(db.idempotency, ticket["idem"], {"$set": {"ticket_id": doc["_id"]}})
+            # an insert, never an update: updates scan on FerretDB (see queue's docstring)
+            insert_unique_doc(db.idempotency, {"_id": ticket["idem"], "ticket_id": doc["_id"]})
         if seq % HINT_EVERY == 0 or not known_last:
             _raise_hint(db, service_id, day, seq)
         return doc, True
@@ -209,7 +210,25 @@ def insert_numbered_ticket(db, ticket, make_number, known_last=0, quota=None):
 
 
 def get_ticket(db, ticket_id):
-    return db.tickets.find_one({"_id": ticket_id})
+    """The ticket as it is now (its document with its transitions folded on)."""
+    return current_ticket(db, ticket_id)
+
+
+def current_ticket(db, ticket_id):
+    """A ticket document is written once; every change is a transition claim
+    ``<ticket_id>:v<n>`` carrying the fields it sets (``set``). Folding them on, in order,
+    gives the current state: a few reads by ``_id``, never an update (FerretDB's updates
+    scan the collection)."""
+    ticket = db.tickets.find_one({"_id": ticket_id})
+    if ticket is None:
+        return None
+    version = ticket.get("version", 0)
+    while True:
+        change = db.transitions.find_one({"_id": "{}:v{}".format(ticket_id, version + 1)})
+        if change is None:
+            return ticket
+        ticket.update(change["set"])
+        version += 1
 
 
 def count_issued(db, service_id, day):
@@ -226,15 +245,14 @@ def ticket_by_idempotency(db, service_id, idempotency_key):
 
 # -- state changes: one claim per ticket version -----------------------------------------
 #
-# Every change of a ticket's state is ``states.apply_action`` (checked against the status the
-# writer read) and then the insert of ``transitions/_id = "<ticket_id>:v<version>"``. Only the
-# writer whose insert succeeds writes the ticket (by ``_id``); a second writer that read the
-# same version loses on the insert and changes nothing. A writer can only read version v+1
-# once the winner of v+1 has written it, so the ticket's writes never overlap, which is what
-# makes FerretDB's whole-document rewrite on update safe. The claims double as the ticket's
-# history: who (officer, counter), what, when, and why (overrides, transfers).
-
-STALE_CLAIM_SECONDS = 30
+# Every change of a ticket's state is ``states.apply_action`` (checked against the state the
+# writer read) and then the insert of ``transitions/_id = "<ticket_id>:v<version>"`` carrying
+# the fields it sets. The insert *is* the write: the writer whose insert succeeds has changed
+# the ticket; a second writer that read the same version loses on the unique ``_id`` and
+# changes nothing (IllegalTransition/Conflict). There is no window between winning and
+# writing (nothing to repair after a crash) and no update of the ticket document (FerretDB's
+# updates scan). The claims are also the ticket's history: who (officer, counter), what,
+# when, and why (overrides, transfers).
 
 
 def claim_transition(db, ticket, changes, action, now, **record):
@@ -242,8 +260,7 @@ def claim_transition(db, ticket, changes, action, now, **record):
     from services.ticketing import states
 
     doc = dict(record, _id=states.transition_key(ticket["_id"], changes), ticket_id=ticket["_id"],
-               action=action, status=changes["status"], version=changes["version"], at=now,
-               day=ticket.get("day"))
+               action=action, set=changes, at=now, day=ticket.get("day"))
     try:
         db.transitions.insert_one(doc)
         return True
@@ -251,11 +268,17 @@ def claim_transition(db, ticket, changes, action, now, **record):
         return False
 
 
-def write_ticket(db, ticket_id, changes, unset=()):
-    update = {"$set": changes} if changes else {}
-    if unset:
-        update["$unset"] = {field: "" for field in unset}
-    db.tickets.update_one({"_id": ticket_id}, update)
+# -- contacts: how to reach a ticket's holder, kept apart from the (insert-only) ticket so
+#    that the day's close-out can delete them (a small collection: only open days) --------
+
+def put_contact(db, ticket_id, contact, day):
+    if contact:
+        insert_unique_doc(db.contacts, {"_id": ticket_id, "contact": contact, "day": day})
+
+
+def contact_of(db, ticket_id):
+    doc = db.contacts.find_one({"_id": ticket_id})
+    return doc["contact"] if doc else None
 
 
 def history(db, ticket_id, upto):
@@ -409,18 +432,23 @@ def booked_counts(db, service, day, tz_name):
 # -- statistics and close-out (operator-level: these scan one day) ---------------------------
 
 def tickets_of_day(db, day, agency=None):
+    """The day's tickets in their current state: the day's ticket documents with the day's
+    transitions folded on (two scans filtered on ``day``; operator-level, not a hot path)."""
     query = {"day": day}
     if agency is not None:
         query["agency"] = agency
-    return list(db.tickets.find(query))
+    tickets = {t["_id"]: t for t in db.tickets.find(query)}
+    changes = [c for c in db.transitions.find({"day": day})
+               if c.get("ticket_id") in tickets and "set" in c]
+    for change in sorted(changes, key=lambda c: c["set"]["version"]):
+        tickets[change["ticket_id"]].update(change["set"])
+    return list(tickets.values())
 
 
 def open_days_before(db, day):
-    """Days before ``day`` that still have open tickets (hourly timer: a scan is fine)."""
-    from services.ticketing import states
-
-    return sorted(d for d in db.tickets.distinct("day", {"status": {"$in": sorted(
-        states.OPEN_STATUSES)}}) if d < day)
+    """Days before ``day`` not closed out yet (hourly timer: a scan is fine)."""
+    closed = {d["_id"] for d in db.closed_days.find({})}
+    return sorted(d for d in db.tickets.distinct("day") if d < day and d not in closed)
 
 
 def bookings_of_day(db, day):
