@@ -9,7 +9,11 @@ of this service" would be a scan, so the queue is kept as sequences that are rea
 Per (service, local day) there are three lanes:
 
 - ``p``: priority tickets (a group the calling rule lists), in the order they joined;
-- ``n``: new regular tickets (walk-ins), in the order they were issued;
+- ``n``: new regular tickets (walk-ins), in the order they were issued. This lane has no
+  entry documents: its entries *are* the tickets, ``n`` = the ticket's number (``seq``), so a
+  walk-in is one insert. Tickets of the other lanes also take numbers and sit in this
+  sequence; they are simply not live in it (``lane != "n"``): one extra read each as the
+  head passes them, and counted in the ``n`` window by the position estimate;
 - ``r``: returned regular tickets: requeued after a skip, transferred in, the next step of a
   visit. They keep their original ``arrived_at``, which is earlier than most of ``n``.
 
@@ -185,6 +189,8 @@ def position_key(ticket_id, q):
 
 def position_of(db, ticket):
     """``(lane, n)`` of a waiting ticket's current entry, or None."""
+    if ticket.get("lane") == NEW and ticket.get("q", 0) == 0:
+        return NEW, ticket["seq"]
     doc = db.positions.find_one({"_id": position_key(ticket["_id"], ticket.get("q", 0))})
     return (doc["lane"], doc["n"]) if doc else None
 
@@ -203,16 +209,35 @@ def _ticket_of(db, entry):
     return None
 
 
+_END = object()
+
+
+def _probe(db, service_id, day, lane, n):
+    """The live ticket at entry ``n`` of a lane, None (dead entry) or ``_END`` (no entry)."""
+    from services.ticketing import store
+
+    if lane == NEW:
+        ticket = store.current_ticket(db, store.ticket_key(service_id, day, n))
+        if ticket is None:
+            return _END
+        live = (ticket.get("lane") == NEW and ticket.get("q", 0) == 0
+                and ticket.get("status") == "waiting")
+        return ticket if live else None
+    entry = db.lanes.find_one({"_id": entry_key(service_id, day, lane, n)})
+    if entry is None:
+        return _END
+    return _ticket_of(db, entry)
+
+
 def head_candidate(db, service_id, day, lane, now=None):
     """``(n, ticket)`` of the first live entry of a lane, or None. Raises the head hint past
     the dead entries it stepped over."""
     first = n = head(db, service_id, day, lane)
     found = None
     for _ in range(MAX_PROBE):
-        entry = db.lanes.find_one({"_id": entry_key(service_id, day, lane, n)})
-        if entry is None:
+        ticket = _probe(db, service_id, day, lane, n)
+        if ticket is _END:
             break
-        ticket = _ticket_of(db, entry)
         if ticket is not None:
             found = (n, ticket)
             break
@@ -224,19 +249,21 @@ def head_candidate(db, service_id, day, lane, now=None):
 
 def entry_at(db, service_id, day, lane, n):
     """The ticket of entry ``n`` if that entry is live, else None."""
-    entry = db.lanes.find_one({"_id": entry_key(service_id, day, lane, n)})
-    return _ticket_of(db, entry) if entry is not None else None
+    ticket = _probe(db, service_id, day, lane, n)
+    return None if ticket is _END else ticket
 
 
-def windows(db, service_id, day, sequencer=None):
+def windows(db, service_id, day, sequencer=None, numbers=None):
     """``{lane: (head, tail)}`` of one service-day: one read (the hints document), tails
     raised to what ``sequencer`` (this process) last claimed. See *Position*."""
     doc = db.sequences.find_one({"_id": hints_key(service_id, day)}) or {}
     out = {}
     for lane in LANES:
         last = doc.get("t_" + lane, 0)
-        if sequencer is not None:
+        if sequencer is not None and lane != NEW:
             last = max(last, sequencer.known(db, "lanes", lane_prefix(service_id, day, lane)))
+        if numbers is not None and lane == NEW:
+            last = max(last, numbers.known_last(db, service_id, day))
         out[lane] = (max(1, doc.get("h_" + lane, 0)), last)
     return out
 
@@ -264,33 +291,25 @@ def lane_for(priority, returned):
     return RETURNED if returned else NEW
 
 
-def bulk_waiting(db, service, day, count, now, make_number, batch=5000, lane=NEW):
-    """Seed ``count`` waiting tickets (and their lane entries) after the last number, with
-    ``insert_many``: the same document shapes as issuing, for benchmarks and load tests.
-    Not for concurrent use (it claims nothing)."""
+def bulk_waiting(db, service, day, count, now, make_number, batch=5000):
+    """Seed ``count`` waiting walk-in tickets after the last number with ``insert_many``:
+    the same document shapes as issuing (a walk-in's lane entry is the ticket itself), for
+    benchmarks and load tests. Not for concurrent use (it claims nothing)."""
     from services.ticketing import store
 
     service_id = service["_id"]
     first_seq = store.highest_seq(db, service_id, day) + 1
-    first_n = tail(db, service_id, day, lane) + 1
     for start in range(0, count, batch):
-        tickets, entries, positions = [], [], []
+        tickets = []
         for i in range(start, min(count, start + batch)):
-            seq, n = first_seq + i, first_n + i
+            seq = first_seq + i
             ticket_id = store.ticket_key(service_id, day, seq)
-            entry_id = entry_key(service_id, day, lane, n)
             tickets.append({
                 "_id": ticket_id, "seq": seq, "number": make_number(seq),
                 "service_id": service_id, "agency": service["agency"], "day": day,
                 "status": "waiting", "version": 0, "q": 0, "priority_group": None,
                 "language": "id", "issued_at": now, "arrived_at": now, "access_token": "bench",
-                "idem": "r:bulk:{}".format(ticket_id), "lane": lane})
-            entries.append({"_id": entry_id, "n": n, "ticket_id": ticket_id, "q": 0, "at": now,
-                            "issued_ahead": n})
-            positions.append({"_id": position_key(ticket_id, 0), "lane": lane, "n": n})
+                "idem": "r:bulk:{}".format(ticket_id), "lane": NEW, "issued_ahead": seq})
         db.tickets.insert_many(tickets, ordered=False)
-        db.lanes.insert_many(entries, ordered=False)
-        db.positions.insert_many(positions, ordered=False)
     store._raise_hint(db, service_id, day, first_seq + count - 1)
-    raise_hint(db, hints_key(service_id, day), first_n + count - 1, "t_" + lane)
     return count

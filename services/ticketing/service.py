@@ -172,7 +172,8 @@ class TicketingService(HealthMixin):
             return {"position": None, "ahead": None, "eta_min_minutes": None,
                     "eta_max_minutes": None}
         service = service or self._service(ticket["service_id"])
-        win = win or queue.windows(self.db, ticket["service_id"], ticket["day"], self.sequences)
+        win = win or queue.windows(self.db, ticket["service_id"], ticket["day"], self.sequences,
+                                   self.numbers)
         if ticket.get("lane_n"):
             lane, n = ticket["lane"], ticket["lane_n"]
         else:
@@ -210,14 +211,21 @@ class TicketingService(HealthMixin):
         ticket = dict(fields, service_id=service_id, agency=service["agency"], status="waiting",
                       version=0, q=0, lane=lane, idem=store.idem_hash(service_id, idempotency_key))
         ticket.pop("idempotency_key", None)
+        win = queue.windows(self.db, service_id, day, self.sequences, self.numbers)
+        extra = None
+        if lane == queue.NEW:   # the ticket is its own lane entry: one insert
+            extra = lambda seq: {"issued_ahead": queue.ahead_of(win, lane, seq)}  # noqa: E731
         doc, created = self.numbers.issue(
-            self.db, ticket, lambda seq: format_number(service["prefix"], seq), quota=quota)
+            self.db, ticket, lambda seq: format_number(service["prefix"], seq), quota=quota,
+            extra=extra)
         if not created:
             return store.current_ticket(self.db, doc["_id"]), False, None
         store.put_contact(self.db, doc["_id"], contact, day)
-        win = queue.windows(self.db, service_id, day, self.sequences)
-        n = queue.claim_entry(self.sequences, self.db, doc, lane, now,
-                              lambda n: queue.ahead_of(win, lane, n))
+        if lane == queue.NEW:
+            n = doc["seq"]
+        else:
+            n = queue.claim_entry(self.sequences, self.db, doc, lane, now,
+                                  lambda n: queue.ahead_of(win, lane, n))
         win[lane] = (win[lane][0], max(win[lane][1], n))
         return dict(doc, contact=contact, lane_n=n,
                     issued_ahead=queue.ahead_of(win, lane, n)), True, win
@@ -614,7 +622,7 @@ class TicketingService(HealthMixin):
         threshold = rules.get("near_front_position")
         if not threshold:
             return
-        win = queue.windows(self.db, service_id, day, self.sequences)
+        win = queue.windows(self.db, service_id, day, self.sequences, self.numbers)
         for lane in queue.LANES:
             head_n, tail_n = win[lane]
             before = queue.ahead_before_lane(win, lane)

@@ -8,6 +8,15 @@ Two facts shape every query here:
    ``{"_id": value}``; any other filter, sort or count scans the whole collection in Go. So
    the hot paths (issuing, calling) touch documents by ``_id`` alone and never scan.
    (MongoDB would use the secondary indexes; we keep them for it and for the unique checks.)
+3. Measured (``explain`` says ``SCAN``): in FerretDB v1.24.2 even that pushed-down
+   ``_id`` filter does not use the ``_id`` index: the index is built on
+   ``_ferretdb_sjson->"_id"`` while queries say ``_ferretdb_sjson->'$._id'``, so SQLite
+   scans. A hit costs in proportion to the row's position in the table (stops at the match),
+   a miss and every update/replace/delete by ``_id`` scan the whole table (100k rows:
+   ~0.5-1.2 s). Making the two expressions equal (one line in
+   ``internal/backends/sqlite/metadata/metadata.go``: ``IDColumn``) turns all of them into
+   index searches (~1 ms). Until the database build carries that patch, the code keeps the
+   growing collections insert-only (see ``queue``); on MongoDB none of this matters.
 
 Tickets
 -------
@@ -113,14 +122,16 @@ def ticket_key(service_id, day, seq):
 
 
 def _sequence_key(service_id, day):
-    return "{}:{}".format(service_id, day)
+    # the numbering hint is the ``t_n`` field of the service-day's lane hints (queue): every
+    # ticket number is also the position of a walk-in in the "new" lane
+    return "lanes:{}:{}".format(service_id, day)
 
 
 def highest_seq(db, service_id, day, at_least=0):
     """The highest number taken today: the hint (or ``at_least``, a number known taken),
     then probe forward by ``_id``."""
     hint = db.sequences.find_one({"_id": _sequence_key(service_id, day)})
-    seq = max(hint["last"] if hint else 0, at_least)
+    seq = max(hint.get("t_n", 0) if hint else 0, at_least)
     while db.tickets.find_one({"_id": ticket_key(service_id, day, seq + 1)}, {"_id": 1}):
         seq += 1
     return seq
@@ -129,7 +140,7 @@ def highest_seq(db, service_id, day, at_least=0):
 def _raise_hint(db, service_id, day, seq):
     # Not atomic on FerretDB; a racing writer may leave a lower value. That is fine: the
     # hint is a lower bound that highest_seq() corrects by probing.
-    upsert(db.sequences, _sequence_key(service_id, day), {"$max": {"last": seq}})
+    upsert(db.sequences, _sequence_key(service_id, day), {"$max": {"t_n": seq}})
 
 
 def find_by_idempotency(db, idem):
@@ -155,12 +166,15 @@ class NumberAllocator:
         self._locks = defaultdict(Semaphore)
         self._last = {}
 
-    def issue(self, db, ticket, make_number, quota=None):
+    def known_last(self, db, service_id, day):
+        return self._last.get((db.name, service_id, day), 0)
+
+    def issue(self, db, ticket, make_number, quota=None, extra=None):
         key = (db.name, ticket["service_id"], ticket["day"])
         with self._locks[key]:
             doc, created = insert_numbered_ticket(db, ticket, make_number,
                                                   known_last=self._last.get(key, 0),
-                                                  quota=quota)
+                                                  quota=quota, extra=extra)
             if created:
                 self._last[key] = doc["seq"]
             return doc, created
@@ -170,7 +184,7 @@ class QuotaReached(Exception):
     """The next number would pass the day's walk-in quota (nothing was written)."""
 
 
-def insert_numbered_ticket(db, ticket, make_number, known_last=0, quota=None):
+def insert_numbered_ticket(db, ticket, make_number, known_last=0, quota=None, extra=None):
     """Insert ``ticket`` (which has ``service_id``, ``day`` and ``idem``) with the next free
     number of its service and day. ``make_number(seq) -> str`` formats the visible number;
     ``known_last`` is a number known to be taken (a lower bound to start probing from).
@@ -191,6 +205,8 @@ def insert_numbered_ticket(db, ticket, make_number, known_last=0, quota=None):
         if quota is not None and seq > quota:
             raise QuotaReached(seq - 1)
         doc = dict(ticket, _id=ticket_key(service_id, day, seq), seq=seq, number=make_number(seq))
+        if extra is not None:  # fields that depend on the number (``extra(seq) -> dict``)
+            doc.update(extra(seq))
         try:
             db.tickets.insert_one(doc)
         except DuplicateKeyError:
