@@ -1,0 +1,321 @@
+"""One step of one message's delivery: plan, attempt, decide, hand the next step to RabbitMQ.
+
+``Dispatcher`` is what the service's entrypoints call (it holds the database, the pipeline,
+the settings and the clock of one worker). The rules are ``lifecycle``'s and ``preferences``'s;
+this module only sequences them:
+
+1. ``create`` (event handler): the message is inserted under its dedup key; the first writer
+   publishes a *plan* item. A redelivered event finds the key and publishes nothing new (or, if
+   the message never got past ``created``, the same plan item again, which ``steps`` dedups).
+2. plan (worker): stale? -> ``expired``. Recipient not known yet (its event is on another
+   queue)? -> wait one retry tier, up to ``NOTIFY_RECIPIENT_WAITS`` times. Then
+   ``preferences.plan_delivery``: no usable channel -> ``permanent_failure``; quiet hours ->
+   ``deferred`` collection; else attempt 1 on the first channel, at once.
+3. attempt (worker): stale? -> ``expired``, unsent. Render, mark ``sending``, send, save the
+   provider's answer on the step, then ``lifecycle.decide``: done, await a receipt (a receipt
+   deadline item on a TTL queue), retry (TTL queue of the tier), fail over (next channel, at
+   once), park (parking queue) or fail.
+4. receipt deadline (worker): still ``sending`` on that attempt -> fail over or give up.
+
+Each step is claimed by inserting its ``steps`` document first, so a work item delivered twice
+(a re-published plan item, a redelivery after a crash) is done once. A worker that dies after
+claiming leaves the item unacked; RabbitMQ redelivers it flagged ``redelivered`` and the new
+worker takes the step over, reusing the saved provider answer if the send had happened.
+Nothing here logs an address or a body: message ids and statuses only.
+"""
+import logging
+from datetime import timedelta
+
+from services.common import clock as clk
+from services.notifications import channels, lifecycle, preferences, store, templates
+from services.notifications.channels import SendResult
+from services.notifications.lifecycle import (CREATED, EXPIRED, PERMANENT_FAILURE, SENDING,
+                                              TERMINAL)
+
+log = logging.getLogger(__name__)
+
+DONE, DUPLICATE, STALE = "done", "duplicate", "stale"
+
+
+def step_key(item):
+    parts = [item["id"], "r{}".format(item.get("round", 1)), item.get("channel") or "plan",
+             "a{}".format(item.get("attempt", 0)), "w{}".format(item.get("wait", 0))]
+    if item.get("check"):
+        parts.append("check")
+    return "|".join(parts)
+
+
+def _detail(result):
+    raw = result.raw or {}
+    for key in ("http_status", "smtp_code", "error", "outcome"):
+        if raw.get(key) is not None:
+            return "{} {}".format(key, raw[key])
+    return None
+
+
+class Dispatcher:
+    def __init__(self, db, pipeline, settings, clock):
+        self.db = db
+        self.pipeline = pipeline
+        self.settings = settings
+        self.clock = clock
+
+    # --- creation (event handlers) ----------------------------------------------------------
+
+    def create(self, fact, event):
+        now = self.clock.now()
+        key = lifecycle.dedup_key(fact.kind, fact.key_fields)
+        doc = {
+            "_id": key, "reference": fact.reference, "kind": fact.kind, "source": fact.source,
+            "status": CREATED, "channel": None, "channels": [], "attempt": 0, "round": 1,
+            "language": None, "critical": preferences.is_critical(fact.kind),
+            "created_at": now, "updated_at": now,
+            "expires_at": lifecycle.expires_at(fact.kind, fact.key_fields, now,
+                                               self.settings.zone),
+            "ref": fact.ref, "context": {k: v for k, v in fact.context.items() if v is not None},
+            "event_id": fact.key_fields.get("event_id"),
+            "history": [{"status": CREATED, "at": now}],
+        }
+        message, created = store.create_message(self.db, doc)
+        if created or (message["status"] == CREATED and not message.get("channels")):
+            self.pipeline.now({"id": key, "round": message.get("round", 1), "channel": None,
+                               "attempt": 0, "wait": 0})
+        log.info("message %s %s", key, "created" if created else "seen again")
+        return message, created
+
+    # --- the work queue ----------------------------------------------------------------------
+
+    def handle(self, item, redelivered=False):
+        message = store.get_message(self.db, item.get("id"))
+        if message is None or message["status"] in TERMINAL or \
+                message.get("round", 1) != item.get("round", 1):
+            return STALE
+        key = step_key(item)
+        saved = None
+        if not store.claim_step(self.db, key, self.clock.now()):
+            step = store.get_step(self.db, key)
+            if not redelivered or step is None or step.get("done"):
+                log.info("message %s: step %s already taken", message["_id"], key)
+                return DUPLICATE
+            saved = step.get("result")  # taking over from a worker that died mid-step
+        if item.get("check"):
+            outcome = self._receipt_deadline(message, item)
+        elif item.get("channel") is None:
+            outcome = self._plan(message, item)
+        else:
+            outcome = self._attempt(message, item, saved)
+        store.save_step(self.db, key, done=True)
+        return outcome
+
+    def _stale(self, message):
+        now = self.clock.now()
+        source = lifecycle.state_source(message["kind"])
+        state = store.domain_state(self.db, source, message["reference"]) if source else None
+        return lifecycle.stale_reason(message["kind"], message.get("ref"), state, now,
+                                      message.get("expires_at"))
+
+    def _expire(self, message, reason):
+        now = self.clock.now()
+        store.record(self.db, message["_id"], {"status": EXPIRED, "updated_at": now},
+                     {"status": EXPIRED, "at": now, "channel": message.get("channel"),
+                      "detail": reason})
+        log.info("message %s expired (%s)", message["_id"], reason)
+        return EXPIRED
+
+    def _prefs(self, message):
+        recipient = store.get_recipient(self.db, message["reference"])
+        if recipient is None:
+            return None, {}
+        return preferences.normalise(recipient.get("prefs") or {}), recipient.get("context") or {}
+
+    def _plan(self, message, item):
+        reason = self._stale(message)
+        if reason:
+            return self._expire(message, reason)
+        now = self.clock.now()
+        prefs, _ = self._prefs(message)
+        if prefs is None:
+            waits = int(item.get("wait", 0))
+            if waits < self.settings.recipient_waits:
+                self.pipeline.later(dict(item, wait=waits + 1), self._first_delay())
+                return "waiting_for_recipient"
+            prefs = preferences.normalise({})
+        plan = preferences.plan_delivery(message["kind"], prefs, now, self.settings.zone)
+        if not plan.channels:
+            store.record(self.db, message["_id"],
+                         {"status": PERMANENT_FAILURE, "updated_at": now},
+                         {"status": PERMANENT_FAILURE, "at": now, "detail": plan.reason})
+            return PERMANENT_FAILURE
+        fields = {"channels": plan.channels, "language": prefs["language"], "updated_at": now,
+                  "send_after": plan.defer_until}
+        store.record(self.db, message["_id"], fields)
+        message = dict(message, **fields)
+        first = {"id": message["_id"], "round": message.get("round", 1),
+                 "channel": plan.channels[0], "attempt": 1, "wait": 0}
+        if plan.defer_until:
+            store.defer(self.db, message["_id"], plan.defer_until)
+            return "deferred"
+        if not store.claim_step(self.db, step_key(first), now):
+            return DUPLICATE
+        outcome = self._attempt(message, first, None)
+        store.save_step(self.db, step_key(first), done=True)
+        return outcome
+
+    def _first_delay(self):
+        delays = self.settings.default_policy.delays or (5,)
+        return delays[0]
+
+    def _policy(self, kind):
+        if preferences.EVENT_CLASS.get(kind) == preferences.REALTIME:
+            return self.settings.realtime_policy
+        return self.settings.default_policy
+
+    def _attempt(self, message, item, saved):
+        channel, attempt = item["channel"], int(item["attempt"])
+        reason = self._stale(message)
+        if reason:
+            return self._expire(message, reason)
+        now = self.clock.now()
+        if saved is not None:
+            result = SendResult(**saved)
+        else:
+            result = self._send(message, channel, attempt, now)
+            store.save_step(self.db, step_key(item), result=result.as_dict())
+        return self._after(message, item, result)
+
+    def _send(self, message, channel, attempt, now):
+        prefs, kept = self._prefs(message)
+        prefs = prefs or preferences.normalise({})
+        usable = preferences.usable_channels(message["kind"], prefs, [channel])
+        to = preferences.contact_for(channel, prefs) if usable else None
+        if not to:
+            return SendResult(PERMANENT_FAILURE, None, {"error": "no_contact"})
+        context = dict(kept, mpp_name=self.settings.mpp_name)
+        context.update(message.get("context") or {})
+        try:
+            rendered = templates.render(message["kind"], channel, prefs["language"], context,
+                                        self.settings.zone)
+        except Exception as exc:  # noqa: BLE001 - a template error fails this channel only
+            log.warning("message %s: %s template failed (%s)", message["_id"], channel,
+                        type(exc).__name__)
+            return SendResult(PERMANENT_FAILURE, None, {"error": "template"})
+        store.record(self.db, message["_id"], {
+            "status": SENDING, "channel": channel, "attempt": attempt, "to": to,
+            "language": rendered["language"], "template": rendered["template"],
+            "template_version": rendered["template_version"], "content": rendered["content"],
+            "updated_at": now}, {"status": SENDING, "at": now, "channel": channel,
+                                 "attempt": attempt})
+        return channels.send({"id": message["_id"], "kind": message["kind"], "channel": channel,
+                              "attempt": attempt, "to": to, "language": rendered["language"],
+                              "content": rendered["content"]}, self.settings.channels)
+
+    def _after(self, message, item, result):
+        channel, attempt = item["channel"], int(item["attempt"])
+        decision = lifecycle.decide(result.status, channel, attempt, message.get("channels")
+                                    or [channel], self._policy(message["kind"]))
+        now = self.clock.now()
+        fields = {"status": decision.status, "channel": channel, "attempt": attempt,
+                  "provider_id": result.provider_id, "provider_raw": result.raw,
+                  "updated_at": now}
+        if decision.status == lifecycle.DELIVERED:
+            fields["delivered_at"] = now
+        entry = {"status": result.status, "at": now, "channel": channel, "attempt": attempt,
+                 "detail": _detail(result)}
+        base = {"id": message["_id"], "round": item.get("round", 1), "wait": 0}
+        if decision.action == lifecycle.PARK:
+            fields["parked"] = True
+        store.record(self.db, message["_id"], fields, entry)
+        if decision.action == lifecycle.AWAIT_RECEIPT:
+            timeout = self.settings.receipt_timeouts.get(channel)
+            if timeout:
+                self.pipeline.later(dict(base, channel=channel, attempt=attempt, check=True),
+                                    timeout)
+        elif decision.action == lifecycle.RETRY:
+            self.pipeline.later(dict(base, channel=channel, attempt=decision.attempt),
+                                decision.delay_s)
+        elif decision.action == lifecycle.FAILOVER:
+            self.pipeline.now(dict(base, channel=decision.channel, attempt=1))
+        elif decision.action == lifecycle.PARK:
+            self.pipeline.park(dict(base, channel=channel, attempt=attempt))
+        log.info("message %s via %s attempt %s: %s -> %s", message["_id"], channel, attempt,
+                 result.status, decision.action)
+        return decision.action
+
+    def _receipt_deadline(self, message, item):
+        if not (message["status"] == SENDING and message.get("channel") == item["channel"]
+                and message.get("attempt") == item["attempt"]):
+            return STALE
+        decision = lifecycle.on_receipt_timeout(item["channel"], message.get("channels") or [])
+        now = self.clock.now()
+        if decision.action == lifecycle.FAILOVER:
+            store.record(self.db, message["_id"], {"updated_at": now},
+                         {"status": SENDING, "at": now, "channel": item["channel"],
+                          "attempt": item["attempt"], "detail": "no_receipt"})
+            self.pipeline.now({"id": message["_id"], "round": item.get("round", 1),
+                               "channel": decision.channel, "attempt": 1, "wait": 0})
+        else:
+            store.record(self.db, message["_id"], {"status": decision.status, "updated_at": now},
+                         {"status": decision.status, "at": now, "channel": item["channel"],
+                          "detail": "no_receipt"})
+        return decision.action
+
+    # --- operator and provider entrypoints ------------------------------------------------
+
+    def replay(self, item):
+        """A parked item: start the message again from its plan, in a new round."""
+        message = store.get_message(self.db, item.get("id"))
+        if message is None or message["status"] in TERMINAL or not message.get("parked"):
+            return False
+        now = self.clock.now()
+        next_round = int(message.get("round", 1)) + 1
+        store.record(self.db, message["_id"], {"round": next_round, "parked": False,
+                                               "updated_at": now},
+                     {"status": message["status"], "at": now, "detail": "replayed"})
+        self.pipeline.now({"id": message["_id"], "round": next_round, "channel": None,
+                           "attempt": 0, "wait": 0})
+        return True
+
+    def receipt(self, message_id, provider_status, raw=None):
+        """A provider's delivery receipt (the message id is what we gave it as reference)."""
+        message = store.get_message(self.db, message_id)
+        if message is None:
+            return None
+        new = lifecycle.receipt_status(provider_status)
+        now = self.clock.now()
+        if new is None or new == message["status"] or \
+                not lifecycle.can_transition(message["status"], new):
+            store.record(self.db, message_id, {"receipt_raw": raw, "updated_at": now})
+            return message["status"]
+        fields = {"status": new, "updated_at": now, "receipt_raw": raw}
+        if new == lifecycle.DELIVERED:
+            fields["delivered_at"] = now
+        store.record(self.db, message_id, fields,
+                     {"status": new, "at": now, "channel": message.get("channel"),
+                      "attempt": message.get("attempt"), "detail": "receipt"})
+        if new in lifecycle.FAILURES and message.get("channel"):
+            decision = lifecycle.decide(new, message["channel"], int(message.get("attempt") or 1),
+                                        message.get("channels") or [],
+                                        self._policy(message["kind"]))
+            if decision.action == lifecycle.FAILOVER:
+                self.pipeline.now({"id": message_id, "round": message.get("round", 1),
+                                   "channel": decision.channel, "attempt": 1, "wait": 0})
+        return new
+
+    def release_deferred(self):
+        released = 0
+        for entry in store.due_deferred(self.db, self.clock.now()):
+            message = store.get_message(self.db, entry["_id"])
+            if message is not None and message["status"] == CREATED and message.get("channels"):
+                self.pipeline.now({"id": message["_id"], "round": message.get("round", 1),
+                                   "channel": message["channels"][0], "attempt": 1, "wait": 0})
+                released += 1
+            store.undefer(self.db, entry["_id"])
+        return released
+
+    def scrub(self):
+        cutoff = self.clock.now() - timedelta(days=self.settings.retention_days)
+        return store.scrub(self.db, cutoff)
+
+
+def iso_or_none(value):
+    return clk.iso(value) if value is not None else None

@@ -1,0 +1,160 @@
+"""What an event from another service means to notifications. Pure functions, no I/O.
+
+For every event we handle, ``read(event_type, event)`` returns a ``Fact``:
+
+- ``reference``: what the message is about (ticket id, booking code, application id); the
+  recipient and the domain state are stored under it;
+- ``kind``: the message kind (template), or None when the event only changes state;
+- ``key_fields``: the event as ``lifecycle.dedup_key`` wants it (``booking_id`` is the code);
+- ``recipient``: the contact points when this event carries them (only ``ticket_issued``,
+  ``booking_created`` and ``application_submitted`` do), else None;
+- ``context``: template variables from this event; ``keep``: the part of it later messages
+  about the same reference need (a permit's name for ``permit_issued``);
+- ``state``: the domain state this event establishes (``{"status": "called", "call_seq": 2}``),
+  ``closed``: the state is final (completed, cancelled, transferred): stored insert-only.
+- ``ref``: what ``lifecycle.stale_reason`` compares (``call_seq`` of a call).
+
+Field assumptions for events other services do not emit yet are the brief's: permits'
+``application_submitted`` carries ``application_id, tracking_code, contact {phone, email},
+language, permit_type_name`` (``due_date``/``due_at`` when present).
+"""
+from dataclasses import dataclass, field
+
+TICKETING, PERMITS = "ticketing", "permits"
+
+#: (source service, event type) pairs the service subscribes to.
+SUBSCRIPTIONS = (
+    (TICKETING, "ticket_issued"), (TICKETING, "ticket_near_front"),
+    (TICKETING, "ticket_called"), (TICKETING, "ticket_recalled"),
+    (TICKETING, "ticket_service_started"), (TICKETING, "ticket_skipped"),
+    (TICKETING, "ticket_completed"), (TICKETING, "ticket_cancelled"),
+    (TICKETING, "ticket_transferred"),
+    (TICKETING, "booking_created"), (TICKETING, "booking_cancelled"),
+    (PERMITS, "application_submitted"), (PERMITS, "application_returned"),
+    (PERMITS, "application_status_changed"), (PERMITS, "permit_issued"),
+)
+
+#: application states whose own event (``application_returned``, ``permit_issued``) tells the
+#: citizen: the status change itself sends nothing, so nobody gets two messages for one step.
+COVERED_STATES = {"returned", "issued"}
+
+#: state ranks within one call: a later event never moves a ticket back.
+TICKET_RANK = {"waiting": 0, "called": 1, "serving": 2, "skipped": 3}
+
+
+@dataclass
+class Fact:
+    reference: str
+    kind: str = None
+    key_fields: dict = None
+    recipient: dict = None
+    language: str = None
+    context: dict = field(default_factory=dict)
+    keep: dict = field(default_factory=dict)
+    state: dict = None
+    closed: str = None
+    ref: dict = field(default_factory=dict)
+    source: str = None  # "ticket" | "booking" | "application"
+
+
+def _contact(event):
+    contact = event.get("contact") or {}
+    if not isinstance(contact, dict):
+        return {}
+    return {k: contact.get(k) for k in ("phone", "email") if contact.get(k)}
+
+
+def _ticket(event_type, event):
+    tid = event["ticket_id"]
+    fact = Fact(reference=tid, source="ticket", key_fields=event)
+    number = event.get("number")
+    if event_type == "ticket_issued":
+        fact.kind = "ticket_issued"
+        fact.recipient = _contact(event)
+        fact.language = event.get("language")
+        service_name = event.get("service_name") or event.get("service_id") or "-"
+        fact.keep = {"number": number, "service_name": service_name}
+        ahead = event.get("people_ahead", event.get("issued_ahead"))
+        fact.context = dict(fact.keep, people_ahead="-" if ahead is None else ahead,
+                            issued_at=event.get("occurred_at"))
+        fact.state = {"status": "waiting", "call_seq": 0}
+    elif event_type == "ticket_near_front":
+        fact.kind = "ticket_near_front"
+        fact.context = {"number": number, "people_ahead": event.get("people_ahead")}
+    elif event_type in ("ticket_called", "ticket_recalled"):
+        fact.kind = "ticket_called"
+        seq = int(event.get("call_seq") or 1)
+        fact.key_fields = dict(event, call_seq=seq)
+        fact.context = {"number": number,
+                        "counter": event.get("counter_name") or event.get("counter_id")}
+        fact.state = {"status": "called", "call_seq": seq}
+        fact.ref = {"call_seq": seq}
+    elif event_type == "ticket_service_started":
+        fact.state = {"status": "serving"}
+    elif event_type == "ticket_skipped":
+        fact.state = {"status": "skipped"}
+    elif event_type == "ticket_completed":
+        fact.closed = "completed"
+    elif event_type == "ticket_cancelled":
+        fact.closed = "cancelled"
+    elif event_type == "ticket_transferred":
+        fact.closed = "transferred"
+    return fact
+
+
+def _booking(event_type, event):
+    code = event["booking_code"]
+    fact = Fact(reference=code, source="booking", key_fields=dict(event, booking_id=code),
+                kind=event_type)
+    fact.context = {"booking_code": code, "service_name": event.get("service_name"),
+                    "slot_start": event.get("slot_start")}
+    if event_type == "booking_created":
+        fact.recipient = _contact(event)
+        fact.language = event.get("language")
+        fact.keep = {"service_name": event.get("service_name") or event.get("service_id")}
+        fact.state = {"status": "booked"}
+    else:
+        fact.closed = "cancelled"
+    return fact
+
+
+def _application(event_type, event):
+    aid = event["application_id"]
+    fact = Fact(reference=aid, source="application", kind=event_type, key_fields=event)
+    fact.context = {"tracking_code": event.get("tracking_code")}
+    if event_type == "application_submitted":
+        fact.recipient = _contact(event)
+        fact.language = event.get("language")
+        fact.keep = {"permit_name": event.get("permit_type_name") or event.get("permit_type_id"),
+                     "tracking_code": event.get("tracking_code")}
+        fact.context.update(fact.keep, due_date=event.get("due_date") or event.get("due_at"),
+                            submitted_at=event.get("occurred_at"))
+    elif event_type == "application_returned":
+        fact.context.update(reason=event.get("reason") or "-")
+    elif event_type == "application_status_changed":
+        status = event.get("to") or event.get("status")
+        fact.context.update(status=status)
+        if status in COVERED_STATES:  # application_returned / permit_issued say it better
+            fact.kind = None
+    elif event_type == "permit_issued":
+        fact.context.update(permit_number=event.get("permit_number"),
+                            verify_url=event.get("verify_url"),
+                            issued_at=event.get("occurred_at"))
+    return fact
+
+
+def read(event_type, event):
+    if event_type.startswith("ticket_"):
+        return _ticket(event_type, event)
+    if event_type.startswith("booking_"):
+        return _booking(event_type, event)
+    return _application(event_type, event)
+
+
+def newer(old, new):
+    """True when ticket state ``new`` comes after ``old`` (call order first, then rank)."""
+    if old is None:
+        return True
+    new = dict(new, call_seq=new.get("call_seq", old.get("call_seq")))
+    key = lambda s: (int(s.get("call_seq") or 0), TICKET_RANK.get(s.get("status"), 0))  # noqa
+    return key(new) > key(old)
