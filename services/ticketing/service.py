@@ -150,10 +150,15 @@ class TicketingService(HealthMixin):
         return dict(counter, status=state.get("status", "closed"), officer=state.get("officer"),
                     version=state.get("version", 0))
 
-    def _counters_open(self, service_id):
-        ids = [c["_id"] for c in self._counters() if service_id in c["services"]]
-        return sum(1 for cid in ids
-                   if store.counter_state(self.db, cid).get("status") == states.COUNTER_OPEN)
+    def _counters_open(self, service_id, fresh=False):
+        def count():
+            ids = [c["_id"] for c in self._counters() if service_id in c["services"]]
+            return [sum(1 for cid in ids if store.counter_state(self.db, cid).get("status")
+                        == states.COUNTER_OPEN)]
+        if fresh:
+            return count()[0]
+        # an ETA input: a couple of seconds old is fine (this process's opens/closes clear it)
+        return self.cache.get((self.db.name, "open", service_id), count)[0]
 
     def _ticket(self, ticket_id):
         ticket = store.get_ticket(self.db, ticket_id)
@@ -162,7 +167,9 @@ class TicketingService(HealthMixin):
         return ticket
 
     def _estimate(self, service, ahead):
-        return eta.estimate(ahead, store.durations(self.db, service["_id"]),
+        samples = self.cache.get((self.db.name, "durations", service["_id"]),
+                                 lambda: store.durations(self.db, service["_id"]))
+        return eta.estimate(ahead, samples,
                             self._counters_open(service["_id"]),
                             service.get("default_service_minutes", 10))
 
@@ -494,7 +501,7 @@ class TicketingService(HealthMixin):
         return {"service_id": service["_id"], "waiting": waiting, "serving": serving,
                 "last_called": last, "eta_min_minutes": est["eta_min_minutes"],
                 "eta_max_minutes": est["eta_max_minutes"],
-                "counters_open": self._counters_open(service["_id"])}
+                "counters_open": self._counters_open(service["_id"], fresh=True)}
 
     @rpc
     def board(self, agency=None):
@@ -532,6 +539,7 @@ class TicketingService(HealthMixin):
             if not store.change_counter_state(self.db, state, changes, self.clock.now(), "open"):
                 raise Conflict("Loket baru saja diubah / The counter was just changed",
                                {"counter_id": counter["_id"]})
+            self.cache.clear()
             self.events("counter_opened", {"counter_id": counter["_id"], "agency": counter["agency"],
                                            "counter_name": counter["name"],
                                            "services": counter["services"]})
@@ -547,6 +555,7 @@ class TicketingService(HealthMixin):
             raise Conflict("Loket baru saja diubah / The counter was just changed",
                            {"counter_id": counter["_id"]})
         store.set_serving(self.db, counter["_id"], None)
+        self.cache.clear()
         self.events("counter_closed", {"counter_id": counter["_id"], "agency": counter["agency"],
                                        "counter_name": counter["name"]})
         return self._public_counter(counter)
