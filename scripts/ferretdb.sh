@@ -6,6 +6,13 @@
 # generated and not in the module zip. So we copy the module source to a writable folder,
 # write the version file ourselves and build from there.
 #
+# One patch on top: FerretDB v1.24.2's SQLite backend creates the _id index on the expression
+# _ferretdb_sjson->"_id" but queries with _ferretdb_sjson->'$._id'. The values are the same,
+# the expressions are not, so SQLite never uses the index and every lookup by _id scans the
+# table (EXPLAIN says SCAN; ~450 ms per find at 100,000 documents). Making the query expression
+# the index's own (internal/backends/sqlite/metadata/metadata.go, IDColumn) turns it into
+# SEARCH ... USING INDEX (~1 ms). Nothing on disk changes. Upstream v2 dropped this backend.
+#
 # Usage: scripts/ferretdb.sh build        -> prints the binary's path
 #        scripts/ferretdb.sh start PORT   -> starts detached (data under var/ferretdb), waits for ping
 #        scripts/ferretdb.sh stop
@@ -14,7 +21,8 @@ set -euo pipefail
 VERSION=v1.24.2
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="${MPP_CACHE_DIR:-$HOME/.cache/mpp-suite}"
-BIN="$CACHE/ferretdb-$VERSION"
+PATCH=idindex1
+BIN="$CACHE/ferretdb-$VERSION-$PATCH"
 VAR="$ROOT/var"
 
 die() { echo "ferretdb: $*" >&2; exit 1; }
@@ -31,6 +39,11 @@ build() {
   chmod -R u+w "$work"
   printf '%s' "$VERSION" > "$work/build/version/version.txt"
   rm -f "$work/build/version/commit.txt"
+  local meta="$work/internal/backends/sqlite/metadata/metadata.go"
+  grep -q "IDColumn = DefaultColumn + \"->'\$._id'\"" "$meta" \
+    || die "unexpected FerretDB source: IDColumn not found in $meta"
+  sed -i "s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \`->\"_id\"\`|" "$meta"
+  grep -q 'IDColumn = DefaultColumn + `->"_id"`' "$meta" || die "patching IDColumn failed"
   (cd "$work" && CGO_ENABLED=0 go build -trimpath -o "$BIN.tmp" ./cmd/ferretdb) >&2 \
     || die "go build of FerretDB failed (see above)"
   mv "$BIN.tmp" "$BIN"
