@@ -17,12 +17,12 @@ near-front position). Citizens: ``IssueTicketSchema``, ``IssueVisitSchema``,
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-from marshmallow import (RAISE, Schema, ValidationError, fields, pre_load, validate,
+from marshmallow import (Schema, ValidationError, fields, pre_load, validate,
                          validates)
 
 from services.common import clock as clk
-from services.common.errors import ValidationFailed
+from services.common.errors import ValidationFailed  # noqa: F401 - part of the contract
+from services.common.schemas import Phone, StrictSchema, key, load, normalise_phone  # noqa: F401
 from services.ticketing import codes
 from services.ticketing.calling import PRIORITY_GROUPS
 from services.ticketing.hours import WEEKDAYS
@@ -31,32 +31,7 @@ LANGUAGES = ("id", "en")
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 HHMM = validate.Regexp(_HHMM, error="Format JJ:MM / Format HH:MM.")
 #: our own ids: letters, digits and ``-_.:``; no ``$``, no spaces
-KEY = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,99}$",
-                      error="Hanya huruf, angka dan -_.: / Letters, digits and -_.: only.")
-
-
-def load(schema, data):
-    """``schema.load(data)`` or ``ValidationFailed`` (422) with marshmallow's field messages."""
-    try:
-        return schema.load(data)
-    except ValidationError as err:
-        raise ValidationFailed.from_marshmallow(err)
-
-
-def normalise_phone(raw, region="ID"):
-    """``"0811-0000-0001"`` -> ``"+6281100000001"``; ``ValueError`` when not a valid number."""
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        raise ValueError("not a phone number") from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("not a valid phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
+KEY = key(100)
 
 
 class Key(fields.String):
@@ -72,15 +47,6 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).strip()
-
-
-class Phone(fields.String):
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return normalise_phone(value)
-        except ValueError:
-            raise ValidationError("Nomor telepon tidak valid / Not a valid phone number.")
 
 
 class Int(fields.Integer):
