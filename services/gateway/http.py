@@ -1,16 +1,37 @@
-"""nameko's HTTP entrypoint and web server, made to speak problem+json.
+"""nameko's HTTP entrypoint and web server, made to speak problem+json, plus what a gateway
+answers without a worker.
 
-- ``api``: like ``nameko.web.handlers.http`` but every exception becomes a problem response
-  (nameko's default answers ``Error: Type: value`` in plain text, and 500 for domain errors);
-- ``GatewayWebServer``: unknown routes and wrong methods answer problem+json too, and every
-  response gets the security headers.
+- ``route``/``api``: like ``nameko.web.handlers.http`` but every exception becomes a problem
+  response (nameko's default answers ``Error: Type: value`` in plain text, and 500 for domain
+  errors). ``public=True`` routes are rate-limited per client address *before* a worker is
+  taken (429 + Retry-After). Every route is recorded in ``ROUTES`` for the OpenAPI document.
+- ``GatewayWsgiApp``: unknown routes and wrong methods answer problem+json too; every
+  response gets the security headers and, for allowed origins, CORS headers; static pages and
+  assets, the OpenAPI document and the live-update streams (SSE) are served here, in the
+  connection's own greenthread, without a nameko worker (see ``hub``).
 """
-from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer, WsgiApp
-from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Request
+import json
+from pathlib import Path
 
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map
+from werkzeug.utils import send_from_directory
+from werkzeug.wrappers import Request, Response
+
+from services.common.tracing import CONTEXT_KEY
 from services.gateway import problems
+from services.gateway.hub import StreamHub, Subscription
+from services.gateway.ratelimit import TokenBuckets, client_address
+from services.gateway.settings import int_setting, list_setting
+
+WEB_ROOT = Path(__file__).parent / "web"
+PAGES = {"/": "index.html", "/kiosk": "kiosk.html", "/board": "board.html",
+         "/counter": "counter.html", "/portal": "portal.html", "/office": "office.html",
+         "/api/docs": "docs.html"}
+ASSET_DIRS = {"/static/": WEB_ROOT / "static", "/vendor/": WEB_ROOT / "vendor"}
+STREAM_PREFIX = "/api/v1/stream/"
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -21,33 +42,160 @@ SECURITY_HEADERS = {
         "connect-src 'self'; frame-ancestors 'none'"
     ),
 }
+CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-API-Key, X-Request-Id"
+CORS_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
+
+#: every route as declared (method, url, public, and its OpenAPI description)
+ROUTES = []
 
 
-class GatewayWsgiApp(WsgiApp):
+class GatewayWsgiApp:
+    def __init__(self, server):
+        self.server = server
+        self.url_map = server.make_url_map()
+
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
-        adapter = self.url_map.bind_to_environ(environ)
+        path = request.path
         try:
-            provider, values = adapter.match()
-            request.path_values = values
-            response = provider.handle_request(request)
+            if request.method == "OPTIONS" and path.startswith("/api/"):
+                response = Response(status=204)
+            elif path.startswith(STREAM_PREFIX):
+                response = self.stream(request, path[len(STREAM_PREFIX):])
+            elif path in PAGES and request.method in ("GET", "HEAD"):
+                response = self.page(request, PAGES[path])
+            elif any(path.startswith(prefix) for prefix in ASSET_DIRS):
+                response = self.asset(request, path)
+            elif path == "/api/v1/openapi.json" and request.method == "GET":
+                from services.gateway.openapi import spec_json
+
+                response = Response(spec_json(), mimetype="application/json")
+            else:
+                adapter = self.url_map.bind_to_environ(environ)
+                provider, values = adapter.match()
+                request.path_values = values
+                response = provider.handle_request(request)
         except HTTPException as exc:
             response = problems.problem(exc.code, exc.name, exc.description)
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
+        self.server.add_cors(request, response)
         return response(environ, start_response)
+
+    def page(self, request, name):
+        response = send_from_directory(WEB_ROOT, name, request.environ)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    def asset(self, request, path):
+        if request.method not in ("GET", "HEAD"):
+            raise NotFound()
+        for prefix, root in ASSET_DIRS.items():
+            if path.startswith(prefix):
+                response = send_from_directory(root, path[len(prefix):], request.environ)
+                response.headers["Cache-Control"] = "public, max-age=300"
+                return response
+        raise NotFound()
+
+    def stream(self, request, rest):
+        """``board?agency=<code>`` or ``counter/<id>?services=a,b``: text/event-stream."""
+        if request.method != "GET":
+            return problems.problem(405, "Method Not Allowed")
+        parts = rest.strip("/").split("/")
+        if parts == ["board"]:
+            sub = Subscription("board", agency=request.args.get("agency") or None)
+        elif len(parts) == 2 and parts[0] == "counter" and parts[1]:
+            services = [s for s in request.args.get("services", "").split(",") if s][:50]
+            sub = Subscription("counter", counter_id=parts[1], services=services)
+        else:
+            raise NotFound()
+        hub = self.server.stream_hub.hub
+        if hub.subscribe(sub) is None:
+            return problems.problem(503, "Service unavailable",
+                                    "Terlalu banyak koneksi langsung / Too many live connections",
+                                    headers={"Retry-After": "10"})
+        response = Response(hub.stream(sub), mimetype="text/event-stream",
+                            direct_passthrough=True)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Accel-Buffering"] = "no"
+        return response
 
 
 class GatewayWebServer(WebServer):
+    stream_hub = StreamHub()
+
+    def setup(self):
+        config = self.container.config
+        self.limiter = TokenBuckets(int_setting(config, "GATEWAY_RATE_LIMIT_PER_MINUTE", 120),
+                                    int_setting(config, "GATEWAY_RATE_LIMIT_BURST", 40))
+        self.trusted_proxies = tuple(list_setting(config, "GATEWAY_TRUSTED_PROXIES"))
+        self.cors_origins = set(list_setting(config, "GATEWAY_CORS_ORIGINS"))
+        super().setup()
+
     def get_wsgi_app(self):
         return GatewayWsgiApp(self)
+
+    def make_url_map(self):
+        url_map = Map(strict_slashes=False)
+        for provider in self._providers:
+            rule = provider.get_url_rule()
+            rule.endpoint = provider
+            url_map.add(rule)
+        return url_map
+
+    def context_data_from_headers(self, request):
+        rid = request.headers.get("X-Request-Id", "")
+        if 8 <= len(rid) <= 64 and rid.replace("-", "").isalnum():
+            return {CONTEXT_KEY: rid}
+        return {}
+
+    def add_cors(self, request, response):
+        """CORS is closed unless the origin is listed in ``GATEWAY_CORS_ORIGINS``."""
+        origin = request.headers.get("Origin")
+        if not origin or not request.path.startswith("/api/"):
+            return
+        if origin in self.cors_origins or "*" in self.cors_origins:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+            response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
+            response.headers["Access-Control-Max-Age"] = "600"
+            response.headers["Vary"] = "Origin"
+
+    def rate_limited(self, request):
+        return self.limiter.take(client_address(request, self.trusted_proxies))
 
 
 class ApiHandler(HttpRequestHandler):
     server = GatewayWebServer()
 
+    def __init__(self, method, url, public=False, **kwargs):
+        self.public = public
+        super().__init__(method, url, **kwargs)
+
+    def handle_request(self, request):
+        if self.public:
+            wait = self.server.rate_limited(request)
+            if wait:
+                return problems.problem(
+                    429, "Too many requests",
+                    "Terlalu banyak permintaan, coba lagi sebentar / Too many requests, retry "
+                    "shortly", headers={"Retry-After": str(max(1, int(wait + 0.999)))})
+        return super().handle_request(request)
+
     def response_from_exception(self, exc):
         return problems.from_exception(exc)
 
 
-api = ApiHandler.decorator
+def route(method, url, public=False, **doc):
+    """Declare a route: ``@route("POST", "/api/v1/tickets", public=True, body=Schema,
+    summary=..., tags=[...], auth="staff")``. ``doc`` feeds the OpenAPI document."""
+    ROUTES.append(dict(doc, method=method, url=url, public=public))
+    return ApiHandler.decorator(method, url, public=public)
+
+
+def api(method, url, **kwargs):
+    return route(method, url, **kwargs)
+
+
+def dumps(data):
+    return json.dumps(data, ensure_ascii=False, default=str)

@@ -43,6 +43,8 @@ def from_domain_error(exc):
         extra["details"] = exc.details
     if exc.status in (429, 503):
         headers["Retry-After"] = str(exc.details.get("retry_after", RETRY_AFTER_SECONDS))
+    if exc.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="mpp"'
     return problem(exc.status, exc.title, exc.message, headers=headers, **extra)
 
 
@@ -62,6 +64,11 @@ def from_exception(exc):
                         ConnectionError, socket.error)):
         log.warning("dependency unavailable: %s", type(exc).__name__)
         return unavailable()
+    if isinstance(exc, RemoteError) and exc.exc_type == "MethodNotFound":
+        # a route whose service RPC has not landed yet (or an older service is running)
+        log.warning("service method missing: %s", exc.value)
+        return problem(501, "Not implemented",
+                       "Fitur ini belum tersedia / This feature is not available yet")
     reference = uuid.uuid4().hex[:12]
     if isinstance(exc, RemoteError):
         log.error("unexpected remote error %s (ref %s): %s", exc.exc_type, reference, exc.value)

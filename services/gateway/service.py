@@ -1,59 +1,51 @@
 """Gateway entrypoints: HTTP in, RPC to the services, JSON (or problem+json) out.
 
-Routes stay thin: read and validate the request, call a service, shape the response.
+Routes stay thin (read and validate the request, check who asks, call a service, shape the
+response) and are grouped by resource in mixins composed here:
+
+- ``routes_public``: catalogue, tickets, queues, board, bookings (rate-limited, no PII);
+- ``routes_auth``: sign-in, refresh, accounts, API keys, the demo-account RPC;
+- ``routes_counters``: counter console actions (role + agency scope);
+- ``routes_permits``: applications, permits, connector callbacks (HMAC);
+- ``routes_admin``: catalogue administration, statistics, notification status;
+- ``routes_live``: BROADCAST event handlers feeding the SSE hub (``hub``).
+
+Pages, static assets, the OpenAPI document and the SSE streams are answered by
+``http.GatewayWsgiApp`` without a worker.
 """
 import logging
-from pathlib import Path
-
-from marshmallow import Schema, fields, validate, RAISE
-from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy
-from werkzeug.wrappers import Response
 
 from services.common.health import HealthMixin
-from services.common.mongo import Mongo, ping
+from services.common.mongo import ping
 from services.gateway import requests as req
+from services.gateway.base import GatewayBase
 from services.gateway.calls import call
-from services.gateway.http import api
+from services.gateway.http import route
+from services.gateway.routes_admin import AdminRoutes
+from services.gateway.routes_auth import AuthRoutes
+from services.gateway.routes_counters import CounterRoutes
+from services.gateway.routes_live import LiveRoutes
+from services.gateway.routes_permits import PermitRoutes
+from services.gateway.routes_public import PublicRoutes
+from services.gateway.schemas import IssueTicketRequest  # noqa: F401 - kept importable
 
 log = logging.getLogger(__name__)
 
-WEB_ROOT = Path(__file__).parent / "web"
 SERVICES = ("ticketing", "permits", "notifications")
 
 
-class IssueTicketRequest(Schema):
-    class Meta:
-        unknown = RAISE
-
-    service_id = fields.String(required=True, validate=validate.Length(1, 64))
-    priority_group = fields.String(load_default=None, allow_none=True)
-    language = fields.String(load_default="id", validate=validate.OneOf(["id", "en"]))
-
-
-def ensure_indexes(db):
-    pass
-
-
-class GatewayService(HealthMixin):
+class GatewayService(HealthMixin, GatewayBase, AuthRoutes, PublicRoutes, CounterRoutes,
+                     PermitRoutes, AdminRoutes, LiveRoutes):
     name = "gateway"
-
-    db = Mongo("gateway", ensure_indexes)
-    config = Config()
-    ticketing = RpcProxy("ticketing")
-    permits = RpcProxy("permits")
-    notifications = RpcProxy("notifications")
-
-    def _call(self, method, *args, **kwargs):
-        return call(method, *args, timeout=float(self.config.get("RPC_TIMEOUT", 10)), **kwargs)
 
     # -- health ---------------------------------------------------------------------------
 
-    @api("GET", "/healthz")
+    @route("GET", "/healthz", tags=["health"], summary="The gateway process is up")
     def healthz(self, request):
         return req.json_response({"status": "ok"})
 
-    @api("GET", "/readyz")
+    @route("GET", "/readyz", tags=["health"],
+           summary="The database and every service answer (503 otherwise)")
     def readyz(self, request):
         checks = {"database": ping(self.db)}
         for name in SERVICES:
@@ -66,32 +58,3 @@ class GatewayService(HealthMixin):
         return req.json_response({"status": "ready" if ready else "not ready", "checks": checks},
                                  status=200 if ready else 503,
                                  headers=None if ready else {"Retry-After": "5"})
-
-    # -- public API -----------------------------------------------------------------------
-
-    @api("GET", "/api/v1/agencies")
-    def agencies(self, request):
-        agencies = self._call(self.ticketing.list_agencies)
-        permit_types = self._call(self.permits.list_permit_types)
-        for agency in agencies:
-            agency["permit_types"] = [p for p in permit_types if p["agency"] == agency["code"]]
-        return req.json_response({"agencies": agencies})
-
-    @api("POST", "/api/v1/tickets")
-    def issue_ticket(self, request):
-        body = req.load(IssueTicketRequest(), req.read_json(request))
-        ticket = self._call(self.ticketing.issue_ticket, idempotency_key=req.idempotency_key(request),
-                            **body)
-        return req.json_response(ticket, status=201,
-                                 headers={"Location": "/api/v1/tickets/{}".format(ticket["id"])})
-
-    @api("GET", "/api/v1/tickets/<string:ticket_id>")
-    def get_ticket(self, request, ticket_id):
-        token = request.args.get("token") or request.headers.get("X-Ticket-Token") or ""
-        return req.json_response(self._call(self.ticketing.get_ticket, ticket_id, token))
-
-    # -- web client -----------------------------------------------------------------------
-
-    @api("GET", "/")
-    def index(self, request):
-        return Response((WEB_ROOT / "index.html").read_bytes(), mimetype="text/html")

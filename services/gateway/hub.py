@@ -1,0 +1,153 @@
+"""Live updates: an in-process hub fed by BROADCAST event handlers, read by SSE connections.
+
+Why not nameko workers: each @http request holds a worker from the pool (10 by default) for
+as long as it runs, so ten open streams would starve every other request. Streams are served
+by ``GatewayWsgiApp`` directly: eventlet's WSGI server already gives each connection its own
+greenthread, which here blocks on an eventlet queue, costs a few KB and holds no worker.
+
+Feeding: every gateway instance subscribes to the ticketing events with a BROADCAST handler
+(each instance gets its own copy; ``reliable_delivery=False``: a board that misses an event
+while the gateway restarts reconnects and reloads anyway). The handler (a short worker)
+publishes a message without personal data into the hub; the hub copies it into the queue of
+every matching subscriber without blocking. A subscriber whose queue is full (a client that
+stopped reading) is dropped, never waited for.
+"""
+import itertools
+import json
+import logging
+
+import eventlet
+from eventlet.queue import Empty, LightQueue
+from nameko.extensions import DependencyProvider, SharedExtension
+
+log = logging.getLogger(__name__)
+
+#: what a live client may see of an event (``ticket_issued`` also carries the contact: never)
+SAFE_KEYS = ("event_id", "occurred_at", "ticket_id", "number", "service_id", "agency",
+             "counter_id", "counter_name", "call_seq", "priority_group", "returned_to_queue",
+             "to_service_id", "new_ticket_id", "new_number", "services", "override")
+QUEUE_SIZE = 200
+HEARTBEAT_SECONDS = 15
+_CLOSE = object()
+
+
+def safe_event(event_type, event):
+    message = {k: event[k] for k in SAFE_KEYS if k in event}
+    message["type"] = event_type
+    return message
+
+
+class Subscription:
+    def __init__(self, kind, agency=None, counter_id=None, services=()):
+        self.kind = kind  # "board" | "counter"
+        self.agency = agency
+        self.counter_id = counter_id
+        self.services = frozenset(services)
+        self.queue = LightQueue(QUEUE_SIZE)
+
+    def wants(self, message):
+        if message.get("type") == "board":
+            return self.kind == "board" and self.agency in (None, message.get("agency"))
+        if self.kind == "board":
+            return self.agency in (None, message.get("agency"))
+        return (message.get("counter_id") == self.counter_id
+                or message.get("service_id") in self.services
+                or message.get("to_service_id") in self.services)
+
+
+class Hub:
+    def __init__(self, limit=800):
+        self.limit = limit
+        self._subs = {}
+        self._ids = itertools.count(1)
+        self.dropped = 0
+
+    def __len__(self):
+        return len(self._subs)
+
+    def subscribe(self, subscription):
+        if len(self._subs) >= self.limit:
+            return None
+        key = next(self._ids)
+        self._subs[key] = subscription
+        subscription.key = key
+        return subscription
+
+    def unsubscribe(self, subscription):
+        self._subs.pop(getattr(subscription, "key", None), None)
+
+    def board_agencies(self):
+        """Which board snapshots anyone is waiting for (``None``: the whole MPP)."""
+        return {s.agency for s in self._subs.values() if s.kind == "board"}
+
+    def publish(self, message):
+        delivered = 0
+        for key, sub in list(self._subs.items()):
+            if not sub.wants(message):
+                continue
+            try:
+                sub.queue.put_nowait(message)
+                delivered += 1
+            except eventlet.queue.Full:
+                self._subs.pop(key, None)
+                self.dropped += 1
+                try:
+                    sub.queue.get_nowait()
+                    sub.queue.put_nowait(_CLOSE)
+                except (Empty, eventlet.queue.Full):
+                    pass
+        return delivered
+
+    def close_all(self):
+        for sub in list(self._subs.values()):
+            try:
+                sub.queue.put_nowait(_CLOSE)
+            except eventlet.queue.Full:
+                pass
+        self._subs.clear()
+
+    def stream(self, subscription, heartbeat=HEARTBEAT_SECONDS):
+        """The SSE body: a generator eventlet's WSGI server writes chunk by chunk."""
+        try:
+            yield b"retry: 3000\n: connected\n\n"
+            while True:
+                try:
+                    message = subscription.queue.get(timeout=heartbeat)
+                except Empty:
+                    yield b": ping\n\n"
+                    continue
+                if message is _CLOSE:
+                    return
+                yield "event: {}\ndata: {}\n\n".format(
+                    message["type"], json.dumps(message, ensure_ascii=False)).encode("utf-8")
+        finally:
+            self.unsubscribe(subscription)
+
+
+class StreamHub(SharedExtension):
+    """One hub per service container, shared by the web server and the event handlers."""
+
+    def __init__(self):
+        super().__init__()
+        self.hub = None
+
+    def setup(self):
+        from services.gateway.settings import int_setting
+
+        self.hub = Hub(limit=int_setting(self.container.config, "GATEWAY_STREAM_MAX", 800))
+
+    def stop(self):
+        if self.hub is not None:
+            self.hub.close_all()
+
+    def kill(self):
+        self.stop()
+
+
+class LiveHub(DependencyProvider):
+    """``self.live``: the container's hub, for the event handlers that feed it."""
+
+    stream_hub = StreamHub()
+
+    def get_dependency(self, worker_ctx):
+        return self.stream_hub.hub

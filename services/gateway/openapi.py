@@ -1,0 +1,121 @@
+"""The OpenAPI 3 document, generated (apispec + MarshmallowPlugin) from the routes as declared
+with ``http.route`` and the marshmallow schemas they name: the same schemas that validate the
+requests, so the document cannot drift from the code. Built once per process."""
+import functools
+import json
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from services.gateway import schemas as gs
+
+VERSION = "1.0.0"
+_PATH_VAR = re.compile(r"<(?:([a-z_]+)(?:\([^)]*\))?:)?([a-z_]+)>")
+ERRORS = {
+    "400": "Malformed request", "401": "Not signed in (or bad token / API key / signature)",
+    "403": "Role or agency not allowed", "404": "Not found", "409": "Conflict with current state",
+    "413": "Body too large", "415": "Not JSON", "422": "Validation failed (field messages)",
+    "429": "Rate limited (Retry-After)", "503": "A service does not answer (Retry-After)",
+}
+SECURITY = {"staff": [{"bearer": []}, {"apiKey": []}], "supervisor": [{"bearer": []}, {"apiKey": []}],
+            "admin": [{"bearer": []}], "hmac": [{"hmac": []}]}
+
+
+def _path(url):
+    return _PATH_VAR.sub(lambda m: "{%s}" % m.group(2), url)
+
+
+def _operation(route):
+    responses = {}
+    ok = str(route.get("status", 200))
+    if route.get("produces"):
+        responses[ok] = {"description": "OK", "content": {route["produces"]: {}}}
+    elif route.get("response"):
+        responses[ok] = {"description": "OK", "content": {
+            "application/json": {"schema": route["response"]}}}
+    else:
+        responses[ok] = {"description": "OK", "content": {"application/json": {}}}
+    wanted = {"422", "503"}
+    if route.get("public"):
+        wanted |= {"429"}
+    if route.get("auth"):
+        wanted |= {"401", "403"}
+    if "<" in route["url"]:
+        wanted |= {"404"}
+    if route["method"] in ("POST", "PUT"):
+        wanted |= {"409", "413", "415"}
+    for code in sorted(wanted):
+        responses[code] = {"description": ERRORS[code], "content": {
+            "application/problem+json": {"schema": "Problem"}}}
+    op = {"summary": route.get("summary", ""), "tags": route.get("tags", []),
+          "operationId": "{}_{}".format(route["method"].lower(), re.sub(
+              r"[^a-z0-9]+", "_", _path(route["url"]).lower()).strip("_")),
+          "responses": responses}
+    params = []
+    for match in _PATH_VAR.finditer(route["url"]):
+        schema = {"type": "string"}
+        enum = (route.get("path_enum") or {}).get(match.group(2))
+        if enum:
+            schema["enum"] = list(enum)
+        params.append({"in": "path", "name": match.group(2), "required": True, "schema": schema})
+    for name, description in (route.get("query") or {}).items():
+        params.append({"in": "query", "name": name, "required": False,
+                       "description": description, "schema": {"type": "string"}})
+    if route.get("idempotent"):
+        params.append({"in": "header", "name": "Idempotency-Key", "required": False,
+                       "description": "Retrying with the same key returns the first result",
+                       "schema": {"type": "string", "maxLength": 200}})
+    if params:
+        op["parameters"] = params
+    if route.get("body"):
+        op["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": route["body"]}}}
+    elif route["method"] in ("POST", "PUT") and route.get("auth") != "hmac":
+        op["requestBody"] = {"required": False, "content": {
+            "application/json": {"schema": {"type": "object"}}}}
+    if route.get("auth"):
+        op["security"] = SECURITY.get(route["auth"], SECURITY["staff"])
+        op["description"] = "Needs: {}".format(route["auth"])
+    return op
+
+
+def build():
+    from services.gateway import service  # noqa: F401 - every route module is imported
+    from services.gateway.http import ROUTES
+
+    spec = APISpec(title="MPP Suite API", version=VERSION, openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "HTTP API of the MPP Suite gateway. Errors are RFC 9457 "
+                                        "problem+json. Live updates: text/event-stream at "
+                                        "/api/v1/stream/board?agency= and "
+                                        "/api/v1/stream/counter/{id}?services=a,b."})
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
+                                               "bearerFormat": "JWT"})
+    spec.components.security_scheme("apiKey", {"type": "apiKey", "in": "header",
+                                               "name": "X-API-Key"})
+    spec.components.security_scheme("hmac", {"type": "apiKey", "in": "header",
+                                             "name": "X-MPP-Signature"})
+    spec.components.schema("Problem", schema=gs.Problem)
+    paths = {}
+    for route in ROUTES:
+        paths.setdefault(_path(route["url"]), {})[route["method"].lower()] = _operation(route)
+    for path, operations in sorted(paths.items()):
+        spec.path(path=path, operations=operations)
+    for stream, desc in (("/api/v1/stream/board", "Display board events (SSE)"),
+                         ("/api/v1/stream/counter/{counter_id}", "Counter console events (SSE)")):
+        params = [{"in": "query", "name": "agency" if "board" in stream else "services",
+                   "schema": {"type": "string"}}]
+        if "{" in stream:
+            params.append({"in": "path", "name": "counter_id", "required": True,
+                           "schema": {"type": "string"}})
+        spec.path(path=stream, operations={"get": {
+            "summary": desc, "tags": ["live"], "parameters": params,
+            "responses": {"200": {"description": "text/event-stream",
+                                  "content": {"text/event-stream": {}}}}}})
+    return spec.to_dict()
+
+
+@functools.lru_cache(maxsize=1)
+def spec_json():
+    return json.dumps(build(), ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,44 @@
+"""Per-client-address token buckets for the public endpoints (429 + Retry-After).
+
+In-process: each gateway instance keeps its own buckets, so with N instances behind a load
+balancer a client gets up to N times the limit. That is the intended trade-off (no shared
+store on the hot path; the limit is a guard against a runaway kiosk or a scraper, not a
+quota). Under eventlet a bucket update never yields, so no lock is needed.
+"""
+import time
+from collections import OrderedDict
+
+
+class TokenBuckets:
+    def __init__(self, per_minute=120, burst=40, clock=time.monotonic, max_clients=20000):
+        self.rate = max(per_minute, 1) / 60.0
+        self.burst = max(burst, 1)
+        self.clock = clock
+        self.max_clients = max_clients
+        self._buckets = OrderedDict()
+
+    def take(self, key):
+        """0 when the request may go ahead, else the seconds until a token is free."""
+        now = self.clock()
+        tokens, last = self._buckets.pop(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+        wait = 0.0
+        if tokens >= 1:
+            tokens -= 1
+        else:
+            wait = (1 - tokens) / self.rate
+        self._buckets[key] = (tokens, now)
+        while len(self._buckets) > self.max_clients:
+            self._buckets.popitem(last=False)  # the least recently seen client
+        return wait
+
+
+def client_address(request, trusted_proxies=()):
+    """The client's address; ``X-Forwarded-For`` only when the peer is a trusted proxy."""
+    peer = request.remote_addr or "unknown"
+    if peer in trusted_proxies:
+        forwarded = [p.strip() for p in request.headers.get("X-Forwarded-For", "").split(",")
+                     if p.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return peer

@@ -1,0 +1,90 @@
+"""Back office: catalogue administration, statistics, notification status."""
+from services.common.errors import NotFound, ValidationFailed
+from services.gateway import auth
+from services.gateway import requests as req
+from services.gateway.http import route
+from services.ticketing import schemas as ts
+
+TAG = "admin"
+
+
+def _agency_of(data):
+    agency = data.get("agency") if isinstance(data, dict) else None
+    if not isinstance(agency, str) or not agency:
+        raise ValidationFailed("Data tidak valid / Invalid data",
+                               {"fields": {"agency": ["Wajib diisi / Required."]}})
+    return agency
+
+
+class AdminRoutes:
+
+    @route("PUT", "/api/v1/admin/agencies", tags=[TAG], auth="admin", body=ts.AgencySchema,
+           summary="Create or update an agency")
+    def upsert_agency(self, request):
+        self._staff(request, auth.ADMIN)
+        body = self._body(request, ts.AgencySchema())
+        return req.json_response(self._call(self.ticketing.upsert_agency, body))
+
+    @route("PUT", "/api/v1/admin/services", tags=[TAG], auth="supervisor", body=ts.ServiceSchema,
+           summary="Create or update a queue service (a supervisor: their agency's)")
+    def upsert_service(self, request):
+        principal = self._staff(request, auth.SUPERVISORS)
+        body = self._body(request, ts.ServiceSchema())
+        auth.require(principal, auth.SUPERVISORS, _agency_of(body))
+        return req.json_response(self._call(self.ticketing.upsert_service, body))
+
+    @route("PUT", "/api/v1/admin/counters", tags=[TAG], auth="supervisor", body=ts.CounterSchema,
+           summary="Create or update a counter (a supervisor: their agency's)")
+    def upsert_counter(self, request):
+        principal = self._staff(request, auth.SUPERVISORS)
+        body = self._body(request, ts.CounterSchema())
+        auth.require(principal, auth.SUPERVISORS, _agency_of(body))
+        existing = None
+        try:
+            existing = self._call(self.ticketing.get_counter, body["id"])
+        except NotFound:  # a new counter
+            existing = None
+        if existing is not None:  # moving another agency's counter is not yours to do
+            auth.require(principal, auth.SUPERVISORS, existing["agency"])
+        return req.json_response(self._call(self.ticketing.upsert_counter, body))
+
+    @route("PUT", "/api/v1/admin/settings", tags=[TAG], auth="admin", body=ts.SettingsSchema,
+           summary="MPP-wide queue settings (zone, calling rule)")
+    def update_settings(self, request):
+        self._staff(request, auth.ADMIN)
+        body = self._body(request, ts.SettingsSchema())
+        return req.json_response(self._call(self.ticketing.update_settings, body))
+
+    @route("PUT", "/api/v1/admin/permit-types", tags=[TAG], auth="admin",
+           summary="Create a new version of a permit type")
+    def upsert_permit_type(self, request):
+        self._staff(request, auth.ADMIN)
+        body = self._body(request)
+        return req.json_response(self._call(self.permits.upsert_permit_type, body))
+
+    @route("GET", "/api/v1/statistics/day", tags=[TAG], auth="supervisor",
+           query={"day": "YYYY-MM-DD (default today)", "agency": "agency (admin only)"},
+           summary="A day's queue statistics")
+    def statistics(self, request):
+        principal = self._staff(request, auth.SUPERVISORS)
+        agency = auth.scope_agency(principal, request.args.get("agency"))
+        return req.json_response(self._call(self.ticketing.day_statistics,
+                                            request.args.get("day") or None, agency))
+
+    @route("GET", "/api/v1/notifications", tags=[TAG], auth="staff",
+           query={"reference": "ticket id or application id"},
+           summary="Delivery status of the messages about a ticket or application")
+    def notification_status(self, request):
+        self._staff(request)
+        reference = request.args.get("reference", "")
+        if not reference or len(reference) > 100:
+            raise ValidationFailed("Data tidak valid / Invalid data",
+                                   {"fields": {"reference": ["Wajib diisi / Required."]}})
+        return req.json_response({"reference": reference, "messages": self._call(
+            self.notifications.messages_for, reference)})
+
+    @route("GET", "/api/v1/notifications/counts", tags=[TAG], auth="admin",
+           summary="Messages by channel and status")
+    def notification_counts(self, request):
+        self._staff(request, auth.ADMIN)
+        return req.json_response(self._call(self.notifications.counts))

@@ -1,0 +1,86 @@
+"""Counter console routes: open, close, call next, call a ticket, and the ticket actions.
+
+Every route resolves the counter's agency through ``ticketing.get_counter`` and refuses
+(403) a principal of another agency before anything changes. The officer named to ticketing
+is the signed-in account (an API key acts as ``apikey:<id>``).
+"""
+from services.gateway import auth
+from services.gateway import requests as req
+from services.gateway import schemas as gs
+from services.gateway.http import route
+
+TAG = "counters"
+TICKET_ACTIONS = ("recall", "skip", "start", "complete", "transfer")
+
+
+class CounterRoutes:
+
+    @route("GET", "/api/v1/counters", tags=[TAG], auth="staff", query={"agency": "agency code"},
+           summary="Counters of the caller's agency (admin: any or all)")
+    def counters(self, request):
+        principal = self._staff(request)
+        agency = auth.scope_agency(principal, request.args.get("agency"))
+        return req.json_response({"counters": self._call(self.ticketing.list_counters, agency)})
+
+    @route("GET", "/api/v1/counters/<string:counter_id>", tags=[TAG], auth="staff",
+           summary="One counter")
+    def counter(self, request, counter_id):
+        return req.json_response(self._counter_in_scope(self._staff(request), counter_id))
+
+    @route("POST", "/api/v1/counters/<string:counter_id>/open", tags=[TAG], auth="staff",
+           summary="Open the counter (the caller becomes its officer)")
+    def open_counter(self, request, counter_id):
+        principal = self._staff(request)
+        self._counter_in_scope(principal, counter_id)
+        return req.json_response(self._call(self.ticketing.open_counter, counter_id,
+                                            principal.subject))
+
+    @route("POST", "/api/v1/counters/<string:counter_id>/close", tags=[TAG], auth="staff",
+           summary="Close the counter")
+    def close_counter(self, request, counter_id):
+        principal = self._staff(request)
+        self._counter_in_scope(principal, counter_id)
+        return req.json_response(self._call(self.ticketing.close_counter, counter_id,
+                                            principal.subject))
+
+    @route("POST", "/api/v1/counters/<string:counter_id>/call-next", tags=[TAG], auth="staff",
+           summary="Call the next ticket by the calling rule")
+    def call_next(self, request, counter_id):
+        principal = self._staff(request)
+        self._counter_in_scope(principal, counter_id)
+        return req.json_response(self._call(self.ticketing.call_next, counter_id,
+                                            principal.subject))
+
+    @route("POST", "/api/v1/counters/<string:counter_id>/call", tags=[TAG], auth="staff",
+           body=gs.CallTicketRequest, summary="Call a given ticket out of order (with a reason)")
+    def call_ticket(self, request, counter_id):
+        principal = self._staff(request)
+        body = self._body(request, gs.CallTicketRequest())
+        self._counter_in_scope(principal, counter_id)
+        return req.json_response(self._call(self.ticketing.call_ticket, counter_id,
+                                            body["ticket_id"], principal.subject, body["reason"]))
+
+    @route("POST", "/api/v1/tickets/<string:ticket_id>/<any(recall,skip,start,complete,transfer)"
+                   ":action>", tags=[TAG], auth="staff", body=gs.TicketActionRequest,
+           path_enum={"action": TICKET_ACTIONS},
+           summary="recall | skip | start | complete | transfer a ticket at a counter")
+    def ticket_action(self, request, ticket_id, action):
+        principal = self._staff(request)
+        body = self._body(request, gs.TicketActionRequest())
+        if action == "transfer" and not body.get("target_service_id"):
+            from services.common.errors import ValidationFailed
+
+            raise ValidationFailed("Data tidak valid / Invalid data", {
+                "fields": {"target_service_id": ["Wajib diisi / Required."]}})
+        counter_id = body["counter_id"]
+        self._counter_in_scope(principal, counter_id)
+        method = getattr(self.ticketing, action)
+        if action == "skip":
+            result = self._call(method, ticket_id, counter_id, principal.subject,
+                                return_to_queue=body.get("return_to_queue", False))
+        elif action == "transfer":
+            result = self._call(method, ticket_id, counter_id, principal.subject,
+                                body["target_service_id"], reason=body.get("reason"))
+        else:
+            result = self._call(method, ticket_id, counter_id, principal.subject)
+        return req.json_response(result)

@@ -1,0 +1,137 @@
+"""Permit applications, permits and connector callbacks: thin pass-throughs to ``permits``.
+
+Public: file an application (Idempotency-Key honoured), add documents and read its status
+with the tracking code *and* the applicant's PIN, act as the applicant (withdraw, resubmit),
+verify a permit. Staff: the agency's work list and the transitions (the principal's role and
+agency go to ``permits.act``, which refuses another agency's application). Integrators:
+HMAC-signed connector callbacks (``signing``).
+"""
+import logging
+
+from services.common.errors import Forbidden, Unauthorized
+from services.gateway import auth, signing
+from services.gateway import requests as req
+from services.gateway import schemas as gs
+from services.gateway.http import route
+from services.gateway.settings import mapping_setting
+
+log = logging.getLogger(__name__)
+TAG_APP, TAG_PERMIT, TAG_CONN = "applications", "permits", "connectors"
+
+
+def _pin(request, body=None):
+    return ((body or {}).get("pin") or request.headers.get("X-Application-Pin")
+            or request.args.get("pin") or "")
+
+
+class PermitRoutes:
+
+    @route("POST", "/api/v1/applications", public=True, tags=[TAG_APP], idempotent=True,
+           status=201, summary="File an application (documents as base64); returns tracking "
+                               "code and PIN")
+    def file_application(self, request):
+        body = self._body(request, max_bytes=self._upload_limit())
+        key = req.idempotency_key(request)
+        result = self._call(self.permits.file_application, body, key)
+        return req.json_response(result, status=201)
+
+    @route("GET", "/api/v1/applications/<string:tracking>", public=True, tags=[TAG_APP],
+           query={"pin": "the applicant's PIN (or header X-Application-Pin)"},
+           summary="Status and history of an application (no personal data)")
+    def application_status(self, request, tracking):
+        return req.json_response(self._call(self.permits.get_application_public, tracking,
+                                            _pin(request)))
+
+    @route("POST", "/api/v1/applications/<string:tracking>/documents", public=True,
+           tags=[TAG_APP], body=gs.DocumentRequest, status=201,
+           summary="Add or replace a document (while submitted or returned)")
+    def add_document(self, request, tracking):
+        body = self._body(request, gs.DocumentRequest(), max_bytes=self._upload_limit())
+        result = self._call(self.permits.add_document, tracking, body["pin"], body["kind"],
+                            filename=body.get("filename"), media_type=body.get("media_type"),
+                            content_b64=body.get("content_b64"),
+                            reuse_sha256=body.get("reuse_sha256"))
+        return req.json_response(result, status=201)
+
+    @route("POST", "/api/v1/applications/<string:tracking>/applicant-actions", public=True,
+           tags=[TAG_APP], body=gs.ApplicantActionRequest,
+           summary="The applicant withdraws or resubmits")
+    def applicant_act(self, request, tracking):
+        body = self._body(request, gs.ApplicantActionRequest())
+        return req.json_response(self._call(self.permits.applicant_act, tracking, body["pin"],
+                                            body["action"], note=body.get("note")))
+
+    # -- staff -----------------------------------------------------------------------------
+
+    @route("GET", "/api/v1/applications", tags=[TAG_APP], auth="staff",
+           query={"agency": "agency (admin only)", "state": "workflow state",
+                  "limit": "page size", "after": "cursor"},
+           summary="The agency's work list, with SLA state")
+    def work_list(self, request):
+        principal = self._staff(request)
+        agency = auth.scope_agency(principal, request.args.get("agency"))
+        if agency is None:
+            from services.common.errors import ValidationFailed
+
+            raise ValidationFailed("Data tidak valid / Invalid data",
+                                   {"fields": {"agency": ["Wajib diisi / Required."]}})
+        try:
+            limit = int(request.args.get("limit", 50))
+        except ValueError:
+            limit = -1
+        return req.json_response(self._call(self.permits.list_applications, agency,
+                                            state=request.args.get("state") or None,
+                                            limit=limit, after=request.args.get("after") or None))
+
+    @route("GET", "/api/v1/applications/by-id/<string:application_id>", tags=[TAG_APP],
+           auth="staff", summary="An application as staff see it (NIK masked)")
+    def application(self, request, application_id):
+        principal = self._staff(request)
+        agency = None if principal.role == "admin" else principal.agency
+        return req.json_response(self._call(self.permits.get_application, application_id, agency))
+
+    @route("POST", "/api/v1/applications/by-id/<string:application_id>/actions", tags=[TAG_APP],
+           auth="staff", body=gs.ApplicationActionRequest,
+           summary="A workflow action (verify, return, forward, approve, ...)")
+    def act(self, request, application_id):
+        principal = self._staff(request)
+        body = self._body(request, gs.ApplicationActionRequest())
+        agency = None if principal.role == "admin" else principal.agency
+        return req.json_response(self._call(
+            self.permits.act, application_id, body["action"], principal.subject,
+            principal.role, agency, note=body.get("note"), corrections=body.get("corrections"),
+            expected_seq=body.get("expected_seq")))
+
+    # -- permits ---------------------------------------------------------------------------
+
+    @route("GET", "/api/v1/permits/public-key", public=True, tags=[TAG_PERMIT],
+           summary="The Ed25519 key permits are signed with")
+    def permit_public_key(self, request):
+        return req.json_response(self._call(self.permits.public_key))
+
+    @route("GET", "/api/v1/permits/<string:number>/verify", public=True, tags=[TAG_PERMIT],
+           query={"hash": "record hash from the QR (optional)"},
+           summary="Is this permit valid, revoked, expired or unknown?")
+    def verify_permit(self, request, number):
+        return req.json_response(self._call(self.permits.verify_permit, number,
+                                            record_hash=request.args.get("hash") or None))
+
+    # -- connectors ------------------------------------------------------------------------
+
+    @route("POST", "/api/v1/connectors/<string:agency>/callbacks", tags=[TAG_CONN],
+           auth="hmac", summary="An agency back office reports a decision (HMAC-SHA256 signed: "
+                                "X-MPP-Timestamp, X-MPP-Signature)")
+    def connector_callback(self, request, agency):
+        secret = mapping_setting(self.config, "GATEWAY_CONNECTOR_SECRETS").get(agency)
+        raw = request.get_data(cache=True)
+        if len(raw) > req.MAX_JSON_BYTES:
+            raise req.PayloadTooLarge("Isi permintaan terlalu besar / Request body too large")
+        if not secret:
+            raise Forbidden("Konektor tidak dikenal / Unknown connector", {"agency": agency})
+        if not signing.verify(secret, request.headers.get(signing.TIMESTAMP_HEADER),
+                              raw, request.headers.get(signing.SIGNATURE_HEADER)):
+            log.warning("connector callback with a bad signature", extra={"entity": agency})
+            raise Unauthorized("Tanda tangan tidak valid / Invalid signature",
+                               {"reason": "signature"})
+        decision = req.read_json(request)
+        return req.json_response(self._call(self.permits.record_decision, agency, decision))

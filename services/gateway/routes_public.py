@@ -1,0 +1,135 @@
+"""Public routes: the catalogue, tickets, queues, the board and bookings. Rate-limited per
+client address; nothing personal is ever returned (a ticket is its number and position)."""
+import segno
+from werkzeug.wrappers import Response
+
+from services.gateway import requests as req
+from services.gateway import schemas as gs
+from services.gateway.http import route
+from services.ticketing import schemas as ts
+
+TAG_CAT, TAG_TICKETS, TAG_BOOKINGS = "catalogue", "tickets", "bookings"
+
+
+def _ticket_token(request):
+    return request.args.get("token") or request.headers.get("X-Ticket-Token") or ""
+
+
+class PublicRoutes:
+
+    @route("GET", "/api/v1/agencies", public=True, tags=[TAG_CAT],
+           summary="Agencies with their queue services and permit types")
+    def agencies(self, request):
+        agencies = self._call(self.ticketing.list_agencies)
+        permit_types = self._call(self.permits.list_permit_types)
+        for agency in agencies:
+            agency["permit_types"] = [p for p in permit_types if p["agency"] == agency["code"]]
+        return req.json_response({"agencies": agencies})
+
+    @route("GET", "/api/v1/services/<string:service_id>", public=True, tags=[TAG_CAT],
+           summary="One queue service (hours, quota, booking settings)")
+    def service(self, request, service_id):
+        return req.json_response(self._call(self.ticketing.get_service, service_id))
+
+    @route("GET", "/api/v1/permit-types", public=True, tags=[TAG_CAT],
+           query={"agency": "agency code"}, summary="Permit types in force")
+    def permit_types(self, request):
+        agency = request.args.get("agency") or None
+        return req.json_response({"permit_types": self._call(self.permits.list_permit_types,
+                                                             agency)})
+
+    # -- tickets ----------------------------------------------------------------------------
+
+    @route("POST", "/api/v1/tickets", public=True, tags=[TAG_TICKETS], body=gs.IssueTicketRequest,
+           idempotent=True, status=201, summary="Take a ticket (kiosk)")
+    def issue_ticket(self, request):
+        body = self._body(request, gs.IssueTicketRequest())
+        ticket = self._call(self.ticketing.issue_ticket, body["service_id"],
+                            priority_group=body.get("priority_group"),
+                            contact=body.get("contact"), language=body.get("language", "id"),
+                            idempotency_key=req.idempotency_key(request))
+        return req.json_response(ticket, status=201,
+                                 headers={"Location": "/api/v1/tickets/{}".format(ticket["id"])})
+
+    @route("POST", "/api/v1/visits", public=True, tags=[TAG_TICKETS], body=gs.IssueVisitRequest,
+           idempotent=True, status=201,
+           summary="A visit of several services in order: the ticket of its first step")
+    def issue_visit(self, request):
+        body = self._body(request, gs.IssueVisitRequest())
+        ticket = self._call(self.ticketing.issue_visit, body["steps"],
+                            priority_group=body.get("priority_group"),
+                            contact=body.get("contact"), language=body.get("language", "id"),
+                            idempotency_key=req.idempotency_key(request))
+        return req.json_response(ticket, status=201,
+                                 headers={"Location": "/api/v1/tickets/{}".format(ticket["id"])})
+
+    @route("GET", "/api/v1/tickets/<string:ticket_id>", public=True, tags=[TAG_TICKETS],
+           query={"token": "the ticket's access token (or header X-Ticket-Token)"},
+           summary="A ticket's status and position (needs its token)")
+    def get_ticket(self, request, ticket_id):
+        return req.json_response(self._call(self.ticketing.get_ticket, ticket_id,
+                                            _ticket_token(request)))
+
+    @route("DELETE", "/api/v1/tickets/<string:ticket_id>", public=True, tags=[TAG_TICKETS],
+           query={"token": "the ticket's access token"}, summary="Give up a ticket")
+    def cancel_ticket(self, request, ticket_id):
+        return req.json_response(self._call(self.ticketing.cancel_ticket, ticket_id,
+                                            _ticket_token(request)))
+
+    @route("GET", "/api/v1/tickets/<string:ticket_id>/qr.svg", public=True, tags=[TAG_TICKETS],
+           query={"token": "the ticket's access token"}, produces="image/svg+xml",
+           summary="QR code (SVG) that opens the ticket's tracking page on a phone")
+    def ticket_qr(self, request, ticket_id):
+        token = _ticket_token(request)
+        ticket = self._call(self.ticketing.get_ticket, ticket_id, token)
+        url = "{}portal#track={}&token={}".format(request.host_url, ticket["id"], token)
+        svg = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff",
+                                                    omitsize=True)
+        response = Response(svg, mimetype="image/svg+xml")
+        response.headers["Cache-Control"] = "private, max-age=3600"
+        return response
+
+    @route("GET", "/api/v1/queues/<string:service_id>", public=True, tags=[TAG_TICKETS],
+           summary="A service's queue: waiting, now serving, last called, ETA")
+    def queue(self, request, service_id):
+        return req.json_response(self._call(self.ticketing.queue_status, service_id))
+
+    @route("GET", "/api/v1/board", public=True, tags=[TAG_TICKETS], query={"agency": "agency code"},
+           summary="Display board snapshot (live updates: /api/v1/stream/board)")
+    def board(self, request):
+        return req.json_response(self._call(self.ticketing.board, request.args.get("agency") or None))
+
+    # -- bookings ---------------------------------------------------------------------------
+
+    @route("GET", "/api/v1/bookings/availability", public=True, tags=[TAG_BOOKINGS],
+           query={"service_id": "service id", "date": "YYYY-MM-DD"},
+           summary="Free appointment slots of a service on a day")
+    def availability(self, request):
+        query = {"service_id": request.args.get("service_id"), "date": request.args.get("date")}
+        query = {k: v for k, v in query.items() if v is not None}
+        req.load(ts.AvailabilityQuerySchema(), query)
+        return req.json_response(self._call(self.ticketing.availability, query["service_id"],
+                                            query["date"]))
+
+    @route("POST", "/api/v1/bookings", public=True, tags=[TAG_BOOKINGS], body=gs.BookingRequest,
+           idempotent=True, status=201, summary="Book a slot (the answer has no personal data)")
+    def book(self, request):
+        body = self._body(request, gs.BookingRequest())
+        booking = self._call(self.ticketing.book, body["service_id"], body["date"],
+                             body["slot_start"], body["name"], body["phone"],
+                             nik=body.get("nik"), language=body.get("language", "id"),
+                             idempotency_key=req.idempotency_key(request))
+        return req.json_response(booking, status=201)
+
+    @route("POST", "/api/v1/bookings/<string:code>/check-in", public=True, tags=[TAG_BOOKINGS],
+           summary="Check in at the kiosk: the booking becomes a ticket")
+    def check_in(self, request, code):
+        return req.json_response(self._call(self.ticketing.check_in, code), status=201)
+
+    @route("POST", "/api/v1/bookings/<string:code>/cancel", public=True, tags=[TAG_BOOKINGS],
+           body=gs.PhoneRequest, summary="Cancel a booking (code + the phone it was made with)")
+    def cancel_booking(self, request, code):
+        body = self._body(request, gs.PhoneRequest())
+        return req.json_response(self._call(self.ticketing.cancel_booking, code, body["phone"]))
+
+

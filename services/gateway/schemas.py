@@ -1,0 +1,116 @@
+"""Request and response shapes of the HTTP API that are the gateway's own (the services'
+contracts come from their ``schemas.py``). They validate bodies (422 with field messages)
+and describe the API in the OpenAPI document."""
+from marshmallow import RAISE, Schema, fields, validate
+
+from services.ticketing import schemas as ts
+
+KEY = ts.KEY
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class LoginRequest(Strict):
+    username = fields.String(required=True, validate=validate.Length(1, 64))
+    password = fields.String(required=True, validate=validate.Length(1, 200))
+
+
+class RefreshRequest(Strict):
+    refresh_token = fields.String(required=True, validate=validate.Length(1, 4000))
+
+
+class AccountOut(Schema):
+    username = fields.String()
+    role = fields.String()
+    agency = fields.String(allow_none=True)
+    kind = fields.String()
+
+
+class TokenResponse(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+    refresh_token = fields.String()
+    refresh_expires_in = fields.Integer()
+    account = fields.Nested(AccountOut)
+
+
+class AccountRequest(Strict):
+    username = fields.String(required=True)
+    password = fields.String(required=True, validate=validate.Length(8, 200))
+    role = fields.String(required=True, validate=validate.OneOf(("officer", "supervisor", "admin")))
+    agency = fields.String(load_default=None, allow_none=True, validate=KEY)
+
+
+class ApiKeyRequest(Strict):
+    agency = fields.String(required=True, validate=KEY)
+    role = fields.String(load_default="supervisor", validate=validate.OneOf(("officer", "supervisor")))
+    label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class IssueTicketRequest(ts.IssueTicketSchema):
+    class Meta:
+        exclude = ("idempotency_key",)
+
+
+class IssueVisitRequest(ts.IssueVisitSchema):
+    class Meta:
+        exclude = ("service_id", "idempotency_key")
+
+
+class BookingRequest(ts.BookingSchema):
+    class Meta:
+        exclude = ("idempotency_key",)
+
+
+class PhoneRequest(Strict):
+    phone = ts.Phone(required=True)
+
+
+class CallTicketRequest(Strict):
+    ticket_id = fields.String(required=True, validate=KEY)
+    reason = fields.String(required=True, validate=validate.Length(3, 300))
+
+
+class TicketActionRequest(Strict):
+    counter_id = fields.String(required=True, validate=KEY)
+    return_to_queue = ts.Bool(load_default=False)
+    target_service_id = fields.String(validate=KEY)
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 300))
+
+
+class ApplicationActionRequest(Strict):
+    action = fields.String(required=True, validate=validate.Length(1, 60))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    corrections = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list,
+                              validate=validate.Length(max=50))
+    expected_seq = fields.Integer(strict=True, load_default=None, allow_none=True)
+
+
+class ApplicantActionRequest(Strict):
+    pin = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4,10}$"))
+    action = fields.String(required=True, validate=validate.OneOf(("withdraw", "resubmit")))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class DocumentRequest(Strict):
+    pin = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4,10}$"))
+    kind = fields.String(required=True, validate=validate.Length(1, 50))
+    filename = fields.String(load_default=None, validate=validate.Length(1, 255))
+    media_type = fields.String(load_default=None, validate=validate.Length(1, 100))
+    content_b64 = fields.String(load_default=None)
+    reuse_sha256 = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+
+
+class Problem(Schema):
+    """RFC 9457 problem details."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Dict(metadata={"description": "field -> messages (422)"})
+    reference = fields.String(metadata={"description": "log reference of a 500"})

@@ -1,0 +1,40 @@
+"""The gateway with the real services in nameko containers (one process, real broker and
+database), a small two-agency catalogue and the demo staff accounts."""
+import pytest
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from services.gateway.service import GatewayService
+from services.notifications.service import NotificationsService
+from services.permits.service import PermitsService
+from services.ticketing.service import TicketingService
+
+from tests.integration.gateway.helpers import CATALOGUE, CONNECTOR_SECRET, PASSWORD
+
+
+@pytest.fixture
+def gateway_config(service_config):
+    config = dict(service_config)
+    config.update(GATEWAY_JWT_SECRET="test-secret-" + "x" * 32,
+                  GATEWAY_CONNECTOR_SECRETS={"dpmptsp": CONNECTOR_SECRET},
+                  GATEWAY_RATE_LIMIT_PER_MINUTE=6000, GATEWAY_RATE_LIMIT_BURST=2000)
+    return config
+
+
+@pytest.fixture
+def suite(runner_factory, gateway_config):
+    runner = runner_factory(gateway_config, TicketingService, NotificationsService,
+                            PermitsService, GatewayService)
+    runner.start()
+    with ServiceRpcProxy("ticketing", gateway_config) as ticketing:
+        ticketing.load_catalogue(CATALOGUE)
+    with ServiceRpcProxy("permits", gateway_config) as permits:
+        permits.load_catalogue(CATALOGUE)
+    with ServiceRpcProxy("gateway", gateway_config) as gateway:
+        gateway.ensure_demo_accounts(["samsat", "dpmptsp"], PASSWORD)
+    return runner
+
+
+@pytest.fixture
+def api(suite, web_session):
+    return web_session
+
