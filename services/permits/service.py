@@ -687,7 +687,8 @@ class PermitsService(HealthMixin):
         d = schemas.load(schemas.ConnectorDecisionSchema(), decision)
         prior = store.get_decision(self.db, agency, d["decision_id"])
         if prior is not None:
-            return dict({k: v for k, v in prior.items() if k != "_id"}, duplicate=True)
+            return dict({k: v for k, v in prior.items() if k != "_id"}, applied=False,
+                        duplicate=True)
         status = d.get("status")
         if status is None:
             mapping = (self.config.get("PERMITS_STATUS_MAPPINGS") or {}).get(agency) or {}

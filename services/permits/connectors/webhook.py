@@ -1,0 +1,92 @@
+"""``webhook``: POST the application to the agency's URL, signed; the agency answers later.
+
+Request: ``POST <url>`` with the JSON application (``get_application_for_connector``) and::
+
+    X-MPP-Timestamp: <unix seconds>
+    X-MPP-Signature: sha256=<hex HMAC-SHA256 of f"{timestamp}.{body}" under the agency's secret>
+    X-MPP-Delivery: <decision id: the same on every retry of one forwarding>
+
+Any 2xx means "received" (a ``Pending``; a JSON body's ``reference`` is kept). Anything else,
+or no answer within ``timeout_seconds``, is a failure: the SDK retries with backoff and
+suspends the connector after repeated failures (``connector_suspended`` event).
+
+The agency answers through the gateway's callback endpoint with the same scheme (the gateway
+checks it with ``verify`` below, then calls ``permits.record_decision(agency, decision)``).
+
+Configuration::
+
+    WEBHOOK_CONNECTOR:
+      timeout_seconds: 10
+      agencies:
+        dpmptsp: {url: "https://sicantik.example/mpp", secret: "<shared secret>"}
+
+Run: ``nameko run services.permits.connectors.webhook:WebhookConnector``.
+"""
+import hashlib
+import hmac
+import json
+import time
+
+import requests
+
+from services.permits.connectors.sdk import Connector, connector_service
+from services.permits.connectors.vocabulary import Pending
+
+SIGNATURE_PREFIX = "sha256="
+DEFAULT_TOLERANCE_SECONDS = 300
+
+
+def sign(secret, timestamp, body):
+    """``sha256=<hex>`` over ``f"{timestamp}.{body}"`` (``body`` str or bytes)."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8")
+    message = "{}.{}".format(timestamp, body).encode("utf-8")
+    key = secret.encode("utf-8") if isinstance(secret, str) else secret
+    return SIGNATURE_PREFIX + hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def verify(secret, timestamp, body, signature, now=None, tolerance=DEFAULT_TOLERANCE_SECONDS):
+    """Is ``signature`` right for this body and recent (replays outside ``tolerance`` fail)."""
+    try:
+        age = abs((time.time() if now is None else now) - int(timestamp))
+    except (TypeError, ValueError):
+        return False
+    if age > tolerance or not isinstance(signature, str):
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+class WebhookError(RuntimeError):
+    pass
+
+
+class Webhook(Connector):
+    name = "webhook"
+
+    def process(self, application):
+        target = (self.setting("agencies") or {}).get(application["agency"])
+        if not target:
+            raise WebhookError("no webhook configured for agency {}".format(
+                application["agency"]))
+        body = json.dumps(application, sort_keys=True, separators=(",", ":"),
+                          ensure_ascii=False)
+        timestamp = str(int(time.time()))
+        response = requests.post(target["url"], data=body.encode("utf-8"), timeout=float(
+            self.setting("timeout_seconds", 10)), headers={
+                "Content-Type": "application/json",
+                "X-MPP-Timestamp": timestamp,
+                "X-MPP-Signature": sign(target["secret"], timestamp, body),
+                "X-MPP-Delivery": "webhook:{}:{}".format(application["application_id"],
+                                                         application["seq"]),
+            })
+        if not 200 <= response.status_code < 300:
+            raise WebhookError("agency answered {}".format(response.status_code))
+        reference = None
+        try:
+            reference = (response.json() or {}).get("reference")
+        except ValueError:
+            pass
+        return Pending("received", reference=str(reference)[:100] if reference else None)
+
+
+WebhookConnector = connector_service(Webhook)
