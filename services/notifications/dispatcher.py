@@ -4,15 +4,16 @@
 the settings and the clock of one worker). The rules are ``lifecycle``'s and ``preferences``'s;
 this module only sequences them:
 
-1. ``create`` (event handler): the message is inserted under its dedup key; the first writer
-   publishes a *plan* item. A redelivered event finds the key and publishes nothing new (or, if
+1. ``create`` (event handler): the message is inserted under its dedup key, already planned
+   when its recipient is known (else it gets a *plan* item); the first writer publishes its
+   first attempt. A redelivered event finds the key and publishes nothing new (or, if
    the message never got past ``created``, the same plan item again, which ``steps`` dedups).
 2. plan (worker): stale? -> ``expired``. Recipient not known yet (its event is on another
    queue)? -> wait one retry tier, up to ``NOTIFY_RECIPIENT_WAITS`` times. Then
    ``preferences.plan_delivery``: no usable channel -> ``permanent_failure``; quiet hours ->
    ``deferred`` collection; else attempt 1 on the first channel, at once.
-3. attempt (worker): stale? -> ``expired``, unsent. Render, mark ``sending``, send, save the
-   provider's answer on the step, then ``lifecycle.decide``: done, await a receipt (a receipt
+3. attempt (worker): stale? -> ``expired``, unsent. Render, send, record ``sending`` and the
+   provider's answer in one write, then ``lifecycle.decide``: done, await a receipt (a receipt
    deadline item on a TTL queue), retry (TTL queue of the tier), fail over (next channel, at
    once), park (parking queue) or fail.
 4. receipt deadline (worker): still ``sending`` on that attempt -> fail over or give up.
@@ -20,7 +21,9 @@ this module only sequences them:
 Each step is claimed by inserting its ``steps`` document first, so a work item delivered twice
 (a re-published plan item, a redelivery after a crash) is done once. A worker that dies after
 claiming leaves the item unacked; RabbitMQ redelivers it flagged ``redelivered`` and the new
-worker takes the step over, reusing the saved provider answer if the send had happened.
+worker takes the step over, reusing the recorded outcome if the send had been recorded (if
+it died between the provider's answer and the record, the send repeats: providers get the
+message id as ``Idempotency-Key`` to drop it).
 Nothing here logs an address or a body: message ids and statuses only.
 """
 import logging
@@ -63,6 +66,8 @@ class Dispatcher:
     # --- creation (event handlers) ----------------------------------------------------------
 
     def create(self, fact, event):
+        """Insert the message (planned already when its recipient is known: the common case
+        costs one insert and one publish) and hand its first step to the work queue."""
         now = self.clock.now()
         key = lifecycle.dedup_key(fact.kind, fact.key_fields)
         doc = {
@@ -76,12 +81,38 @@ class Dispatcher:
             "event_id": fact.key_fields.get("event_id"),
             "history": [{"status": CREATED, "at": now}],
         }
+        prefs, _ = self._prefs(doc)
+        if prefs is not None:
+            reason = self._stale(doc)
+            if reason:
+                doc["status"] = EXPIRED
+                doc["history"].append({"status": EXPIRED, "at": now, "detail": reason})
+            else:
+                doc.update(self._planned(doc, prefs, now))
         message, created = store.create_message(self.db, doc)
-        if created or (message["status"] == CREATED and not message.get("channels")):
-            self.pipeline.now({"id": key, "round": message.get("round", 1), "channel": None,
-                               "attempt": 0, "wait": 0})
+        if created and message.get("send_after"):
+            store.defer(self.db, key, message["send_after"])
+        elif message["status"] == CREATED and not message.get("send_after"):
+            self.pipeline.now(self._first_item(message))
         log.info("message %s %s", key, "created" if created else "seen again")
         return message, created
+
+    def _planned(self, doc, prefs, now):
+        """The plan's fields for a message (``preferences.plan_delivery``)."""
+        plan = preferences.plan_delivery(doc["kind"], prefs, now, self.settings.zone)
+        if not plan.channels:
+            return {"status": PERMANENT_FAILURE, "language": prefs["language"],
+                    "history": doc["history"] + [{"status": PERMANENT_FAILURE, "at": now,
+                                                  "detail": plan.reason}]}
+        return {"channels": plan.channels, "language": prefs["language"],
+                "send_after": plan.defer_until}
+
+    @staticmethod
+    def _first_item(message):
+        channels_ = message.get("channels") or []
+        return {"id": message["_id"], "round": message.get("round", 1),
+                "channel": channels_[0] if channels_ else None,
+                "attempt": 1 if channels_ else 0, "wait": 0}
 
     # --- the work queue ----------------------------------------------------------------------
 
@@ -97,7 +128,7 @@ class Dispatcher:
             if not redelivered or step is None or step.get("done"):
                 log.info("message %s: step %s already taken", message["_id"], key)
                 return DUPLICATE
-            saved = step.get("result")  # taking over from a worker that died mid-step
+            saved = self._recorded(message, item)  # taking over from a worker that died
         if item.get("check"):
             outcome = self._receipt_deadline(message, item)
         elif item.get("channel") is None:
@@ -140,20 +171,17 @@ class Dispatcher:
                 self.pipeline.later(dict(item, wait=waits + 1), self._first_delay())
                 return "waiting_for_recipient"
             prefs = preferences.normalise({})
-        plan = preferences.plan_delivery(message["kind"], prefs, now, self.settings.zone)
-        if not plan.channels:
-            store.record(self.db, message["_id"],
-                         {"status": PERMANENT_FAILURE, "updated_at": now},
-                         {"status": PERMANENT_FAILURE, "at": now, "detail": plan.reason})
+        fields = self._planned(message, prefs, now)
+        fields["updated_at"] = now
+        history = fields.pop("history", None)
+        store.record(self.db, message["_id"], fields,
+                     history[-1] if history else None)
+        if fields.get("status") == PERMANENT_FAILURE:
             return PERMANENT_FAILURE
-        fields = {"channels": plan.channels, "language": prefs["language"], "updated_at": now,
-                  "send_after": plan.defer_until}
-        store.record(self.db, message["_id"], fields)
         message = dict(message, **fields)
-        first = {"id": message["_id"], "round": message.get("round", 1),
-                 "channel": plan.channels[0], "attempt": 1, "wait": 0}
-        if plan.defer_until:
-            store.defer(self.db, message["_id"], plan.defer_until)
+        first = self._first_item(message)
+        if message.get("send_after"):
+            store.defer(self.db, message["_id"], message["send_after"])
             return "deferred"
         if not store.claim_step(self.db, step_key(first), now):
             return DUPLICATE
@@ -172,18 +200,26 @@ class Dispatcher:
 
     def _attempt(self, message, item, saved):
         channel, attempt = item["channel"], int(item["attempt"])
-        reason = self._stale(message)
-        if reason:
-            return self._expire(message, reason)
-        now = self.clock.now()
         if saved is not None:
-            result = SendResult(**saved)
+            result = saved
         else:
-            result = self._send(message, channel, attempt, now)
-            store.save_step(self.db, step_key(item), result=result.as_dict())
+            reason = self._stale(message)
+            if reason:
+                return self._expire(message, reason)
+            result = self._send(message, channel, attempt)
         return self._after(message, item, result)
 
-    def _send(self, message, channel, attempt, now):
+    def _recorded(self, message, item):
+        """The outcome of this attempt if a worker that died recorded it before its step was
+        marked done (then the takeover must not send again)."""
+        for entry in reversed(message.get("history") or []):
+            if entry.get("channel") == item["channel"] and \
+                    entry.get("attempt") == int(item["attempt"]) and entry["status"] != SENDING:
+                return SendResult(entry["status"], message.get("provider_id"),
+                                  message.get("provider_raw"))
+        return None
+
+    def _send(self, message, channel, attempt):
         prefs, kept = self._prefs(message)
         prefs = prefs or preferences.normalise({})
         usable = preferences.usable_channels(message["kind"], prefs, [channel])
@@ -199,12 +235,10 @@ class Dispatcher:
             log.warning("message %s: %s template failed (%s)", message["_id"], channel,
                         type(exc).__name__)
             return SendResult(PERMANENT_FAILURE, None, {"error": "template"})
-        store.record(self.db, message["_id"], {
-            "status": SENDING, "channel": channel, "attempt": attempt, "to": to,
-            "language": rendered["language"], "template": rendered["template"],
-            "template_version": rendered["template_version"], "content": rendered["content"],
-            "updated_at": now}, {"status": SENDING, "at": now, "channel": channel,
-                                 "attempt": attempt})
+        message["_sent"] = {"to": to, "language": rendered["language"],
+                            "template": rendered["template"],
+                            "template_version": rendered["template_version"],
+                            "content": rendered["content"], "sent_at": self.clock.now()}
         return channels.send({"id": message["_id"], "kind": message["kind"], "channel": channel,
                               "attempt": attempt, "to": to, "language": rendered["language"],
                               "content": rendered["content"]}, self.settings.channels)
@@ -224,7 +258,14 @@ class Dispatcher:
         base = {"id": message["_id"], "round": item.get("round", 1), "wait": 0}
         if decision.action == lifecycle.PARK:
             fields["parked"] = True
-        store.record(self.db, message["_id"], fields, entry)
+        sent = message.pop("_sent", None)
+        entries = [entry]
+        if sent is not None:  # one write for "sending" and its outcome
+            at = sent.pop("sent_at")
+            fields.update(sent)
+            entries = [{"status": SENDING, "at": at, "channel": channel, "attempt": attempt},
+                       entry]
+        store.record_many(self.db, message["_id"], fields, entries)
         if decision.action == lifecycle.AWAIT_RECEIPT:
             timeout = self.settings.receipt_timeouts.get(channel)
             if timeout:

@@ -1,7 +1,8 @@
 """Notifications service entrypoints: react to other services' events, deliver, answer status.
 
-- Event handlers (durable ``handles``, idempotent by ``event_id`` and by each message's dedup
-  key) record recipients and domain state (``facts``) and create messages (``dispatcher``).
+- Event handlers (durable ``handles``; idempotent without an ``event_id`` marker because
+  every write they do is: messages are inserted under their dedup key, recipients insert-only,
+  states move forward only) record recipients and domain state (``facts``) and create messages (``dispatcher``).
 - ``deliver`` consumes the delivery work queue (``delivery``); retries and receipt deadlines
   come back to it through TTL queues, exhausted messages wait in the parking queue until
   ``replay_parked``.
@@ -18,7 +19,7 @@ from nameko.timer import timer
 
 from services.common import clock as clk
 from services.common.errors import NotFound
-from services.common.events import handles, once
+from services.common.events import handles
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.notifications import facts, settings, store
@@ -87,79 +88,64 @@ class NotificationsService(HealthMixin):
     # --- ticketing ------------------------------------------------------------------------
 
     @handles("ticketing", "ticket_issued")
-    @once()
     def on_ticket_issued(self, event):
         self._on("ticket_issued", event)
 
     @handles("ticketing", "ticket_near_front")
-    @once()
     def on_ticket_near_front(self, event):
         self._on("ticket_near_front", event)
 
     @handles("ticketing", "ticket_called")
-    @once()
     def on_ticket_called(self, event):
         self._on("ticket_called", event)
 
     @handles("ticketing", "ticket_recalled")
-    @once()
     def on_ticket_recalled(self, event):
         self._on("ticket_recalled", event)
 
     @handles("ticketing", "ticket_service_started")
-    @once()
     def on_ticket_service_started(self, event):
         self._on("ticket_service_started", event)
 
     @handles("ticketing", "ticket_skipped")
-    @once()
     def on_ticket_skipped(self, event):
         self._on("ticket_skipped", event)
 
     @handles("ticketing", "ticket_completed")
-    @once()
     def on_ticket_completed(self, event):
         self._on("ticket_completed", event)
 
     @handles("ticketing", "ticket_cancelled")
-    @once()
     def on_ticket_cancelled(self, event):
         self._on("ticket_cancelled", event)
 
     @handles("ticketing", "ticket_transferred")
-    @once()
     def on_ticket_transferred(self, event):
         self._on("ticket_transferred", event)
 
     @handles("ticketing", "booking_created")
-    @once()
     def on_booking_created(self, event):
         self._on("booking_created", event)
 
     @handles("ticketing", "booking_cancelled")
-    @once()
     def on_booking_cancelled(self, event):
         self._on("booking_cancelled", event)
 
     # --- permits --------------------------------------------------------------------------
 
     @handles("permits", "application_submitted")
-    @once()
     def on_application_submitted(self, event):
         self._on("application_submitted", event)
 
     @handles("permits", "application_returned")
-    @once()
     def on_application_returned(self, event):
         self._on("application_returned", event)
 
     @handles("permits", "application_status_changed")
-    @once()
     def on_application_status_changed(self, event):
         self._on("application_status_changed", event)
 
     @handles("permits", "permit_issued")
-    @once()
     def on_permit_issued(self, event):
         self._on("permit_issued", event)
 

@@ -59,6 +59,13 @@ def record(db, message_id, fields, entry=None):
     db.messages.update_one({"_id": message_id}, update)
 
 
+def record_many(db, message_id, fields, entries):
+    """``record`` with several history entries in one write."""
+    entries = [{k: v for k, v in e.items() if v is not None} for e in entries]
+    db.messages.update_one({"_id": message_id},
+                           {"$set": fields, "$push": {"history": {"$each": entries}}})
+
+
 def messages_for(db, reference):
     return list(db.messages.find({"reference": reference}, sort=[("created_at", ASCENDING)],
                                  limit=REFERENCE_LIMIT))
