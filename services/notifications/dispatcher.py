@@ -125,7 +125,7 @@ class Dispatcher:
         saved = None
         if not store.claim_step(self.db, key, self.clock.now()):
             step = store.get_step(self.db, key)
-            if not redelivered or step is None or step.get("done"):
+            if not redelivered or step is None:
                 log.info("message %s: step %s already taken", message["_id"], key)
                 return DUPLICATE
             saved = self._recorded(message, item)  # taking over from a worker that died
@@ -135,7 +135,6 @@ class Dispatcher:
             outcome = self._plan(message, item)
         else:
             outcome = self._attempt(message, item, saved)
-        store.save_step(self.db, key, done=True)
         return outcome
 
     def _stale(self, message):
@@ -185,9 +184,7 @@ class Dispatcher:
             return "deferred"
         if not store.claim_step(self.db, step_key(first), now):
             return DUPLICATE
-        outcome = self._attempt(message, first, None)
-        store.save_step(self.db, step_key(first), done=True)
-        return outcome
+        return self._attempt(message, first, None)
 
     def _first_delay(self):
         delays = self.settings.default_policy.delays or (5,)
@@ -211,7 +208,7 @@ class Dispatcher:
 
     def _recorded(self, message, item):
         """The outcome of this attempt if a worker that died recorded it before its step was
-        marked done (then the takeover must not send again)."""
+        acked (then the takeover must not send again)."""
         for entry in reversed(message.get("history") or []):
             if entry.get("channel") == item["channel"] and \
                     entry.get("attempt") == int(item["attempt"]) and entry["status"] != SENDING:

@@ -8,9 +8,9 @@ Every hot read and write addresses one document by ``_id`` (FerretDB v1 pushes d
   provider id and raw answer, and ``history`` (one entry per status change).
 - ``steps``: one document per step of a message's delivery (plan, attempt *n* on a channel,
   receipt deadline), ``_id`` = ``<message>|r<round>|<channel>|a<n>|w<wait>[|check]``. The
-  worker that inserts it does the step; a duplicate work item finds it taken and is dropped.
-  The provider's answer is saved on it before anything else, so a worker taking over after a
-  crash reuses the answer instead of sending again.
+  worker that inserts it does the step; a duplicate work item finds it taken and is dropped
+  (one insert per step: the outcome itself lives on the message, where a worker taking over
+  after a crash finds it).
 - ``recipients``: ``_id`` = the reference (ticket id, booking code, application id): contact
   points and preferences, and template values later events lack (a permit's name).
 - ``states``: ``_id`` = ``ticket:<id>`` / ``booking:<code>``: the domain state messages go
