@@ -871,7 +871,7 @@ class PermitsService(HealthMixin):
     def _sweep(self, now):
         cursor = store.get_setting(self.db, "sla_cursor")
         hour = store.hour_of(cursor["log"]) if cursor else \
-            store.hour_of(store.schedule_log(now - timedelta(hours=48)))
+            store.hour_of(store.schedule_log(min(now, self.clock.now()) - timedelta(hours=48)))
         warnings, deemed, checked = 0, 0, set()
         while hour <= now:
             log_name = store.schedule_log(hour)

@@ -8,7 +8,8 @@ An integrator writes::
     class Dinkes(Connector):
         name = "dinkes"                      # permit types name it as their ``connector``
 
-        def process(self, application):      # dict: see PermitsService.get_application_for_connector
+        # application: the dict PermitsService.get_application_for_connector returns
+        def process(self, application):
             case = my_backoffice.lookup(application["tracking_code"])
             if case is None:
                 my_backoffice.create(application)
@@ -165,9 +166,9 @@ class ConnectorRuntime:
             "status": result.status, "note": result.note, "reference": result.reference})
         if result.retry_after_seconds:
             later = self.clock.now().timestamp() + result.retry_after_seconds
-            self.db.jobs.replace_one({"_id": job["_id"]}, dict(
-                job, status="waiting", next_at=clk.iso(clk.datetime.fromtimestamp(later, clk.UTC))),
-                upsert=True)
+            next_at = clk.iso(clk.datetime.fromtimestamp(later, clk.UTC))
+            self.db.jobs.replace_one({"_id": job["_id"]},
+                                     dict(job, status="waiting", next_at=next_at), upsert=True)
         else:
             self.db.jobs.delete_one({"_id": job["_id"]})  # the agency answers by callback
 
