@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from bench import baseline  # noqa: F401 - monkey-patches eventlet first
-from bench import ticketing
+from bench import notifications, ticketing
 from bench.stats import ratio
 from services.common import config as cfg
 
@@ -24,6 +24,8 @@ def main():
         "target_issue_vs_echo": 0.5,
     }
     report["ticketing"] = tickets
+
+    report["notifications"] = notifications.measure(dict(os.environ))
 
     out = ROOT / "var" / "bench" / "latest.json"
     out.parent.mkdir(parents=True, exist_ok=True)
