@@ -238,10 +238,15 @@ class TicketingService(HealthMixin):
                     issued_ahead=queue.ahead_of(win, lane, n)), True, win
 
     def _emit_issued(self, ticket, contact=None):
+        service = store.get_service(self.db, ticket["service_id"]) or {}
         self.events("ticket_issued", {
             "ticket_id": ticket["_id"],
             "number": ticket["number"],
             "service_id": ticket["service_id"],
+            # what the citizen's "your ticket" message says
+            "service_name": service.get("name"),
+            "service_name_en": service.get("name_en"),
+            "people_ahead": ticket.get("issued_ahead"),
             "agency": ticket["agency"],
             "priority_group": ticket.get("priority_group"),
             "language": ticket.get("language", "id"),
