@@ -400,3 +400,32 @@ def application_id_for(applicant_key, permit_type_id, idempotency_key):
     digest = hashlib.sha256("{}\x00{}\x00{}".format(
         applicant_key, permit_type_id, idempotency_key).encode()).hexdigest()
     return "APP-" + digest[:24].upper()
+
+
+# -- bulk loading (benchmarks, imports) ------------------------------------------------------
+
+def bulk_load(db, applications, batch=1000):
+    """Insert applications already in their states, with their work-list slots, by
+    ``insert_many`` in batches. Each application needs ``_id``, ``agency``, ``state`` and
+    ``history_seq``; its ``wl_slot`` and ``all_slot`` are set here. Not for concurrent use."""
+    heads = {}
+
+    def slot(log, app_id, seq):
+        if log not in heads:
+            heads[log] = log_head(db, log)
+        heads[log] += 1
+        return {"_id": slot_id(log, heads[log]), "log": log, "n": heads[log],
+                "application_id": app_id, "seq": seq}
+
+    for start in range(0, len(applications), batch):
+        apps, slots = [], []
+        for app in applications[start:start + batch]:
+            every = slot(worklist_log(app["agency"], None), app["_id"], 1)
+            own = slot(worklist_log(app["agency"], app["state"]), app["_id"],
+                       app["history_seq"])
+            slots += [every, own]
+            apps.append(dict(app, all_slot=every["_id"], wl_slot=own["_id"]))
+        db.applications.insert_many(apps, ordered=False)
+        db.slots.insert_many(slots, ordered=False)
+    for log, n in heads.items():
+        db.hints.update_one({"_id": "head|" + log}, {"$max": {"n": n}}, upsert=True)
