@@ -12,13 +12,18 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("ticketing", "permits", "notifications", "gateway")
+SERVICES = ("ticketing", "permits", "notifications", "gateway",
+            "connector_simulated", "connector_manual", "connector_webhook")
 # nameko run needs the class named: a module also imports mixins it would try to run.
 SERVICE_CLASSES = {
     "ticketing": "services.ticketing.service:TicketingService",
     "permits": "services.permits.service:PermitsService",
     "notifications": "services.notifications.service:NotificationsService",
     "gateway": "services.gateway.service:GatewayService",
+    # agency connectors: each its own process, scaled on its own
+    "connector_simulated": "services.permits.connectors.simulated:SimulatedConnector",
+    "connector_manual": "services.permits.connectors.manual:ManualConnector",
+    "connector_webhook": "services.permits.connectors.webhook:WebhookConnector",
 }
 
 

@@ -34,7 +34,9 @@ def fault_suite(rabbit_manager, mongo_client, tmp_path):
     prefix = "fault{}".format(uuid.uuid4().hex[:8])
     env = dict(os.environ, AMQP_URI="pyamqp://guest:guest@127.0.0.1:5672/{}".format(vhost),
                MONGO_URI=MONGO_URI, MONGO_DB_PREFIX=prefix, MPP_IGNORE_OPENING_HOURS="1",
-               GATEWAY_ADDRESS="127.0.0.1:{}".format(find_free_port()), RPC_TIMEOUT="15")
+               GATEWAY_ADDRESS="127.0.0.1:{}".format(find_free_port()), RPC_TIMEOUT="15",
+               # every simulated kiosk shares 127.0.0.1: this test is about the kill
+               GATEWAY_RATE_LIMIT_PER_MINUTE="100000", GATEWAY_RATE_LIMIT_BURST="10000")
     suite = Suite(env=env, scale={"ticketing": 2}, log_dir=tmp_path,
                   services=("ticketing", "gateway"))
     try:

@@ -7,7 +7,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_SERVICES = ("ticketing", "permits", "notifications", "gateway")
+APP_SERVICES = ("ticketing", "permits", "notifications", "gateway",
+                "connector-simulated", "connector-manual", "connector-webhook")
 
 
 def compose():
@@ -27,7 +28,7 @@ def test_every_app_service_runs_its_class_from_one_image():
 
 def test_scalable_services_have_no_fixed_names_or_host_ports():
     services = compose()["services"]
-    for name in ("ticketing", "permits", "notifications"):
+    for name in APP_SERVICES[:3] + APP_SERVICES[4:]:
         assert "container_name" not in services[name]
         assert "ports" not in services[name]
 
@@ -41,7 +42,7 @@ def test_healthchecks_restart_policies_and_dependencies():
             assert dependency in services, (name, dependency)
     for name in APP_SERVICES:
         assert services[name]["restart"] == "unless-stopped"
-        assert services[name]["healthcheck"]["test"][-1] == name
+        assert services[name]["healthcheck"]["test"][-1] == name.replace("-", "_")
     assert services["mongo"]["image"] == "mongo:7"
     assert services["rabbitmq"]["image"] == "rabbitmq:3-management"
     assert "mongo-data" in doc["volumes"]
