@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from bench import baseline  # noqa: F401 - monkey-patches eventlet first
-from bench import notifications, ticketing
+from bench import notifications, permits, ticketing
 from bench.stats import ratio
 from services.common import config as cfg
 
@@ -26,6 +26,7 @@ def main():
     report["ticketing"] = tickets
 
     report["notifications"] = notifications.measure(dict(os.environ))
+    report["permits"] = permits.measure(dict(os.environ))
 
     out = ROOT / "var" / "bench" / "latest.json"
     out.parent.mkdir(parents=True, exist_ok=True)
