@@ -331,6 +331,8 @@ class PermitsService(HealthMixin):
                 {"application_id": app_id, "seq": 1})
         self._schedule_sla(dict(application, **fields), self.clock.now())
         version = application["permit_type"]
+        due = sla.clock(_changes(application), application["terms"]["sla_working_days"],
+                        self.clock.now(), self._calendar()).due_at
         self._emit("application_submitted", {
             "application_id": app_id,
             "tracking_code": application["tracking_code"],
@@ -340,6 +342,8 @@ class PermitsService(HealthMixin):
             "contact": {"phone": application["applicant"]["phone"],
                         "email": application["applicant"].get("email")},
             "language": application["applicant"].get("language", "id"),
+            # the citizen's first message says by when (SLA in working days)
+            "due_at": clk.iso(due) if due else None,
         })
         store.write_application(self.db, app_id, fields)
         return dict(application, **fields)
