@@ -1,4 +1,6 @@
-"""Load a catalogue (default: the MPP Kabupaten Kapuas demo) through the services' admin RPCs."""
+"""Load a catalogue (default: the MPP Kabupaten Kapuas demo) through the services' admin RPCs,
+and, for the demo, the staff accounts (``admin``, ``<agency>.officer``, ``<agency>.supervisor``)
+with the password ``MPP_DEMO_PASSWORD``. Outside the demo no default password exists."""
 import sys
 from pathlib import Path
 
@@ -8,18 +10,28 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "catalogue" / "kapuas.yaml"
 
 
-def load(rpc, path=DEMO):
+def load(rpc, path=DEMO, demo_password=None):
+    """Returns counts per kind, and ``accounts`` (usernames) when demo accounts were made."""
     data = yaml.safe_load(Path(path).read_text())
     counts = {}
     counts.update(rpc.ticketing.load_catalogue(data))
     counts.update(rpc.permits.load_catalogue(data))
+    if demo_password:
+        codes = [agency["code"] for agency in data.get("agencies", [])]
+        counts["accounts"] = rpc.gateway.ensure_demo_accounts(codes, demo_password)["accounts"]
     return counts
 
 
 if __name__ == "__main__":
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     from nameko.standalone.rpc import ClusterRpcProxy
 
     from services.common import config as cfg
 
-    with ClusterRpcProxy(cfg.load(), timeout=30) as rpc:
-        print(load(rpc, sys.argv[1] if len(sys.argv) > 1 else DEMO))
+    config = cfg.load()
+    with ClusterRpcProxy(config, timeout=60) as rpc:
+        result = load(rpc, sys.argv[1] if len(sys.argv) > 1 else DEMO,
+                      demo_password=config.get("MPP_DEMO_PASSWORD"))
+    print({k: (len(v) if isinstance(v, list) else v) for k, v in result.items()})

@@ -32,17 +32,23 @@ def main():
     try:
         print("Starting services: {} …".format(", ".join(suite.services)), flush=True)
         suite.start()
-        with ClusterRpcProxy(config, timeout=30) as rpc:
-            counts = load_catalogue.load(rpc)
+        password = config.get("MPP_DEMO_PASSWORD")
+        with ClusterRpcProxy(config, timeout=60) as rpc:
+            counts = load_catalogue.load(rpc, demo_password=password)
+        accounts = counts.pop("accounts", [])
         address = config["WEB_SERVER_ADDRESS"]
         base = "http://{}".format(address)
         print("\nMPP Suite is running (demo catalogue: MPP Kabupaten Kapuas, {}).".format(
             ", ".join("{} {}".format(v, k) for k, v in sorted(counts.items()))))
         print("  Web client:      {}/".format(base))
+        print("  API docs:        {}/api/docs".format(base))
         print("  API:             {}/api/v1/agencies".format(base))
         print("  Ready check:     {}/readyz".format(base))
         print("  RabbitMQ admin:  http://127.0.0.1:15672/ (guest/guest, loopback only)")
         print("  Logs:            var/log/")
+        if accounts:
+            print("Demo staff accounts (password from MPP_DEMO_PASSWORD, here {!r}):".format(password))
+            print("  " + ", ".join(accounts))
         print("Press Ctrl-C to stop.", flush=True)
         while not stopping:
             suite.check_alive()

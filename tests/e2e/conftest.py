@@ -10,6 +10,8 @@ from scripts import load_catalogue
 from scripts.suite import Suite
 from tests.conftest import MONGO_URI
 
+DEMO_PASSWORD = "demo-e2e-password"
+
 
 @pytest.fixture(scope="session")
 def e2e_env(request, rabbit_manager, mongo_client):
@@ -39,7 +41,7 @@ def suite(e2e_env, tmp_path_factory):
     running.start()
     try:
         with ClusterRpcProxy(running.config(), timeout=30) as rpc:
-            load_catalogue.load(rpc)
+            load_catalogue.load(rpc, demo_password=DEMO_PASSWORD)
         yield running
     finally:
         running.stop()
