@@ -110,6 +110,8 @@ class GatewayWsgiApp:
         else:
             raise NotFound()
         hub = self.server.stream_hub.hub
+        # eventlet's WSGI server buffers writes below 4 KiB by default: flush every event
+        request.environ["eventlet.minimum_write_chunk_size"] = 0
         if hub.subscribe(sub) is None:
             return problems.problem(503, "Service unavailable",
                                     "Terlalu banyak koneksi langsung / Too many live connections",

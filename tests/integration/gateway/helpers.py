@@ -16,7 +16,9 @@ PERMIT_TYPES = [
                "label": "Ukuran"}]},
 ]
 
-CATALOGUE = {"agencies": [
+HOURS = {d: ["07:30", "16:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
+
+CATALOGUE = {"defaults": {"opening_hours": HOURS}, "agencies": [
     {"code": "samsat", "name": "Samsat",
      "services": [{"id": "samsat-pkb", "prefix": "H", "name": "Pajak Kendaraan"},
                   {"id": "samsat-bbn", "prefix": "J", "name": "Balik Nama"}],
