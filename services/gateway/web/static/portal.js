@@ -1,0 +1,65 @@
+"use strict";
+(() => {
+  const {t, api, el, show, name} = MPP;
+  const $ = id => document.getElementById(id);
+  let types = [];
+  const kv = obj => el("dl", {}, Object.entries(obj).flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v ?? "–"))]));
+  async function track() {
+    const p = new URLSearchParams(location.hash.slice(1));
+    if (!p.get("track")) { $("track-out").textContent = "–"; return; }
+    const tk = await api("GET", "/api/v1/tickets/" + encodeURIComponent(p.get("track")) + "?token=" + encodeURIComponent(p.get("token") || ""));
+    $("track-out").replaceChildren(el("p", {class: "big"}, tk.number), kv({status: tk.status, [t("ahead")]: tk.ahead, ETA: (tk.eta_min_minutes ?? "–") + "–" + (tk.eta_max_minutes ?? "–") + " min"}));
+  }
+  const guard = fn => ev => { ev.preventDefault(); show("err"); fn().catch(e => show("err", e)); };
+  $("verify").addEventListener("submit", guard(async () => {
+    const r = await api("GET", "/api/v1/permits/" + encodeURIComponent($("permit-number").value.trim()) + "/verify");
+    $("verify-out").replaceChildren(kv({status: r.status, number: r.number || r.permit_number, type: r.permit_type_name || r.permit_type || "", valid_until: r.valid_until || ""}));
+  }));
+  async function slots() {
+    if (!$("book-service").value || !$("book-date").value) return;
+    const r = await api("GET", "/api/v1/bookings/availability?service_id=" + encodeURIComponent($("book-service").value) + "&date=" + $("book-date").value);
+    $("book-slot").replaceChildren(...r.slots.filter(s => s.bookable).map(s => el("option", {value: s.local.slice(0, 5)}, s.local + " (" + s.free + ")")));
+  }
+  $("book-service").addEventListener("change", () => slots().catch(e => show("err", e)));
+  $("book-date").addEventListener("change", () => slots().catch(e => show("err", e)));
+  $("book").addEventListener("submit", guard(async () => {
+    const r = await api("POST", "/api/v1/bookings", {service_id: $("book-service").value, date: $("book-date").value, slot_start: $("book-slot").value,
+      name: $("book-name").value, phone: $("book-phone").value, language: MPP.lang}, {"Idempotency-Key": "book-" + Date.now()});
+    $("book-out").replaceChildren(el("p", {class: "big", id: "booking-code"}, r.code), kv({date: r.date, slot: r.slot_local}));
+  }));
+  function typeForm() {
+    const pt = types.find(x => x.id === $("app-type").value); if (!pt) return;
+    $("app-form").replaceChildren(...(pt.form || []).map(f => el("label", {}, (MPP.lang === "en" && f.label_en) || f.label || f.name,
+      f.type === "enum" ? el("select", {"data-field": f.name, "data-type": f.type}, (f.choices || []).map(c => el("option", {value: c}, c)))
+                        : el("input", {"data-field": f.name, "data-type": f.type, type: ["number", "integer"].includes(f.type) ? "number" : "text"}))));
+    $("app-docs").replaceChildren(...(pt.requirements || []).map(r => el("label", {}, name(r), el("input", {type: "file", "data-kind": r.kind}))));
+  }
+  $("app-type").addEventListener("change", typeForm);
+  const b64 = file => new Promise((ok, no) => { const fr = new FileReader(); fr.onload = () => ok(fr.result.split(",")[1]); fr.onerror = no; fr.readAsDataURL(file); });
+  $("apply").addEventListener("submit", guard(async () => {
+    const form = {};
+    document.querySelectorAll("#app-form [data-field]").forEach(i => { form[i.dataset.field] = ["number", "integer"].includes(i.dataset.type) ? Number(i.value) : i.value; });
+    const documents = [];
+    for (const i of document.querySelectorAll("#app-docs [data-kind]")) {
+      if (i.files[0]) documents.push({kind: i.dataset.kind, filename: i.files[0].name, media_type: i.files[0].type || "application/pdf", content: await b64(i.files[0])});
+    }
+    const r = await api("POST", "/api/v1/applications", {permit_type_id: $("app-type").value, form, documents,
+      applicant: {nik: $("app-nik").value, name: $("app-name").value, phone: $("app-phone").value, language: MPP.lang}}, {"Idempotency-Key": "apply-" + Date.now()});
+    $("apply-out").replaceChildren(el("p", {}, "Kode / Code: ", el("strong", {id: "tracking-code"}, r.tracking_code), " · PIN: ", el("strong", {id: "tracking-pin"}, r.pin)));
+    $("st-code").value = r.tracking_code; $("st-pin").value = r.pin;
+  }));
+  $("status").addEventListener("submit", guard(async () => {
+    const r = await api("GET", "/api/v1/applications/" + encodeURIComponent($("st-code").value.trim()), undefined, {"X-Application-Pin": $("st-pin").value.trim()});
+    $("status-out").replaceChildren(el("p", {id: "app-state", class: "big", style: "font-size:2rem"}, r.state_label || r.state),
+      el("ol", {}, (r.history || []).map(h => el("li", {}, h.at + " · " + h.to + (h.note ? " · " + h.note : "")))));
+  }));
+  (async () => {
+    const d = await api("GET", "/api/v1/agencies");
+    $("book-service").replaceChildren(...d.agencies.flatMap(a => a.services.map(s => el("option", {value: s.id}, name(a) + " · " + name(s)))));
+    types = d.agencies.flatMap(a => a.permit_types || []);
+    $("app-type").replaceChildren(...types.map(p => el("option", {value: p.id}, name(p))));
+    typeForm();
+    await track();
+  })().catch(e => show("err", e));
+  window.addEventListener("hashchange", () => track().catch(e => show("err", e)));
+})();
