@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test bootstrap infra bench lint-compose
+.PHONY: run test bootstrap infra browser bench lint-compose
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -14,7 +14,11 @@ infra: bootstrap
 run: infra
 	@$(PY) scripts/run.py
 
-test: infra
+# Debian's Chromium for the browser tests (apt when missing).
+browser:
+	@scripts/browser.sh
+
+test: infra browser
 	@scripts/test.sh $(ARGS)
 
 bench: infra
