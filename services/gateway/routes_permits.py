@@ -6,7 +6,10 @@ verify a permit. Staff: the agency's work list and the transitions (the principa
 agency go to ``permits.act``, which refuses another agency's application). Integrators:
 HMAC-signed connector callbacks (``signing``).
 """
+import base64
 import logging
+
+from werkzeug.wrappers import Response
 
 from services.common.errors import Forbidden, Unauthorized
 from services.gateway import auth, signing
@@ -41,6 +44,19 @@ class PermitRoutes:
     def application_status(self, request, tracking):
         return req.json_response(self._call(self.permits.get_application_public, tracking,
                                             _pin(request)))
+
+    @route("GET", "/api/v1/applications/<string:tracking>/permit.pdf", public=True,
+           tags=[TAG_APP], produces="application/pdf",
+           query={"pin": "the applicant's PIN (or header X-Application-Pin)"},
+           summary="The issued permit as PDF, with its verification QR code")
+    def application_permit_pdf(self, request, tracking):
+        pdf = base64.b64decode(self._call(self.permits.get_permit_pdf_for_applicant, tracking,
+                                          _pin(request)))
+        response = Response(pdf, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = 'attachment; filename="izin-{}.pdf"'.format(
+            "".join(c for c in tracking if c.isalnum()))
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
 
     @route("POST", "/api/v1/applications/<string:tracking>/documents", public=True,
            tags=[TAG_APP], body=gs.DocumentRequest, status=201,
@@ -109,7 +125,7 @@ class PermitRoutes:
     def permit_public_key(self, request):
         return req.json_response(self._call(self.permits.public_key))
 
-    @route("GET", "/api/v1/permits/<string:number>/verify", public=True, tags=[TAG_PERMIT],
+    @route("GET", "/api/v1/permits/<path:number>/verify", public=True, tags=[TAG_PERMIT],
            query={"hash": "record hash from the QR (optional)"},
            summary="Is this permit valid, revoked, expired or unknown?")
     def verify_permit(self, request, number):

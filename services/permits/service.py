@@ -419,7 +419,25 @@ class PermitsService(HealthMixin):
                                                           app["requirement_kinds"])]
         view["available_actions"] = [a for a in workflow.available_actions(app["state"],
                                                                            "applicant")]
+        permit = store.get_permit(self.db, app["permit_number"]) \
+            if app.get("permit_number") else None
+        if permit is not None:
+            record = permit["record"]
+            view["permit"] = {"permit_number": app["permit_number"],
+                              "verify_url": permit["verify_url"],
+                              "valid_from": record.get("valid_from"),
+                              "valid_until": record.get("valid_until"),
+                              "revoked": bool(permit.get("revoked_at"))}
         return view
+
+    @rpc
+    def get_permit_pdf_for_applicant(self, tracking_code, pin):
+        """The issued permit's PDF (base64) for its applicant, by tracking code and PIN."""
+        app = self._by_tracking(tracking_code, pin)
+        if not app.get("permit_number"):
+            raise NotFound("Izin belum terbit / The permit has not been issued",
+                           {"tracking_code": tracking_code})
+        return self.get_permit_pdf(app["permit_number"])
 
     @rpc
     def get_application(self, application_id, agency):

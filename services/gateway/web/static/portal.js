@@ -11,10 +11,19 @@
     $("track-out").replaceChildren(el("p", {class: "big"}, tk.number), kv({status: tk.status, [t("ahead")]: tk.ahead, ETA: (tk.eta_min_minutes ?? "–") + "–" + (tk.eta_max_minutes ?? "–") + " min"}));
   }
   const guard = fn => ev => { ev.preventDefault(); show("err"); fn().catch(e => show("err", e)); };
-  $("verify").addEventListener("submit", guard(async () => {
-    const r = await api("GET", "/api/v1/permits/" + encodeURIComponent($("permit-number").value.trim()) + "/verify");
-    $("verify-out").replaceChildren(kv({status: r.status, number: r.number || r.permit_number, type: r.permit_type_name || r.permit_type || "", valid_until: r.valid_until || ""}));
-  }));
+  async function verify(number, hash) {
+    const q = hash ? "?hash=" + encodeURIComponent(hash) : "";
+    const r = await api("GET", "/api/v1/permits/" + encodeURIComponent(number) + "/verify" + q);
+    $("verify-out").replaceChildren(el("p", {id: "verify-status", class: "big", style: "font-size:2rem"}, r.status_label || r.status),
+      kv({number: r.permit_number || number, title: (MPP.lang === "en" && r.title_en) || r.title || "", agency: r.agency_name || "", valid_until: r.valid_until || ""}));
+  }
+  $("verify").addEventListener("submit", guard(() => verify($("permit-number").value.trim())));
+  // A permit's QR code opens /verify?n=<number>&h=<record hash>: verify it straight away.
+  const qr = new URLSearchParams(location.search);
+  if (location.pathname === "/verify" && qr.get("n")) {
+    $("permit-number").value = qr.get("n");
+    verify(qr.get("n"), qr.get("h")).catch(e => show("err", e));
+  }
   async function slots() {
     if (!$("book-service").value || !$("book-date").value) return;
     const r = await api("GET", "/api/v1/bookings/availability?service_id=" + encodeURIComponent($("book-service").value) + "&date=" + $("book-date").value);
@@ -48,9 +57,20 @@
     $("apply-out").replaceChildren(el("p", {}, "Kode / Code: ", el("strong", {id: "tracking-code"}, r.tracking_code), " · PIN: ", el("strong", {id: "tracking-pin"}, r.pin)));
     $("st-code").value = r.tracking_code; $("st-pin").value = r.pin;
   }));
+  // The PIN travels in a header, never in a URL: the PDF is fetched and handed over as a blob.
+  async function downloadPermit(code, pin) {
+    const r = await fetch("/api/v1/applications/" + encodeURIComponent(code) + "/permit.pdf", {headers: {"X-Application-Pin": pin}});
+    if (!r.ok) throw new Error((await r.json()).detail || r.status);
+    const a = el("a", {href: URL.createObjectURL(await r.blob()), download: "izin-" + code + ".pdf"});
+    document.body.append(a); a.click(); a.remove();
+  }
   $("status").addEventListener("submit", guard(async () => {
-    const r = await api("GET", "/api/v1/applications/" + encodeURIComponent($("st-code").value.trim()), undefined, {"X-Application-Pin": $("st-pin").value.trim()});
-    $("status-out").replaceChildren(el("p", {id: "app-state", class: "big", style: "font-size:2rem"}, r.state_label || r.state),
+    const code = $("st-code").value.trim(), pin = $("st-pin").value.trim();
+    const r = await api("GET", "/api/v1/applications/" + encodeURIComponent(code), undefined, {"X-Application-Pin": pin});
+    const permit = r.permit ? el("p", {id: "permit"}, r.permit.permit_number + " · ",
+      el("button", {type: "button", id: "permit-pdf", onclick: () => downloadPermit(code, pin).catch(e => show("err", e))}, t("permit_pdf")), " ",
+      el("a", {href: r.permit.verify_url}, t("verify"))) : "";
+    $("status-out").replaceChildren(el("p", {id: "app-state", class: "big", style: "font-size:2rem"}, r.state_label || r.state), permit,
       el("ol", {}, (r.history || []).map(h => el("li", {}, h.at + " · " + h.to + (h.note ? " · " + h.note : "")))));
   }));
   (async () => {
