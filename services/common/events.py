@@ -11,7 +11,12 @@ import functools
 import logging
 import uuid
 
+from kombu import Queue
+from nameko.amqp.publish import get_connection
+from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import SERVICE_POOL, EventDispatcher, event_handler
+from nameko.extensions import DependencyProvider
+from nameko.standalone.events import get_event_exchange
 
 from services.common.clock import Clock, iso
 
@@ -40,6 +45,40 @@ class Events(EventDispatcher):
             return event
 
         return emit
+
+
+def pool_queue(source_service, event_type, service_name, method_name, config):
+    """The durable queue nameko declares for ``handles(source_service, event_type)`` on
+    ``service_name.method_name`` (same name, binding and flags)."""
+    return Queue("evt-{}-{}--{}.{}".format(source_service, event_type, service_name, method_name),
+                 exchange=get_event_exchange(source_service, config), routing_key=event_type,
+                 durable=True, auto_delete=False, exclusive=False)
+
+
+class SubscriberQueues(DependencyProvider):
+    """``self.subscriber_queues.ensure(event_type, service_name, method_name)``: declare a
+    subscriber's durable queue before publishing to it, so an event reaches a consumer that
+    has never run yet (a connector deployed after its first application was forwarded).
+    Declared once per process and queue; declaring an existing queue changes nothing."""
+
+    def setup(self):
+        self.declared = set()
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def ensure(self, event_type, service_name, method_name):
+        key = (event_type, service_name, method_name)
+        if key in self.declared:
+            return
+        config = self.container.config
+        queue = pool_queue(self.container.service_name, event_type, service_name, method_name,
+                           config)
+        with get_connection(config[AMQP_URI_CONFIG_KEY], ssl=config.get("AMQP_SSL"),
+                            login_method=config.get("LOGIN_METHOD")) as connection:
+            queue.maybe_bind(connection.default_channel)
+            queue.declare()
+        self.declared.add(key)
 
 
 def handles(source_service, event_type):

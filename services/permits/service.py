@@ -33,12 +33,13 @@ from services.common import clock as clk
 from services.common.config import timezone_name
 from services.common.errors import (Conflict, DomainError, Forbidden, IllegalTransition,
                                     NotFound, ValidationFailed)
-from services.common.events import Events
+from services.common.events import Events, SubscriberQueues
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.permits import (documents, history, issuance, keys, permit_types, schemas, sla,
                               store, tracking, workflow)
 from services.permits.connectors import vocabulary
+from services.permits.connectors.sdk import subscription
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ class PermitsService(HealthMixin):
 
     db = Mongo("permits", store.ensure_indexes)
     events = Events()
+    subscriber_queues = SubscriberQueues()
     config = Config()
     clock = clk.Clock()
 
@@ -666,6 +668,7 @@ class PermitsService(HealthMixin):
                 corrections=entry["details"].get("corrections", [])))
         if new["state"] == workflow.IN_PROCESS:
             connector = new["terms"]["connector"]
+            self.subscriber_queues.ensure(*subscription(connector))
             self._emit("application_forwarded.{}".format(connector), dict(
                 base, agency=new["agency"], permit_type_id=new["permit_type_id"],
                 permit_type_version=new["permit_type_version"], connector=connector,

@@ -221,14 +221,23 @@ class ConnectorRuntime:
         return {"resumed": resumed}
 
 
+def subscription(connector_name):
+    """``(event_type, service_name, handler)`` of a connector's forwarded-applications queue:
+    permits declares that queue before it forwards, so nothing waits on the connector having
+    run once."""
+    return ("application_forwarded.{}".format(connector_name),
+            "connector_{}".format(connector_name), "on_forwarded")
+
+
 def connector_service(connector_class, service_name=None, retry_interval=1.0):
     """A nameko service class running ``connector_class`` (a ``Connector`` subclass)."""
     cname = connector_class.name
     if not cname or not cname.replace("_", "").replace("-", "").isalnum():
         raise ValueError("a connector needs a simple name")
-    name = service_name or "connector_{}".format(cname)
+    event_type, default_name, _ = subscription(cname)
+    name = service_name or default_name
 
-    @handles("permits", "application_forwarded.{}".format(cname))
+    @handles("permits", event_type)
     @once()
     def on_forwarded(self, event):
         try:

@@ -15,9 +15,20 @@ from tests.integration.permits.conftest import filing, staff, wait_state
 from tests.support import wait_for
 
 
+def test_connector_never_run_when_forwarded_receives_it_when_started(runner_factory, config,
+                                                                     permits):
+    app_id = permits.permits.file_application(filing("pbg"))["application_id"]
+    for action in ("start_intake", "accept", "forward"):
+        staff(permits, app_id, action)
+    eventlet.sleep(0.5)
+    assert permits.permits.get_application(app_id, "dpmptsp")["state"] == "in_process"
+    runner_factory(config, SimulatedConnector).start()  # deployed after the forward
+    wait_state(permits, app_id, "approval_1")
+
+
 def test_connector_down_when_forwarded_receives_it_when_back(runner_factory, config, permits):
     first = runner_factory(config, SimulatedConnector)
-    first.start()  # declares its durable queue
+    first.start()
     first.stop()
     app_id = permits.permits.file_application(filing("pbg"))["application_id"]
     for action in ("start_intake", "accept", "forward"):
