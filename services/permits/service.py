@@ -51,6 +51,7 @@ FINAL_STATES = frozenset({workflow.ISSUED}) | workflow.TERMINAL_STATES
 MAX_LIST = 200
 SWEEP_TIMER_SECONDS = 5  # the timer ticks often; PERMITS_SLA_SWEEP_SECONDS spaces the sweeps
 DEFAULT_SWEEP_SECONDS = 60
+OUTBOX_TIMER_SECONDS = 2  # how often steps a dead process left unannounced are looked for
 
 _last_sweep = {}
 
@@ -270,6 +271,7 @@ class PermitsService(HealthMixin):
         })
         for key, meta, content in uploads:
             store.put_file(self.db, key, meta, content)
+        store.mark_unannounced(self.db, application_id, 1, clk.iso(now))
         stored, created = store.insert_application(self.db, application)
         return self._filed(self._finish_filing(stored), created=created)
 
@@ -336,6 +338,7 @@ class PermitsService(HealthMixin):
         due = sla.clock(_changes(application), application["terms"]["sla_working_days"],
                         self.clock.now(), self._calendar()).due_at
         self._emit("application_submitted", {
+            "event_id": "{}:1:application_submitted".format(app_id),  # the same if redone
             "application_id": app_id,
             "tracking_code": application["tracking_code"],
             "agency": application["agency"],
@@ -348,6 +351,7 @@ class PermitsService(HealthMixin):
             "due_at": clk.iso(due) if due else None,
         })
         store.write_application(self.db, app_id, fields)
+        store.mark_announced(self.db, app_id, 1)
         return dict(application, **fields)
 
     def _filed(self, application, created):
@@ -628,13 +632,39 @@ class PermitsService(HealthMixin):
         step_app = dict(app, id=app["_id"])
         changes, entry = workflow.step(step_app, action, role, actor, now, note=note,
                                        details=details, sla_overdue=sla_overdue)
+        token = store.mark_unannounced(self.db, app["_id"], entry["seq"], clk.iso(now))
         if not store.insert_history(self.db, entry):
+            if token:  # a mark this loser placed; the winner's stays until it announced
+                store.mark_announced(self.db, app["_id"], entry["seq"], token)
             raise Conflict("Permohonan sudah ditindaklanjuti orang lain / Someone else acted on "
                            "this application first; reload",
                            {"application_id": app["_id"], "seq": entry["seq"]})
         new = self._persist_step(app, self._advanced(app, entry), entry)
         self._announce(app, new, entry)
+        store.mark_announced(self.db, app["_id"], entry["seq"])
         return new
+
+    def _announce_stranded(self, now):
+        """Publish the events of steps whose process died before announcing them: the step
+        is rolled forward (``_synced``), then announced as of its own entry."""
+        cutoff = now - store.ROLL_FORWARD_AFTER - timedelta(seconds=1)
+        for mark in store.unannounced_before(self.db, clk.iso(cutoff)):
+            if mark["seq"] == 1:  # a filing: finish it (idempotent), which announces it
+                filed = store.get_application_raw(self.db, mark["application_id"])
+                if filed is not None:
+                    log.warning("finishing a filing a dead process left",
+                                extra={"entity": mark["_id"]})
+                    self._finish_filing(filed)
+                store.mark_announced(self.db, mark["application_id"], 1)
+                continue
+            entry = store.get_history_entry(self.db, mark["application_id"], mark["seq"])
+            if entry is not None:
+                app = self._application(mark["application_id"])
+                log.warning("announcing a step a dead process left",
+                            extra={"entity": mark["_id"]})
+                self._announce(dict(app, state=entry["from"]), dict(app, state=entry["to"]),
+                               entry)
+            store.mark_announced(self.db, mark["application_id"], mark["seq"])
 
     def _persist_step(self, old, new, entry):
         """The winner's (or a roll-forward's) writes after history entry ``entry``."""
@@ -657,28 +687,34 @@ class PermitsService(HealthMixin):
         return new
 
     def _announce(self, old, new, entry):
+        """The step's events. Their ids derive from the step, so announcing it again (the
+        outbox sweep after a crash) is skipped by every ``once`` handler."""
+        def emit(event_type, payload):
+            self._emit(event_type, dict(payload, event_id="{}:{}:{}".format(
+                new["_id"], entry["seq"], event_type)))
+
         base = {"application_id": new["_id"], "tracking_code": new["tracking_code"]}
-        self._emit("application_status_changed", dict(
+        emit("application_status_changed", dict(
             base, agency=new["agency"], permit_type_id=new["permit_type_id"],
             language=new["applicant"].get("language", "id"), **{"from": old["state"]},
             to=new["state"], seq=entry["seq"], action=entry["action"]))
         if entry["action"] in ("return", "agency_return"):
-            self._emit("application_returned", dict(
+            emit("application_returned", dict(
                 base, seq=entry["seq"], reason=entry["note"],
                 corrections=entry["details"].get("corrections", [])))
         if new["state"] == workflow.IN_PROCESS:
             connector = new["terms"]["connector"]
             self.subscriber_queues.ensure(*subscription(connector))
-            self._emit("application_forwarded.{}".format(connector), dict(
+            emit("application_forwarded.{}".format(connector), dict(
                 base, agency=new["agency"], permit_type_id=new["permit_type_id"],
                 permit_type_version=new["permit_type_version"], connector=connector,
                 seq=entry["seq"]))
         if new["state"] == workflow.ISSUED:
             permit = store.get_permit(self.db, new["permit_number"])
-            self._emit("permit_issued", dict(base, permit_number=new["permit_number"],
+            emit("permit_issued", dict(base, permit_number=new["permit_number"],
                                              verify_url=permit["verify_url"]))
         if new["state"] == workflow.REVOKED:
-            self._emit("permit_revoked", dict(base, permit_number=new.get("permit_number"),
+            emit("permit_revoked", dict(base, permit_number=new.get("permit_number"),
                                               reason=entry["note"]))
 
     # -- connectors ----------------------------------------------------------------------
@@ -872,6 +908,13 @@ class PermitsService(HealthMixin):
             else:
                 lo = mid
         return hi
+
+    @timer(interval=OUTBOX_TIMER_SECONDS)
+    def outbox_timer(self):
+        try:
+            self._announce_stranded(self.clock.now())
+        except Exception:  # noqa: BLE001 - the next tick tries again
+            log.exception("outbox sweep failed")
 
     @timer(interval=SWEEP_TIMER_SECONDS)
     def sla_timer(self):

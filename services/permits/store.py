@@ -27,6 +27,11 @@ Collections and their keys
                       not written it yet) applies it in memory, and writes it back once it is a
                       few seconds old (``ROLL_FORWARD_AFTER``), so a crash never wedges an
                       application.
+``unannounced``       ``_id`` = the history key of a step whose events may not be out yet: the
+                      outbox. Inserted before the history entry, deleted once the step's
+                      events were published; a process that dies in between leaves it, and
+                      the outbox sweep publishes the step's events (with ids derived from
+                      the step, so a consumer that saw them already skips them).
 ``tracking``          ``_id`` = tracking code -> application id (the public lookup).
 ``files``             ``_id`` = ``documents.reuse_key(applicant_key, sha256)``: one copy of a
                       file per applicant; "reuse the KTP I sent last month" is a get by ``_id``
@@ -82,6 +87,7 @@ buckets from its cursor hour up to now, so its cost is the number of things due.
 MongoDB uses the same ``_id`` gets; no secondary index is needed for any path.
 """
 import hashlib
+import uuid
 from datetime import datetime, timedelta
 
 from bson.binary import Binary
@@ -280,6 +286,30 @@ def insert_history(db, entry):
     """True when this writer won step ``entry["seq"]``; False when someone else took it."""
     return insert_unique(db.history, dict(entry, _id=history_key(entry["application_id"],
                                                                  entry["seq"])))
+
+
+def mark_unannounced(db, application_id, seq, at):
+    """Before a step is taken: its events are owed (``at``: UTC ISO-8601). Returns this
+    writer's token when it placed the mark, ``None`` when a rival's mark is there."""
+    token = uuid.uuid4().hex
+    placed = insert_unique(db.unannounced, {"_id": history_key(application_id, seq),
+                                            "application_id": application_id, "seq": seq,
+                                            "at": at, "writer": token})
+    return token if placed else None
+
+
+def mark_announced(db, application_id, seq, token=None):
+    """The step's events are out (any writer's mark), or with ``token``: this writer lost the
+    step, so its own mark (if it placed one) is withdrawn and the winner's is left alone."""
+    query = {"_id": history_key(application_id, seq)}
+    if token is not None:
+        query["writer"] = token
+    db.unannounced.delete_one(query)
+
+
+def unannounced_before(db, at, limit=100):
+    """Steps marked before ``at`` whose events nobody confirmed (a small, in-flight set)."""
+    return list(db.unannounced.find({"at": {"$lt": at}}).limit(limit))
 
 
 def get_history_entry(db, application_id, seq):
