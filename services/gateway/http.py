@@ -20,7 +20,8 @@ from werkzeug.routing import Map
 from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Request, Response
 
-from services.common.tracing import CONTEXT_KEY
+from services.common.metrics import exposition
+from services.common.tracing import CONTEXT_KEY, new_id
 from services.gateway import problems
 from services.gateway.hub import StreamHub, Subscription
 from services.gateway.ratelimit import TokenBuckets, client_address
@@ -34,6 +35,7 @@ PAGES = {"/": "index.html", "/kiosk": "kiosk.html", "/board": "board.html",
          "/verify": "portal.html"}
 ASSET_DIRS = {"/static/": WEB_ROOT / "static", "/vendor/": WEB_ROOT / "vendor"}
 STREAM_PREFIX = "/api/v1/stream/"
+REQUEST_ID_ENVIRON = "mpp.request_id"
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -46,6 +48,7 @@ SECURITY_HEADERS = {
 }
 CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-API-Key, X-Request-Id"
 CORS_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
+CORS_EXPOSE = "X-Request-Id, Retry-After"
 
 #: every route as declared (method, url, public, and its OpenAPI description)
 ROUTES = []
@@ -68,6 +71,9 @@ class GatewayWsgiApp:
                 response = self.page(request, PAGES[path])
             elif any(path.startswith(prefix) for prefix in ASSET_DIRS):
                 response = self.asset(request, path)
+            elif path == "/metrics" and request.method == "GET":
+                content_type, body = exposition()
+                response = Response(body, content_type=content_type)
             elif path == "/api/v1/openapi.json" and request.method == "GET":
                 from services.gateway.openapi import spec_json
 
@@ -148,10 +154,13 @@ class GatewayWebServer(WebServer):
         return url_map
 
     def context_data_from_headers(self, request):
+        """The correlation id: the client's ``X-Request-Id`` when it is sane, else a new one;
+        every API response echoes it, so a user's report names the log lines."""
         rid = request.headers.get("X-Request-Id", "")
-        if 8 <= len(rid) <= 64 and rid.replace("-", "").isalnum():
-            return {CONTEXT_KEY: rid}
-        return {}
+        if not (8 <= len(rid) <= 64 and rid.replace("-", "").isalnum()):
+            rid = new_id()
+        request.environ[REQUEST_ID_ENVIRON] = rid
+        return {CONTEXT_KEY: rid}
 
     def add_cors(self, request, response):
         """CORS is closed unless the origin is listed in ``GATEWAY_CORS_ORIGINS``."""
@@ -163,6 +172,7 @@ class GatewayWebServer(WebServer):
             response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
             response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
             response.headers["Access-Control-Max-Age"] = "600"
+            response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE
             response.headers["Vary"] = "Origin"
 
     def rate_limited(self, request):
@@ -184,7 +194,11 @@ class ApiHandler(HttpRequestHandler):
                     429, "Too many requests",
                     "Terlalu banyak permintaan, coba lagi sebentar / Too many requests, retry "
                     "shortly", headers={"Retry-After": str(max(1, int(wait + 0.999)))})
-        return super().handle_request(request)
+        response = super().handle_request(request)
+        rid = request.environ.get(REQUEST_ID_ENVIRON)
+        if rid:
+            response.headers["X-Request-Id"] = rid
+        return response
 
     def response_from_exception(self, exc):
         return problems.from_exception(exc)
