@@ -29,6 +29,9 @@ def main():
         return 1
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    # Ctrl-C stops the suite even when started from a shell that ignores SIGINT in
+    # background jobs (Python keeps an inherited SIG_IGN)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         print("Starting services: {} …".format(", ".join(suite.services)), flush=True)
         suite.start()
@@ -59,8 +62,13 @@ def main():
         print("error: {}".format(exc), file=sys.stderr)
         return 1
     finally:
+        # a second Ctrl-C must not abandon the services half-stopped (stop is bounded: it
+        # kills what has not exited after a grace period)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("\nStopping services …", flush=True)
         suite.stop()
+        print("Stopped. Data is kept under var/.", flush=True)
     return 0
 
 
