@@ -87,6 +87,9 @@ class GatewayWsgiApp:
             response = problems.problem(exc.code, exc.name, exc.description)
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
+        if path.startswith("/api/v1/"):
+            # answers change with every step (and may be a citizen's own): never from a cache
+            response.headers.setdefault("Cache-Control", "no-store")
         self.server.add_cors(request, response)
         return response(environ, start_response)
 

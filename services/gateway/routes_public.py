@@ -3,6 +3,7 @@ client address; nothing personal is ever returned (a ticket is its number and po
 import segno
 from werkzeug.wrappers import Response
 
+from services.common.config import timezone_name
 from services.gateway import requests as req
 from services.gateway import schemas as gs
 from services.gateway.http import route
@@ -24,7 +25,8 @@ class PublicRoutes:
         permit_types = self._call(self.permits.list_permit_types)
         for agency in agencies:
             agency["permit_types"] = [p for p in permit_types if p["agency"] == agency["code"]]
-        return req.json_response({"agencies": agencies})
+        # the MPP's zone: clients show every time as the citizen's wall clock reads it
+        return req.json_response({"agencies": agencies, "timezone": timezone_name(self.config)})
 
     @route("GET", "/api/v1/services/<string:service_id>", public=True, tags=[TAG_CAT],
            summary="One queue service (hours, quota, booking settings)")

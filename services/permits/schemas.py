@@ -371,6 +371,7 @@ class HistoryEntrySchema(Schema):
     role = fields.String()
     from_ = fields.String(data_key="from", attribute="from", allow_none=True)
     to = fields.String()
+    to_label = fields.Function(lambda entry: workflow.label(entry["to"]))
     action = fields.String()
     note = fields.String(allow_none=True)
     hash = fields.String()

@@ -1,6 +1,7 @@
 """Browser journeys in real headless Chromium (Debian's package, scripts/browser.sh), driven
 by Playwright for Python: the kiosk issues a ticket, the counter console calls it, the display
-board shows it live. Screenshots go to artifacts/screenshots/.
+board shows it live; a citizen files an application with documents in the portal and follows
+its status as the agency acts on it. Screenshots go to artifacts/screenshots/.
 
 Playwright runs in a child process (this file run as a script): the test process is
 eventlet-monkey-patched, which Playwright's own event loop must not share.
@@ -25,13 +26,32 @@ def test_kiosk_counter_and_board(base_url):
         subprocess.run([str(ROOT / "scripts" / "browser.sh")], check=True)
     from tests.e2e.conftest import DEMO_PASSWORD  # the suite made the demo accounts with it
 
-    done = subprocess.run([sys.executable, __file__, base_url, DEMO_PASSWORD], capture_output=True, text=True,
-                          timeout=240, cwd=str(ROOT))
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = _in_browser("queue", base_url, DEMO_PASSWORD)
     assert result["board_shows"] == result["ticket"] == result["called"]
     for name in ("kiosk", "counter", "board"):
         assert (SHOTS / "{}.png".format(name)).stat().st_size > 1000
+
+
+def test_citizen_files_an_application_and_follows_it(base_url):
+    if not os.path.exists(CHROMIUM):
+        subprocess.run([str(ROOT / "scripts" / "browser.sh")], check=True)
+    from tests.e2e.conftest import DEMO_PASSWORD
+
+    result = _in_browser("citizen", base_url, DEMO_PASSWORD)
+    assert len(result["tracking_code"]) >= 6 and result["pin"]
+    assert result["first_state"] and result["later_state"] != result["first_state"]
+    assert result["history_after"] == result["history_before"] + 1
+    assert "6203015708900001" not in result["page_text"]  # the NIK never comes back
+    assert result["unknown_permit"].startswith("Izin tidak dikenal")
+    for name in ("portal-filed", "portal-status", "verify"):
+        assert (SHOTS / "{}.png".format(name)).stat().st_size > 1000
+
+
+def _in_browser(mode, base_url, password):
+    done = subprocess.run([sys.executable, __file__, mode, base_url, password],
+                          capture_output=True, text=True, timeout=240, cwd=str(ROOT))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _get(base, path, token=None):
@@ -107,5 +127,70 @@ def drive(base, password):
         browser.close()
 
 
+def _act(base, token, app_id, action):
+    request = urllib.request.Request(
+        base + "/api/v1/applications/by-id/{}/actions".format(app_id), method="POST",
+        data=json.dumps({"action": action}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
+    with urllib.request.urlopen(request, timeout=20) as answer:
+        return json.loads(answer.read())
+
+
+def citizen(base, password):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        browser = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM,
+                                                       args=ARGS, headless=True,
+                                                       viewport={"width": 1280, "height": 900})
+        portal = browser.new_page()
+        portal.goto(base + "/portal")
+        portal.wait_for_selector("#app-type option[value='sip-bidan']", state="attached")
+        portal.select_option("#app-type", "sip-bidan")
+        portal.fill("[data-field='str_number']", "STR-1234567")
+        portal.fill("[data-field='practice_address']", "Jl. Tambun Bungai 12, Kuala Kapuas")
+        for field in portal.query_selector_all("#app-docs input[type=file]"):
+            field.set_input_files({"name": field.get_attribute("data-kind") + ".pdf",
+                                   "mimeType": "application/pdf", "buffer": pdf})
+        portal.fill("#app-nik", "6203015708900001")
+        portal.fill("#app-name", "Siti Aminah")
+        portal.fill("#app-phone", "0811-5200-0001")
+        portal.click("#apply button")
+        code = portal.wait_for_selector("#tracking-code").inner_text().strip()
+        pin = portal.inner_text("#tracking-pin").strip()
+        portal.screenshot(path=str(SHOTS / "portal-filed.png"), full_page=True)
+
+        portal.click("#status button")
+        first = portal.wait_for_selector("#app-state").inner_text().strip()
+        before = len(portal.query_selector_all("#status-out li"))
+
+        token = _login(base, "dpmptsp.officer", password)
+        items = _get(base, "/api/v1/applications", token)["items"]
+        app_id = next(i["application_id"] for i in items if i["tracking_code"] == code)
+        _act(base, token, app_id, "start_intake")
+
+        portal.click("#status button")
+        for _ in range(50):  # the page's CSP forbids wait_for_function's eval: poll the text
+            if portal.inner_text("#app-state").strip() != first:
+                break
+            portal.wait_for_timeout(200)
+        later = portal.inner_text("#app-state").strip()
+        after = len(portal.query_selector_all("#status-out li"))
+        portal.screenshot(path=str(SHOTS / "portal-status.png"), full_page=True)
+        text = portal.inner_text("body")
+
+        verify = browser.new_page()
+        verify.goto(base + "/verify?n=503%2F9999%2FDPMPTSP%2F2026&h=" + "0" * 64)
+        unknown = verify.wait_for_selector("#verify-status").inner_text().strip()
+        verify.screenshot(path=str(SHOTS / "verify.png"), full_page=True)
+        print(json.dumps({"tracking_code": code, "pin": pin, "first_state": first,
+                          "later_state": later, "history_before": before,
+                          "history_after": after, "page_text": text,
+                          "unknown_permit": unknown}))
+        browser.close()
+
+
 if __name__ == "__main__":
-    drive(sys.argv[1], sys.argv[2])
+    {"queue": drive, "citizen": citizen}[sys.argv[1]](sys.argv[2], sys.argv[3])

@@ -6,6 +6,7 @@ import re
 def test_every_answer_carries_the_request_id(api):
     mine = api.get("/api/v1/agencies", headers={"X-Request-Id": "kiosk-7-000123"})
     assert mine.status_code == 200 and mine.headers["X-Request-Id"] == "kiosk-7-000123"
+    assert mine.headers["Cache-Control"] == "no-store"
     fresh = api.get("/api/v1/agencies")
     assert re.fullmatch(r"[0-9a-f]{16}", fresh.headers["X-Request-Id"])
     refused = api.post("/api/v1/tickets", json={"service_id": 5},

@@ -36,7 +36,14 @@ const MPP = (() => {
     return e;
   }
   function show(target, error) { const n = document.getElementById(target); if (n) n.textContent = error ? (error.message || String(error)) : ""; }
+  // A UTC ISO time as the MPP's wall clock reads it (zone from /api/v1/agencies).
+  let zone = "Asia/Jakarta";
+  function setZone(z) { if (z) zone = z; }
+  function when(iso) {
+    if (!iso) return "–";
+    return new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "id-ID", {timeZone: zone, dateStyle: "medium", timeStyle: "short"});
+  }
   function name(obj) { return (lang === "en" && obj.name_en) ? obj.name_en : obj.name; }
   document.addEventListener("DOMContentLoaded", () => { const b = document.getElementById("lang"); if (b) b.addEventListener("click", toggle); apply(); });
-  return {t, api, login, logout, session, el, show, name, get lang() { return lang; }, apply};
+  return {t, api, login, logout, session, el, show, name, when, setZone, get lang() { return lang; }, apply};
 })();

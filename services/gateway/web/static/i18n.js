@@ -23,7 +23,7 @@ window.MPP_TEXT = {
   current: {id: "Tiket saat ini", en: "Current ticket"}, queue: {id: "Antrean", en: "Queue"},
   portal: {id: "Portal warga", en: "Citizen portal"}, track: {id: "Lacak tiket", en: "Track a ticket"},
   book: {id: "Booking jadwal", en: "Book a slot"}, apply: {id: "Ajukan izin", en: "Apply for a permit"},
-  status: {id: "Status permohonan", en: "Application status"}, permit_pdf: {id: "Unduh izin (PDF)", en: "Download the permit (PDF)"}, verify: {id: "Verifikasi izin", en: "Verify a permit"},
+  status: {id: "Status permohonan", en: "Application status"}, permit_pdf: {id: "Unduh izin (PDF)", en: "Download the permit (PDF)"}, permit_no: {id: "Nomor izin", en: "Permit number"}, permit_title: {id: "Jenis izin", en: "Permit"}, agency: {id: "Instansi", en: "Agency"}, valid_until: {id: "Berlaku sampai", en: "Valid until"}, verify: {id: "Verifikasi izin", en: "Verify a permit"},
   submit: {id: "Kirim", en: "Submit"}, office: {id: "Back office", en: "Back office"},
   work_list: {id: "Daftar kerja permohonan", en: "Application work list"},
   notifications: {id: "Status notifikasi", en: "Notification status"},

@@ -15,7 +15,7 @@
     const q = hash ? "?hash=" + encodeURIComponent(hash) : "";
     const r = await api("GET", "/api/v1/permits/" + encodeURIComponent(number) + "/verify" + q);
     $("verify-out").replaceChildren(el("p", {id: "verify-status", class: "big", style: "font-size:2rem"}, r.status_label || r.status),
-      kv({number: r.permit_number || number, title: (MPP.lang === "en" && r.title_en) || r.title || "", agency: r.agency_name || "", valid_until: r.valid_until || ""}));
+      kv({[t("permit_no")]: r.permit_number || number, [t("permit_title")]: (MPP.lang === "en" && r.title_en) || r.title || "–", [t("agency")]: r.agency_name || "–", [t("valid_until")]: r.valid_until || "–"}));
   }
   $("verify").addEventListener("submit", guard(() => verify($("permit-number").value.trim())));
   // A permit's QR code opens /verify?n=<number>&h=<record hash>: verify it straight away.
@@ -71,10 +71,11 @@
       el("button", {type: "button", id: "permit-pdf", onclick: () => downloadPermit(code, pin).catch(e => show("err", e))}, t("permit_pdf")), " ",
       el("a", {href: r.permit.verify_url}, t("verify"))) : "";
     $("status-out").replaceChildren(el("p", {id: "app-state", class: "big", style: "font-size:2rem"}, r.state_label || r.state), permit,
-      el("ol", {}, (r.history || []).map(h => el("li", {}, h.at + " · " + h.to + (h.note ? " · " + h.note : "")))));
+      el("ol", {}, (r.history || []).map(h => el("li", {}, MPP.when(h.at) + " · " + (h.to_label || h.to) + (h.note ? " · " + h.note : "")))));
   }));
   (async () => {
     const d = await api("GET", "/api/v1/agencies");
+    MPP.setZone(d.timezone);
     $("book-service").replaceChildren(...d.agencies.flatMap(a => a.services.map(s => el("option", {value: s.id}, name(a) + " · " + name(s)))));
     types = d.agencies.flatMap(a => a.permit_types || []);
     $("app-type").replaceChildren(...types.map(p => el("option", {value: p.id}, name(p))));
