@@ -21,6 +21,7 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from bench.harness import database_prefix, measured_at, service_alone
 from bench.stats import latency_summary, ratio
 
 
@@ -105,7 +106,6 @@ def _amqp_uri(base, vhost):
 
 def measure(env, rate=100, seconds=10, lag=1.0, phone="+6281234567890"):
     """Run the notifications benchmark; ``env`` as ``os.environ`` (AMQP_URI, MONGO_URI …)."""
-    from scripts.suite import Suite
     from services.common.config import load
 
     base_config = load()
@@ -115,15 +115,11 @@ def measure(env, rate=100, seconds=10, lag=1.0, phone="+6281234567890"):
     try:
         with Receiver() as receiver:
             run_env = dict(env, AMQP_URI=_amqp_uri(base_amqp, vhost),
-                           MONGO_DB_PREFIX="bench{}".format(uuid.uuid4().hex[:6]),
+                           MONGO_DB_PREFIX=database_prefix(),
                            NOTIFY_TEST_MODE="0", WHATSAPP_URL=receiver.url,
                            WHATSAPP_TOKEN="bench-token", LOG_LEVEL="WARNING")
-            with Suite(env=run_env, services=("notifications",)) as suite:
-                config = suite.config()
-                try:
-                    result = _run(config, receiver, rate, seconds, lag, phone)
-                finally:
-                    _drop(config)
+            with service_alone(run_env, "notifications") as config:
+                result = _run(config, receiver, rate, seconds, lag, phone)
         from bench.baseline import amqp_round_trip
 
         floor = amqp_round_trip(base_amqp, 500)
@@ -133,18 +129,7 @@ def measure(env, rate=100, seconds=10, lag=1.0, phone="+6281234567890"):
     finally:
         _vhost(base_config, vhost, create=False)
     return dict(result, rate_events_per_s=rate, seconds=seconds,
-                measured_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-
-
-def _drop(config):
-    from services.common.config import database_name
-    from services.common.mongo import make_client
-
-    client = make_client(config["MONGO_URI"])
-    try:
-        client.drop_database(database_name(config, "notifications"))
-    finally:
-        client.close()
+                measured_at=measured_at())
 
 
 def _events(ticket_id, phone):

@@ -14,6 +14,7 @@ import base64
 import time
 import uuid
 
+from bench.harness import database_prefix, measured_at, service_alone
 from bench.stats import latency_summary, ratio
 
 STATES = (["issued"] * 14 + ["submitted", "intake_check", "accepted", "in_process",
@@ -90,29 +91,10 @@ def filing_rate(rpc, permit_type_id, size, calls):
 
 
 def measure(env, small=100, large=100000, calls=50, filings=30):
-    from scripts.suite import Suite
-
-    env = dict(env, MONGO_DB_PREFIX="bench{}".format(uuid.uuid4().hex[:6]),
-               PERMITS_SLA_SWEEP_SECONDS="0")
-    with Suite(env=env, services=("permits",)) as suite:
-        config = suite.config()
-        try:
-            result = _run(config, small, large, calls, filings)
-        finally:
-            _drop(config)
-    return dict(result, database_prefix=env["MONGO_DB_PREFIX"],
-                measured_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-
-
-def _drop(config):
-    from services.common.config import database_name
-    from services.common.mongo import make_client
-
-    client = make_client(config["MONGO_URI"])
-    try:
-        client.drop_database(database_name(config, "permits"))
-    finally:
-        client.close()
+    env = dict(env, MONGO_DB_PREFIX=database_prefix(), PERMITS_SLA_SWEEP_SECONDS="0")
+    with service_alone(env, "permits") as config:
+        result = _run(config, small, large, calls, filings)
+    return dict(result, database_prefix=env["MONGO_DB_PREFIX"], measured_at=measured_at())
 
 
 def _run(config, small, large, calls, filings):

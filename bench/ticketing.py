@@ -7,9 +7,9 @@
   the queue goes from N + calls down to N while measured.
 """
 import time
-import uuid
 
 from bench.baseline import rpc_in_flight
+from bench.harness import database_prefix, measured_at, service_alone
 from bench.stats import latency_summary, ratio
 
 CATALOGUE = {"agencies": [{
@@ -53,29 +53,10 @@ def call_latency(rpc, counter_id, calls):
 
 
 def measure(env, calls=2000, in_flight=50, call_calls=200, large=100000, small=10):
-    from scripts.suite import Suite
-
-    env = dict(env, MONGO_DB_PREFIX="bench{}".format(uuid.uuid4().hex[:6]),
-               MPP_IGNORE_OPENING_HOURS="1")
-    with Suite(env=env, services=("ticketing",)) as suite:
-        config = suite.config()
-        try:
-            result = _run(config, calls, in_flight, call_calls, large, small)
-        finally:
-            _drop(config)
-    return dict(result, database_prefix=env["MONGO_DB_PREFIX"],
-                measured_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-
-
-def _drop(config):
-    from services.common.config import database_name
-    from services.common.mongo import make_client
-
-    client = make_client(config["MONGO_URI"])
-    try:
-        client.drop_database(database_name(config, "ticketing"))
-    finally:
-        client.close()
+    env = dict(env, MONGO_DB_PREFIX=database_prefix(), MPP_IGNORE_OPENING_HOURS="1")
+    with service_alone(env, "ticketing") as config:
+        result = _run(config, calls, in_flight, call_calls, large, small)
+    return dict(result, database_prefix=env["MONGO_DB_PREFIX"], measured_at=measured_at())
 
 
 def _run(config, calls, in_flight, call_calls, large, small):

@@ -1,7 +1,23 @@
-"""Helpers the tests share (import as ``tests.support``)."""
+"""Helpers and sample data the tests share (import as ``tests.support``)."""
 import time
 
 import eventlet
+
+# Permit types and an applicant the permits and the gateway tests both file against: one
+# definition, so a change to the permit type format is made once.
+SIP_TYPE = {
+    "id": "sip", "name": "Surat Izin Praktik Bidan", "effective_from": "2026-01-01",
+    "sla_working_days": 5, "fee": 0, "approval_levels": 1, "connector": "manual",
+    "requirements": [{"kind": "ktp", "name": "KTP"}],
+    "form": [{"name": "str_number", "type": "string", "required": True, "label": "STR"}]}
+REKLAME_TYPE = {
+    "id": "reklame", "name": "Izin Reklame", "effective_from": "2026-01-01",
+    "sla_working_days": 3, "fee": 0, "approval_levels": 1, "connector": "webhook",
+    "requirements": [{"kind": "ktp", "name": "KTP"}],
+    "form": [{"name": "size_m2", "type": "number", "min": 0.5, "max": 200, "required": True,
+              "label": "Ukuran"}]}
+APPLICANT = {"nik": "6203015708900001", "name": "Siti Aminah", "phone": "0811-5200-0001"}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def wait_for(predicate, timeout=10, interval=0.05, message="condition"):

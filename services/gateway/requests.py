@@ -1,10 +1,11 @@
 """Reading requests and writing JSON responses, with the limits a public endpoint needs."""
 import json
 
-from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
 from services.common.errors import DomainError, ValidationFailed
+# validate with a marshmallow schema, field messages become a 422: the one shared helper
+from services.common.schemas import load  # noqa: F401
 
 MAX_JSON_BYTES = 64 * 1024
 
@@ -52,14 +53,6 @@ def read_json(request, max_bytes=MAX_JSON_BYTES):
         raise ValidationFailed("Data tidak valid / Invalid data",
                                {"fields": {"_schema": ["Harus berupa objek JSON / Must be a JSON object"]}})
     return data
-
-
-def load(schema, data):
-    """Validate with a marshmallow schema; field messages become a 422."""
-    try:
-        return schema.load(data)
-    except ValidationError as err:
-        raise ValidationFailed.from_marshmallow(err)
 
 
 def idempotency_key(request):

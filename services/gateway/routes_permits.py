@@ -4,15 +4,16 @@ Public: file an application (Idempotency-Key honoured), add documents and read i
 with the tracking code *and* the applicant's PIN, act as the applicant (withdraw, resubmit),
 verify a permit. Staff: the agency's work list and the transitions (the principal's role and
 agency go to ``permits.act``, which refuses another agency's application). Integrators:
-HMAC-signed connector callbacks (``signing``).
+HMAC-signed connector callbacks (``services.common.signing``).
 """
 import base64
 import logging
 
 from werkzeug.wrappers import Response
 
+from services.common import signing
 from services.common.errors import Forbidden, Unauthorized
-from services.gateway import auth, signing
+from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway import schemas as gs
 from services.gateway.http import route

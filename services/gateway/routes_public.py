@@ -16,6 +16,18 @@ def _ticket_token(request):
     return request.args.get("token") or request.headers.get("X-Ticket-Token") or ""
 
 
+def _issue_options(request, body):
+    """What a kiosk or portal may add to a ticket or a visit, and the request's idempotency."""
+    return {"priority_group": body.get("priority_group"), "contact": body.get("contact"),
+            "language": body.get("language", "id"),
+            "idempotency_key": req.idempotency_key(request)}
+
+
+def _ticket_created(ticket):
+    return req.json_response(ticket, status=201,
+                             headers={"Location": "/api/v1/tickets/{}".format(ticket["id"])})
+
+
 class PublicRoutes:
 
     @route("GET", "/api/v1/agencies", public=True, tags=[TAG_CAT],
@@ -46,24 +58,16 @@ class PublicRoutes:
            idempotent=True, status=201, summary="Take a ticket (kiosk)")
     def issue_ticket(self, request):
         body = self._body(request, gs.IssueTicketRequest())
-        ticket = self._call(self.ticketing.issue_ticket, body["service_id"],
-                            priority_group=body.get("priority_group"),
-                            contact=body.get("contact"), language=body.get("language", "id"),
-                            idempotency_key=req.idempotency_key(request))
-        return req.json_response(ticket, status=201,
-                                 headers={"Location": "/api/v1/tickets/{}".format(ticket["id"])})
+        return _ticket_created(self._call(self.ticketing.issue_ticket, body["service_id"],
+                                          **_issue_options(request, body)))
 
     @route("POST", "/api/v1/visits", public=True, tags=[TAG_TICKETS], body=gs.IssueVisitRequest,
            idempotent=True, status=201,
            summary="A visit of several services in order: the ticket of its first step")
     def issue_visit(self, request):
         body = self._body(request, gs.IssueVisitRequest())
-        ticket = self._call(self.ticketing.issue_visit, body["steps"],
-                            priority_group=body.get("priority_group"),
-                            contact=body.get("contact"), language=body.get("language", "id"),
-                            idempotency_key=req.idempotency_key(request))
-        return req.json_response(ticket, status=201,
-                                 headers={"Location": "/api/v1/tickets/{}".format(ticket["id"])})
+        return _ticket_created(self._call(self.ticketing.issue_visit, body["steps"],
+                                          **_issue_options(request, body)))
 
     @route("GET", "/api/v1/tickets/<string:ticket_id>", public=True, tags=[TAG_TICKETS],
            query={"token": "the ticket's access token (or header X-Ticket-Token)"},

@@ -13,32 +13,20 @@ so ``{"id": {"$gt": ""}}`` is a 422, never a Mongo operator.
 """
 import re
 
-from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate,
-                         validates, validates_schema)
+from marshmallow import (Schema, ValidationError, fields, post_load, validate, validates,
+                         validates_schema)
 
 from services.common import clock as clk
 from services.common.errors import ValidationFailed
+# the shared building blocks of every contract; ``load`` re-exported for ``schemas.load(...)``
+from services.common.schemas import StrictSchema, key, load  # noqa: F401
 from services.notifications import lifecycle, preferences, templates
 
 CHANNELS = ("whatsapp", "sms", "email", "webhook")
 PERSON_CHANNELS = preferences.PERSON_CHANNELS
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 #: ids and references are our own keys: letters, digits and ``-_.:``, no ``$``, no spaces.
-_KEY = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$",
-                       error="Hanya huruf, angka dan -_.: / Letters, digits and -_.: only.")
-
-
-def load(schema, data):
-    """``schema.load(data)`` or ``ValidationFailed`` with marshmallow's field messages."""
-    try:
-        return schema.load(data)
-    except ValidationError as err:
-        raise ValidationFailed.from_marshmallow(err)
-
-
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
+_KEY = key()
 
 
 class Phone(fields.String):

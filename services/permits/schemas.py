@@ -23,17 +23,17 @@ import re
 import unicodedata
 from datetime import date
 
-import phonenumbers
-from marshmallow import (RAISE, Schema, ValidationError, fields, post_load, validate,
-                         validates, validates_schema)
+from marshmallow import (Schema, ValidationError, fields, post_load, validate, validates,
+                         validates_schema)
 
 from services.common.errors import ValidationFailed
+# ``load``, ``StrictSchema``, ``Phone`` and ``normalise_phone`` are the shared building blocks
+# of every contract; re-exported here so callers keep writing ``schemas.load(...)``.
+from services.common.schemas import Phone, StrictSchema, key, load, normalise_phone  # noqa: F401
 from services.permits import documents, permit_types, tracking, workflow
 from services.permits.connectors import vocabulary
 
-DEFAULT_REGION = "ID"
-_KEY = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,199}$",
-                       error="Hanya huruf, angka dan -_.: / Letters, digits and -_.: only.")
+_KEY = key()
 _SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_\-]{0,49}$",
                         error="Huruf kecil, angka, - dan _ saja / Lowercase letters, digits, - "
                               "and _ only.")
@@ -41,19 +41,6 @@ _FIELD_NAME = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$",
                               error="Huruf kecil, angka dan _ saja / Lowercase letters, digits "
                                     "and _ only.")
 _MAX_CONTENT_B64 = (documents.DEFAULT_MAX_BYTES * 4) // 3 + 8
-
-
-def load(schema, data):
-    """``schema.load(data)`` or ``ValidationFailed`` with marshmallow's field messages."""
-    try:
-        return schema.load(data)
-    except ValidationError as err:
-        raise ValidationFailed.from_marshmallow(err)
-
-
-class StrictSchema(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 def _has_control(text):
@@ -95,30 +82,6 @@ class Nik(fields.String):
         if not is_plausible_nik(value):
             raise ValidationError("NIK tidak valid / Not a valid NIK.")
         return value
-
-
-def normalise_phone(raw, region=DEFAULT_REGION):
-    """E.164 (``"0811-0000-0001"`` -> ``"+6281100000001"``) or ``ValueError``."""
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        raise ValueError("unparseable")
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("invalid")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-class Phone(fields.String):
-    """A phone number in any common form (``0811-0000-0001``, ``+62 811…``) -> E.164."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        if len(value) > 32:
-            raise ValidationError("Nomor telepon tidak valid / Not a valid phone number.")
-        try:
-            return normalise_phone(value)
-        except ValueError:
-            raise ValidationError("Nomor telepon tidak valid / Not a valid phone number.")
 
 
 class ApplicantSchema(StrictSchema):

@@ -324,13 +324,12 @@ class OfficerActionSchema(TicketActionSchema):
     officer = Key(required=True)
 
 
-class OfficerSkipSchema(OfficerActionSchema):
-    return_to_queue = Bool(load_default=False)
+class OfficerSkipSchema(OfficerActionSchema, SkipSchema):
+    """``SkipSchema`` with the ``officer``."""
 
 
-class OfficerTransferSchema(OfficerActionSchema):
-    target_service_id = Key(required=True)
-    reason = Text(allow_none=True, load_default=None, max_length=300)
+class OfficerTransferSchema(OfficerActionSchema, TransferSchema):
+    """``TransferSchema`` with the ``officer``."""
 
 
 class TicketTokenSchema(StrictSchema):

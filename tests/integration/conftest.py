@@ -1,4 +1,10 @@
 import pytest
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from services.gateway.service import GatewayService
+from services.notifications.service import NotificationsService
+from services.permits.service import PermitsService
+from services.ticketing.service import TicketingService
 
 
 @pytest.fixture(autouse=True)
@@ -9,3 +15,20 @@ def _real_parts(mongo_client, rabbit_manager):
     except Exception as exc:  # noqa: BLE001
         pytest.fail("RabbitMQ management API not reachable ({}): run `make test`, which starts it"
                     .format(exc), pytrace=False)
+
+
+@pytest.fixture
+def start_suite(runner_factory):
+    """``start_suite(config, catalogue)``: every service (ticketing, notifications, permits,
+    gateway) in one runner on ``config``, with ``catalogue`` loaded into ticketing and permits,
+    as ``make run`` does; returns the runner."""
+    def start(config, catalogue):
+        runner = runner_factory(config, TicketingService, NotificationsService,
+                                PermitsService, GatewayService)
+        runner.start()
+        with ServiceRpcProxy("ticketing", config) as ticketing:
+            ticketing.load_catalogue(catalogue)
+        with ServiceRpcProxy("permits", config) as permits:
+            permits.load_catalogue(catalogue)
+        return runner
+    return start

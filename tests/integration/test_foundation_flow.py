@@ -3,10 +3,6 @@ dispatches an event and is observed by the notifications service's handler."""
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.common.config import database_name
-from services.gateway.service import GatewayService
-from services.notifications.service import NotificationsService
-from services.permits.service import PermitsService
-from services.ticketing.service import TicketingService
 from tests.support import wait_for
 
 CATALOGUE = {
@@ -19,18 +15,9 @@ CATALOGUE = {
 }
 
 
-def start_suite(runner_factory, service_config):
-    runner = runner_factory(service_config, TicketingService, NotificationsService,
-                            PermitsService, GatewayService)
-    runner.start()
-    with ServiceRpcProxy("ticketing", service_config) as ticketing:
-        ticketing.load_catalogue(CATALOGUE)
-    return runner
-
-
 def test_ticket_over_http_is_stored_and_seen_by_notifications(
-        runner_factory, service_config, web_session, mongo_client):
-    start_suite(runner_factory, service_config)
+        start_suite, service_config, web_session, mongo_client):
+    start_suite(service_config, CATALOGUE)
 
     response = web_session.post("/api/v1/tickets", json={"service_id": "samsat-pkb"})
     assert response.status_code == 201, response.text
@@ -56,8 +43,8 @@ def test_ticket_over_http_is_stored_and_seen_by_notifications(
 
 
 def test_bad_input_is_a_problem_and_writes_nothing(
-        runner_factory, service_config, web_session, mongo_client):
-    start_suite(runner_factory, service_config)
+        start_suite, service_config, web_session, mongo_client):
+    start_suite(service_config, CATALOGUE)
     tickets = mongo_client[database_name(service_config, "ticketing")].tickets
 
     injected = web_session.post("/api/v1/tickets", json={"service_id": {"$gt": ""}})
@@ -74,24 +61,24 @@ def test_bad_input_is_a_problem_and_writes_nothing(
     assert tickets.count_documents({}) == 0
 
 
-def test_unknown_route_is_problem_json(runner_factory, service_config, web_session):
-    start_suite(runner_factory, service_config)
+def test_unknown_route_is_problem_json(start_suite, service_config, web_session):
+    start_suite(service_config, CATALOGUE)
     response = web_session.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.headers["Content-Type"] == "application/problem+json"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_readyz_reports_every_service(runner_factory, service_config, web_session):
-    start_suite(runner_factory, service_config)
+def test_readyz_reports_every_service(start_suite, service_config, web_session):
+    start_suite(service_config, CATALOGUE)
     response = web_session.get("/readyz")
     assert response.status_code == 200, response.text
     assert response.json()["checks"] == {
         "database": True, "ticketing": True, "permits": True, "notifications": True}
 
 
-def test_idempotency_key_returns_the_same_ticket(runner_factory, service_config, web_session):
-    start_suite(runner_factory, service_config)
+def test_idempotency_key_returns_the_same_ticket(start_suite, service_config, web_session):
+    start_suite(service_config, CATALOGUE)
     headers = {"Idempotency-Key": "kiosk-3-req-42"}
     first = web_session.post("/api/v1/tickets", json={"service_id": "samsat-pkb"}, headers=headers)
     again = web_session.post("/api/v1/tickets", json={"service_id": "samsat-pkb"}, headers=headers)

@@ -1,4 +1,4 @@
-"""Agency webhooks: JSON POST signed with HMAC-SHA256, and the check the gateway reuses.
+"""Agency webhooks: JSON POST signed with HMAC-SHA256 (``services.common.signing``).
 
 Request (``POST message["to"]``)::
 
@@ -10,63 +10,23 @@ Request (``POST message["to"]``)::
 
 ``body`` is the exact bytes sent (compact JSON, sorted keys, UTF-8). A 2xx is ``delivered``
 (the agency's system has it); other answers map as in ``channels``. The receiver verifies with
-``verify_signature`` (constant-time compare; timestamps older or newer than ``tolerance``
-seconds are refused, so a captured request cannot be replayed later).
+``verify_signature`` (``signing.verify``: constant-time compare; timestamps older or newer
+than ``tolerance`` seconds are refused, so a captured request cannot be replayed later).
 Config keys: ``secret`` (required), optional ``timeout``; ``config["clock"]`` (a
 ``services.common.clock.Clock``) stamps the time, default the system clock.
 """
-import hashlib
-import hmac
-import time
-from datetime import datetime
-
+from services.common import signing
 from services.notifications.channels import (SendResult, channel_config, channel_send, dumps,
                                              post_json)
 
 CHANNEL = "webhook"
-TIMESTAMP_HEADER = "X-MPP-Timestamp"
-SIGNATURE_HEADER = "X-MPP-Signature"
-PREFIX = "sha256="
-
-
-def _bytes(value):
-    return value if isinstance(value, bytes) else str(value).encode("utf-8")
-
-
-def _epoch(now):
-    if now is None:
-        return time.time()
-    if isinstance(now, datetime):
-        return now.timestamp()
-    return float(now)
-
-
-def sign(secret, timestamp, body):
-    """``"sha256=<hex>"`` over ``f"{timestamp}.{body}"`` (``body``: bytes or str)."""
-    digest = hmac.new(_bytes(secret), _bytes(timestamp) + b"." + _bytes(body), hashlib.sha256)
-    return PREFIX + digest.hexdigest()
-
-
-def signature_headers(secret, body, now=None):
-    timestamp = str(int(_epoch(now)))
-    return {TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: sign(secret, timestamp, body)}
-
-
-def verify_signature(secret, timestamp, body, signature, now, tolerance=300):
-    """True only if ``signature`` (``"sha256=<hex>"``) is the HMAC of ``f"{timestamp}.{body}"``
-    under ``secret`` and ``timestamp`` (unix seconds) is within ``tolerance`` seconds of ``now``
-    (aware datetime or unix seconds). Never raises on malformed input: it is just refused."""
-    if not secret or not isinstance(signature, str) or not signature.startswith(PREFIX):
-        return False
-    try:
-        stamp = int(str(timestamp).strip())
-    except (TypeError, ValueError):
-        return False
-    if abs(_epoch(now) - stamp) > tolerance:
-        return False
-    expected = sign(secret, str(timestamp).strip(), body)
-    return hmac.compare_digest(expected.encode("ascii"),
-                               signature.strip().encode("ascii", "replace"))
+# the scheme lives in services.common.signing (the permits connector and the gateway use it too)
+TIMESTAMP_HEADER = signing.TIMESTAMP_HEADER
+SIGNATURE_HEADER = signing.SIGNATURE_HEADER
+PREFIX = signing.PREFIX
+sign = signing.sign
+signature_headers = signing.signature_headers
+verify_signature = signing.verify
 
 
 def build_body(message):

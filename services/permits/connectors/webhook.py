@@ -11,7 +11,7 @@ or no answer within ``timeout_seconds``, is a failure: the SDK retries with back
 suspends the connector after repeated failures (``connector_suspended`` event).
 
 The agency answers through the gateway's callback endpoint with the same scheme (the gateway
-checks it with ``verify`` below, then calls ``permits.record_decision(agency, decision)``).
+checks it with ``services.common.signing.verify``, then calls ``permits.record_decision(agency, decision)``).
 
 Configuration::
 
@@ -22,38 +22,21 @@ Configuration::
 
 Run: ``nameko run services.permits.connectors.webhook:WebhookConnector``.
 """
-import hashlib
-import hmac
 import json
 import time
 
 import requests
 
+from services.common import signing
 from services.permits.connectors.sdk import Connector, connector_service
 from services.permits.connectors.vocabulary import Pending
 
-SIGNATURE_PREFIX = "sha256="
-DEFAULT_TOLERANCE_SECONDS = 300
-
-
-def sign(secret, timestamp, body):
-    """``sha256=<hex>`` over ``f"{timestamp}.{body}"`` (``body`` str or bytes)."""
-    if isinstance(body, bytes):
-        body = body.decode("utf-8")
-    message = "{}.{}".format(timestamp, body).encode("utf-8")
-    key = secret.encode("utf-8") if isinstance(secret, str) else secret
-    return SIGNATURE_PREFIX + hmac.new(key, message, hashlib.sha256).hexdigest()
-
-
-def verify(secret, timestamp, body, signature, now=None, tolerance=DEFAULT_TOLERANCE_SECONDS):
-    """Is ``signature`` right for this body and recent (replays outside ``tolerance`` fail)."""
-    try:
-        age = abs((time.time() if now is None else now) - int(timestamp))
-    except (TypeError, ValueError):
-        return False
-    if age > tolerance or not isinstance(signature, str):
-        return False
-    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+# the scheme lives in services.common.signing (notifications' agency webhooks and the
+# gateway's callback check use it too); kept here under the names callers know
+SIGNATURE_PREFIX = signing.PREFIX
+DEFAULT_TOLERANCE_SECONDS = signing.DEFAULT_TOLERANCE_SECONDS
+sign = signing.sign
+verify = signing.verify
 
 
 class WebhookError(RuntimeError):

@@ -3,11 +3,6 @@ database), a small two-agency catalogue and the demo staff accounts."""
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 
-from services.gateway.service import GatewayService
-from services.notifications.service import NotificationsService
-from services.permits.service import PermitsService
-from services.ticketing.service import TicketingService
-
 from tests.integration.gateway.helpers import CATALOGUE, CONNECTOR_SECRET, PASSWORD
 
 
@@ -21,14 +16,8 @@ def gateway_config(service_config):
 
 
 @pytest.fixture
-def suite(runner_factory, gateway_config):
-    runner = runner_factory(gateway_config, TicketingService, NotificationsService,
-                            PermitsService, GatewayService)
-    runner.start()
-    with ServiceRpcProxy("ticketing", gateway_config) as ticketing:
-        ticketing.load_catalogue(CATALOGUE)
-    with ServiceRpcProxy("permits", gateway_config) as permits:
-        permits.load_catalogue(CATALOGUE)
+def suite(start_suite, gateway_config):
+    runner = start_suite(gateway_config, CATALOGUE)
     with ServiceRpcProxy("gateway", gateway_config) as gateway:
         gateway.ensure_demo_accounts(["samsat", "dpmptsp"], PASSWORD)
     return runner

@@ -1,20 +1,12 @@
 """Helpers of the gateway API tests."""
 import base64
 
+from tests import support
+
 PASSWORD = "demo12345"
 CONNECTOR_SECRET = "s3cret-webhook-key"
 
-PERMIT_TYPES = [
-    {"id": "sip", "name": "Surat Izin Praktik Bidan", "effective_from": "2026-01-01",
-     "sla_working_days": 5, "fee": 0, "approval_levels": 1, "connector": "manual",
-     "requirements": [{"kind": "ktp", "name": "KTP"}],
-     "form": [{"name": "str_number", "type": "string", "required": True, "label": "STR"}]},
-    {"id": "reklame", "name": "Izin Reklame", "effective_from": "2026-01-01",
-     "sla_working_days": 3, "fee": 0, "approval_levels": 1, "connector": "webhook",
-     "requirements": [{"kind": "ktp", "name": "KTP"}],
-     "form": [{"name": "size_m2", "type": "number", "min": 0.5, "max": 200, "required": True,
-               "label": "Ukuran"}]},
-]
+PERMIT_TYPES = [support.SIP_TYPE, support.REKLAME_TYPE]
 
 HOURS = {d: ["07:30", "16:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
 
@@ -30,8 +22,8 @@ CATALOGUE = {"defaults": {"opening_hours": HOURS}, "agencies": [
      "permit_types": PERMIT_TYPES},
 ]}
 
-APPLICANT = {"nik": "6203015708900001", "name": "Siti Aminah", "phone": "0811-5200-0001"}
-PDF = base64.b64encode(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").decode()
+APPLICANT = support.APPLICANT
+PDF = base64.b64encode(support.PDF).decode()  # as the JSON body carries it
 
 
 def login(session, username, password=PASSWORD):

@@ -4,7 +4,7 @@ connector callbacks)."""
 import json
 import time
 
-from services.gateway import signing
+from services.common import signing
 from tests.integration.gateway.helpers import (APPLICANT, CONNECTOR_SECRET, PDF, assert_problem,
                                                bearer)
 

@@ -6,7 +6,7 @@ import json
 import time
 from urllib.parse import parse_qs, urlsplit
 
-from services.gateway import signing
+from services.common import signing
 from tests.integration.gateway.helpers import APPLICANT, CONNECTOR_SECRET, PDF, bearer
 
 

@@ -21,7 +21,13 @@ FAST = {"NOTIFY_RETRY_DELAYS": "0.2,0.4,0.8", "NOTIFY_RECIPIENT_WAITS": "10"}
 
 @pytest.fixture
 def httpserver(monkeypatch):
-    """A real HTTP server on loopback (see test_channels' module doc for the selector)."""
+    """A real HTTP server on loopback (overrides pytest-httpserver's).
+
+    Its werkzeug server runs in a (green) thread, but ``socketserver`` captured the
+    *unpatched* ``selectors.PollSelector`` when pytest loaded the plugin, before the eventlet
+    patch: its ``serve_forever`` would block the whole process in a real ``poll()``. So the
+    server starts with ``socketserver`` using the (green, when patched) ``SelectSelector``.
+    """
     monkeypatch.setattr(socketserver, "_ServerSelector", selectors.SelectSelector)
     server = HTTPServer(host="127.0.0.1", port=0)
     server.start()

@@ -6,25 +6,19 @@ under which an asyncio loop in a thread does not work reliably. So the SMTP serv
 subprocess (its own, unpatched interpreter) and writes each message it accepts as a JSON line
 to a file the test reads.
 
-pytest-httpserver's werkzeug server runs in a (green) thread, but ``socketserver`` captured
-the *unpatched* ``selectors.PollSelector`` when pytest loaded the plugin, before the eventlet
-patch: its ``serve_forever`` would block the whole process in a real ``poll()``. The
-``httpserver`` fixture below therefore starts the server with ``socketserver`` using the
-(green, when patched) ``selectors.SelectSelector``.
+HTTP endpoints come from the ``httpserver`` fixture of this folder's ``conftest.py`` (a real
+pytest-httpserver on loopback, started with a green selector: see its docstring).
 """
 import base64
 import json
 import logging
-import selectors
 import socket
-import socketserver
 import subprocess
 import sys
 import time
 from email import message_from_bytes, policy
 
 import pytest
-from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from services.notifications import channels, templates
@@ -98,20 +92,6 @@ def smtp_server(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-@pytest.fixture
-def httpserver(monkeypatch):
-    """A real HTTP server on loopback (overrides pytest-httpserver's: see module doc)."""
-    monkeypatch.setattr(socketserver, "_ServerSelector", selectors.SelectSelector)
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.clear()
-        if server.is_running():
-            server.stop()
 
 
 def email_config(port):

@@ -11,6 +11,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.config import database_name
 from services.permits.service import PermitsService
+from tests import support
 from tests.support import wait_for
 
 PERMIT_TYPES = [
@@ -23,15 +24,8 @@ PERMIT_TYPES = [
                "label": "Jumlah lantai"},
               {"name": "address", "type": "string", "max": 300, "required": True,
                "label": "Alamat"}]},
-    {"id": "sip", "name": "Surat Izin Praktik Bidan", "effective_from": "2026-01-01",
-     "sla_working_days": 5, "fee": 0, "approval_levels": 1, "connector": "manual",
-     "requirements": [{"kind": "ktp", "name": "KTP"}],
-     "form": [{"name": "str_number", "type": "string", "required": True, "label": "STR"}]},
-    {"id": "reklame", "name": "Izin Reklame", "effective_from": "2026-01-01",
-     "sla_working_days": 3, "fee": 150000, "approval_levels": 1, "connector": "webhook",
-     "requirements": [{"kind": "ktp", "name": "KTP"}],
-     "form": [{"name": "size_m2", "type": "number", "min": 0.5, "max": 200, "required": True,
-               "label": "Ukuran"}]},
+    support.SIP_TYPE,
+    dict(support.REKLAME_TYPE, fee=150000),
 ]
 
 CATALOGUE = {"agencies": [
@@ -40,10 +34,9 @@ CATALOGUE = {"agencies": [
     {"code": "polres", "name": "Polres", "services": [], "counters": [], "permit_types": []},
 ]}
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = support.PDF
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-APPLICANT = {"nik": "6203015708900001", "name": "Siti Aminah", "phone": "0811-5200-0001",
-             "email": "siti@example.id"}
+APPLICANT = dict(support.APPLICANT, email="siti@example.id")
 
 
 def b64(data):
