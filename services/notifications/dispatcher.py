@@ -65,11 +65,13 @@ class Dispatcher:
 
     # --- creation (event handlers) ----------------------------------------------------------
 
-    def create(self, fact, event):
+    def create(self, fact, event, agency=None):
         """Insert the message (planned already when its recipient is known: the common case
-        costs one insert and one publish) and hand its first step to the work queue."""
+        costs one insert and one publish) and hand its first step to the work queue.
+        ``agency``: the message goes to that agency's system (its webhook), not the citizen."""
         now = self.clock.now()
-        key = lifecycle.dedup_key(fact.kind, fact.key_fields)
+        key = lifecycle.dedup_key(fact.kind, fact.key_fields,
+                                  "agency:{}".format(agency) if agency else None)
         doc = {
             "_id": key, "reference": fact.reference, "kind": fact.kind, "source": fact.source,
             "status": CREATED, "channel": None, "channels": [], "attempt": 0, "round": 1,
@@ -81,6 +83,8 @@ class Dispatcher:
             "event_id": fact.key_fields.get("event_id"),
             "history": [{"status": CREATED, "at": now}],
         }
+        if agency:
+            doc["agency"] = agency
         prefs, _ = self._prefs(doc)
         if prefs is not None:
             reason = self._stale(doc)
@@ -99,7 +103,8 @@ class Dispatcher:
 
     def _planned(self, doc, prefs, now):
         """The plan's fields for a message (``preferences.plan_delivery``)."""
-        plan = preferences.plan_delivery(doc["kind"], prefs, now, self.settings.zone)
+        plan = preferences.plan_delivery(doc["kind"], prefs, now, self.settings.zone,
+                                         ["webhook"] if doc.get("agency") else None)
         if not plan.channels:
             return {"status": PERMANENT_FAILURE, "language": prefs["language"],
                     "history": doc["history"] + [{"status": PERMANENT_FAILURE, "at": now,
@@ -153,10 +158,17 @@ class Dispatcher:
         return EXPIRED
 
     def _prefs(self, message):
+        """``(preferences, kept context)`` of the message's recipient (``None`` while unknown).
+        An agency's system is known from the settings; it shares the kept context (permit
+        name, tracking code: nothing personal) of the citizen's application."""
         recipient = store.get_recipient(self.db, message["reference"])
+        kept = (recipient or {}).get("context") or {}
+        if message.get("agency"):
+            url = self.settings.agency_webhooks.get(message["agency"])
+            return preferences.agency_preferences(url), kept
         if recipient is None:
             return None, {}
-        return preferences.normalise(recipient.get("prefs") or {}), recipient.get("context") or {}
+        return preferences.normalise(recipient.get("prefs") or {}), kept
 
     def _plan(self, message, item):
         reason = self._stale(message)
@@ -238,7 +250,8 @@ class Dispatcher:
                             "content": rendered["content"], "sent_at": self.clock.now()}
         return channels.send({"id": message["_id"], "kind": message["kind"], "channel": channel,
                               "attempt": attempt, "to": to, "language": rendered["language"],
-                              "content": rendered["content"]}, self.settings.channels)
+                              "content": rendered["content"], "agency": message.get("agency")},
+                             self.settings.channels)
 
     def _after(self, message, item, result):
         channel, attempt = item["channel"], int(item["attempt"])

@@ -13,6 +13,7 @@ For every event we handle, ``read(event_type, event)`` returns a ``Fact``:
 - ``state``: the domain state this event establishes (``{"status": "called", "call_seq": 2}``),
   ``closed``: the state is final (completed, cancelled, transferred): stored insert-only.
 - ``ref``: what ``lifecycle.stale_reason`` compares (``call_seq`` of a call).
+- ``agency``: the agency an application belongs to (its system may hear of it by webhook).
 
 Field assumptions for events other services do not emit yet are the brief's: permits'
 ``application_submitted`` carries ``application_id, tracking_code, contact {phone, email},
@@ -32,6 +33,7 @@ SUBSCRIPTIONS = (
     (TICKETING, "booking_created"), (TICKETING, "booking_cancelled"),
     (PERMITS, "application_submitted"), (PERMITS, "application_returned"),
     (PERMITS, "application_status_changed"), (PERMITS, "permit_issued"),
+    (PERMITS, "application_sla_warning"),
 )
 
 #: application states whose own event (``application_returned``, ``permit_issued``) tells the
@@ -55,6 +57,7 @@ class Fact:
     closed: str = None
     ref: dict = field(default_factory=dict)
     source: str = None  # "ticket" | "booking" | "application"
+    agency: str = None
 
 
 def _contact(event):
@@ -120,8 +123,10 @@ def _booking(event_type, event):
 
 def _application(event_type, event):
     aid = event["application_id"]
-    fact = Fact(reference=aid, source="application", kind=event_type, key_fields=event)
-    fact.context = {"tracking_code": event.get("tracking_code")}
+    fact = Fact(reference=aid, source="application", kind=event_type, key_fields=event,
+                agency=event.get("agency"))
+    fact.context = {"tracking_code": event.get("tracking_code"), "application_id": aid,
+                    "agency_id": event.get("agency")}
     if event_type == "application_submitted":
         fact.recipient = _contact(event)
         fact.language = event.get("language")
@@ -138,8 +143,14 @@ def _application(event_type, event):
             fact.kind = None
     elif event_type == "permit_issued":
         fact.context.update(permit_number=event.get("permit_number"),
+                            permit_name=event.get("permit_type_name"),
                             verify_url=event.get("verify_url"),
                             issued_at=event.get("occurred_at"))
+    elif event_type == "application_sla_warning":
+        fact.context.update(permit_name=event.get("permit_type_name"),
+                            status=event.get("state"), due_at=event.get("due_at"),
+                            threshold=event.get("threshold"),
+                            working_days_left=event.get("remaining_working_days"))
     return fact
 
 

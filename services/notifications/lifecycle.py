@@ -251,7 +251,7 @@ DEDUP_FIELDS = {
     "application_returned": ("application_id", "seq"),
     "application_status_changed": ("application_id", "seq"),
     "permit_issued": ("application_id",),
-    "application_sla_warning": ("application_id", "seq"),
+    "application_sla_warning": ("application_id", "threshold"),  # each threshold warns once
 }
 
 

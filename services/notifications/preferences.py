@@ -179,6 +179,21 @@ def plan_delivery(event_kind, recipient_prefs, now, zone_name=None, channels=Non
     return Plan(order, None, None)
 
 
+def agency_preferences(webhook_url):
+    """An agency's system: its webhook only, in Indonesian, no quiet hours."""
+    return normalise({"webhook_url": webhook_url, "channels": ["webhook"]})
+
+
+def audiences(event_kind, agency, agency_webhooks):
+    """Who hears of an event: ``None`` stands for the citizen (when the kind has a template
+    for a person), an agency code for that agency's system (when it has a webhook and the kind
+    a webhook template)."""
+    out = [None] if event_kind in templates.PERSON_EVENTS else []
+    if agency and agency in (agency_webhooks or {}) and event_kind in templates.AGENCY_EVENTS:
+        out.append(agency)
+    return out
+
+
 def contact_for(channel, prefs):
     """The address a channel sends to (E.164 phone, e-mail or webhook URL)."""
     return prefs.get(CONTACT_FOR[channel])

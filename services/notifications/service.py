@@ -22,7 +22,7 @@ from services.common.errors import NotFound
 from services.common.events import handles
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
-from services.notifications import facts, settings, store
+from services.notifications import facts, preferences, settings, store
 from services.notifications import schemas as sc
 from services.notifications.delivery import WORK_QUEUE, DeliveryPipeline, consume_work
 from services.notifications.dispatcher import Dispatcher
@@ -66,13 +66,14 @@ class NotificationsService(HealthMixin):
         if fact.closed:
             store.close(self.db, fact.source, fact.reference, fact.closed, now)
         if fact.kind:
-            self.dispatcher.create(fact, event)
+            dispatcher = self.dispatcher
+            for agency in preferences.audiences(fact.kind, fact.agency,
+                                                dispatcher.settings.agency_webhooks):
+                dispatcher.create(fact, event, agency)
 
     @staticmethod
     def _recipient_prefs(fact):
         from services.common.errors import ValidationFailed
-        from services.notifications import preferences
-
         prefs = {"language": fact.language if fact.language in preferences.LANGUAGES else "id"}
         phone = fact.recipient.get("phone")
         if phone:
@@ -148,6 +149,10 @@ class NotificationsService(HealthMixin):
     @handles("permits", "permit_issued")
     def on_permit_issued(self, event):
         self._on("permit_issued", event)
+
+    @handles("permits", "application_sla_warning")
+    def on_application_sla_warning(self, event):
+        self._on("application_sla_warning", event)
 
     # --- delivery -------------------------------------------------------------------------
 

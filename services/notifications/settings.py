@@ -20,7 +20,13 @@ WHATSAPP_URL / WHATSAPP_TOKEN                          WhatsApp Cloud API style 
 SMS_URL / SMS_TOKEN / SMS_SENDER  sender ``MPP``       HTTP SMS gateway
 SMTP_HOST / SMTP_PORT (25) / SMTP_SECURITY (none|starttls|ssl) / SMTP_USERNAME / SMTP_PASSWORD /
 SMTP_FROM                                              e-mail
-WEBHOOK_SECRET                                         HMAC-SHA256 key of agency webhooks
+NOTIFY_AGENCY_WEBHOOKS                                 ``agency=url,…``: each agency's system hears
+                                                       of its applications (submitted, SLA warning,
+                                                       permit issued) by a signed webhook
+NOTIFY_AGENCY_WEBHOOK_SECRETS                          ``agency=secret,…``: one HMAC key per agency
+                                                       (so no agency can sign for another)
+WEBHOOK_SECRET                                         HMAC-SHA256 key of agency webhooks without
+                                                       a key of their own
 =============================  ======================  =========================================
 """
 import os
@@ -62,12 +68,14 @@ def _delays(text):
     return tuple(float(part) for part in str(text).split(",") if part.strip())
 
 
-def _timeouts(text):
+def _pairs(text, cast=str):
+    """``"a=1, b=2"`` -> ``{"a": cast("1"), "b": cast("2")}`` (parts without ``=`` ignored)."""
     out = {}
     for part in str(text or "").split(","):
         if "=" in part:
-            name, seconds = part.split("=", 1)
-            out[name.strip()] = float(seconds)
+            name, value = part.split("=", 1)
+            if name.strip() and value.strip():
+                out[name.strip()] = cast(value.strip())
     return out
 
 
@@ -82,6 +90,7 @@ class Settings:
     retention_days: float = 7
     mpp_name: str = DEFAULTS["MPP_NAME"]
     zone: str = "Asia/Jakarta"
+    agency_webhooks: dict = field(default_factory=dict)  # agency code -> URL
 
     def delays(self):
         """Every delay (seconds) a TTL queue must exist for: retries and receipt waits."""
@@ -102,16 +111,18 @@ def load(config):
         "email": {"host": g("SMTP_HOST"), "port": int(g("SMTP_PORT")),
                   "security": g("SMTP_SECURITY"), "username": g("SMTP_USERNAME"),
                   "password": g("SMTP_PASSWORD"), "from": g("SMTP_FROM")},
-        "webhook": {"secret": g("WEBHOOK_SECRET")},
+        "webhook": {"secret": g("WEBHOOK_SECRET"),
+                    "secrets": _pairs(g("NOTIFY_AGENCY_WEBHOOK_SECRETS"))},
     }
     return Settings(
         test_mode=test_mode,
         channels=channels,
         default_policy=RetryPolicy(delays=delays),
         realtime_policy=RetryPolicy(delays=realtime, failover_first=True),
-        receipt_timeouts=_timeouts(g("NOTIFY_RECEIPT_TIMEOUTS")),
+        receipt_timeouts=_pairs(g("NOTIFY_RECEIPT_TIMEOUTS"), float),
         recipient_waits=int(g("NOTIFY_RECIPIENT_WAITS")),
         retention_days=float(g("MESSAGE_RETENTION_DAYS")),
         mpp_name=g("MPP_NAME"),
         zone=timezone_name(config or {}),
+        agency_webhooks=_pairs(g("NOTIFY_AGENCY_WEBHOOKS")),
     )

@@ -39,20 +39,25 @@ DEFAULT_LANGUAGE = "id"
 LOCALES = {"id": "id_ID", "en": "en"}
 CHANNELS = ("whatsapp", "sms", "email", "webhook")
 
-#: event kind -> channels it has templates for. Citizen events go to a person; the SLA warning
-#: goes to an agency's system.
+#: event kind -> channels it has templates for. Citizen events go to a person; ``webhook``
+#: templates go to the agency's system (the SLA warning only there).
 EVENTS = {
     "ticket_issued": ("whatsapp", "sms", "email"),
     "ticket_near_front": ("whatsapp", "sms", "email"),
     "ticket_called": ("whatsapp", "sms", "email"),
     "booking_created": ("whatsapp", "sms", "email"),
     "booking_cancelled": ("whatsapp", "sms", "email"),
-    "application_submitted": ("whatsapp", "sms", "email"),
+    "application_submitted": ("whatsapp", "sms", "email", "webhook"),
     "application_returned": ("whatsapp", "sms", "email"),
     "application_status_changed": ("whatsapp", "sms", "email"),
-    "permit_issued": ("whatsapp", "sms", "email"),
+    "permit_issued": ("whatsapp", "sms", "email", "webhook"),
     "application_sla_warning": ("webhook",),
 }
+
+PERSON_CHANNELS = ("whatsapp", "sms", "email")
+#: kinds a citizen hears of, and kinds an agency's system hears of (by webhook)
+PERSON_EVENTS = frozenset(k for k, v in EVENTS.items() if set(v) & set(PERSON_CHANNELS))
+AGENCY_EVENTS = frozenset(k for k, v in EVENTS.items() if "webhook" in v)
 
 _BLOCKS = {
     "whatsapp": ("name", "text"),
@@ -113,7 +118,9 @@ def _f_number(ctx, value):
 
 def _f_iso(value):
     """UTC ISO-8601 (``...Z``) for machine payloads; strings pass through unchanged."""
-    return clk.iso(value) if isinstance(value, datetime) else value
+    if isinstance(value, datetime):
+        return clk.iso(value)
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def make_environment(loader):

@@ -711,8 +711,12 @@ class PermitsService(HealthMixin):
                 seq=entry["seq"]))
         if new["state"] == workflow.ISSUED:
             permit = store.get_permit(self.db, new["permit_number"])
-            emit("permit_issued", dict(base, permit_number=new["permit_number"],
-                                             verify_url=permit["verify_url"]))
+            emit("permit_issued", dict(base, agency=new["agency"],
+                                       permit_type_id=new["permit_type_id"],
+                                       permit_type_name=(new.get("permit_type") or {}).get(
+                                           "name"),
+                                       permit_number=new["permit_number"],
+                                       verify_url=permit["verify_url"]))
         if new["state"] == workflow.REVOKED:
             emit("permit_revoked", dict(base, permit_number=new.get("permit_number"),
                                               reason=entry["note"]))
@@ -970,8 +974,14 @@ class PermitsService(HealthMixin):
             if store.claim_warning(self.db, app["_id"], threshold, clk.iso(now)):
                 sent += 1
                 self._emit("application_sla_warning", {
+                    "event_id": "{}:sla:{}".format(app["_id"], threshold),
                     "application_id": app["_id"], "agency": app["agency"],
-                    "threshold": threshold, "due_at": status.to_dict()["due_at"],
+                    "tracking_code": app["tracking_code"],
+                    "permit_type_id": app["permit_type_id"],
+                    "permit_type_name": (app.get("permit_type") or {}).get("name"),
+                    "state": app["state"], "threshold": threshold,
+                    "due_at": clk.iso(status.due_at) if status.due_at else None,
+                    "remaining_working_days": status.remaining_working_days,
                     "seq": app["history_seq"]})
         deemed = 0
         if status.breached and self.config.get("PERMITS_DEEMED_APPROVAL", True) and \

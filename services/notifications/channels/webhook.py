@@ -12,7 +12,8 @@ Request (``POST message["to"]``)::
 (the agency's system has it); other answers map as in ``channels``. The receiver verifies with
 ``verify_signature`` (``signing.verify``: constant-time compare; timestamps older or newer
 than ``tolerance`` seconds are refused, so a captured request cannot be replayed later).
-Config keys: ``secret`` (required), optional ``timeout``; ``config["clock"]`` (a
+Config keys: ``secret`` (the default key), ``secrets`` (``{agency: key}``: a message with an
+``agency`` is signed with that agency's own key when it has one), optional ``timeout``; ``config["clock"]`` (a
 ``services.common.clock.Clock``) stamps the time, default the system clock.
 """
 from services.common import signing
@@ -37,11 +38,12 @@ def build_body(message):
 @channel_send(CHANNEL)
 def send(message, config):
     cfg = channel_config(config, CHANNEL)
-    if not cfg.get("secret") or not message.get("to"):
+    secret = (cfg.get("secrets") or {}).get(message.get("agency")) or cfg.get("secret")
+    if not secret or not message.get("to"):
         return SendResult("technical_failure", None, {"error": "webhook not configured"})
     clock = (config or {}).get("clock")
     body = build_body(message)
-    headers = signature_headers(cfg["secret"], body, clock.now() if clock else None)
+    headers = signature_headers(secret, body, clock.now() if clock else None)
     headers.update({"X-MPP-Event": str(message.get("kind")), "X-MPP-Delivery": message["id"]})
     return post_json(message["to"], body, headers, cfg["timeout"], accepted_status="delivered",
                      read_status=False)

@@ -104,7 +104,7 @@ def rendered(event, channel, lang="id", **extra):
                tracking_code="MPP-25-00042", permit_name="PBG", permit_number="503/PBG/2025/12",
                verify_url="https://mpp.example/v/abc", issued_at="2025-03-04T01:05:00Z",
                application_id="app1", agency_id="dpmptsp", status="verified",
-               due_at="2025-03-18T09:00:00Z", working_days_left=2)
+               due_at="2025-03-18T09:00:00Z", working_days_left=2, threshold=80)
     ctx.update(extra)
     return templates.render(event, channel, lang, ctx)["content"]
 

@@ -123,3 +123,37 @@ def test_contact_for_channel():
     p = prefs.normalise(CITIZEN)
     assert prefs.contact_for("sms", p) == "+6281100000001"
     assert prefs.contact_for("email", p) == "warga@example.id"
+
+
+def test_who_hears_of_an_event():
+    from services.notifications.preferences import audiences
+
+    hooks = {"dpmptsp": "https://si.dpmptsp.example/hooks"}
+    # the citizen always; the agency's system when it has a webhook
+    assert audiences("application_submitted", "dpmptsp", hooks) == [None, "dpmptsp"]
+    assert audiences("application_submitted", "dinkes", hooks) == [None]
+    assert audiences("permit_issued", "dpmptsp", hooks) == [None, "dpmptsp"]
+    # the SLA warning is for the agency only; queue messages for the citizen only
+    assert audiences("application_sla_warning", "dpmptsp", hooks) == ["dpmptsp"]
+    assert audiences("application_sla_warning", "dinkes", hooks) == []
+    assert audiences("ticket_called", "dpmptsp", hooks) == [None]
+
+
+def test_an_agency_system_is_reached_by_its_webhook_only_at_any_hour():
+    from services.notifications.preferences import agency_preferences
+
+    prefs = agency_preferences("https://si.dpmptsp.example/hooks")
+    assert plan_delivery("application_submitted", prefs, NIGHT, channels=["webhook"]).channels \
+        == ["webhook"]
+    assert plan_delivery("application_submitted", agency_preferences(None), NOON,
+                         channels=["webhook"]).reason == "no_contact"
+
+
+def test_agency_webhooks_and_their_keys_come_from_settings():
+    from services.notifications import settings
+
+    loaded = settings.load({"NOTIFY_AGENCY_WEBHOOKS": "dpmptsp=https://a.example/h, dinkes=",
+                            "NOTIFY_AGENCY_WEBHOOK_SECRETS": "dpmptsp=k1",
+                            "WEBHOOK_SECRET": "k0"})
+    assert loaded.agency_webhooks == {"dpmptsp": "https://a.example/h"}
+    assert loaded.channels["webhook"] == {"secret": "k0", "secrets": {"dpmptsp": "k1"}}
