@@ -134,11 +134,24 @@ class GatewayWsgiApp:
         return response
 
 
+def allow_open_files(needed):
+    """Raise this process's soft limit of open files towards ``needed`` (never above the hard
+    limit): each live stream holds a socket, and many systems start processes at 1024."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
 class GatewayWebServer(WebServer):
     stream_hub = StreamHub()
 
     def setup(self):
         config = self.container.config
+        allow_open_files(int_setting(config, "GATEWAY_STREAM_MAX", 2000) + 1024)
         self.limiter = TokenBuckets(int_setting(config, "GATEWAY_RATE_LIMIT_PER_MINUTE", 120),
                                     int_setting(config, "GATEWAY_RATE_LIMIT_BURST", 40))
         self.trusted_proxies = tuple(list_setting(config, "GATEWAY_TRUSTED_PROXIES"))

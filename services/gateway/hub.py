@@ -8,9 +8,15 @@ greenthread, which here blocks on an eventlet queue, costs a few KB and holds no
 Feeding: every gateway instance subscribes to the ticketing events with a BROADCAST handler
 (each instance gets its own copy; ``reliable_delivery=False``: a board that misses an event
 while the gateway restarts reconnects and reloads anyway). The handler (a short worker)
-publishes a message without personal data into the hub; the hub copies it into the queue of
-every matching subscriber without blocking. A subscriber whose queue is full (a client that
-stopped reading) is dropped, never waited for.
+publishes a message without personal data into the hub; the hub encodes it once and copies
+the frame into the queue of every matching subscriber without blocking. A subscriber whose
+queue is full (a client that stopped reading) is dropped, never waited for.
+
+Board snapshots cost the ticketing service a dozen reads each, so they are not taken per
+event: an event only marks its audience (an agency, or ``None`` for the whole MPP) dirty, and
+a timer takes one snapshot per dirty audience every ``BOARD_REFRESH_SECONDS``. A burst of a
+hundred tickets costs one snapshot per audience, not a hundred; the events themselves still
+reach every board at once.
 """
 import itertools
 import json
@@ -28,6 +34,7 @@ SAFE_KEYS = ("event_id", "occurred_at", "ticket_id", "number", "service_id", "ag
              "to_service_id", "new_ticket_id", "new_number", "services", "override")
 QUEUE_SIZE = 200
 HEARTBEAT_SECONDS = 15
+BOARD_REFRESH_SECONDS = 0.5
 _CLOSE = object()
 
 
@@ -35,6 +42,12 @@ def safe_event(event_type, event):
     message = {k: event[k] for k in SAFE_KEYS if k in event}
     message["type"] = event_type
     return message
+
+
+def encode(message):
+    """One SSE frame (``event: <type>`` + JSON data), as bytes."""
+    return "event: {}\ndata: {}\n\n".format(
+        message["type"], json.dumps(message, ensure_ascii=False)).encode("utf-8")
 
 
 class Subscription:
@@ -56,11 +69,12 @@ class Subscription:
 
 
 class Hub:
-    def __init__(self, limit=800):
+    def __init__(self, limit=2000):
         self.limit = limit
         self._subs = {}
         self._ids = itertools.count(1)
         self.dropped = 0
+        self._dirty = set()
 
     def __len__(self):
         return len(self._subs)
@@ -80,13 +94,27 @@ class Hub:
         """Which board snapshots anyone is waiting for (``None``: the whole MPP)."""
         return {s.agency for s in self._subs.values() if s.kind == "board"}
 
+    def mark_boards(self, agency):
+        """An event of ``agency`` changed what its boards and the MPP-wide boards show."""
+        for audience in self.board_agencies():
+            if audience in (None, agency):
+                self._dirty.add(audience)
+
+    def take_dirty(self):
+        """The audiences whose board snapshot is due (and forget them)."""
+        dirty, self._dirty = self._dirty, set()
+        return dirty
+
     def publish(self, message):
         delivered = 0
+        frame = None
         for key, sub in list(self._subs.items()):
             if not sub.wants(message):
                 continue
+            if frame is None:  # encoded once, however many subscribers
+                frame = encode(message)
             try:
-                sub.queue.put_nowait(message)
+                sub.queue.put_nowait(frame)
                 delivered += 1
             except eventlet.queue.Full:
                 self._subs.pop(key, None)
@@ -118,8 +146,7 @@ class Hub:
                     continue
                 if message is _CLOSE:
                     return
-                yield "event: {}\ndata: {}\n\n".format(
-                    message["type"], json.dumps(message, ensure_ascii=False)).encode("utf-8")
+                yield message
         finally:
             self.unsubscribe(subscription)
 
@@ -134,7 +161,7 @@ class StreamHub(SharedExtension):
     def setup(self):
         from services.gateway.settings import int_setting
 
-        self.hub = Hub(limit=int_setting(self.container.config, "GATEWAY_STREAM_MAX", 800))
+        self.hub = Hub(limit=int_setting(self.container.config, "GATEWAY_STREAM_MAX", 2000))
 
     def stop(self):
         if self.hub is not None:

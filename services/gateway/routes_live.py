@@ -2,15 +2,17 @@
 
 One BROADCAST handler per event type: every gateway instance gets its own copy, with no
 reliable delivery (a live view that misses an event reconnects and reloads). The handler
-publishes the event without personal data, then, when some board listens for that agency
-(or for the whole MPP), one fresh ``board`` snapshot per such audience: one RPC per event,
-however many screens watch.
+publishes the event without personal data at once and marks the boards of that agency (and
+the MPP-wide ones) dirty; ``refresh_boards`` (a timer) then publishes one fresh ``board``
+snapshot per dirty audience: at most one RPC per audience every ``BOARD_REFRESH_SECONDS``,
+however many events and however many screens.
 """
 import logging
 
 from nameko.events import BROADCAST, event_handler
+from nameko.timer import timer
 
-from services.gateway.hub import safe_event
+from services.gateway.hub import BOARD_REFRESH_SECONDS, safe_event
 
 log = logging.getLogger(__name__)
 
@@ -30,19 +32,21 @@ class LiveRoutes:
         hub = self.live
         if hub is None:
             return
-        message = safe_event(event_type, event)
-        hub.publish(message)
-        agency = event.get("agency")
-        for audience in hub.board_agencies():
-            if audience not in (None, agency):
-                continue
+        hub.publish(safe_event(event_type, event))
+        hub.mark_boards(event.get("agency"))
+
+    @timer(interval=BOARD_REFRESH_SECONDS)
+    def refresh_boards(self):
+        hub = self.live
+        if hub is None:
+            return
+        for audience in sorted(hub.take_dirty(), key=lambda a: a or ""):
             try:
                 board = self._call(self.ticketing.board, audience)
-            except Exception:  # noqa: BLE001 - the event already went out; boards reload
+            except Exception:  # noqa: BLE001 - the events already went out; boards reload
                 log.warning("board snapshot failed", exc_info=True)
                 continue
-            hub.publish({"type": "board", "agency": audience, "board": board,
-                         "cause": message})
+            hub.publish({"type": "board", "agency": audience, "board": board})
 
     @_live("ticket_issued")
     def live_ticket_issued(self, event):

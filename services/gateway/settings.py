@@ -9,7 +9,7 @@
 | ``GATEWAY_RATE_LIMIT_PER_MINUTE`` | 120 | public requests per client address per minute (per gateway instance) |
 | ``GATEWAY_RATE_LIMIT_BURST`` | 40 | bucket size |
 | ``GATEWAY_TRUSTED_PROXIES`` | empty | addresses whose ``X-Forwarded-For`` names the client |
-| ``GATEWAY_STREAM_MAX`` | 800 | open live-update (SSE) connections per gateway instance |
+| ``GATEWAY_STREAM_MAX`` | 2000 | open live-update (SSE) connections per gateway instance |
 | ``GATEWAY_MAX_UPLOAD_BYTES`` | 8 MiB | JSON bodies that carry documents (base64) |
 | ``GATEWAY_CONNECTOR_SECRETS`` | empty | ``agency=secret,agency2=secret2`` (or a mapping in YAML): HMAC keys of connector callbacks |
 """

@@ -1,0 +1,34 @@
+"""The live-update hub: who gets what, and board snapshots asked for once per burst."""
+from services.gateway.hub import Hub, Subscription, safe_event
+
+
+def test_an_event_reaches_its_agencys_boards_and_the_mpp_boards_once_encoded():
+    hub = Hub(limit=10)
+    samsat, dukcapil, mpp = (hub.subscribe(Subscription("board", agency=a))
+                             for a in ("samsat", "disdukcapil", None))
+    event = safe_event("ticket_called", {"ticket_id": "t1", "number": "H-001",
+                                         "agency": "samsat", "contact": {"phone": "0811"}})
+    assert hub.publish(event) == 2
+    frame = samsat.queue.get_nowait()
+    assert frame is mpp.queue.get_nowait()  # the same bytes: encoded once
+    assert frame.startswith(b"event: ticket_called\ndata: ") and b"0811" not in frame
+    assert dukcapil.queue.empty()
+
+
+def test_a_burst_of_events_asks_for_one_snapshot_per_audience():
+    hub = Hub(limit=10)
+    for agency in ("samsat", "disdukcapil", None):
+        hub.subscribe(Subscription("board", agency=agency))
+    hub.subscribe(Subscription("counter", counter_id="c1", services=["s1"]))
+    for _ in range(100):
+        hub.mark_boards("samsat")
+    assert hub.take_dirty() == {"samsat", None}
+    assert hub.take_dirty() == set()  # taken: nothing more until the next event
+    hub.mark_boards("bpjs")  # nobody watches bpjs' own board; the MPP board shows it
+    assert hub.take_dirty() == {None}
+
+
+def test_no_more_streams_than_the_limit():
+    hub = Hub(limit=2)
+    assert hub.subscribe(Subscription("board")) and hub.subscribe(Subscription("board"))
+    assert hub.subscribe(Subscription("board")) is None
