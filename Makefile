@@ -21,7 +21,9 @@ browser:
 test: infra browser
 	@scripts/test.sh $(ARGS)
 
+# wrk (Debian's) is the load generator of the gateway benchmark.
 bench: infra
+	@scripts/wrk.sh
 	@$(PY) -m bench.run
 
 lint-compose:

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from bench import baseline  # noqa: F401 - monkey-patches eventlet first
-from bench import notifications, permits, ticketing
+from bench import gateway, notifications, permits, ticketing
 from bench.stats import ratio
 from services.common import config as cfg
 
@@ -24,6 +24,15 @@ def main():
         "target_issue_vs_echo": 0.5,
     }
     report["ticketing"] = tickets
+
+    http = gateway.measure(dict(os.environ))
+    http["ratios"] = {
+        "issue_via_gateway_vs_echo_calls_per_s": ratio(http["saturation"]["tickets_per_s"], echo),
+        "target_issue_vs_echo": 0.5,
+        "with_1000_boards_vs_unloaded": http["with_boards_vs_unloaded"],
+        "target_with_boards": 0.8,
+    }
+    report["gateway"] = http
 
     report["notifications"] = notifications.measure(dict(os.environ))
     report["permits"] = permits.measure(dict(os.environ))

@@ -238,7 +238,10 @@ class TicketingService(HealthMixin):
                     issued_ahead=queue.ahead_of(win, lane, n)), True, win
 
     def _emit_issued(self, ticket, contact=None):
-        service = store.get_service(self.db, ticket["service_id"]) or {}
+        try:
+            service = self._service(ticket["service_id"])  # cached: no read per ticket
+        except NotFound:
+            service = {}
         self.events("ticket_issued", {
             "ticket_id": ticket["_id"],
             "number": ticket["number"],
