@@ -3,6 +3,7 @@ from services.common.errors import NotFound, ValidationFailed
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway.http import route
+from services.permits import schemas as ps
 from services.ticketing import schemas as ts
 
 TAG = "admin"
@@ -56,7 +57,7 @@ class AdminRoutes:
         return req.json_response(self._call(self.ticketing.update_settings, body))
 
     @route("PUT", "/api/v1/admin/permit-types", tags=[TAG], auth="admin",
-           summary="Create a new version of a permit type")
+           body=ps.PermitTypeVersionSchema, summary="Create a new version of a permit type")
     def upsert_permit_type(self, request):
         self._staff(request, auth.ADMIN)
         body = self._body(request)
@@ -72,7 +73,8 @@ class AdminRoutes:
                                             request.args.get("day") or None, agency))
 
     @route("GET", "/api/v1/notifications", tags=[TAG], auth="staff",
-           query={"reference": "ticket id or application id"},
+           query={"reference": {"description": "ticket id or application id", "required": True,
+                                 "schema": {"type": "string", "minLength": 1, "maxLength": 100}}},
            summary="Delivery status of the messages about a ticket or application")
     def notification_status(self, request):
         self._staff(request)
