@@ -2,6 +2,7 @@
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
+from services.common.errors import NotFound
 from services.common.mongo import Mongo
 from services.gateway import auth
 from services.gateway import requests as req
@@ -40,6 +41,28 @@ class GatewayBase:
 
     def _upload_limit(self):
         return int_setting(self.config, "GATEWAY_MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
+
+    def _agency_of_existing(self, method, item_id):
+        """The agency of the catalogue item ``method`` returns (``get_service``,
+        ``get_counter``), or None when there is none yet."""
+        try:
+            return self._call(method, item_id)["agency"]
+        except NotFound:
+            return None
+
+    def _reference_agency(self, reference):
+        """Whose ticket, booking or application ``reference`` is (None: nobody's)."""
+        return (self._call(self.ticketing.reference_agency, reference)
+                or self._call(self.permits.application_agency, reference))
+
+    def _application_in_scope(self, principal, application_id):
+        """404 for no such application, 403 for another agency's (as for counters); permits
+        checks the agency again."""
+        owner = self._call(self.permits.application_agency, application_id)
+        if owner is None:
+            raise NotFound("Permohonan tidak ditemukan / Application not found",
+                           {"application_id": application_id})
+        auth.require(principal, auth.STAFF, owner)
 
     def _counter_in_scope(self, principal, counter_id):
         """The counter (from ticketing) if the principal's agency runs it, else 403."""

@@ -31,7 +31,9 @@ class AdminRoutes:
     def upsert_service(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
         body = self._body(request, ts.ServiceSchema())
-        auth.require(principal, auth.SUPERVISORS, _agency_of(body))
+        auth.require(principal, auth.SUPERVISORS, _agency_of(body))  # before any lookup
+        auth.require_owner(principal, auth.SUPERVISORS, _agency_of(body),
+                           self._agency_of_existing(self.ticketing.get_service, body["id"]))
         return req.json_response(self._call(self.ticketing.upsert_service, body))
 
     @route("PUT", "/api/v1/admin/counters", tags=[TAG], auth="supervisor", body=ts.CounterSchema,
@@ -39,14 +41,10 @@ class AdminRoutes:
     def upsert_counter(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
         body = self._body(request, ts.CounterSchema())
-        auth.require(principal, auth.SUPERVISORS, _agency_of(body))
-        existing = None
-        try:
-            existing = self._call(self.ticketing.get_counter, body["id"])
-        except NotFound:  # a new counter
-            existing = None
-        if existing is not None:  # moving another agency's counter is not yours to do
-            auth.require(principal, auth.SUPERVISORS, existing["agency"])
+        auth.require(principal, auth.SUPERVISORS, _agency_of(body))  # before any lookup
+        auth.require_owner(principal, auth.SUPERVISORS, _agency_of(body),
+                           self._agency_of_existing(self.ticketing.get_counter, body["id"]))
+        # serving another agency's service is refused by ticketing (422, field "services")
         return req.json_response(self._call(self.ticketing.upsert_counter, body))
 
     @route("PUT", "/api/v1/admin/settings", tags=[TAG], auth="admin", body=ts.SettingsSchema,
@@ -72,16 +70,22 @@ class AdminRoutes:
         return req.json_response(self._call(self.ticketing.day_statistics,
                                             request.args.get("day") or None, agency))
 
-    @route("GET", "/api/v1/notifications", tags=[TAG], auth="staff",
-           query={"reference": {"description": "ticket id or application id", "required": True,
+    @route("GET", "/api/v1/notifications", tags=[TAG], auth="staff", problems=(404,),
+           query={"reference": {"description": "ticket id, booking code or application id "
+                                               "(staff: of their agency)", "required": True,
                                  "schema": {"type": "string", "minLength": 1, "maxLength": 100}}},
            summary="Delivery status of the messages about a ticket or application")
     def notification_status(self, request):
-        self._staff(request)
+        principal = self._staff(request)
         reference = request.args.get("reference", "")
         if not reference or len(reference) > 100:
             raise ValidationFailed("Data tidak valid / Invalid data",
                                    {"fields": {"reference": ["Wajib diisi / Required."]}})
+        if principal.role != "admin":  # staff see their own agency's messages only
+            owner = self._reference_agency(reference)
+            if owner is None:
+                raise NotFound("Tidak ditemukan / Not found", {"reference": reference})
+            auth.require(principal, auth.STAFF, owner)
         return req.json_response({"reference": reference, "messages": self._call(
             self.notifications.messages_for, reference)})
 

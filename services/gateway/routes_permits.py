@@ -105,6 +105,7 @@ class PermitRoutes:
            auth="staff", summary="An application as staff see it (NIK masked)")
     def application(self, request, application_id):
         principal = self._staff(request)
+        self._application_in_scope(principal, application_id)
         agency = None if principal.role == "admin" else principal.agency
         return req.json_response(self._call(self.permits.get_application, application_id, agency))
 
@@ -114,6 +115,7 @@ class PermitRoutes:
     def act(self, request, application_id):
         principal = self._staff(request)
         body = self._body(request, gs.ApplicationActionRequest())
+        self._application_in_scope(principal, application_id)
         agency = None if principal.role == "admin" else principal.agency
         return req.json_response(self._call(
             self.permits.act, application_id, body["action"], principal.subject,
