@@ -2,7 +2,7 @@
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
-from services.common.errors import NotFound
+from services.common.errors import NotFound, ValidationFailed
 from services.common.mongo import Mongo
 from services.gateway import auth
 from services.gateway import requests as req
@@ -54,6 +54,13 @@ class GatewayBase:
         """Whose ticket, booking or application ``reference`` is (None: nobody's)."""
         return (self._call(self.ticketing.reference_agency, reference)
                 or self._call(self.permits.application_agency, reference))
+
+    def _known_agency(self, agency, field="agency"):
+        """A 422 on ``field`` unless ``agency`` is one ticketing knows: an account or an API
+        key bound to an agency that does not exist could never be used as meant."""
+        if agency not in {a["code"] for a in self._call(self.ticketing.list_agencies)}:
+            raise ValidationFailed("Data tidak valid / Invalid data", {
+                "fields": {field: ["Instansi tidak dikenal / Unknown agency."]}})
 
     def _application_in_scope(self, principal, application_id):
         """404 for no such application, 403 for another agency's (as for counters); permits

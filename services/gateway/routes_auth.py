@@ -40,6 +40,8 @@ class AuthRoutes:
     def create_account(self, request):
         self._staff(request, auth.ADMIN)
         body = self._body(request, gs.AccountRequest())
+        if body["role"] != "admin" and body.get("agency"):
+            self._known_agency(body["agency"])
         account = auth.create_account(self.db, body["username"], body["password"], body["role"],
                                       body.get("agency"))
         return req.json_response(account, status=201)
@@ -56,6 +58,7 @@ class AuthRoutes:
     def create_api_key(self, request):
         principal = self._staff(request, auth.ADMIN)
         body = self._body(request, gs.ApiKeyRequest())
+        self._known_agency(body["agency"])
         key = auth.create_api_key(self.db, body["agency"], body.get("role", "supervisor"),
                                   body.get("label"),
                                   principal.subject)
