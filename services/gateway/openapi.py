@@ -138,7 +138,10 @@ def build():
         spec.path(path=stream, operations={"get": {
             "summary": desc, "tags": ["live"], "parameters": params,
             "responses": {"200": {"description": "text/event-stream",
-                                  "content": {"text/event-stream": {}}}}}})
+                                  "content": {"text/event-stream": {}}},
+                          "503": {"description": "Too many live connections (Retry-After)",
+                                  "content": {"application/problem+json": {
+                                      "schema": {"$ref": "#/components/schemas/Problem"}}}}}}})
     return spec.to_dict()
 
 
