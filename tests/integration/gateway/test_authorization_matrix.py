@@ -24,7 +24,7 @@ from werkzeug.routing import Map, Rule
 from services.gateway import auth
 from services.gateway import service  # noqa: F401 - registers every route
 from services.gateway.http import ROUTES
-from tests.integration.gateway.helpers import assert_problem, bearer
+from tests.integration.gateway.helpers import assert_problem, bearer, file_reklame
 
 OWN, OTHER = "dpmptsp", "samsat"
 ALLOWED_ROLES = {"staff": auth.STAFF, "supervisor": auth.SUPERVISORS, "admin": auth.ADMIN}
@@ -123,15 +123,9 @@ def test_every_route_is_classified():
 @pytest.fixture
 def world(api):
     """DPMPTSP's things (a waiting ticket, a filed application) and every kind of caller."""
-    from tests.integration.gateway.helpers import APPLICANT, PDF
-
     ticket = api.post("/api/v1/tickets", json={"service_id": "ptsp-izin"})
     assert ticket.status_code == 201, ticket.text
-    filed = api.post("/api/v1/applications", headers={"Idempotency-Key": "matrix-0001"}, json={
-        "permit_type_id": "reklame", "applicant": APPLICANT, "form": {"size_m2": 4},
-        "documents": [{"kind": "ktp", "filename": "ktp.pdf", "media_type": "application/pdf",
-                       "content": PDF}]})
-    assert filed.status_code == 201, filed.text
+    filed = file_reklame(api, "matrix-0001")
     admin = bearer(api, "admin")
     callers = {"anonymous": (None, None, {}), "admin": ("admin", None, admin)}
     for agency in (OWN, OTHER):
@@ -144,7 +138,7 @@ def world(api):
             callers["{}.apikey-{}".format(agency, role)] = (role, agency,
                                                           {"X-API-Key": key.json()["key"]})
     return {"ids": {"ticket": ticket.json()["id"],
-                    "application": filed.json()["application_id"]},
+                    "application": filed["application_id"]},
             "callers": callers, "admin": admin, "ticket_token": ticket.json()["access_token"]}
 
 

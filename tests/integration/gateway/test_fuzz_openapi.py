@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
                                                response_schema_conformance,
                                                status_code_conformance)
 
-from tests.integration.gateway.helpers import APPLICANT, PDF, bearer
+from tests.integration.gateway.helpers import bearer, file_reklame
 
 SEED = 20261129
 MAX_EXAMPLES = 25
@@ -61,12 +61,7 @@ def _known_things(api):
     """Ids that exist, so fuzzing gets past "not found": a ticket and an application."""
     ticket = api.post("/api/v1/tickets", json={"service_id": "samsat-pkb"})
     assert ticket.status_code == 201, ticket.text
-    filed = api.post("/api/v1/applications", headers={"Idempotency-Key": "fuzz-0001"}, json={
-        "permit_type_id": "reklame", "applicant": APPLICANT, "form": {"size_m2": 4},
-        "documents": [{"kind": "ktp", "filename": "ktp.pdf", "media_type": "application/pdf",
-                       "content": PDF}]})
-    assert filed.status_code == 201, filed.text
-    app = filed.json()
+    app = file_reklame(api, "fuzz-0001")
     return {
         "path": {"counter_id": "samsat-7", "service_id": "samsat-pkb",
                  "ticket_id": ticket.json()["id"], "application_id": app["application_id"],
