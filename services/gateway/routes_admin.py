@@ -59,6 +59,8 @@ class AdminRoutes:
     def upsert_permit_type(self, request):
         self._staff(request, auth.ADMIN)
         body = self._body(request)
+        if isinstance(body.get("agency"), str):  # permits checks the rest (and its presence)
+            self._known_agency(body["agency"])
         return req.json_response(self._call(self.permits.upsert_permit_type, body))
 
     @route("GET", "/api/v1/statistics/day", tags=[TAG], auth="supervisor",

@@ -372,7 +372,8 @@ class TicketingService(HealthMixin):
         service = sc.load(sc.ServiceSchema(), data)
         if self.db.agencies.find_one({"_id": service["agency"]}) is None:
             raise ValidationFailed("Data tidak valid / Invalid data",
-                                   {"fields": {"agency": ["Unknown agency."]}})
+                                   {"fields": {"agency": [
+                                       "Instansi tidak dikenal / Unknown agency."]}})
         try:
             store.upsert_catalogue_item(self.db, "services",
                                         catalogue.service_document(service["agency"], service, {}))

@@ -182,13 +182,18 @@ def test_authorization_matrix(api, world):
 
 # -- holes found by review, pinned --------------------------------------------------------
 
-def test_a_supervisor_cannot_take_over_another_agencys_service(api, world):
-    takeover = {"id": "ptsp-izin", "agency": OTHER, "prefix": "P", "name": "Diambil alih"}
+def test_a_supervisor_cannot_take_over_another_agencys_service_or_counter(api, world):
+    service = {"id": "ptsp-izin", "agency": OTHER, "prefix": "P", "name": "Diambil alih"}
+    counter = {"id": "ptsp-1", "agency": OTHER, "name": "Diambil alih",
+               "services": ["samsat-pkb"]}
     for caller in ("samsat.supervisor", "samsat.apikey-supervisor"):
-        assert_problem(api.put("/api/v1/admin/services", json=takeover,
-                               headers=world["callers"][caller][2]), 403)
+        headers = world["callers"][caller][2]
+        assert_problem(api.put("/api/v1/admin/services", json=service, headers=headers), 403)
+        assert_problem(api.put("/api/v1/admin/counters", json=counter, headers=headers), 403)
     service_now = api.get("/api/v1/services/ptsp-izin").json()
     assert service_now["agency"] == OWN and service_now["name"] == "Perizinan"
+    counter_now = api.get("/api/v1/counters/ptsp-1", headers=world["admin"]).json()
+    assert counter_now["agency"] == OWN and counter_now["services"] == ["ptsp-izin"]
 
 
 def test_a_counter_serves_only_its_own_agencys_services(api, world):

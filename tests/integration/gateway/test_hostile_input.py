@@ -36,7 +36,7 @@ def test_a_connector_timestamp_too_large_for_a_clock_is_a_bad_signature(api):
     assert CONNECTOR_SECRET  # the agency is configured: refused for the signature alone
 
 
-def test_accounts_and_api_keys_need_an_agency_that_exists(api):
+def test_accounts_api_keys_and_permit_types_need_an_agency_that_exists(api):
     admin = bearer(api, "admin")
     account = {"username": "ghost.officer", "password": "long-enough-1", "role": "officer",
                "agency": "no-such-agency"}
@@ -50,3 +50,11 @@ def test_accounts_and_api_keys_need_an_agency_that_exists(api):
                                   headers=admin), 422)
     assert "agency" in key["errors"]
     assert api.get("/api/v1/admin/api-keys", headers=admin).json()["api_keys"] == []
+    permit_type = {"permit_type_id": "ghost", "version": 1, "agency": "no-such-agency",
+                   "name": "Izin Hantu", "effective_from": "2026-01-01", "sla_working_days": 1,
+                   "fee": 0, "connector": "manual"}
+    refused = assert_problem(api.put("/api/v1/admin/permit-types", json=permit_type,
+                                     headers=admin), 422)
+    assert "agency" in refused["errors"]
+    assert "ghost" not in [p["id"] for p in api.get("/api/v1/permit-types").json()[
+        "permit_types"]]
