@@ -13,8 +13,10 @@ its PIN) so the handlers behind the "not found" are reached too. Every answer mu
 - when it is a 422, name the fields that are wrong (``validation_names_fields``).
 
 Generation is bounded (``MAX_EXAMPLES`` per operation, caller and mode) and seeded
-(``SEED``), so a run is repeatable. Failures of every operation are collected and reported
-together. The two live-update streams (``text/event-stream``, never ending) are left out: the
+(``SEED``), so a run is repeatable. A second test walks schemathesis' coverage phase: the
+boundary values of every parameter and body field (empty, too long, just outside a range,
+a wrong type, a missing required one), deterministic by construction. Failures of every
+operation are collected and reported together. The two live-update streams (``text/event-stream``, never ending) are left out: the
 live-update tests cover them.
 """
 import pytest
@@ -32,7 +34,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
 from tests.integration.gateway.helpers import bearer, file_reklame
 
 SEED = 20261129
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 20
 REPORT_CHARS = 2500
 
 
@@ -83,6 +85,18 @@ def _strategy(operation, mode, known):
     return st.one_of(generic, existing)
 
 
+def _strip_credentials(case):
+    """The caller's credentials are sent, never generated ones."""
+    if case.headers:
+        for name in [h for h in case.headers if h.lower() in CREDENTIAL_HEADERS]:
+            del case.headers[name]
+
+
+def _report(operation, mode, exc):
+    return "{} {} [{}]: {}".format(operation.method.upper(), operation.path, mode,
+                                   str(exc)[:REPORT_CHARS])
+
+
 def _fuzz(operation, mode, strategy, base_url, session, headers):
     """Run ``MAX_EXAMPLES`` cases of ``operation``; return the first failure's report."""
     @seed(SEED)
@@ -91,9 +105,7 @@ def _fuzz(operation, mode, strategy, base_url, session, headers):
               suppress_health_check=list(HealthCheck))
     @given(case=strategy)
     def run(case):
-        if case.headers:  # the caller's credentials, not generated ones
-            for name in [h for h in case.headers if h.lower() in CREDENTIAL_HEADERS]:
-                del case.headers[name]
+        _strip_credentials(case)
         case.call_and_validate(base_url=base_url, session=session, headers=headers,
                                checks=CHECKS)
 
@@ -102,8 +114,7 @@ def _fuzz(operation, mode, strategy, base_url, session, headers):
     except Unsatisfiable:  # nothing to make invalid (no parameters, or free strings only)
         return None
     except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - reported together below
-        return "{} {} [{}]: {}".format(operation.method.upper(), operation.path, mode.value,
-                                       str(exc)[:REPORT_CHARS])
+        return _report(operation, mode.value, exc)
     return None
 
 
@@ -129,3 +140,26 @@ def test_every_documented_operation_survives_fuzzing(api, service_config):
                     failures.append("as {}: {}".format(who, failure))
     assert ran > 40
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.timeout(600)
+def test_every_documented_operation_at_its_boundaries(api, service_config):
+    base_url = "http://{}".format(service_config["WEB_SERVER_ADDRESS"])
+    schema = schemathesis.openapi.from_dict(api.get("/api/v1/openapi.json").json())
+    admin = bearer(api, "admin")
+    session = requests.Session()
+    failures, ran = {}, 0
+    for operation in _operations(schema):
+        headers = admin if operation.definition.raw.get("security") else {}
+        for case in schema.iter_coverage_cases(
+                operation, generation_modes=list(GenerationMode),
+                generation_config=schema.config.generation_for(operation=operation)):
+            ran += 1
+            _strip_credentials(case)
+            try:
+                case.call_and_validate(base_url=base_url, session=session, headers=headers,
+                                       checks=CHECKS)
+            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - reported below
+                failures.setdefault(operation.label, _report(operation, "coverage", exc))
+    assert ran > 500
+    assert not failures, "\n\n".join(failures.values())
