@@ -292,16 +292,6 @@ def require(principal, roles=STAFF, agency=None):
     return principal
 
 
-def require_owner(principal, roles, agency, existing_agency=None):
-    """Creating or changing a catalogue item (service, counter): the principal's agency must
-    own what is written (``agency``) *and* what is there now (``existing_agency``), so a
-    supervisor can neither create things for another agency nor take one of its over."""
-    require(principal, roles, agency)
-    if existing_agency is not None:
-        require(principal, roles, existing_agency)
-    return principal
-
-
 def scope_agency(principal, requested=None):
     """The agency a staff list is about: an admin may pick any (or all: None); everyone else
     sees their own, and asking for another is a 403."""

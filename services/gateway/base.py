@@ -42,13 +42,17 @@ class GatewayBase:
     def _upload_limit(self):
         return int_setting(self.config, "GATEWAY_MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
 
-    def _agency_of_existing(self, method, item_id):
-        """The agency of the catalogue item ``method`` returns (``get_service``,
-        ``get_counter``), or None when there is none yet."""
+    def _require_catalogue_owner(self, principal, agency, get_existing, item_id):
+        """Writing a service or a counter: the agency written *and* the agency of what is
+        there now (``get_existing``: ``ticketing.get_service`` / ``get_counter``) must be the
+        principal's, so a supervisor neither creates things for another agency nor takes one
+        of its over. 403 before anything changes."""
+        auth.require(principal, auth.SUPERVISORS, agency)  # before any lookup
         try:
-            return self._call(method, item_id)["agency"]
-        except NotFound:
-            return None
+            existing = self._call(get_existing, item_id)["agency"]
+        except NotFound:  # a new one
+            return
+        auth.require(principal, auth.SUPERVISORS, existing)
 
     def _reference_agency(self, reference):
         """Whose ticket, booking or application ``reference`` is (None: nobody's)."""

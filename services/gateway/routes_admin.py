@@ -31,9 +31,8 @@ class AdminRoutes:
     def upsert_service(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
         body = self._body(request, ts.ServiceSchema())
-        auth.require(principal, auth.SUPERVISORS, _agency_of(body))  # before any lookup
-        auth.require_owner(principal, auth.SUPERVISORS, _agency_of(body),
-                           self._agency_of_existing(self.ticketing.get_service, body["id"]))
+        self._require_catalogue_owner(principal, _agency_of(body), self.ticketing.get_service,
+                                      body["id"])
         return req.json_response(self._call(self.ticketing.upsert_service, body))
 
     @route("PUT", "/api/v1/admin/counters", tags=[TAG], auth="supervisor", body=ts.CounterSchema,
@@ -41,9 +40,8 @@ class AdminRoutes:
     def upsert_counter(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
         body = self._body(request, ts.CounterSchema())
-        auth.require(principal, auth.SUPERVISORS, _agency_of(body))  # before any lookup
-        auth.require_owner(principal, auth.SUPERVISORS, _agency_of(body),
-                           self._agency_of_existing(self.ticketing.get_counter, body["id"]))
+        self._require_catalogue_owner(principal, _agency_of(body), self.ticketing.get_counter,
+                                      body["id"])
         # serving another agency's service is refused by ticketing (422, field "services")
         return req.json_response(self._call(self.ticketing.upsert_counter, body))
 

@@ -12,14 +12,16 @@ TAG = "auth"
 class AuthRoutes:
 
     @route("POST", "/api/v1/auth/login", public=True, tags=[TAG], body=gs.LoginRequest,
-           response=gs.TokenResponse, problems=(401,), summary="Staff sign-in: access + refresh token")
+           response=gs.TokenResponse, problems=(401,),
+           summary="Staff sign-in: access + refresh token")
     def login(self, request):
         body = self._body(request, gs.LoginRequest())
         principal = auth.login(self.db, body["username"], body["password"])
         return req.json_response(self.tokens.issue(principal))
 
     @route("POST", "/api/v1/auth/refresh", public=True, tags=[TAG], body=gs.RefreshRequest,
-           response=gs.TokenResponse, problems=(401,), summary="A new token pair for a valid refresh token")
+           response=gs.TokenResponse, problems=(401,),
+           summary="A new token pair for a valid refresh token")
     def refresh(self, request):
         body = self._body(request, gs.RefreshRequest())
         return req.json_response(auth.refresh(self.db, self.tokens, body["refresh_token"]))

@@ -32,8 +32,8 @@ def _pin(request, body=None):
 class PermitRoutes:
 
     @route("POST", "/api/v1/applications", public=True, tags=[TAG_APP], idempotent=True,
-           body=gs.FileApplicationRequest, problems=(404,), status=201, summary="File an application (documents as base64); returns tracking "
-                               "code and PIN")
+           body=gs.FileApplicationRequest, problems=(404,), status=201,
+           summary="File an application (documents as base64); returns tracking code and PIN")
     def file_application(self, request):
         body = self._body(request, gs.FileApplicationRequest(), max_bytes=self._upload_limit())
         key = req.idempotency_key(request)

@@ -122,7 +122,8 @@ class PublicRoutes:
                                             query["date"]))
 
     @route("POST", "/api/v1/bookings", public=True, tags=[TAG_BOOKINGS], body=gs.BookingRequest,
-           idempotent=True, problems=(404,), status=201, summary="Book a slot (the answer has no personal data)")
+           idempotent=True, problems=(404,), status=201,
+           summary="Book a slot (the answer has no personal data)")
     def book(self, request):
         body = self._body(request, gs.BookingRequest())
         booking = self._call(self.ticketing.book, body["service_id"], body["date"],

@@ -16,8 +16,8 @@ Generation is bounded (``MAX_EXAMPLES`` per operation, caller and mode) and seed
 (``SEED``), so a run is repeatable. A second test walks schemathesis' coverage phase: the
 boundary values of every parameter and body field (empty, too long, just outside a range,
 a wrong type, a missing required one), deterministic by construction. Failures of every
-operation are collected and reported together. The two live-update streams (``text/event-stream``, never ending) are left out: the
-live-update tests cover them.
+operation are collected and reported together. The two live-update streams
+(``text/event-stream``, never ending) are left out: the live-update tests cover them.
 """
 import pytest
 import requests
