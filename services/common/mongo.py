@@ -34,11 +34,12 @@ count or ``$in`` reads the whole collection into Go. Hot paths therefore address
 by ``_id`` alone (keys are built from what is looked up: ``<service>:<day>:<seq>``), and
 secondary indexes exist for MongoDB and for unique checks, not for FerretDB's reads.
 """
+import contextlib
 import logging
 
 from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import DuplicateKeyError, OperationFailure, PyMongoError
 
 from services.common.config import database_name
 
@@ -91,6 +92,19 @@ def make_client(uri, **options):
     )
     settings.update(options)
     return MongoClient(uri, **settings)
+
+
+@contextlib.contextmanager
+def duplicate_keys_as_such():
+    """A write that breaks a unique index raises ``DuplicateKeyError`` on MongoDB; FerretDB v1
+    (SQLite) answers an *update* that does so with ``InternalError`` (code 1, "UNIQUE
+    constraint failed"). Inside this block both are ``DuplicateKeyError``."""
+    try:
+        yield
+    except OperationFailure as exc:
+        if isinstance(exc, DuplicateKeyError) or "UNIQUE constraint failed" not in str(exc):
+            raise
+        raise DuplicateKeyError(str(exc), 11000, exc.details) from exc
 
 
 def insert_unique(collection, document):

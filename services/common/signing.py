@@ -58,9 +58,9 @@ def verify(secret, timestamp, body, signature, now=None, tolerance=DEFAULT_TOLER
         return False
     try:
         stamp = int(str(timestamp).strip())
-    except (TypeError, ValueError):
-        return False
-    if abs(_epoch(now) - stamp) > tolerance:
+        if abs(_epoch(now) - stamp) > tolerance:
+            return False
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a 400-digit "timestamp"
         return False
     expected = sign(secret, str(timestamp).strip(), body)
     return hmac.compare_digest(expected.encode("ascii"),

@@ -2,6 +2,7 @@
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 
+from services.common.errors import NotFound, ValidationFailed
 from services.common.mongo import Mongo
 from services.gateway import auth
 from services.gateway import requests as req
@@ -40,6 +41,39 @@ class GatewayBase:
 
     def _upload_limit(self):
         return int_setting(self.config, "GATEWAY_MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
+
+    def _require_catalogue_owner(self, principal, agency, get_existing, item_id):
+        """Writing a service or a counter: the agency written *and* the agency of what is
+        there now (``get_existing``: ``ticketing.get_service`` / ``get_counter``) must be the
+        principal's, so a supervisor neither creates things for another agency nor takes one
+        of its over. 403 before anything changes."""
+        auth.require(principal, auth.SUPERVISORS, agency)  # before any lookup
+        try:
+            existing = self._call(get_existing, item_id)["agency"]
+        except NotFound:  # a new one
+            return
+        auth.require(principal, auth.SUPERVISORS, existing)
+
+    def _reference_agency(self, reference):
+        """Whose ticket, booking or application ``reference`` is (None: nobody's)."""
+        return (self._call(self.ticketing.reference_agency, reference)
+                or self._call(self.permits.application_agency, reference))
+
+    def _known_agency(self, agency, field="agency"):
+        """A 422 on ``field`` unless ``agency`` is one ticketing knows: an account or an API
+        key bound to an agency that does not exist could never be used as meant."""
+        if agency not in {a["code"] for a in self._call(self.ticketing.list_agencies)}:
+            raise ValidationFailed("Data tidak valid / Invalid data", {
+                "fields": {field: ["Instansi tidak dikenal / Unknown agency."]}})
+
+    def _application_in_scope(self, principal, application_id):
+        """404 for no such application, 403 for another agency's (as for counters); permits
+        checks the agency again."""
+        owner = self._call(self.permits.application_agency, application_id)
+        if owner is None:
+            raise NotFound("Permohonan tidak ditemukan / Application not found",
+                           {"application_id": application_id})
+        auth.require(principal, auth.STAFF, owner)
 
     def _counter_in_scope(self, principal, counter_id):
         """The counter (from ticketing) if the principal's agency runs it, else 403."""

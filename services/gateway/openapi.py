@@ -18,12 +18,42 @@ ERRORS = {
     "413": "Body too large", "415": "Not JSON", "422": "Validation failed (field messages)",
     "429": "Rate limited (Retry-After)", "503": "A service does not answer (Retry-After)",
 }
+#: what the services accept as a path variable (``services.common.schemas.key``): anything
+#: else is a 422 with a field message, so the document says it
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,99}$"
+PATH_SCHEMAS = {name: {"type": "string", "pattern": KEY_PATTERN}
+                for name in ("counter_id", "ticket_id", "service_id", "application_id")}
+PATH_SCHEMAS["tracking"] = {"type": "string", "minLength": 1, "maxLength": 64}
 SECURITY = {"staff": [{"bearer": []}, {"apiKey": []}], "supervisor": [{"bearer": []}, {"apiKey": []}],
             "admin": [{"bearer": []}], "hmac": [{"hmac": []}]}
 
 
 def _path(url):
     return _PATH_VAR.sub(lambda m: "{%s}" % m.group(2), url)
+
+
+def _reads_json(route):
+    """Does the handler read a JSON body (and so may answer 400, 413 and 415)?"""
+    return bool(route.get("body") or route.get("reads_json"))
+
+
+def problem_statuses(route):
+    """The error statuses a route can answer, each as problem+json: derived from how it is
+    declared (a JSON body, path variables, credentials, rate limiting) plus the ``problems``
+    it names itself (a 404 for an id inside a body, a 401 from a sign-in)."""
+    wanted = {"422", "503"}
+    if route.get("public"):
+        wanted |= {"429"}
+    if route.get("auth"):
+        wanted |= {"401", "403"}
+    if "<" in route["url"]:
+        wanted |= {"404"}
+    if _reads_json(route):
+        wanted |= {"400", "413", "415"}
+    if route["method"] in ("POST", "PUT", "DELETE"):
+        wanted |= {"409"}
+    wanted |= {str(code) for code in route.get("problems", ())}
+    return sorted(wanted)
 
 
 def _operation(route):
@@ -36,32 +66,28 @@ def _operation(route):
             "application/json": {"schema": route["response"]}}}
     else:
         responses[ok] = {"description": "OK", "content": {"application/json": {}}}
-    wanted = {"422", "503"}
-    if route.get("public"):
-        wanted |= {"429"}
-    if route.get("auth"):
-        wanted |= {"401", "403"}
-    if "<" in route["url"]:
-        wanted |= {"404"}
-    if route["method"] in ("POST", "PUT"):
-        wanted |= {"409", "413", "415"}
-    for code in sorted(wanted):
+    for code in problem_statuses(route):
         responses[code] = {"description": ERRORS[code], "content": {
             "application/problem+json": {"schema": "Problem"}}}
+    responses.update(route.get("responses") or {})
     op = {"summary": route.get("summary", ""), "tags": route.get("tags", []),
           "operationId": "{}_{}".format(route["method"].lower(), re.sub(
               r"[^a-z0-9]+", "_", _path(route["url"]).lower()).strip("_")),
           "responses": responses}
     params = []
     for match in _PATH_VAR.finditer(route["url"]):
-        schema = {"type": "string"}
-        enum = (route.get("path_enum") or {}).get(match.group(2))
+        name = match.group(2)
+        schema = dict(PATH_SCHEMAS.get(name, {"type": "string"}))
+        enum = (route.get("path_enum") or {}).get(name)
         if enum:
-            schema["enum"] = list(enum)
-        params.append({"in": "path", "name": match.group(2), "required": True, "schema": schema})
-    for name, description in (route.get("query") or {}).items():
-        params.append({"in": "query", "name": name, "required": False,
-                       "description": description, "schema": {"type": "string"}})
+            schema = {"type": "string", "enum": list(enum)}
+        params.append({"in": "path", "name": name, "required": True, "schema": schema})
+    for name, query in (route.get("query") or {}).items():
+        # a description, or {"description", "required", "schema"} for a parameter with rules
+        query = query if isinstance(query, dict) else {"description": query}
+        params.append({"in": "query", "name": name, "required": query.get("required", False),
+                       "description": query.get("description", ""),
+                       "schema": query.get("schema", {"type": "string"})})
     if route.get("idempotent"):
         params.append({"in": "header", "name": "Idempotency-Key", "required": False,
                        "description": "Retrying with the same key returns the first result",
@@ -71,8 +97,8 @@ def _operation(route):
     if route.get("body"):
         op["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": route["body"]}}}
-    elif route["method"] in ("POST", "PUT") and route.get("auth") != "hmac":
-        op["requestBody"] = {"required": False, "content": {
+    elif route.get("reads_json"):
+        op["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": {"type": "object"}}}}
     if route.get("auth"):
         op["security"] = SECURITY.get(route["auth"], SECURITY["staff"])
@@ -112,7 +138,10 @@ def build():
         spec.path(path=stream, operations={"get": {
             "summary": desc, "tags": ["live"], "parameters": params,
             "responses": {"200": {"description": "text/event-stream",
-                                  "content": {"text/event-stream": {}}}}}})
+                                  "content": {"text/event-stream": {}}},
+                          "503": {"description": "Too many live connections (Retry-After)",
+                                  "content": {"application/problem+json": {
+                                      "schema": {"$ref": "#/components/schemas/Problem"}}}}}}})
     return spec.to_dict()
 
 

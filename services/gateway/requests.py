@@ -47,8 +47,8 @@ def read_json(request, max_bytes=MAX_JSON_BYTES):
                               {"max_bytes": max_bytes})
     try:
         data = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise MalformedJson("JSON tidak valid / Malformed JSON")
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[...]]]]
+        raise MalformedJson("JSON tidak valid / Malformed JSON") from None
     if not isinstance(data, dict):
         raise ValidationFailed("Data tidak valid / Invalid data",
                                {"fields": {"_schema": ["Harus berupa objek JSON / Must be a JSON object"]}})

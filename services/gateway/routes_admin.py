@@ -3,6 +3,7 @@ from services.common.errors import NotFound, ValidationFailed
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway.http import route
+from services.permits import schemas as ps
 from services.ticketing import schemas as ts
 
 TAG = "admin"
@@ -30,7 +31,8 @@ class AdminRoutes:
     def upsert_service(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
         body = self._body(request, ts.ServiceSchema())
-        auth.require(principal, auth.SUPERVISORS, _agency_of(body))
+        self._require_catalogue_owner(principal, _agency_of(body), self.ticketing.get_service,
+                                      body["id"])
         return req.json_response(self._call(self.ticketing.upsert_service, body))
 
     @route("PUT", "/api/v1/admin/counters", tags=[TAG], auth="supervisor", body=ts.CounterSchema,
@@ -38,14 +40,9 @@ class AdminRoutes:
     def upsert_counter(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
         body = self._body(request, ts.CounterSchema())
-        auth.require(principal, auth.SUPERVISORS, _agency_of(body))
-        existing = None
-        try:
-            existing = self._call(self.ticketing.get_counter, body["id"])
-        except NotFound:  # a new counter
-            existing = None
-        if existing is not None:  # moving another agency's counter is not yours to do
-            auth.require(principal, auth.SUPERVISORS, existing["agency"])
+        self._require_catalogue_owner(principal, _agency_of(body), self.ticketing.get_counter,
+                                      body["id"])
+        # serving another agency's service is refused by ticketing (422, field "services")
         return req.json_response(self._call(self.ticketing.upsert_counter, body))
 
     @route("PUT", "/api/v1/admin/settings", tags=[TAG], auth="admin", body=ts.SettingsSchema,
@@ -56,10 +53,12 @@ class AdminRoutes:
         return req.json_response(self._call(self.ticketing.update_settings, body))
 
     @route("PUT", "/api/v1/admin/permit-types", tags=[TAG], auth="admin",
-           summary="Create a new version of a permit type")
+           body=ps.PermitTypeVersionSchema, summary="Create a new version of a permit type")
     def upsert_permit_type(self, request):
         self._staff(request, auth.ADMIN)
         body = self._body(request)
+        if isinstance(body.get("agency"), str):  # permits checks the rest (and its presence)
+            self._known_agency(body["agency"])
         return req.json_response(self._call(self.permits.upsert_permit_type, body))
 
     @route("GET", "/api/v1/statistics/day", tags=[TAG], auth="supervisor",
@@ -71,15 +70,22 @@ class AdminRoutes:
         return req.json_response(self._call(self.ticketing.day_statistics,
                                             request.args.get("day") or None, agency))
 
-    @route("GET", "/api/v1/notifications", tags=[TAG], auth="staff",
-           query={"reference": "ticket id or application id"},
+    @route("GET", "/api/v1/notifications", tags=[TAG], auth="staff", problems=(404,),
+           query={"reference": {"description": "ticket id, booking code or application id "
+                                               "(staff: of their agency)", "required": True,
+                                 "schema": {"type": "string", "minLength": 1, "maxLength": 100}}},
            summary="Delivery status of the messages about a ticket or application")
     def notification_status(self, request):
-        self._staff(request)
+        principal = self._staff(request)
         reference = request.args.get("reference", "")
         if not reference or len(reference) > 100:
             raise ValidationFailed("Data tidak valid / Invalid data",
                                    {"fields": {"reference": ["Wajib diisi / Required."]}})
+        if principal.role != "admin":  # staff see their own agency's messages only
+            owner = self._reference_agency(reference)
+            if owner is None:
+                raise NotFound("Tidak ditemukan / Not found", {"reference": reference})
+            auth.require(principal, auth.STAFF, owner)
         return req.json_response({"reference": reference, "messages": self._call(
             self.notifications.messages_for, reference)})
 

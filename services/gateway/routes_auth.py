@@ -12,14 +12,16 @@ TAG = "auth"
 class AuthRoutes:
 
     @route("POST", "/api/v1/auth/login", public=True, tags=[TAG], body=gs.LoginRequest,
-           response=gs.TokenResponse, summary="Staff sign-in: access + refresh token")
+           response=gs.TokenResponse, problems=(401,),
+           summary="Staff sign-in: access + refresh token")
     def login(self, request):
         body = self._body(request, gs.LoginRequest())
         principal = auth.login(self.db, body["username"], body["password"])
         return req.json_response(self.tokens.issue(principal))
 
     @route("POST", "/api/v1/auth/refresh", public=True, tags=[TAG], body=gs.RefreshRequest,
-           response=gs.TokenResponse, summary="A new token pair for a valid refresh token")
+           response=gs.TokenResponse, problems=(401,),
+           summary="A new token pair for a valid refresh token")
     def refresh(self, request):
         body = self._body(request, gs.RefreshRequest())
         return req.json_response(auth.refresh(self.db, self.tokens, body["refresh_token"]))
@@ -40,6 +42,8 @@ class AuthRoutes:
     def create_account(self, request):
         self._staff(request, auth.ADMIN)
         body = self._body(request, gs.AccountRequest())
+        if body["role"] != "admin" and body.get("agency"):
+            self._known_agency(body["agency"])
         account = auth.create_account(self.db, body["username"], body["password"], body["role"],
                                       body.get("agency"))
         return req.json_response(account, status=201)
@@ -56,6 +60,7 @@ class AuthRoutes:
     def create_api_key(self, request):
         principal = self._staff(request, auth.ADMIN)
         body = self._body(request, gs.ApiKeyRequest())
+        self._known_agency(body["agency"])
         key = auth.create_api_key(self.db, body["agency"], body.get("role", "supervisor"),
                                   body.get("label"),
                                   principal.subject)

@@ -18,6 +18,7 @@ from services.gateway import requests as req
 from services.gateway import schemas as gs
 from services.gateway.http import route
 from services.gateway.settings import mapping_setting
+from services.permits import schemas as ps
 
 log = logging.getLogger(__name__)
 TAG_APP, TAG_PERMIT, TAG_CONN = "applications", "permits", "connectors"
@@ -31,10 +32,10 @@ def _pin(request, body=None):
 class PermitRoutes:
 
     @route("POST", "/api/v1/applications", public=True, tags=[TAG_APP], idempotent=True,
-           status=201, summary="File an application (documents as base64); returns tracking "
-                               "code and PIN")
+           body=gs.FileApplicationRequest, problems=(404,), status=201,
+           summary="File an application (documents as base64); returns tracking code and PIN")
     def file_application(self, request):
-        body = self._body(request, max_bytes=self._upload_limit())
+        body = self._body(request, gs.FileApplicationRequest(), max_bytes=self._upload_limit())
         key = req.idempotency_key(request)
         result = self._call(self.permits.file_application, body, key)
         return req.json_response(result, status=201)
@@ -104,6 +105,7 @@ class PermitRoutes:
            auth="staff", summary="An application as staff see it (NIK masked)")
     def application(self, request, application_id):
         principal = self._staff(request)
+        self._application_in_scope(principal, application_id)
         agency = None if principal.role == "admin" else principal.agency
         return req.json_response(self._call(self.permits.get_application, application_id, agency))
 
@@ -113,6 +115,7 @@ class PermitRoutes:
     def act(self, request, application_id):
         principal = self._staff(request)
         body = self._body(request, gs.ApplicationActionRequest())
+        self._application_in_scope(principal, application_id)
         agency = None if principal.role == "admin" else principal.agency
         return req.json_response(self._call(
             self.permits.act, application_id, body["action"], principal.subject,
@@ -136,7 +139,7 @@ class PermitRoutes:
     # -- connectors ------------------------------------------------------------------------
 
     @route("POST", "/api/v1/connectors/<string:agency>/callbacks", tags=[TAG_CONN],
-           auth="hmac", summary="An agency back office reports a decision (HMAC-SHA256 signed: "
+           auth="hmac", body=ps.ConnectorDecisionSchema, summary="An agency back office reports a decision (HMAC-SHA256 signed: "
                                 "X-MPP-Timestamp, X-MPP-Signature)")
     def connector_callback(self, request, agency):
         secret = mapping_setting(self.config, "GATEWAY_CONNECTOR_SECRETS").get(agency)

@@ -7,6 +7,7 @@ from services.common.config import timezone_name
 from services.gateway import requests as req
 from services.gateway import schemas as gs
 from services.gateway.http import route
+from services.gateway.openapi import KEY_PATTERN
 from services.ticketing import schemas as ts
 
 TAG_CAT, TAG_TICKETS, TAG_BOOKINGS = "catalogue", "tickets", "bookings"
@@ -55,14 +56,14 @@ class PublicRoutes:
     # -- tickets ----------------------------------------------------------------------------
 
     @route("POST", "/api/v1/tickets", public=True, tags=[TAG_TICKETS], body=gs.IssueTicketRequest,
-           idempotent=True, status=201, summary="Take a ticket (kiosk)")
+           idempotent=True, problems=(404,), status=201, summary="Take a ticket (kiosk)")
     def issue_ticket(self, request):
         body = self._body(request, gs.IssueTicketRequest())
         return _ticket_created(self._call(self.ticketing.issue_ticket, body["service_id"],
                                           **_issue_options(request, body)))
 
     @route("POST", "/api/v1/visits", public=True, tags=[TAG_TICKETS], body=gs.IssueVisitRequest,
-           idempotent=True, status=201,
+           idempotent=True, problems=(404,), status=201,
            summary="A visit of several services in order: the ticket of its first step")
     def issue_visit(self, request):
         body = self._body(request, gs.IssueVisitRequest())
@@ -108,7 +109,10 @@ class PublicRoutes:
     # -- bookings ---------------------------------------------------------------------------
 
     @route("GET", "/api/v1/bookings/availability", public=True, tags=[TAG_BOOKINGS],
-           query={"service_id": "service id", "date": "YYYY-MM-DD"},
+           query={"service_id": {"description": "service id", "required": True, "schema": {
+               "type": "string", "pattern": KEY_PATTERN}},
+               "date": {"description": "YYYY-MM-DD", "required": True,
+                        "schema": {"type": "string", "format": "date"}}}, problems=(404,),
            summary="Free appointment slots of a service on a day")
     def availability(self, request):
         query = {"service_id": request.args.get("service_id"), "date": request.args.get("date")}
@@ -118,7 +122,8 @@ class PublicRoutes:
                                             query["date"]))
 
     @route("POST", "/api/v1/bookings", public=True, tags=[TAG_BOOKINGS], body=gs.BookingRequest,
-           idempotent=True, status=201, summary="Book a slot (the answer has no personal data)")
+           idempotent=True, problems=(404,), status=201,
+           summary="Book a slot (the answer has no personal data)")
     def book(self, request):
         body = self._body(request, gs.BookingRequest())
         booking = self._call(self.ticketing.book, body["service_id"], body["date"],

@@ -1,8 +1,9 @@
 """Request and response shapes of the HTTP API that are the gateway's own (the services'
 contracts come from their ``schemas.py``). They validate bodies (422 with field messages)
 and describe the API in the OpenAPI document."""
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import INCLUDE, RAISE, Schema, fields, validate
 
+from services.permits import schemas as ps
 from services.ticketing import schemas as ts
 
 KEY = ts.KEY
@@ -52,6 +53,13 @@ class ApiKeyRequest(Strict):
 
 
 class IssueTicketRequest(ts.IssueTicketSchema):
+    class Meta:
+        exclude = ("idempotency_key",)
+
+
+class FileApplicationRequest(ps.FileApplicationSchema):
+    """An application as a citizen files it: the idempotency key travels as a header."""
+
     class Meta:
         exclude = ("idempotency_key",)
 
@@ -106,11 +114,17 @@ class DocumentRequest(Strict):
 
 
 class Problem(Schema):
-    """RFC 9457 problem details."""
+    """RFC 9457 problem details. Extension members are allowed (RFC 9457 section 3.2), so the
+    document says so: ``details`` carries what a domain error adds (the role refused, the
+    resource not found, a retry delay)."""
 
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
+    class Meta:
+        unknown = INCLUDE
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
     detail = fields.String()
     errors = fields.Dict(metadata={"description": "field -> messages (422)"})
+    details = fields.Dict(metadata={"description": "machine-readable details of the error"})
     reference = fields.String(metadata={"description": "log reference of a 500"})

@@ -45,7 +45,9 @@ class GatewayService(HealthMixin, GatewayBase, AuthRoutes, PublicRoutes, Counter
         return req.json_response({"status": "ok"})
 
     @route("GET", "/readyz", tags=["health"],
-           summary="The database and every service answer (503 otherwise)")
+           summary="The database and every service answer (503 otherwise)",
+           responses={"503": {"description": "Not ready: which checks failed (Retry-After)",
+                              "content": {"application/json": {}}}})
     def readyz(self, request):
         checks = {"database": ping(self.db)}
         for name in SERVICES:

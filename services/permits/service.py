@@ -362,6 +362,14 @@ class PermitsService(HealthMixin):
 
     # -- reading applications ----------------------------------------------------------
 
+    @rpc
+    def application_agency(self, application_id):
+        """The agency an application belongs to, or None: no personal data leaves."""
+        if not isinstance(application_id, str) or len(application_id) > 200:
+            return None
+        app = store.get_application_raw(self.db, application_id)
+        return app["agency"] if app else None
+
     def _application(self, application_id):
         if not isinstance(application_id, str):
             raise NotFound("Permohonan tidak ditemukan / Application not found", {})

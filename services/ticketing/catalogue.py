@@ -44,6 +44,22 @@ def counter_document(agency_code, counter):
     }
 
 
+def counter_service_problems(agency_code, service_ids, services):
+    """Field messages when a counter of ``agency_code`` would serve what it may not: a service
+    that does not exist, or another agency's (a counter is one agency's desk; a citizen goes
+    to another agency's counter by a transfer). ``services`` maps id -> document or None."""
+    unknown = [s for s in service_ids if services.get(s) is None]
+    foreign = [s for s in service_ids
+               if services.get(s) is not None and services[s]["agency"] != agency_code]
+    messages = []
+    if unknown:
+        messages.append("Layanan tidak dikenal / Unknown service: {}.".format(", ".join(unknown)))
+    if foreign:
+        messages.append("Layanan instansi lain / Another agency's service: {}.".format(
+            ", ".join(foreign)))
+    return {"services": messages} if messages else {}
+
+
 def rules_document(catalogue):
     """The MPP-wide settings (calling rule, near-front position, zone) from catalogue data."""
     defaults = catalogue.get("defaults", {})

@@ -351,6 +351,19 @@ class TicketingService(HealthMixin):
         return self._public_counter(self._counter(data["counter_id"]))
 
     @rpc
+    def reference_agency(self, reference):
+        """The agency a ticket (by id) or a booking (by code) belongs to, or None when there
+        is no such thing: how the gateway keeps staff to their own agency's messages."""
+        if not isinstance(reference, str) or not reference or len(reference) > 200:
+            return None
+        ticket = store.get_ticket(self.db, reference)
+        if ticket is not None:
+            return ticket.get("agency")
+        booking = store.get_booking(self.db, reference)
+        service = store.get_service(self.db, booking["service_id"]) if booking else None
+        return service["agency"] if service else None
+
+    @rpc
     def upsert_agency(self, data):
         agency = sc.load(sc.AgencySchema(), data)
         store.upsert_catalogue_item(self.db, "agencies", catalogue.agency_document(agency))
@@ -362,7 +375,8 @@ class TicketingService(HealthMixin):
         service = sc.load(sc.ServiceSchema(), data)
         if self.db.agencies.find_one({"_id": service["agency"]}) is None:
             raise ValidationFailed("Data tidak valid / Invalid data",
-                                   {"fields": {"agency": ["Unknown agency."]}})
+                                   {"fields": {"agency": [
+                                       "Instansi tidak dikenal / Unknown agency."]}})
         try:
             store.upsert_catalogue_item(self.db, "services",
                                         catalogue.service_document(service["agency"], service, {}))
@@ -375,13 +389,12 @@ class TicketingService(HealthMixin):
     @rpc
     def upsert_counter(self, data):
         counter = sc.load(sc.CounterSchema(), data)
-        unknown = [s for s in counter["services"] if store.get_service(self.db, s) is None]
-        if unknown or self.db.agencies.find_one({"_id": counter["agency"]}) is None:
-            fields = {}
-            if unknown:
-                fields["services"] = ["Unknown service: {}.".format(", ".join(unknown))]
-            else:
-                fields["agency"] = ["Unknown agency."]
+        services = {s: store.get_service(self.db, s) for s in counter["services"]}
+        fields = catalogue.counter_service_problems(counter["agency"], counter["services"],
+                                                    services)
+        if not fields and self.db.agencies.find_one({"_id": counter["agency"]}) is None:
+            fields = {"agency": ["Instansi tidak dikenal / Unknown agency."]}
+        if fields:
             raise ValidationFailed("Data tidak valid / Invalid data", {"fields": fields})
         store.upsert_catalogue_item(self.db, "counters",
                                     catalogue.counter_document(counter["agency"], counter))

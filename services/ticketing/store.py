@@ -41,6 +41,8 @@ from eventlet.semaphore import Semaphore
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
+from services.common.mongo import duplicate_keys_as_such
+
 MAX_NUMBER_ATTEMPTS = 500
 
 
@@ -49,12 +51,15 @@ def upsert(collection, _id, update):
 
     FerretDB (and MongoDB, for an upsert) may let two writers both find no document and both
     insert: the loser gets ``DuplicateKeyError`` although the document now exists, so it
-    applies its update to that document.
+    applies its update to that document. When there is still no such document, another
+    unique index refused the write (a service's ticket prefix): that error is the caller's.
     """
-    try:
-        collection.update_one({"_id": _id}, update, upsert=True)
-    except DuplicateKeyError:
-        collection.update_one({"_id": _id}, update)
+    with duplicate_keys_as_such():
+        try:
+            collection.update_one({"_id": _id}, update, upsert=True)
+        except DuplicateKeyError:
+            if collection.update_one({"_id": _id}, update).matched_count == 0:
+                raise
 
 
 def replace(collection, document):

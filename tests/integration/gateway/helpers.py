@@ -36,6 +36,18 @@ def bearer(session, username):
     return {"Authorization": "Bearer " + login(session, username)["access_token"]}
 
 
+def file_reklame(session, idempotency_key):
+    """File a DPMPTSP billboard application over HTTP; its ``application_id``,
+    ``tracking_code`` and ``pin``."""
+    filed = session.post("/api/v1/applications", headers={"Idempotency-Key": idempotency_key},
+                         json={"permit_type_id": "reklame", "applicant": APPLICANT,
+                               "form": {"size_m2": 4},
+                               "documents": [{"kind": "ktp", "filename": "ktp.pdf",
+                                              "media_type": "application/pdf", "content": PDF}]})
+    assert filed.status_code == 201, filed.text
+    return filed.json()
+
+
 def assert_problem(response, status):
     assert response.status_code == status, response.text
     assert response.headers["Content-Type"] == "application/problem+json", response.headers

@@ -7,7 +7,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 from services.common import signing
-from tests.integration.gateway.helpers import APPLICANT, CONNECTOR_SECRET, PDF, bearer
+from tests.integration.gateway.helpers import APPLICANT, CONNECTOR_SECRET, bearer, file_reklame
 
 
 def _act(api, app_id, action, headers, **extra):
@@ -26,12 +26,7 @@ def _callback(api, body):
 
 
 def test_application_to_verified_permit_over_http(api):
-    filed = api.post("/api/v1/applications", headers={"Idempotency-Key": "journey-0001"}, json={
-        "permit_type_id": "reklame", "applicant": APPLICANT, "form": {"size_m2": 4},
-        "documents": [{"kind": "ktp", "filename": "ktp.pdf", "media_type": "application/pdf",
-                       "content": PDF}]})
-    assert filed.status_code == 201, filed.text
-    app = filed.json()
+    app = file_reklame(api, "journey-0001")
     officer, supervisor = bearer(api, "dpmptsp.officer"), bearer(api, "dpmptsp.supervisor")
     app_id = app["application_id"]
 

@@ -1,0 +1,241 @@
+"""Who may call what: every staff route of the gateway x every kind of caller x own or other
+agency, derived from the route table (``services.gateway.http.ROUTES``).
+
+A route declares who may call it (``auth="staff" | "supervisor" | "admin"``); this test
+knows only *what to send* to each route so that it acts on one agency's things (DPMPTSP's
+counter, ticket, application, service...). Callers: nobody, an officer, a supervisor, an
+officer API key and a supervisor API key of DPMPTSP (own) and of Samsat (other), and the MPP
+admin. Expected:
+
+- no credentials: 401;
+- a role the route does not allow: 403 "your role may not do this";
+- an allowed role of the other agency: 403 "not your agency";
+- an allowed role of the own agency, or the admin: anything but 401/403-by-authorization
+  and never a 5xx (the action itself may still be a 404, 409 or 422).
+
+A route the table below does not know fails the test: adding a route means saying what
+its authorization is. Explicit tests below pin the holes an earlier review found.
+"""
+import uuid
+
+import pytest
+from werkzeug.routing import Map, Rule
+
+from services.gateway import auth
+from services.gateway import service  # noqa: F401 - registers every route
+from services.gateway.http import ROUTES
+from tests.integration.gateway.helpers import assert_problem, bearer, file_reklame
+
+OWN, OTHER = "dpmptsp", "samsat"
+ALLOWED_ROLES = {"staff": auth.STAFF, "supervisor": auth.SUPERVISORS, "admin": auth.ADMIN}
+#: routes that are not staff routes, and why they are not in the matrix
+NOT_STAFF = {("GET", "/healthz"): "health", ("GET", "/readyz"): "health"}
+
+
+class Target:
+    """What to send so that a route acts on the ``OWN`` agency's things."""
+
+    def __init__(self, path, json=None, params=None, scoped=True):
+        self.path, self.json, self.params = path, json, params
+        self.scoped = scoped  # the thing belongs to an agency (else: MPP-wide)
+
+
+def targets(ids):
+    """(method, url as declared) -> Target. ``ids``: the things the fixture made."""
+    counter, ticket, app = "ptsp-1", ids["ticket"], ids["application"]
+    unique = uuid.uuid4().hex[:8]
+    return {
+        ("GET", "/api/v1/auth/me"): Target("/api/v1/auth/me", scoped=False),
+        ("GET", "/api/v1/admin/accounts"): Target("/api/v1/admin/accounts", scoped=False),
+        ("POST", "/api/v1/admin/accounts"): Target("/api/v1/admin/accounts", json={
+            "username": "m" + unique, "password": "long-enough-1", "role": "officer",
+            "agency": OWN}),
+        ("GET", "/api/v1/admin/api-keys"): Target("/api/v1/admin/api-keys",
+                                                  params={"agency": OWN}),
+        ("POST", "/api/v1/admin/api-keys"): Target("/api/v1/admin/api-keys", json={
+            "agency": OWN, "label": "matrix"}),
+        ("DELETE", "/api/v1/admin/api-keys/<string:key_id>"): Target(
+            "/api/v1/admin/api-keys/" + "0" * 12),
+        ("GET", "/api/v1/counters"): Target("/api/v1/counters", params={"agency": OWN}),
+        ("GET", "/api/v1/counters/<string:counter_id>"): Target("/api/v1/counters/" + counter),
+        ("POST", "/api/v1/counters/<string:counter_id>/open"): Target(
+            "/api/v1/counters/{}/open".format(counter)),
+        ("POST", "/api/v1/counters/<string:counter_id>/close"): Target(
+            "/api/v1/counters/{}/close".format(counter)),
+        ("POST", "/api/v1/counters/<string:counter_id>/call-next"): Target(
+            "/api/v1/counters/{}/call-next".format(counter)),
+        ("POST", "/api/v1/counters/<string:counter_id>/call"): Target(
+            "/api/v1/counters/{}/call".format(counter),
+            json={"ticket_id": ticket, "reason": "authorization matrix"}),
+        ("POST", "/api/v1/tickets/<string:ticket_id>/<any(recall,skip,start,complete,transfer)"
+                 ":action>"): Target("/api/v1/tickets/{}/recall".format(ticket),
+                                     json={"counter_id": counter}),
+        ("GET", "/api/v1/applications"): Target("/api/v1/applications", params={"agency": OWN}),
+        ("GET", "/api/v1/applications/by-id/<string:application_id>"): Target(
+            "/api/v1/applications/by-id/" + app),
+        ("POST", "/api/v1/applications/by-id/<string:application_id>/actions"): Target(
+            "/api/v1/applications/by-id/{}/actions".format(app), json={"action": "accept"}),
+        ("PUT", "/api/v1/admin/agencies"): Target("/api/v1/admin/agencies", json={
+            "code": OWN, "name": "DPMPTSP"}),
+        ("PUT", "/api/v1/admin/services"): Target("/api/v1/admin/services", json={
+            "id": "ptsp-izin", "agency": OWN, "prefix": "P", "name": "Perizinan"}),
+        ("PUT", "/api/v1/admin/counters"): Target("/api/v1/admin/counters", json={
+            "id": counter, "agency": OWN, "name": "Loket 1", "services": ["ptsp-izin"]}),
+        ("PUT", "/api/v1/admin/settings"): Target("/api/v1/admin/settings", json={},
+                                                  scoped=False),
+        ("PUT", "/api/v1/admin/permit-types"): Target("/api/v1/admin/permit-types", json={},
+                                                      scoped=False),
+        ("GET", "/api/v1/statistics/day"): Target("/api/v1/statistics/day",
+                                                  params={"agency": OWN}),
+        ("GET", "/api/v1/notifications"): Target("/api/v1/notifications",
+                                                 params={"reference": ticket}),
+        ("GET", "/api/v1/notifications/counts"): Target("/api/v1/notifications/counts",
+                                                        scoped=False),
+    }
+
+
+def staff_routes():
+    return [r for r in ROUTES if r.get("auth") in ALLOWED_ROLES]
+
+
+def test_every_route_is_classified():
+    """Public (rate-limited, no credentials), staff (a role), HMAC (an agency's system) or
+    health: a route that is none of these has no stated authorization."""
+    fake_ids = {"ticket": "t", "application": "a"}
+    known = targets(fake_ids)
+    unclassified = [(r["method"], r["url"]) for r in ROUTES
+                    if not r.get("public") and r.get("auth") not in ALLOWED_ROLES
+                    and r.get("auth") != "hmac" and (r["method"], r["url"]) not in NOT_STAFF]
+    assert not unclassified, "routes with no stated authorization: {}".format(unclassified)
+    missing = [(r["method"], r["url"]) for r in staff_routes()
+               if (r["method"], r["url"]) not in known]
+    assert not missing, "staff routes the matrix does not know what to send to: {}".format(
+        missing)
+    stale = set(known) - {(r["method"], r["url"]) for r in staff_routes()}
+    assert not stale, "matrix entries for routes that are gone: {}".format(stale)
+    # and each target really reaches its route (not some other one)
+    for route in staff_routes():
+        target = known[(route["method"], route["url"])]
+        adapter = Map([Rule(route["url"], methods=[route["method"]], endpoint="x")]).bind("x")
+        adapter.match(target.path, method=route["method"])
+
+
+@pytest.fixture
+def world(api):
+    """DPMPTSP's things (a waiting ticket, a filed application) and every kind of caller."""
+    ticket = api.post("/api/v1/tickets", json={"service_id": "ptsp-izin"})
+    assert ticket.status_code == 201, ticket.text
+    filed = file_reklame(api, "matrix-0001")
+    admin = bearer(api, "admin")
+    callers = {"anonymous": (None, None, {}), "admin": ("admin", None, admin)}
+    for agency in (OWN, OTHER):
+        for role in ("officer", "supervisor"):
+            callers["{}.{}".format(agency, role)] = (role, agency, bearer(
+                api, "{}.{}".format(agency, role)))
+            key = api.post("/api/v1/admin/api-keys", headers=admin,
+                           json={"agency": agency, "role": role, "label": "matrix"})
+            assert key.status_code == 201, key.text
+            callers["{}.apikey-{}".format(agency, role)] = (role, agency,
+                                                          {"X-API-Key": key.json()["key"]})
+    return {"ids": {"ticket": ticket.json()["id"],
+                    "application": filed["application_id"]},
+            "callers": callers, "admin": admin, "ticket_token": ticket.json()["access_token"]}
+
+
+def expected(route, target, role, agency):
+    """``401`` | ``"role"`` | ``"agency"`` | ``"allowed"``."""
+    if role is None:
+        return 401
+    if role not in ALLOWED_ROLES[route["auth"]]:
+        return "role"
+    if target.scoped and role != "admin" and agency != OWN:
+        return "agency"
+    return "allowed"
+
+
+def test_authorization_matrix(api, world):
+    wrong = []
+    table = targets(world["ids"])
+    for route in staff_routes():
+        target = table[(route["method"], route["url"])]
+        for name, (role, agency, headers) in world["callers"].items():
+            want = expected(route, target, role, agency)
+            response = api.request(route["method"], target.path, headers=headers,
+                                   json=target.json, params=target.params)
+            got = response.status_code
+            detail = response.json().get("detail") if response.headers.get(
+                "Content-Type") == "application/problem+json" else None
+            by_authz = got == 403 and detail in (auth.NOT_ALLOWED, auth.OTHER_AGENCY)
+            if want == 401:
+                ok = got == 401
+            elif want == "role":
+                ok = got == 403 and detail == auth.NOT_ALLOWED
+            elif want == "agency":
+                ok = got == 403 and detail == auth.OTHER_AGENCY
+            else:
+                ok = got < 500 and got != 401 and not by_authz
+            if not ok:
+                wrong.append("{} {} as {}: expected {}, got {} {}".format(
+                    route["method"], target.path, name, want, got, response.text[:200]))
+    assert not wrong, "\n".join(wrong)
+
+
+# -- holes found by review, pinned --------------------------------------------------------
+
+def test_a_supervisor_cannot_take_over_another_agencys_service_or_counter(api, world):
+    service = {"id": "ptsp-izin", "agency": OTHER, "prefix": "P", "name": "Diambil alih"}
+    counter = {"id": "ptsp-1", "agency": OTHER, "name": "Diambil alih",
+               "services": ["samsat-pkb"]}
+    for caller in ("samsat.supervisor", "samsat.apikey-supervisor"):
+        headers = world["callers"][caller][2]
+        assert_problem(api.put("/api/v1/admin/services", json=service, headers=headers), 403)
+        assert_problem(api.put("/api/v1/admin/counters", json=counter, headers=headers), 403)
+    service_now = api.get("/api/v1/services/ptsp-izin").json()
+    assert service_now["agency"] == OWN and service_now["name"] == "Perizinan"
+    counter_now = api.get("/api/v1/counters/ptsp-1", headers=world["admin"]).json()
+    assert counter_now["agency"] == OWN and counter_now["services"] == ["ptsp-izin"]
+
+
+def test_a_counter_serves_only_its_own_agencys_services(api, world):
+    body = {"id": "samsat-7", "agency": OTHER, "name": "Loket 7",
+            "services": ["samsat-pkb", "ptsp-izin"]}
+    for caller in ("samsat.supervisor", "samsat.apikey-supervisor", "admin"):
+        refused = assert_problem(api.put("/api/v1/admin/counters", json=body,
+                                         headers=world["callers"][caller][2]), 422)
+        assert "ptsp-izin" in " ".join(refused["errors"]["services"])
+    counter = api.get("/api/v1/counters/samsat-7", headers=world["admin"]).json()
+    assert counter["services"] == ["samsat-pkb", "samsat-bbn"]
+
+
+def test_notification_history_is_the_callers_agencys(api, world):
+    ticket = world["ids"]["ticket"]
+    path = "/api/v1/notifications"
+    for caller in ("samsat.officer", "samsat.apikey-officer", "samsat.supervisor"):
+        assert_problem(api.get(path, params={"reference": ticket},
+                               headers=world["callers"][caller][2]), 403)
+    own = api.get(path, params={"reference": ticket},
+                  headers=world["callers"]["dpmptsp.officer"][2])
+    assert own.status_code == 200 and own.json()["reference"] == ticket
+    assert api.get(path, params={"reference": ticket}, headers=world["admin"]).status_code == 200
+    application = world["ids"]["application"]
+    assert_problem(api.get(path, params={"reference": application},
+                           headers=world["callers"]["samsat.officer"][2]), 403)
+    assert api.get(path, params={"reference": application},
+                   headers=world["callers"]["dpmptsp.supervisor"][2]).status_code == 200
+    assert_problem(api.get(path, params={"reference": "no-such-thing"},
+                           headers=world["callers"]["dpmptsp.officer"][2]), 404)
+
+
+def test_an_officer_cannot_work_another_agencys_ticket_from_their_own_counter(api, world):
+    officer = world["callers"]["samsat.officer"][2]
+    ticket = world["ids"]["ticket"]
+    assert api.post("/api/v1/counters/samsat-7/open", headers=officer).status_code == 200
+    called = api.post("/api/v1/counters/samsat-7/call", headers=officer,
+                      json={"ticket_id": ticket, "reason": "bukan antrean saya"})
+    assert 400 <= called.status_code < 500, called.text
+    for action in ("recall", "skip", "start", "complete"):
+        acted = api.post("/api/v1/tickets/{}/{}".format(ticket, action), headers=officer,
+                         json={"counter_id": "samsat-7"})
+        assert 400 <= acted.status_code < 500, (action, acted.text)
+    still = api.get("/api/v1/tickets/" + ticket, params={"token": world["ticket_token"]})
+    assert still.status_code == 200 and still.json()["status"] == "waiting", still.text
