@@ -2,14 +2,16 @@
 
 1. ``saturation``: kiosks issuing walk-in tickets through ``POST /api/v1/tickets`` as fast as
    32 connections can (wrk), tickets/s and p50/p99. ``run.py`` divides it by the bare nameko
-   echo of the same run (target >= 0.5).
+   echo of the same run (target >= 0.5). ``cpu_ms_per_ticket``: what one ticket costs each
+   process (services, database, broker): on two cores their sum is the ceiling.
 2. ``steady``: the same kiosks paced to about half the saturation rate: the latency a kiosk
    sees on an ordinary busy morning.
 3. ``with_boards``: 1,000 display-board streams (SSE, ``bench.boards``, a third process)
    connected to the one gateway process, spread over every agency and the MPP-wide board;
    saturation again (target: >= 0.8 of the unloaded rate) and every stream still open.
 4. ``mixed_day``: the boards stay; kiosks at the steady rate with a (simulator) phone so
-   notifications flow; officers at every counter calling, starting and completing; the
+   notifications flow; an officer per agency calling, starting and completing at its
+   counters (one second per citizen: a day sped up); the
    portal filing applications with a 1 MiB document every two seconds. Then the resident
    memory of every service process (target: under 200 MB each).
 
@@ -80,12 +82,14 @@ class Boards:
 
 
 class Officers:
-    """One thread per agency: its officer opens its counters and serves whoever is next."""
+    """One thread per agency: its officer opens its counters and serves whoever is next,
+    ``serve_s`` seconds per citizen (a day sped up: real service takes minutes)."""
 
-    def __init__(self, base, data):
+    def __init__(self, base, data, serve_s=1.0):
         import requests
 
         self.base, self.stop, self.latencies, self.served = base, threading.Event(), [], 0
+        self.serve_s = serve_s
         self.threads = []
         for agency in data["agencies"]:
             counters = [c["id"] for c in agency.get("counters", [])]
@@ -113,6 +117,7 @@ class Officers:
                 idle = False
                 path = "{}/api/v1/tickets/{}/".format(self.base, called.json()["id"])
                 session.post(path + "start", json={"counter_id": counter})
+                self.stop.wait(self.serve_s)
                 if session.post(path + "complete", json={"counter_id": counter}).ok:
                     self.served += 1
             if idle:
@@ -171,6 +176,40 @@ class Portal:
         self.thread.join(60)
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds a process has used so far (None once it is gone)."""
+    try:
+        fields = Path("/proc/{}/stat".format(pid)).read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def infrastructure_pids():
+    """The database and the broker on this machine (what every ticket also costs): the
+    oldest matching process, i.e. the one ``make infra`` started."""
+    found = {}
+    for name, args in (("ferretdb", ["-f", "ferretdb-v"]), ("mongod", ["-x", "mongod"]),
+                       ("rabbitmq", ["-f", "beam.smp.*rabbit"])):
+        pid = subprocess.run(["pgrep", "-o"] + args, capture_output=True,
+                             text=True).stdout.strip()
+        if pid:
+            found[name] = int(pid)
+    return found
+
+
+def cpu_per_ticket(pids, run):
+    """``run()`` (a wrk run) plus the CPU milliseconds each process spent per request."""
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    result = run()
+    spent = {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()
+             if before[name] is not None and cpu_seconds(pid) is not None}
+    result["cpu_ms_per_ticket"] = {name: round(1000 * s / max(1, result["requests"]), 2)
+                                   for name, s in spent.items()}
+    result["cpu_ms_per_ticket"]["total"] = round(sum(result["cpu_ms_per_ticket"].values()), 2)
+    return result
+
+
 def resident_mb(pid):
     for line in Path("/proc/{}/status".format(pid)).read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -201,7 +240,10 @@ def measure(env, seconds=15, mixed_seconds=30, streams=STREAMS):
         with ClusterRpcProxy(suite.config(), timeout=60) as rpc:
             load(rpc, path=ROOT / "catalogue" / "kapuas.yaml", demo_password=PASSWORD)
             rpc.ticketing.load_catalogue(data)  # the same, with bench quotas
-            report = _run(base, services, agencies, data, seconds, mixed_seconds, streams)
+            pids = dict({name: process.pid for name, _, process, _ in suite.processes},
+                        **infrastructure_pids())
+            report = _run(base, services, agencies, data, seconds, mixed_seconds, streams,
+                          pids)
             report["notifications"] = _delivered(rpc)
         report["resident_mb"] = {
             "{}-{}".format(name, index): resident_mb(process.pid)
@@ -215,9 +257,9 @@ def measure(env, seconds=15, mixed_seconds=30, streams=STREAMS):
     return dict(report, database_prefix=env["MONGO_DB_PREFIX"], measured_at=measured_at())
 
 
-def _run(base, services, agencies, data, seconds, mixed_seconds, streams):
+def _run(base, services, agencies, data, seconds, mixed_seconds, streams, pids):
     wrk(base, services, 3, 8)  # warm-up
-    saturation = wrk(base, services, seconds, 32)
+    saturation = cpu_per_ticket(pids, lambda: wrk(base, services, seconds, 32))
     # paced connections: each waits after every answer, so the rate stays near half the
     # saturation rate whatever the latency (wrk reports the rate it really reached)
     steady_connections = 4

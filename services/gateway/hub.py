@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 SAFE_KEYS = ("event_id", "occurred_at", "ticket_id", "number", "service_id", "agency",
              "counter_id", "counter_name", "call_seq", "priority_group", "returned_to_queue",
              "to_service_id", "new_ticket_id", "new_number", "services", "override")
+#: what a display board shows: its snapshot, and the calls it announces (a chime, the number)
+#: the moment they happen. Every other change reaches it inside the next snapshot, so a
+#: kiosk burst costs the boards nothing but that snapshot.
+BOARD_EVENTS = frozenset({"board", "ticket_called", "ticket_recalled"})
 QUEUE_SIZE = 200
 HEARTBEAT_SECONDS = 15
 BOARD_REFRESH_SECONDS = 0.5
@@ -62,7 +66,8 @@ class Subscription:
         if message.get("type") == "board":
             return self.kind == "board" and self.agency in (None, message.get("agency"))
         if self.kind == "board":
-            return self.agency in (None, message.get("agency"))
+            return message.get("type") in BOARD_EVENTS and \
+                self.agency in (None, message.get("agency"))
         return (message.get("counter_id") == self.counter_id
                 or message.get("service_id") in self.services
                 or message.get("to_service_id") in self.services)

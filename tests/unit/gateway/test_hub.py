@@ -32,3 +32,16 @@ def test_no_more_streams_than_the_limit():
     hub = Hub(limit=2)
     assert hub.subscribe(Subscription("board")) and hub.subscribe(Subscription("board"))
     assert hub.subscribe(Subscription("board")) is None
+
+
+def test_boards_get_calls_and_snapshots_not_every_ticket():
+    hub = Hub(limit=10)
+    board = hub.subscribe(Subscription("board", agency="samsat"))
+    counter = hub.subscribe(Subscription("counter", counter_id="samsat-7",
+                                         services=["samsat-pkb"]))
+    issued = {"ticket_id": "t1", "number": "H-001", "service_id": "samsat-pkb",
+              "agency": "samsat"}
+    assert hub.publish(safe_event("ticket_issued", issued)) == 1  # the counter console only
+    assert board.queue.empty() and not counter.queue.empty()
+    assert hub.publish(safe_event("ticket_called", dict(issued, counter_id="samsat-7"))) == 2
+    assert hub.publish({"type": "board", "agency": "samsat", "board": {}}) == 1
