@@ -65,10 +65,11 @@ class Dispatcher:
 
     # --- creation (event handlers) ----------------------------------------------------------
 
-    def create(self, fact, event, agency=None):
+    def create(self, fact, event, agency=None, prefs=None):
         """Insert the message (planned already when its recipient is known: the common case
         costs one insert and one publish) and hand its first step to the work queue.
-        ``agency``: the message goes to that agency's system (its webhook), not the citizen."""
+        ``agency``: the message goes to that agency's system (its webhook), not the citizen.
+        ``prefs``: the citizen's preferences when the caller has just stored them (no read)."""
         now = self.clock.now()
         key = lifecycle.dedup_key(fact.kind, fact.key_fields,
                                   "agency:{}".format(agency) if agency else None)
@@ -85,14 +86,17 @@ class Dispatcher:
         }
         if agency:
             doc["agency"] = agency
-        prefs, _ = self._prefs(doc)
+        if prefs is None or agency:
+            prefs, _ = self._prefs(doc)
         if prefs is not None:
-            reason = self._stale(doc)
+            planned = self._planned(doc, prefs, now)
+            # nothing to send (no contact, opted out) is final: no need to ask if it is stale
+            reason = self._stale(doc) if planned.get("channels") else None
             if reason:
                 doc["status"] = EXPIRED
                 doc["history"].append({"status": EXPIRED, "at": now, "detail": reason})
             else:
-                doc.update(self._planned(doc, prefs, now))
+                doc.update(planned)
         message, created = store.create_message(self.db, doc)
         if created and message.get("send_after"):
             store.defer(self.db, key, message["send_after"])

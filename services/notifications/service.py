@@ -58,18 +58,21 @@ class NotificationsService(HealthMixin):
     def _on(self, event_type, event):
         fact = facts.read(event_type, event)
         now = self.clock.now()
+        prefs = None
         if fact.recipient is not None:
             prefs = self._recipient_prefs(fact)
             store.put_recipient(self.db, fact.reference, prefs, fact.keep, now)
+            prefs = preferences.normalise(prefs)
         if fact.state:
-            store.put_state(self.db, fact.source, fact.reference, fact.state, now)
+            store.put_state(self.db, fact.source, fact.reference, fact.state, now,
+                            first=fact.recipient is not None)
         if fact.closed:
             store.close(self.db, fact.source, fact.reference, fact.closed, now)
         if fact.kind:
             dispatcher = self.dispatcher
             for agency in preferences.audiences(fact.kind, fact.agency,
                                                 dispatcher.settings.agency_webhooks):
-                dispatcher.create(fact, event, agency)
+                dispatcher.create(fact, event, agency, prefs)
 
     @staticmethod
     def _recipient_prefs(fact):

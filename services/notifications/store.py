@@ -129,10 +129,13 @@ def _state_key(source, reference):
     return "{}:{}".format(source, reference)
 
 
-def put_state(db, source, reference, state, now):
+def put_state(db, source, reference, state, now, first=False):
     """Move the state forward only (``facts.newer``): events arrive on separate queues, so a
-    ``ticket_issued`` handled after ``ticket_called`` must not make the ticket wait again."""
+    ``ticket_issued`` handled after ``ticket_called`` must not make the ticket wait again.
+    ``first``: the event that starts the state (usually nothing is stored yet: insert first)."""
     key = _state_key(source, reference)
+    if first and insert_unique(db.states, dict(state, _id=key, at=now)):
+        return True
     for _ in range(3):
         old = db.states.find_one({"_id": key})
         if old is None:
