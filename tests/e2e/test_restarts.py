@@ -203,32 +203,41 @@ def check(counts, kiosks, suite):
     assert counts["events_duplicated"] == 0
 
 
-def run_outage(kiosks, outage):
-    """Tickets before, the outage with the load on, tickets after it."""
-    kiosks.start()
-    kiosks.wait_for_tickets(BEFORE, "tickets before the outage")
-    outage()
-    back = len(kiosks.tickets)
-    kiosks.wait_for_tickets(back + AFTER, "tickets after the outage")
-    kiosks.finish()
+def run_scenario(name, env, client, outage, log_dir, record_property):
+    """Start the suite on ``env``; tickets before, the outage (``outage()``) with the load on,
+    tickets after it; then count (``client`` reads the suite's databases) and check."""
+    suite = start_suite(env, log_dir)
+    try:
+        kiosks = Kiosks("http://{}".format(env["GATEWAY_ADDRESS"])).start()
+        kiosks.wait_for_tickets(BEFORE, "tickets before the outage")
+        outage()
+        kiosks.wait_for_tickets(len(kiosks.tickets) + AFTER, "tickets after the outage")
+        kiosks.finish()
+        config = suite.config()
+        counts = tally(kiosks, client[database_name(config, "ticketing")],
+                       client[database_name(config, event_probe.NAME)])
+        report(record_property, name, counts, kiosks)
+        check(counts, kiosks, suite)
+    finally:
+        suite.stop()
+
+
+def owned(infra):
+    """A fixture body: ``infra`` started for the test and killed after it, whatever happens."""
+    try:
+        yield infra.start()
+    finally:
+        infra.close()
 
 
 @pytest.fixture
 def private_rabbit(tmp_path):
-    node = PrivateRabbit(tmp_path / "rabbitmq")
-    try:
-        yield node.start()
-    finally:
-        node.close()
+    yield from owned(PrivateRabbit(tmp_path / "rabbitmq"))
 
 
 @pytest.fixture
 def private_ferretdb(tmp_path):
-    database = PrivateFerretDB(tmp_path / "ferretdb")
-    try:
-        yield database.start()
-    finally:
-        database.close()
+    yield from owned(PrivateFerretDB(tmp_path / "ferretdb"))
 
 
 @pytest.fixture
@@ -241,36 +250,26 @@ def shared_vhost(rabbit_manager):
 
 
 def test_rabbitmq_restarted_during_load(private_rabbit, mongo_client, tmp_path, record_property):
+    """A private broker; the shared database under a prefix of the test's own."""
     prefix = "rst{}".format(uuid.uuid4().hex[:8])
-    env = suite_env(private_rabbit.amqp_uri, MONGO_URI, prefix)
-    suite = start_suite(env, tmp_path / "logs")
     try:
-        kiosks = Kiosks("http://{}".format(env["GATEWAY_ADDRESS"]))
-        run_outage(kiosks, lambda: private_rabbit.restart(down_seconds=BROKER_DOWN_SECONDS))
-        config = suite.config()
-        counts = tally(kiosks, mongo_client[database_name(config, "ticketing")],
-                       mongo_client[database_name(config, event_probe.NAME)])
-        report(record_property, "RabbitMQ restarted during load", counts, kiosks)
-        check(counts, kiosks, suite)
+        run_scenario("RabbitMQ restarted during load",
+                     suite_env(private_rabbit.amqp_uri, MONGO_URI, prefix), mongo_client,
+                     lambda: private_rabbit.restart(down_seconds=BROKER_DOWN_SECONDS),
+                     tmp_path / "logs", record_property)
     finally:
-        suite.stop()
         for name in ("ticketing", "gateway", event_probe.NAME):
             mongo_client.drop_database("{}_{}".format(prefix, name))
 
 
 def test_database_restarted_during_load(private_ferretdb, shared_vhost, tmp_path,
                                         record_property):
-    env = suite_env(shared_vhost, private_ferretdb.mongo_uri, "rst")
-    suite = start_suite(env, tmp_path / "logs")
+    """A private database (dropped with tmp_path); a vhost of its own on the shared broker."""
     client = make_client(private_ferretdb.mongo_uri)
     try:
-        kiosks = Kiosks("http://{}".format(env["GATEWAY_ADDRESS"]))
-        run_outage(kiosks, lambda: private_ferretdb.restart(down_seconds=DATABASE_DOWN_SECONDS))
-        config = suite.config()
-        counts = tally(kiosks, client[database_name(config, "ticketing")],
-                       client[database_name(config, event_probe.NAME)])
-        report(record_property, "Database restarted during load", counts, kiosks)
-        check(counts, kiosks, suite)
+        run_scenario("Database restarted during load",
+                     suite_env(shared_vhost, private_ferretdb.mongo_uri, "rst"), client,
+                     lambda: private_ferretdb.restart(down_seconds=DATABASE_DOWN_SECONDS),
+                     tmp_path / "logs", record_property)
     finally:
         client.close()
-        suite.stop()
