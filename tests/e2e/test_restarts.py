@@ -46,7 +46,8 @@ CATALOGUE = {"agencies": [{
                   "daily_quota": 100000}],
     "counters": [{"id": "samsat-7", "name": "Loket 7", "services": [SERVICE_ID]}],
 }]}
-RPC_TIMEOUT = 5       # the gateway's bound on a service's answer: what "no hang" means here
+RPC_TIMEOUT = 10  # the default; longer than pymongo's server selection (5 s), so a service
+#                   whose database is down answers (with an error) before the gateway gives up
 KIOSKS = 6
 # How long the broker or the database stays away (plus its own stop and start). The database
 # must stay away longer than pymongo's server selection timeout (5 s, services.common.mongo):
