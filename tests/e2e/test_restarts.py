@@ -80,6 +80,13 @@ def start_suite(env, log_dir):
     return suite
 
 
+def is_problem_503(answer):
+    """A 503 as a client can act on it: problem+json, and when to retry."""
+    return (answer.headers.get("Content-Type", "").startswith("application/problem+json")
+            and answer.headers.get("Retry-After", "").isdigit()
+            and answer.json().get("status") == 503)
+
+
 class Kiosks:
     """``KIOSKS`` kiosks, each taking one ticket after another; a failed request is retried
     with the same key (after 0.3 s, ignoring Retry-After to keep the pressure on) until it
@@ -114,7 +121,8 @@ class Kiosks:
         deadline = time.time() + KEY_DEADLINE
         while time.time() < deadline:
             try:
-                answer = requests.post(self.base + "/api/v1/tickets", json={"service_id": SERVICE_ID},
+                answer = requests.post(self.base + "/api/v1/tickets",
+                                       json={"service_id": SERVICE_ID},
                                        headers={"Idempotency-Key": key},
                                        timeout=RPC_TIMEOUT + 25)
             except requests.RequestException as exc:
@@ -124,10 +132,7 @@ class Kiosks:
                     self.tickets[key] = answer.json()
                     return
                 self.answers[answer.status_code] += 1
-                if answer.status_code == 503 and not (
-                        answer.headers.get("Content-Type", "").startswith("application/problem+json")
-                        and answer.headers.get("Retry-After", "").isdigit()
-                        and answer.json().get("status") == 503):
+                if answer.status_code == 503 and not is_problem_503(answer):
                     self.bad_503.append(dict(answer.headers))
             time.sleep(0.3)
 
@@ -199,7 +204,8 @@ def check(counts, kiosks, suite):
     assert counts["503"] > 0, "the outage was seen by the kiosks"
     assert not kiosks.bad_503, "every 503 is problem+json with Retry-After"
     assert counts["other_errors"] == 0, "only 503s while down: {}".format(dict(kiosks.answers))
-    assert counts["no_answer"] == 0, "every request got an answer: {}".format(dict(kiosks.no_answer))
+    assert counts["no_answer"] == 0, "every request got an answer: {}".format(
+        dict(kiosks.no_answer))
     assert counts["events_lost"] == 0
     assert counts["events_duplicated"] == 0
 
