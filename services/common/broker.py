@@ -1,6 +1,7 @@
 """A broker that goes away is not a reason for a service to die.
 
-What we saw (``tests/e2e/test_restarts.py``, RabbitMQ stopped while kiosks issue tickets):
+What we saw (``tests/e2e/test_restarts.py``, RabbitMQ stopped while kiosks issue tickets;
+``tests/integration/test_broker_outage.py`` shows it with one busy worker):
 a worker finishing just as the broker went away tried to ack its message on the dead socket;
 nameko 2.14's ``QueueConsumer.ack_message`` only ignores ``amqp``'s own ``ConnectionError``,
 so a ``ConnectionResetError`` escaped from the worker's result handling, and nameko treats an
