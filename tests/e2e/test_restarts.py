@@ -34,7 +34,6 @@ from services.common.mongo import make_client
 from services.ticketing.store import idem_hash
 from tests.conftest import MONGO_URI
 from tests.e2e import event_probe
-from tests.e2e.private_infra import PrivateFerretDB, PrivateRabbit
 from tests.support import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -227,24 +226,6 @@ def run_scenario(name, env, client, outage, log_dir, record_property):
         check(counts, kiosks, suite)
     finally:
         suite.stop()
-
-
-def owned(infra):
-    """A fixture body: ``infra`` started for the test and killed after it, whatever happens."""
-    try:
-        yield infra.start()
-    finally:
-        infra.close()
-
-
-@pytest.fixture
-def private_rabbit(tmp_path):
-    yield from owned(PrivateRabbit(tmp_path / "rabbitmq"))
-
-
-@pytest.fixture
-def private_ferretdb(tmp_path):
-    yield from owned(PrivateFerretDB(tmp_path / "ferretdb"))
 
 
 @pytest.fixture

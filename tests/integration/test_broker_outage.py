@@ -13,7 +13,6 @@ from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common import broker
-from tests.e2e.private_infra import PrivateRabbit
 from tests.support import wait_for
 
 pytestmark = pytest.mark.timeout(180)
@@ -28,15 +27,6 @@ class Slow:
         if n == 0:
             Slow.release.wait()  # busy while the broker goes away
         return n
-
-
-@pytest.fixture
-def private_rabbit(tmp_path):
-    node = PrivateRabbit(tmp_path / "rabbitmq")
-    try:
-        yield node.start()
-    finally:
-        node.close()
 
 
 @pytest.fixture
