@@ -16,6 +16,9 @@
 # Usage: scripts/ferretdb.sh build        -> prints the binary's path
 #        scripts/ferretdb.sh start PORT   -> starts detached (data under var/ferretdb), waits for ping
 #        scripts/ferretdb.sh stop
+#        scripts/ferretdb.sh run PORT DIR -> runs in the foreground (exec) with data under DIR:
+#                                          a process the caller owns, stops and starts again
+#                                          on the same DIR (the restart tests' private database)
 set -euo pipefail
 
 VERSION=v1.24.2
@@ -74,15 +77,19 @@ sys.exit(0 if len(data) > 16 and b"ok" in data else 1)
 PY
 }
 
+# The flags every FerretDB of ours runs with: SQLite data and state under $1, loopback port $2.
+flags() {
+  echo --handler=sqlite --sqlite-url="file:$1/data/" --listen-addr="127.0.0.1:$2" \
+    --state-dir="$1/state" --debug-addr=- --telemetry=disable --log-level=warn
+}
+
 start() {
   local port="${1:-27017}"
   if ping_db "$port"; then echo "ferretdb: already answering on 127.0.0.1:$port"; return; fi
   local bin; bin="$(build)"
   mkdir -p "$VAR/ferretdb/data" "$VAR/ferretdb/state" "$VAR/log"
-  nohup "$bin" --handler=sqlite --sqlite-url="file:$VAR/ferretdb/data/" \
-    --listen-addr="127.0.0.1:$port" --state-dir="$VAR/ferretdb/state" \
-    --debug-addr=- --telemetry=disable --log-level=warn \
-    >>"$VAR/log/ferretdb.log" 2>&1 &
+  # shellcheck disable=SC2046 - flags are words without spaces (paths under the checkout)
+  nohup "$bin" $(flags "$VAR/ferretdb" "$port") >>"$VAR/log/ferretdb.log" 2>&1 &
   echo $! > "$VAR/ferretdb/pid"
   for _ in $(seq 1 100); do
     if ping_db "$port"; then echo "ferretdb: answering on 127.0.0.1:$port"; return; fi
@@ -95,6 +102,16 @@ start() {
   die "FerretDB did not answer ping on 127.0.0.1:$port within 20 s; see var/log/ferretdb.log"
 }
 
+run() {
+  local port="${1:?usage: run PORT DIR}" dir="${2:?usage: run PORT DIR}"
+  local bin; bin="$(build)"
+  mkdir -p "$dir/data" "$dir/state"
+  dir="$(cd "$dir" && pwd)"
+  [[ "$dir" != *" "* ]] || die "run: DIR must not contain spaces: $dir"
+  # shellcheck disable=SC2046
+  exec "$bin" $(flags "$dir" "$port")
+}
+
 stop() {
   [[ -f "$VAR/ferretdb/pid" ]] && kill "$(cat "$VAR/ferretdb/pid")" 2>/dev/null || true
   rm -f "$VAR/ferretdb/pid"
@@ -104,5 +121,6 @@ case "${1:-}" in
   build) build ;;
   start) start "${2:-27017}" ;;
   stop) stop ;;
-  *) die "usage: $0 build|start [PORT]|stop" ;;
+  run) run "${2:-}" "${3:-}" ;;
+  *) die "usage: $0 build|start [PORT]|stop|run PORT DIR" ;;
 esac

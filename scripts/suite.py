@@ -32,8 +32,11 @@ class SuiteError(RuntimeError):
 
 
 class Suite:
-    def __init__(self, env=None, scale=None, log_dir=None, services=SERVICES):
+    def __init__(self, env=None, scale=None, log_dir=None, services=SERVICES, classes=None):
+        """``classes``: ``{name: "module:Class"}`` of services besides the suite's own (a
+        test's probe), started like them; ``name`` is the nameko service name."""
         self.env = dict(os.environ if env is None else env)
+        self.classes = dict(SERVICE_CLASSES, **(classes or {}))
         self.env.setdefault("PYTHONPATH", str(ROOT))
         self.scale = dict(scale or {})
         self.services = services
@@ -57,7 +60,7 @@ class Suite:
         log_path = self.log_dir / "{}-{}.log".format(name, index)
         log_file = open(log_path, "ab")
         command = [sys.executable, "-m", "nameko", "run", "--config",
-                   str(ROOT / "config" / "nameko.yaml"), SERVICE_CLASSES[name]]
+                   str(ROOT / "config" / "nameko.yaml"), self.classes[name]]
         process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log_file,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         entry = (name, index, process, log_path)

@@ -90,3 +90,27 @@ def _free_port():
 
     return find_free_port()
 
+
+
+@pytest.fixture
+def private_rabbit(tmp_path):
+    """A RabbitMQ node of this test's own (``tests/e2e/private_infra``): a test may stop and
+    start it; it is killed after the test whatever happens."""
+    from tests.e2e.private_infra import PrivateRabbit
+
+    yield from _owned(PrivateRabbit(tmp_path / "rabbitmq"))
+
+
+@pytest.fixture
+def private_ferretdb(tmp_path):
+    """A FerretDB of this test's own, data under ``tmp_path``; likewise."""
+    from tests.e2e.private_infra import PrivateFerretDB
+
+    yield from _owned(PrivateFerretDB(tmp_path / "ferretdb"))
+
+
+def _owned(infra):
+    try:
+        yield infra.start()
+    finally:
+        infra.close()

@@ -6,21 +6,19 @@ the log gets the traceback, and no stack trace ever reaches the client.
 """
 import json
 import logging
-import socket
 import uuid
 
-import eventlet
-from kombu.exceptions import OperationalError
-from nameko.exceptions import RemoteError, UnknownService
+from nameko.exceptions import RemoteError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from services.common.errors import DomainError, Unavailable, ValidationFailed
+from services.gateway.calls import RETRY_AFTER, unavailable_reason
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
-RETRY_AFTER_SECONDS = 5
+RETRY_AFTER_SECONDS = RETRY_AFTER
 
 
 def problem(status, title, detail=None, headers=None, **extra):
@@ -60,9 +58,10 @@ def from_exception(exc):
         return from_domain_error(exc)
     if isinstance(exc, HTTPException):
         return problem(exc.code, exc.name, exc.description)
-    if isinstance(exc, (eventlet.Timeout, UnknownService, OperationalError,
-                        ConnectionError, socket.error)):
-        log.warning("dependency unavailable: %s", type(exc).__name__)
+    if unavailable_reason(exc) is not None:
+        # the broker, a database or a service is away (not the request's fault): 503
+        log.warning("dependency unavailable: %s",
+                    exc.exc_type if isinstance(exc, RemoteError) else type(exc).__name__)
         return unavailable()
     if isinstance(exc, RemoteError) and exc.exc_type == "MethodNotFound":
         # a route whose service RPC has not landed yet (or an older service is running)

@@ -38,6 +38,11 @@ CACHE_SECONDS = 2.0
 DEV_NIK_SALT = "dev-only-nik-salt-change-me"
 
 
+def issued_event_id(ticket_id):
+    """The one id of a ticket's ``ticket_issued``, however often it is announced."""
+    return "{}:ticket_issued".format(ticket_id)
+
+
 def format_number(prefix, seq):
     return numbering.ticket_number(prefix, seq)
 
@@ -243,6 +248,7 @@ class TicketingService(HealthMixin):
         except NotFound:
             service = {}
         self.events("ticket_issued", {
+            "event_id": issued_event_id(ticket["_id"]),
             "ticket_id": ticket["_id"],
             "number": ticket["number"],
             "service_id": ticket["service_id"],
@@ -257,6 +263,15 @@ class TicketingService(HealthMixin):
             # ticket's recipient; every later ticket event names the ticket alone.
             "contact": contact or ticket.get("contact") or None,
         })
+
+    def _announce_issued(self, ticket, created, contact=None):
+        """``ticket_issued`` for a new ticket, and again for a retried create: the first
+        attempt may have written the ticket and lost the broker (or died) before announcing
+        it. The event id is the ticket's, so a consumer that had it skips the repeat."""
+        if created:
+            self._emit_issued(ticket)
+        else:
+            self._emit_issued(ticket, contact or store.contact_of(self.db, ticket["_id"]))
 
     def _transition(self, ticket, action, now, **kwargs):
         """Check, claim and write one state change; returns the ticket as written."""
@@ -438,8 +453,7 @@ class TicketingService(HealthMixin):
             decision = hours.check_walk_in(service, now, service["daily_quota"], tz,
                                            ignore_opening_hours=ignore_opening_hours(self.config))
             raise self._refusal(service, decision, now, tz) from None
-        if created:
-            self._emit_issued(ticket)
+        self._announce_issued(ticket, created, data["contact"])
         return dict(public_ticket(ticket), access_token=ticket["access_token"],
                     **self._position(ticket, service, win))
 
@@ -936,8 +950,7 @@ class TicketingService(HealthMixin):
                   "booking_code": booking["code"]}
         ticket, created, win = self._enqueue(service, fields, "checkin:" + booking["code"],
                                              self._rules())
-        if created:
-            self._emit_issued(ticket)
+        self._announce_issued(ticket, created)
         if booking["status"] == bookings.BOOKED:
             try:
                 self._booking_transition(booking, "check_in", now, {"ticket_id": ticket["_id"]})

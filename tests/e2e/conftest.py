@@ -56,3 +56,23 @@ def base_url(suite):
 def cluster(suite):
     with ClusterRpcProxy(suite.config(), timeout=30) as rpc:
         yield rpc
+
+
+# -- fault counts in the terminal summary ------------------------------------------------------
+# Fault tests record their counts (sent, acknowledged, lost, duplicated, 503s…) as the
+# ``fault_counts`` property; they are listed after the run whether or not -s was given.
+
+_FAULT_COUNTS = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        _FAULT_COUNTS.extend(value for name, value in report.user_properties
+                             if name == "fault_counts")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FAULT_COUNTS:
+        terminalreporter.section("fault counts")
+        for line in _FAULT_COUNTS:
+            terminalreporter.write_line(line)

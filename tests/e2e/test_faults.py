@@ -64,7 +64,7 @@ def kiosk(base, key, results, attempts=20):
         time.sleep(0.2)
 
 
-def test_kill_9_of_a_ticketing_instance_loses_and_duplicates_nothing(fault_suite):
+def test_kill_9_of_a_ticketing_instance_loses_and_duplicates_nothing(fault_suite, record_property):
     suite, db = fault_suite
     base = "http://{}".format(suite.env["GATEWAY_ADDRESS"])
     keys = ["kiosk-{}".format(i) for i in range(120)]
@@ -90,6 +90,7 @@ def test_kill_9_of_a_ticketing_instance_loses_and_duplicates_nothing(fault_suite
         "stored": len(stored),
     }
     print("\nkill -9 of ticketing during load:", counts)
+    record_property("fault_counts", "kill -9 of ticketing during load: {}".format(counts))
     assert counts["lost"] == 0
     assert counts["duplicated"] == 0
     assert stored == numbers, "every stored ticket belongs to exactly one kiosk request"

@@ -70,13 +70,13 @@ class Harness:
         self.db = mongo_client[database_name(config, "ticketing")]
         self.runner_factory = runner_factory
 
-    def start(self, instances=1, catalogue=CATALOGUE):
+    def start(self, instances=1, catalogue=CATALOGUE, service_class=TicketingService):
         clock = self.clock
 
         for i in range(instances):
             # each instance with its own per-process memory (allocators, locks, cache), as
             # two separate processes would have: they really race each other
-            clocked = type("ClockedTicketing", (TicketingService,), {
+            clocked = type("ClockedTicketing", (service_class,), {
                 "clock": clock, "numbers": store.NumberAllocator(),
                 "sequences": queue.Sequencer(), "cache": _Cache(),
                 "_call_locks": defaultdict(Semaphore)})

@@ -3,12 +3,15 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from nameko.exceptions import deserialize, serialize
+from kombu.exceptions import OperationalError
+from nameko.exceptions import RemoteError, deserialize, serialize
+from pymongo.errors import AutoReconnect, ServerSelectionTimeoutError
 
 from services.common import clock as clk
-from services.common.errors import Conflict, IllegalTransition, NotFound, ValidationFailed
+from services.common.errors import (Conflict, IllegalTransition, NotFound, Unavailable,
+                                    ValidationFailed)
 from services.common.events import envelope
-from services.gateway import problems
+from services.gateway import calls, problems
 
 
 def test_envelope_carries_id_time_version_and_payload():
@@ -59,3 +62,40 @@ def test_local_day_resets_at_wib_midnight_not_utc():
     after = datetime(2026, 11, 27, 17, 1, tzinfo=timezone.utc)    # 00:01 WIB next day
     assert clk.local_day(before).isoformat() == "2026-11-27"
     assert clk.local_day(after).isoformat() == "2026-11-28"
+
+
+@pytest.mark.parametrize("error", [
+    RemoteError("ServerSelectionTimeoutError", "127.0.0.1:27017: [Errno 111] refused"),
+    RemoteError("AutoReconnect", "connection closed"),
+    RemoteError("OperationalError", "[Errno 104] Connection reset by peer"),
+    AutoReconnect("the gateway's own database"),
+    ServerSelectionTimeoutError("no servers"),
+    OperationalError("the broker is unreachable"),
+    ConnectionResetError(104, "Connection reset by peer"),
+])
+def test_a_dependency_that_is_down_is_a_503_with_retry_after(error):
+    response = problems.from_exception(error)
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["Retry-After"].isdigit()
+    assert json.loads(response.get_data())["status"] == 503
+
+
+def test_a_service_call_whose_database_is_down_raises_unavailable():
+    def issue():
+        raise RemoteError("ServerSelectionTimeoutError", "no servers")
+
+    with pytest.raises(Unavailable) as err:
+        calls.call(issue, timeout=1)
+    assert err.value.details["reason"] == "dependency"
+    response = problems.from_exception(err.value)
+    assert response.status_code == 503 and response.headers["Retry-After"].isdigit()
+
+
+def test_a_remote_bug_is_still_a_500():
+    def broken():
+        raise RemoteError("KeyError", "'x'")
+
+    with pytest.raises(RemoteError):
+        calls.call(broken, timeout=1)
+    assert problems.from_exception(RemoteError("KeyError", "'x'")).status_code == 500

@@ -1,0 +1,64 @@
+"""A broker that goes away is not a reason for a service to die.
+
+What we saw (``tests/e2e/test_restarts.py``, RabbitMQ stopped while kiosks issue tickets;
+``tests/integration/test_broker_outage.py`` shows it with one busy worker):
+a worker finishing just as the broker went away tried to ack its message on the dead socket;
+nameko 2.14's ``QueueConsumer.ack_message`` only ignores ``amqp``'s own ``ConnectionError``,
+so a ``ConnectionResetError`` escaped from the worker's result handling, and nameko treats an
+error there as fatal: it killed the service container and ``nameko run`` exited. The same
+holds for the RPC reply, published on a broker that is no longer there.
+
+Neither is worth dying for. A message whose ack or reply was lost is still unacked: the broker
+gives it back when the connection drops (or it is requeued here), it is handled again, and the
+handlers are idempotent (idempotency keys, event ids). The caller of an RPC whose reply was
+lost answers 503 after its timeout and retries. Meanwhile kombu's consumer loop reconnects by
+itself once the broker is back.
+
+``install()`` (run when ``services.common`` is imported, so by every service) wraps those
+three nameko methods; it changes nothing while the broker is there.
+"""
+import logging
+
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu.exceptions import OperationalError
+from nameko.messaging import QueueConsumer
+from nameko.rpc import RpcConsumer
+
+log = logging.getLogger(__name__)
+
+#: what a lost connection raises: socket errors (OSError: reset, broken pipe, refused),
+#: amqp's connection errors, kombu's "could not publish after retrying"
+CONNECTION_LOST = (OSError, AmqpConnectionError, OperationalError)
+
+
+def _tolerant(settle, verb):
+    def wrapper(self, message):
+        try:
+            settle(self, message)
+        except CONNECTION_LOST as exc:
+            log.warning("could not %s a message, the broker connection is gone (%s); "
+                        "the broker delivers it again", verb, type(exc).__name__)
+    wrapper.__wrapped__ = settle
+    return wrapper
+
+
+def _reply_or_requeue(handle_result):
+    def wrapper(self, message, result, exc_info):
+        try:
+            return handle_result(self, message, result, exc_info)
+        except CONNECTION_LOST as exc:
+            log.warning("could not send an RPC reply, the broker connection is gone (%s); "
+                        "the request is handled again", type(exc).__name__)
+            self.queue_consumer.requeue_message(message)
+            return result, exc_info
+    wrapper.__wrapped__ = handle_result
+    return wrapper
+
+
+def install():
+    """Idempotent."""
+    if getattr(QueueConsumer.ack_message, "__wrapped__", None) is not None:
+        return
+    QueueConsumer.ack_message = _tolerant(QueueConsumer.ack_message, "ack")
+    QueueConsumer.requeue_message = _tolerant(QueueConsumer.requeue_message, "requeue")
+    RpcConsumer.handle_result = _reply_or_requeue(RpcConsumer.handle_result)

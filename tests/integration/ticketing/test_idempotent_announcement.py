@@ -1,0 +1,51 @@
+"""A create retried with its Idempotency-Key announces a ticket the first attempt wrote but
+never announced (the broker went away, or the process died, in between), under the ticket's
+one event id, so consumers that did hear of it skip the repeat."""
+import pytest
+from nameko.exceptions import RemoteError
+
+from services.ticketing.service import TicketingService, issued_event_id
+
+PHONE = "0811-0000-0003"
+
+
+class LosesFirstAnnouncement(TicketingService):
+    """The first ``ticket_issued`` is lost after its ticket was written."""
+
+    lost = []
+
+    def _emit_issued(self, ticket, contact=None):
+        if not self.lost:
+            self.lost.append(ticket["_id"])
+            raise ConnectionResetError("the broker went away")
+        return super()._emit_issued(ticket, contact)
+
+
+def test_a_retry_announces_what_the_first_attempt_wrote_but_did_not(harness):
+    LosesFirstAnnouncement.lost = []
+    rpc = harness.start(service_class=LosesFirstAnnouncement)
+    with pytest.raises(RemoteError):
+        rpc.issue_ticket("ktp", contact={"phone": PHONE}, idempotency_key="kiosk-9")
+    assert harness.db.tickets.count_documents({}) == 1      # written, not announced
+    assert harness.events("ticket_issued") == []
+
+    ticket = rpc.issue_ticket("ktp", idempotency_key="kiosk-9")      # the kiosk's retry
+    [event] = harness.wait_events("ticket_issued", 1)
+    assert ticket["id"] == LosesFirstAnnouncement.lost[0]
+    assert event["ticket_id"] == ticket["id"] and event["number"] == ticket["number"]
+    assert event["event_id"] == issued_event_id(ticket["id"])
+    assert event["contact"]["phone"], "the first attempt's contact is announced"
+
+    rpc.issue_ticket("ktp", idempotency_key="kiosk-9")               # retried once more
+    events = harness.wait_events("ticket_issued", 2)
+    assert {e["event_id"] for e in events} == {issued_event_id(ticket["id"])}
+    assert harness.db.tickets.count_documents({}) == 1
+
+
+def test_a_new_ticket_is_announced_under_its_own_id(harness):
+    rpc = harness.start()
+    first = rpc.issue_ticket("ktp")
+    second = rpc.issue_ticket("ktp")
+    events = harness.wait_events("ticket_issued", 2)
+    assert [e["event_id"] for e in events] == [issued_event_id(first["id"]),
+                                               issued_event_id(second["id"])]
