@@ -43,7 +43,10 @@ def test_exhausted_retries_park_the_message_until_an_operator_replays_it(
 
 def _parked(config, mid):
     with rpc(config) as notifications:
-        message = notifications.get_message(mid)
+        try:
+            message = notifications.get_message(mid)
+        except NotFound:  # its event is not handled yet
+            return None
     parked = [h for h in message["history"] if h.get("channel") == "sms" and h.get("attempt") == 3
               and h["status"] == "technical_failure"]
     return message if parked else None
