@@ -90,8 +90,10 @@ class Dispatcher:
             prefs, _ = self._prefs(doc)
         if prefs is not None:
             planned = self._planned(doc, prefs, now)
-            # nothing to send (no contact, opted out) is final: no need to ask if it is stale
-            reason = self._stale(doc) if planned.get("channels") else None
+            # Only a message deferred to later (quiet hours) is checked for staleness now; one
+            # with nothing to send is final, and one sent at once is checked by its attempt
+            # a moment from now, against the state at that moment.
+            reason = self._stale(doc) if planned.get("send_after") else None
             if reason:
                 doc["status"] = EXPIRED
                 doc["history"].append({"status": EXPIRED, "at": now, "detail": reason})
