@@ -41,11 +41,19 @@ class ComplaintSchema(StrictSchema):
     language = fields.String(load_default="id", validate=validate.OneOf(("id", "en")))
 
 
-class ComplaintUpdateSchema(StrictSchema):
+class ReferenceSchema(StrictSchema):
+    reference = fields.String(required=True, validate=_KEY)
+
+
+class ComplaintReplySchema(StrictSchema):
+    """What an officer sends: the next status and, to answer, the response."""
     status = fields.String(required=True, validate=validate.OneOf(complaints.STATUSES[1:]),
                            error_messages=REQUIRED)
     response = fields.String(load_default=None, allow_none=True,
                              validate=validate.Length(min=1, max=MAX_TEXT))
+
+
+class ComplaintUpdateSchema(ComplaintReplySchema):
     officer = fields.String(required=True, validate=_KEY)
 
 

@@ -14,6 +14,7 @@ An invitation is the event ``survey_invited`` (``reference`` = ticket or applica
 Entrypoints stay thin; the rules are in ``ikm``, ``surveys``, ``complaints`` and ``stats``.
 """
 import csv
+import hashlib
 import io
 import logging
 import secrets
@@ -28,7 +29,7 @@ from services.common.config import timezone_name
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.events import Events, handles
 from services.common.health import HealthMixin
-from services.common.mongo import Mongo, insert_unique
+from services.common.mongo import Mongo, insert_or_get, insert_unique
 from services.common.workdays import WorkingCalendar, add_working_days
 from services.feedback import complaints as cp
 from services.feedback import ikm, stats, store, surveys
@@ -207,12 +208,13 @@ class FeedbackService(HealthMixin):
     def survey_link(self, reference):
         """The survey link of a ticket or application once it was invited (for the kiosk or
         counter screen after completion); ``NotFound`` before."""
-        sc.load(sc.PeriodQuerySchema(), {"agency": reference})  # a well-formed key
+        sc.load(sc.ReferenceSchema(), {"reference": reference})
         token = surveys.token_for(self._secret(), reference)
-        if store.get(self.db, "invitations", surveys.token_hash(token)) is None:
+        invitation = store.get(self.db, "invitations", surveys.token_hash(token))
+        if invitation is None:
             raise NotFound("Belum ada survei untuk ini / No survey for this yet")
-        return {"reference": reference, "survey_url": surveys.survey_url(self._survey_base(),
-                                                                         token)}
+        return {"reference": reference, "agency": invitation["agency"],
+                "survey_url": surveys.survey_url(self._survey_base(), token)}
 
     def _invitation(self, token):
         invitation = store.get(self.db, "invitations", surveys.check_token(token))
@@ -296,9 +298,10 @@ class FeedbackService(HealthMixin):
         return None
 
     @rpc
-    def file_complaint(self, data, known_agencies=None):
+    def file_complaint(self, data, known_agencies=None, idempotency_key=None):
         """A complaint, suggestion or input. ``known_agencies``: the codes the caller knows
-        (the gateway passes ticketing's), so a typo is a 422 instead of a lost complaint."""
+        (the gateway passes ticketing's), so a typo is a 422 instead of a lost complaint.
+        A retry with the same ``idempotency_key`` gets the first complaint back."""
         body = sc.load(sc.ComplaintSchema(), data or {})
         agency, service_id, service_name = body["agency"], body["service_id"], None
         if body["reference"]:
@@ -318,7 +321,10 @@ class FeedbackService(HealthMixin):
                 "agency": ["Instansi tidak dikenal / Unknown agency."]}})
         now = self.clock.now()
         due = add_working_days(now, cp.RESPONSE_WORKING_DAYS, self._calendar())
-        doc = dict(self._when(now), _id="PGD-" + secrets.token_hex(8).upper(),
+        cid = "PGD-" + (hashlib.sha256(("complaint:" + idempotency_key).encode("utf-8"))
+                        .hexdigest()[:16].upper() if idempotency_key
+                        else secrets.token_hex(8).upper())
+        doc = dict(self._when(now), _id=cid,
                    kind=body["kind"], text=body["text"].strip(), agency=agency,
                    service_id=service_id, service_name=service_name,
                    reference=body["reference"],
@@ -326,7 +332,10 @@ class FeedbackService(HealthMixin):
                    language=body["language"], status=cp.RECEIVED, seq=1, received_at=now,
                    due_at=due, response=None,
                    history=[{"status": cp.RECEIVED, "at": now, "by": None}])
-        self.db.complaints.insert_one(doc)
+        doc, created = insert_or_get(self.db.complaints, doc)
+        if not created:
+            return {"id": doc["_id"], "status": doc["status"], "agency": doc["agency"],
+                    "due_at": clk.iso(doc["due_at"]), "received_at": clk.iso(doc["received_at"])}
         store.put(self.db, "complaint_steps", {"_id": "{}:1".format(doc["_id"]),
                                                "status": cp.RECEIVED, "at": now})
         self.events("complaint_received", {"complaint_id": doc["_id"], "agency": agency,
@@ -335,7 +344,7 @@ class FeedbackService(HealthMixin):
                 "due_at": clk.iso(due), "received_at": clk.iso(now)}
 
     def _complaint(self, complaint_id):
-        sc.load(sc.PeriodQuerySchema(), {"agency": complaint_id})  # a well-formed key
+        sc.load(sc.ReferenceSchema(), {"reference": complaint_id})  # a well-formed key
         doc = store.get(self.db, "complaints", complaint_id)
         if doc is None:
             raise NotFound(COMPLAINT_NOT_FOUND, {"id": complaint_id})
