@@ -51,5 +51,6 @@ window.MPP_TEXT = {
   stats_decided: {id: "permohonan diputus", en: "applications decided"}, stats_respondents: {id: "responden", en: "respondents"},
   stats_no_ikm: {id: "belum cukup penilaian", en: "not enough ratings yet"},
   stats_generated: {id: "Diperbarui", en: "Updated"}, stats_service: {id: "Layanan", en: "Service"},
+  survey_scan: {id: "Pindai untuk menilai pelayanan kami", en: "Scan to rate our service"},
   min: {id: "mnt", en: "min"}, avg: {id: "rata-rata", en: "average"}
 };
