@@ -170,19 +170,19 @@ class FeedbackRoutes:
            summary="Each service's element scores beside what was measured (wait, service "
                    "time, SLA)")
     def perception(self, request):
-        principal = self._staff(request, auth.SUPERVISORS)
-        agency = auth.scope_agency(principal, request.args.get("agency"))
-        return req.json_response(self._call(self.feedback.perception, agency,
-                                            request.args.get("month") or None))
+        return self._supervised_month(request, self.feedback.perception)
 
     @route("GET", "/api/v1/feedback/comments", tags=[TAG_STATS], auth="supervisor",
            query=dict({"agency": "agency (admin only)"}, **MONTH),
            summary="Survey free text of the month (returned as data; show it as text)")
     def survey_comments(self, request):
+        return self._supervised_month(request, self.feedback.survey_comments)
+
+    def _supervised_month(self, request, method):
+        """A supervisor's (or admin's) view of one agency and month: ``method(agency, month)``."""
         principal = self._staff(request, auth.SUPERVISORS)
         agency = auth.scope_agency(principal, request.args.get("agency"))
-        return req.json_response(self._call(self.feedback.survey_comments, agency,
-                                            request.args.get("month") or None))
+        return req.json_response(self._call(method, agency, request.args.get("month") or None))
 
     @route("GET", "/api/v1/admin/ikm-elements", tags=[TAG_STATS], auth="admin",
            summary="The IKM elements and their weights")
