@@ -4,7 +4,7 @@ and handled by their agency only, the LAPOR! export and the perception-vs-measur
 import csv
 import io
 
-from tests.integration.gateway.helpers import assert_problem, bearer
+from tests.integration.gateway.helpers import APPLICANT, PDF, assert_problem, bearer
 from tests.support import wait_for
 
 PHONE = "+6281100000001"
@@ -168,3 +168,41 @@ def test_every_feedback_route_is_documented(api):
         "application/json", "text/csv"}
     assert "requestBody" in paths["/api/v1/surveys/{token}"]["post"]
     assert paths["/api/v1/feedback/lapor-export"]["get"]["security"]
+
+
+def test_an_issued_permit_counts_towards_sla_compliance_and_invites(api):
+    from tests.integration.gateway.test_permit_journey import _act, _callback
+
+    filed = api.post("/api/v1/applications", json={
+        "permit_type_id": "reklame", "applicant": APPLICANT, "form": {"size_m2": 4},
+        "documents": [{"kind": "ktp", "filename": "ktp.pdf", "media_type": "application/pdf",
+                       "content": PDF}]}).json()
+    officer, supervisor = bearer(api, "dpmptsp.officer"), bearer(api, "dpmptsp.supervisor")
+    app_id = filed["application_id"]
+    for action in ("start_intake", "accept", "forward"):
+        _act(api, app_id, action, officer)
+    assert _callback(api, {"application_id": app_id, "decision_id": "bo-1",
+                           "status": "approved"}).status_code == 200
+    _act(api, app_id, "approve", supervisor)
+    if api.get("/api/v1/applications/by-id/" + app_id, headers=supervisor).json()[
+            "state"] != "issued":
+        _act(api, app_id, "issue", supervisor)
+
+    def dpmptsp():
+        stats = api.get("/api/v1/statistics").json()
+        agency = next((a for a in stats["agencies"] if a["agency"] == "dpmptsp"), None)
+        return agency if agency and agency["sla"]["decided"] else None
+    agency = wait_for(dpmptsp, message="the permit's decision in the statistics")
+    # filed and issued the same day: within its 3 working days
+    assert agency["sla"]["within"] == 1 and agency["sla"]["percent"] == "100.0"
+    service = agency["services"][0]
+    assert (service["service_id"], service["service_name"]) == ("reklame", "Izin Reklame")
+    qr = "/api/v1/feedback/survey-link/{}.svg".format(app_id)
+    assert wait_for(lambda: api.get(qr, headers=officer).status_code == 200,
+                    message="the permit's survey invitation")
+    admin = bearer(api, "admin")
+    kinds = wait_for(lambda: "survey_invited" in [m["kind"] for m in api.get(
+        "/api/v1/notifications?reference=" + app_id, headers=admin).json()["messages"]],
+        message="notifications to send the survey link")
+    assert kinds
+    assert APPLICANT["nik"] not in api.get("/api/v1/statistics?format=csv").text
