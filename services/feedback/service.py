@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 COMPLAINT_NOT_FOUND = "Pengaduan tidak ditemukan / Complaint not found"
 DECIDED = {"issued": "issued", "rejected": "rejected", "deemed_approved": "deemed_approved"}
 ELEMENT_FIELDS = ("code", "name", "name_en")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _at(event):
@@ -60,13 +61,23 @@ def public_complaint(doc, now):
                     for h in doc.get("history", [])]})
 
 
+def cell(value):
+    """A CSV cell. Text a citizen wrote that starts like a formula (``=HYPERLINK(…)``) is
+    prefixed with ``'`` so a spreadsheet shows it instead of running it (CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
 def to_csv(rows, fields):
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(fields), extrasaction="ignore",
                             lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in fields})
+        writer.writerow({k: cell(row.get(k)) for k in fields})
     return out.getvalue()
 
 

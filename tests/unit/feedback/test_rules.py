@@ -73,3 +73,14 @@ def test_pages_write_text_never_html(script):
     source = (WEB / "static" / script).read_text()
     assert "innerHTML" not in source and "insertAdjacentHTML" not in source
     assert "document.write" not in source
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas():
+    from services.feedback.service import to_csv
+
+    text = to_csv([{"a": '=HYPERLINK("http://x","klik")', "b": 3, "c": None},
+                   {"a": "@SUM(A1)", "b": -1.5, "c": "biasa, dengan koma"}], ("a", "b", "c"))
+    lines = text.split("\r\n")
+    assert lines[0] == "a,b,c"
+    assert lines[1] == '"\'=HYPERLINK(""http://x"",""klik"")",3,'
+    assert lines[2] == "'@SUM(A1),-1.5,\"biasa, dengan koma\""
