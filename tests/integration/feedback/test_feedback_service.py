@@ -244,3 +244,36 @@ def test_elements_are_configurable_only_when_weights_sum_to_one(config, running)
         ten = [{"code": c, "name": c, "weight": "1/10"} for c in NINE + ("kebersihan",)]
         assert len(feedback.set_elements({"elements": ten})["elements"]) == 10
         assert feedback.get_elements()["elements"][-1]["code"] == "kebersihan"
+
+
+def _race(config, n, attempt):
+    """``attempt(feedback)`` from ``n`` clients at once: ``(successes, conflicts)``."""
+    import eventlet
+
+    def one(_):
+        with rpc(config) as feedback:
+            try:
+                attempt(feedback)
+                return "ok"
+            except Conflict:
+                return "conflict"
+    outcomes = list(eventlet.GreenPool(n).imap(one, range(n)))
+    return outcomes.count("ok"), outcomes.count("conflict")
+
+
+def test_concurrent_answers_and_replies_have_one_winner(config, send, db):
+    visit(send, "T-4", wait_minutes=2)
+    with rpc(config) as feedback:
+        token = token_of(wait_for(lambda: _link(feedback, "T-4"))["survey_url"])
+        cid = feedback.file_complaint({"kind": "masukan", "agency": "disdukcapil",
+                                       "text": "Papan antrean sulit dibaca dari jauh."})["id"]
+    answers = {"answers": {c: 3 for c in NINE}}
+    assert _race(config, 8, lambda f: f.submit_survey(token, answers)) == (1, 7)
+    assert db.responses.count_documents({}) == 1
+    # the step's insert decides; a late reader finds the step taken (409) or the status
+    # moved on (an illegal transition, also a 409)
+    assert _race(config, 6, lambda f: f.update_complaint(
+        cid, {"status": "in_progress", "officer": "petugas"})) == (1, 5)
+    with rpc(config) as feedback:
+        history = feedback.get_complaint(cid)["history"]
+    assert [h["status"] for h in history] == ["received", "in_progress"]
