@@ -152,6 +152,16 @@ def _ok(response):
     return response.json() if response.status_code == 200 else None
 
 
+def test_the_pages_are_served_and_linked(api):
+    index = api.get("/").text
+    assert 'href="/statistics"' in index and 'href="/complaint"' in index
+    for path, script in (("/survey", "survey.js"), ("/complaint", "survey.js"),
+                         ("/statistics", "statistics.js")):
+        page = api.get(path)
+        assert page.status_code == 200 and "/static/{}".format(script) in page.text
+        assert api.get("/static/" + script).status_code == 200
+
+
 def test_every_feedback_route_is_documented(api):
     spec = api.get("/api/v1/openapi.json").json()
     paths = spec["paths"]

@@ -52,5 +52,9 @@ window.MPP_TEXT = {
   stats_no_ikm: {id: "belum cukup penilaian", en: "not enough ratings yet"},
   stats_generated: {id: "Diperbarui", en: "Updated"}, stats_service: {id: "Layanan", en: "Service"},
   survey_scan: {id: "Pindai untuk menilai pelayanan kami", en: "Scan to rate our service"},
+  complaints: {id: "Pengaduan", en: "Complaints"}, complaint_reply: {id: "Tanggapan untuk warga", en: "Response to the citizen"},
+  lapor_export: {id: "Ekspor untuk SP4N-LAPOR! (CSV)", en: "Export for SP4N-LAPOR! (CSV)"},
+  perception: {id: "Penilaian warga dan hasil ukur", en: "Citizens' ratings beside what was measured"},
+  waktu_score: {id: "Nilai unsur waktu", en: "Completion-time score"},
   min: {id: "mnt", en: "min"}, avg: {id: "rata-rata", en: "average"}
 };
