@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import re
 
-from services.common.errors import Conflict, NotFound
+from services.common.errors import NotFound
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 UNKNOWN = ("Tautan survei tidak dikenal atau tidak valid / Unknown or invalid survey link")
@@ -41,7 +41,3 @@ def survey_url(base, token):
     """The link in the invitation. The token travels in the fragment, which browsers never
     send to a server, so it is in no access log or ``Referer``."""
     return "{}#t={}".format(base, token)
-
-
-def already_answered(reference):
-    return Conflict(ANSWERED, {"reference_kind": reference})
