@@ -52,6 +52,7 @@ window.MPP_TEXT = {
   stats_no_ikm: {id: "belum cukup penilaian", en: "not enough ratings yet"},
   stats_generated: {id: "Diperbarui", en: "Updated"}, stats_service: {id: "Layanan", en: "Service"},
   survey_scan: {id: "Pindai untuk menilai pelayanan kami", en: "Scan to rate our service"},
+  to_in_progress: {id: "Proses", en: "Start work"}, to_answered: {id: "Jawab", en: "Answer"}, to_closed: {id: "Tutup", en: "Close"},
   complaints: {id: "Pengaduan", en: "Complaints"}, complaint_reply: {id: "Tanggapan untuk warga", en: "Response to the citizen"},
   lapor_export: {id: "Ekspor untuk SP4N-LAPOR! (CSV)", en: "Export for SP4N-LAPOR! (CSV)"},
   perception: {id: "Penilaian warga dan hasil ukur", en: "Citizens' ratings beside what was measured"},

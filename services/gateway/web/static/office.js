@@ -30,7 +30,7 @@
     $("complaints").replaceChildren(el("tr", {}, ["No.", t("complaint_kind"), "", "Status", t("complaint_due"), ""].map(h => el("th", {}, h))),
       ...r.items.map(c => el("tr", {}, el("td", {}, c.id), el("td", {}, c.kind), el("td", {}, c.text),
         el("td", {}, c.status_label), el("td", {class: c.overdue ? "error" : ""}, MPP.when(c.due_at)),
-        el("td", {}, ...next[c.status].map(s => el("button", {type: "button", class: "secondary", onclick: () => reply(c, s)}, s))))));
+        el("td", {}, ...next[c.status].map(s => el("button", {type: "button", class: "secondary", onclick: () => reply(c, s)}, t("to_" + s)))))));
   }
   async function reply(c, status) {
     show("err");
