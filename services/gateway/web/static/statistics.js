@@ -4,7 +4,8 @@
 (() => {
   const $ = id => document.getElementById(id);
   const SVG = "http://www.w3.org/2000/svg";
-  let data = null;
+  let data = null, agencies = {};
+  const agencyName = code => agencies[code] ? MPP.name(agencies[code]) : code;
 
   function svg(tag, attrs, text) {
     const e = document.createElementNS(SVG, tag);
@@ -48,10 +49,10 @@
       card(MPP.t("stats_sla"), m.sla.percent == null ? "–" : m.sla.percent + " %", m.sla.decided + " " + MPP.t("stats_decided")),
       card("IKM", m.ikm.score == null ? "–" : m.ikm.score + " (" + m.ikm.grade + ")",
            m.ikm.grade ? (MPP.lang === "en" ? m.ikm.grade_label_en : m.ikm.grade_label) + " · " + m.ikm.respondents + " " + MPP.t("stats_respondents") : MPP.t("stats_no_ikm")));
-    $("ikm-chart").replaceChildren(bars(data.agencies.map(a => ({label: a.agency, bars: [{
+    $("ikm-chart").replaceChildren(bars(data.agencies.map(a => ({label: agencyName(a.agency), bars: [{
       value: a.ikm.score == null ? null : Number(a.ikm.score), colour: GRADE_COLOUR[a.ikm.grade] || "#888",
       text: a.ikm.score == null ? "–" : a.ikm.score + " " + a.ikm.grade}]})), 100, MPP.t("stats_ikm")));
-    const waits = data.agencies.map(a => ({label: a.agency, bars: [
+    const waits = data.agencies.map(a => ({label: agencyName(a.agency), bars: [
       {value: minutes(a.wait_month.average_seconds), colour: "#0b4f8a", text: (minutes(a.wait_month.average_seconds) ?? "–") + " " + MPP.t("min") + " (" + MPP.t("avg") + ")"},
       {value: minutes(a.wait_month.p90_seconds), colour: "#7aa7d6", text: (minutes(a.wait_month.p90_seconds) ?? "–") + " " + MPP.t("min") + " (P90)"}]}));
     const longest = Math.max(1, ...waits.flatMap(w => w.bars.map(b => b.value || 0)));
@@ -60,7 +61,7 @@
     const table = MPP.el("table", {}, MPP.el("thead", {}, MPP.el("tr", {}, head.map(h => MPP.el("th", {}, MPP.t(h))))));
     const body = MPP.el("tbody");
     data.agencies.forEach(a => a.services.forEach(s => body.append(MPP.el("tr", {},
-      MPP.el("td", {}, a.agency), MPP.el("td", {}, s.service_name), MPP.el("td", {}, String(s.visitors_today)),
+      MPP.el("td", {}, agencyName(a.agency)), MPP.el("td", {}, s.service_name), MPP.el("td", {}, String(s.visitors_today)),
       MPP.el("td", {}, String(s.visitors_month)), MPP.el("td", {}, String(minutes(s.wait_month.average_seconds) ?? "–")),
       MPP.el("td", {}, String(minutes(s.wait_month.p90_seconds) ?? "–")),
       MPP.el("td", {}, s.sla.percent == null ? "–" : s.sla.percent + " %"),
@@ -77,6 +78,7 @@
     catch (err) { $("err").textContent = err.message; }
   }
   $("month").addEventListener("change", load);
+  MPP.api("GET", "/api/v1/agencies").then(r => { r.agencies.forEach(a => { agencies[a.code] = a; }); render(); }).catch(() => null);
   document.addEventListener("mpp:lang", render);
   load();
 })();
