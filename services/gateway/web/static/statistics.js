@@ -23,7 +23,10 @@
     chart.append(svg("title", {}, legend));
     rows.forEach((row, i) => {
       const y = i * rowH + 4;
-      chart.append(svg("text", {x: 0, y: y + 18, "font-size": 16}, row.label));
+      const short = row.label.length > 20 ? row.label.slice(0, 19) + "…" : row.label;
+      const name = svg("text", {x: 0, y: y + 18, "font-size": 16}, short);
+      name.append(svg("title", {}, row.label));  // the whole name on hover
+      chart.append(name);
       row.bars.forEach((bar, j) => {
         const w = bar.value == null ? 0 : Math.max(2, (width - labelW - 90) * bar.value / max);
         chart.append(svg("rect", {x: labelW, y: y + j * 24, width: w, height: 20, fill: bar.colour, rx: 3}));
