@@ -12,13 +12,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("ticketing", "permits", "notifications", "gateway",
+SERVICES = ("ticketing", "permits", "notifications", "feedback", "gateway",
             "connector_simulated", "connector_manual", "connector_webhook")
 # nameko run needs the class named: a module also imports mixins it would try to run.
 SERVICE_CLASSES = {
     "ticketing": "services.ticketing.service:TicketingService",
     "permits": "services.permits.service:PermitsService",
     "notifications": "services.notifications.service:NotificationsService",
+    "feedback": "services.feedback.service:FeedbackService",
     "gateway": "services.gateway.service:GatewayService",
     # agency connectors: each its own process, scaled on its own
     "connector_simulated": "services.permits.connectors.simulated:SimulatedConnector",

@@ -23,6 +23,7 @@ class GatewayBase:
     ticketing = RpcProxy("ticketing")
     permits = RpcProxy("permits")
     notifications = RpcProxy("notifications")
+    feedback = RpcProxy("feedback")
 
     def _call(self, method, *args, **kwargs):
         return call(method, *args, timeout=float(self.config.get("RPC_TIMEOUT", 10)), **kwargs)

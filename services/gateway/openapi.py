@@ -60,7 +60,11 @@ def _operation(route):
     responses = {}
     ok = str(route.get("status", 200))
     if route.get("produces"):
-        responses[ok] = {"description": "OK", "content": {route["produces"]: {}}}
+        kinds = route["produces"]
+        kinds = [kinds] if isinstance(kinds, str) else list(kinds)  # e.g. JSON or CSV
+        responses[ok] = {"description": "OK", "content": {
+            kind: {"schema": route["response"]} if kind == "application/json"
+            and route.get("response") else {} for kind in kinds}}
     elif route.get("response"):
         responses[ok] = {"description": "OK", "content": {
             "application/json": {"schema": route["response"]}}}

@@ -8,6 +8,7 @@ response) and are grouped by resource in mixins composed here:
 - ``routes_counters``: counter console actions (role + agency scope);
 - ``routes_permits``: applications, permits, connector callbacks (HMAC);
 - ``routes_admin``: catalogue administration, statistics, notification status;
+- ``routes_feedback``: surveys, complaints, public statistics, supervisors' feedback views;
 - ``routes_live``: BROADCAST event handlers feeding the SSE hub (``hub``).
 
 Pages, static assets, the OpenAPI document and the SSE streams are answered by
@@ -24,6 +25,7 @@ from services.gateway.http import route
 from services.gateway.routes_admin import AdminRoutes
 from services.gateway.routes_auth import AuthRoutes
 from services.gateway.routes_counters import CounterRoutes
+from services.gateway.routes_feedback import FeedbackRoutes
 from services.gateway.routes_live import LiveRoutes
 from services.gateway.routes_permits import PermitRoutes
 from services.gateway.routes_public import PublicRoutes
@@ -31,11 +33,11 @@ from services.gateway.schemas import IssueTicketRequest  # noqa: F401 - kept imp
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("ticketing", "permits", "notifications")
+SERVICES = ("ticketing", "permits", "notifications", "feedback")
 
 
 class GatewayService(HealthMixin, GatewayBase, AuthRoutes, PublicRoutes, CounterRoutes,
-                     PermitRoutes, AdminRoutes, LiveRoutes):
+                     PermitRoutes, AdminRoutes, FeedbackRoutes, LiveRoutes):
     name = "gateway"
 
     # -- health ---------------------------------------------------------------------------

@@ -21,7 +21,7 @@ language, permit_type_name`` (``due_date``/``due_at`` when present).
 """
 from dataclasses import dataclass, field
 
-TICKETING, PERMITS = "ticketing", "permits"
+TICKETING, PERMITS, FEEDBACK = "ticketing", "permits", "feedback"
 
 #: (source service, event type) pairs the service subscribes to.
 SUBSCRIPTIONS = (
@@ -34,6 +34,7 @@ SUBSCRIPTIONS = (
     (PERMITS, "application_submitted"), (PERMITS, "application_returned"),
     (PERMITS, "application_status_changed"), (PERMITS, "permit_issued"),
     (PERMITS, "application_sla_warning"),
+    (FEEDBACK, "survey_invited"),
 )
 
 #: application states whose own event (``application_returned``, ``permit_issued``) tells the
@@ -154,7 +155,20 @@ def _application(event_type, event):
     return fact
 
 
+def _survey(event):
+    """The feedback service's invitation: about a ticket or an application, whose recipient
+    is stored under that same reference (from ``ticket_issued``/``application_submitted``)."""
+    kind = event.get("reference_kind")
+    return Fact(reference=event["reference"], kind="survey_invited", key_fields=event,
+                source=kind if kind in ("ticket", "application") else None,
+                agency=event.get("agency"),
+                context={"survey_url": event["survey_url"],
+                         "service_name": event.get("service_name")})
+
+
 def read(event_type, event):
+    if event_type == "survey_invited":
+        return _survey(event)
     if event_type.startswith("ticket_"):
         return _ticket(event_type, event)
     if event_type.startswith("booking_"):

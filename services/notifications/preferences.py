@@ -51,6 +51,7 @@ EVENT_CLASS = {
     "application_returned": CRITICAL,
     "permit_issued": CRITICAL,
     "application_sla_warning": CRITICAL,  # to an agency system: no quiet hours
+    "survey_invited": OPTIONAL,  # waits for the morning rather than wake anyone
 }
 
 

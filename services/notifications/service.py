@@ -157,6 +157,12 @@ class NotificationsService(HealthMixin):
     def on_application_sla_warning(self, event):
         self._on("application_sla_warning", event)
 
+    # --- feedback -------------------------------------------------------------------------
+
+    @handles("feedback", "survey_invited")
+    def on_survey_invited(self, event):
+        self._on("survey_invited", event)
+
     # --- delivery -------------------------------------------------------------------------
 
     @consume_work(WORK_QUEUE, requeue_on_error=True)

@@ -52,6 +52,8 @@ EVENTS = {
     "application_status_changed": ("whatsapp", "sms", "email"),
     "permit_issued": ("whatsapp", "sms", "email", "webhook"),
     "application_sla_warning": ("webhook",),
+    # from the feedback service: the satisfaction survey after a visit or a permit
+    "survey_invited": ("whatsapp", "sms", "email"),
 }
 
 PERSON_CHANNELS = ("whatsapp", "sms", "email")

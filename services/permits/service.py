@@ -22,7 +22,7 @@ import binascii
 import logging
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from marshmallow import fields, validate
 from nameko.dependency_providers import Config
@@ -49,6 +49,8 @@ AGENCY_ACTIONS = ("agency_approve", "agency_return", "agency_reject")
 DOCUMENT_STATES = (workflow.SUBMITTED, workflow.RETURNED)
 FINAL_STATES = frozenset({workflow.ISSUED}) | workflow.TERMINAL_STATES
 MAX_LIST = 200
+#: decisions whose events say whether the SLA was kept (issued, rejected, deemed approved)
+SLA_DECIDED = frozenset({workflow.ISSUED, workflow.REJECTED, workflow.DEEMED_APPROVED})
 SWEEP_TIMER_SECONDS = 5  # the timer ticks often; PERMITS_SLA_SWEEP_SECONDS spaces the sweeps
 DEFAULT_SWEEP_SECONDS = 60
 OUTBOX_TIMER_SECONDS = 2  # how often steps a dead process left unannounced are looked for
@@ -694,6 +696,20 @@ class PermitsService(HealthMixin):
             self._schedule_sla(new, self.clock.now())
         return new
 
+    def _sla_outcome(self, app, entry):
+        """Whether a decided application kept its SLA (no personal data: the feedback
+        service's public statistics count these)."""
+        at = entry["at"]
+        if isinstance(at, str):
+            at = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        try:
+            status = self._sla(app, at)
+        except ValueError:  # no history to measure: say nothing rather than guess
+            return {}
+        return {"sla_working_days": status.sla_working_days,
+                "sla_working_days_used": round(status.working_days_used, 2),
+                "within_sla": not status.breached}
+
     def _announce(self, old, new, entry):
         """The step's events. Their ids derive from the step, so announcing it again (the
         outbox sweep after a crash) is skipped by every ``once`` handler."""
@@ -702,10 +718,11 @@ class PermitsService(HealthMixin):
                 new["_id"], entry["seq"], event_type)))
 
         base = {"application_id": new["_id"], "tracking_code": new["tracking_code"]}
+        decided = self._sla_outcome(new, entry) if new["state"] in SLA_DECIDED else {}
         emit("application_status_changed", dict(
             base, agency=new["agency"], permit_type_id=new["permit_type_id"],
             language=new["applicant"].get("language", "id"), **{"from": old["state"]},
-            to=new["state"], seq=entry["seq"], action=entry["action"]))
+            to=new["state"], seq=entry["seq"], action=entry["action"], **decided))
         if entry["action"] in ("return", "agency_return"):
             emit("application_returned", dict(
                 base, seq=entry["seq"], reason=entry["note"],
@@ -724,7 +741,9 @@ class PermitsService(HealthMixin):
                                        permit_type_name=(new.get("permit_type") or {}).get(
                                            "name"),
                                        permit_number=new["permit_number"],
-                                       verify_url=permit["verify_url"]))
+                                       verify_url=permit["verify_url"],
+                                       language=new["applicant"].get("language", "id"),
+                                       **decided))
         if new["state"] == workflow.REVOKED:
             emit("permit_revoked", dict(base, permit_number=new.get("permit_number"),
                                               reason=entry["note"]))

@@ -8,7 +8,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_SERVICES = ("ticketing", "permits", "notifications", "gateway",
-                "connector-simulated", "connector-manual", "connector-webhook")
+                "connector-simulated", "connector-manual", "connector-webhook", "feedback")
 
 
 def compose():

@@ -15,7 +15,8 @@ CONTEXT = dict(
     permit_name="PBG", submitted_at="2025-03-04T01:00:00Z", due_date=date(2025, 3, 18),
     reason="Foto KTP buram", status="verified", permit_number="503/PBG/2025/0012",
     verify_url="https://mpp.example/v/abc", application_id="app1", agency_id="dpmptsp",
-    due_at=datetime(2025, 3, 18, 9, 0, tzinfo=UTC), working_days_left=2, threshold=80)
+    due_at=datetime(2025, 3, 18, 9, 0, tzinfo=UTC), working_days_left=2, threshold=80,
+    survey_url="http://127.0.0.1:8000/survey#t=" + "x" * 43)
 
 ALL = [(event, channel, lang) for event, channels in templates.EVENTS.items()
        for channel in channels for lang in templates.LANGUAGES]

@@ -41,8 +41,22 @@
     if (b.dataset.act === "transfer") body.target_service_id = $("target").value;
     const r = await api("POST", "/api/v1/tickets/" + encodeURIComponent(current.id) + "/" + b.dataset.act, body);
     $("current").textContent = r.number + " · " + r.status;
+    if (b.dataset.act === "complete") surveyQr(current.id);
     if (["complete", "skip", "transfer"].includes(b.dataset.act)) current = null;
     refresh();
   })));
+  // After completion the citizen may scan the survey link from the counter's screen. The
+  // feedback service invites on the ticket_completed event, so the link appears a moment later.
+  async function surveyQr(ticketId) {
+    const box = $("survey-qr"); box.hidden = true; box.querySelector(".qr").replaceChildren();
+    for (let i = 0; i < 10; i++) {
+      try {
+        const svg = await api("GET", "/api/v1/feedback/survey-link/" + encodeURIComponent(ticketId) + ".svg", undefined, {Accept: "image/svg+xml"});
+        const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
+        if (doc.documentElement.nodeName !== "svg") return;
+        box.querySelector(".qr").append(document.importNode(doc.documentElement, true)); box.hidden = false; return;
+      } catch (e) { if (e.status !== 404) return; await new Promise(r => setTimeout(r, 500)); }
+    }
+  }
   start().catch(e => show("err", e));
 })();

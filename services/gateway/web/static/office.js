@@ -8,6 +8,8 @@
     $("login-box").hidden = true; $("office").hidden = false;
     $("who").textContent = s.account.username + " (" + s.account.role + ", " + (s.account.agency || "MPP") + ")";
     await apps();
+    await complaints().catch(e => show("err", e));
+    await perception().catch(() => null);  // supervisors only
     const cs = (await api("GET", "/api/v1/counters")).counters;
     $("counters").replaceChildren(...cs.map(c => el("tr", {}, el("td", {}, c.id), el("td", {}, c.name), el("td", {}, c.status), el("td", {}, c.services.join(", ")))));
   }
@@ -21,6 +23,40 @@
         el("td", {}, el("select", {"aria-label": "action"}, ACTIONS.map(x => el("option", {value: x}, x))),
           el("button", {type: "button", onclick: ev => act(a, ev.target.previousSibling.value)}, "OK")))));
   }
+  // Complaints of the officer's agency (an admin: all). Their text is a citizen's: text nodes only.
+  async function complaints() {
+    const r = await api("GET", "/api/v1/feedback/complaints");
+    const next = {received: ["in_progress", "answered"], in_progress: ["answered", "closed"], answered: ["closed", "in_progress"], closed: []};
+    $("complaints").replaceChildren(el("tr", {}, ["No.", t("complaint_kind"), "", "Status", t("complaint_due"), ""].map(h => el("th", {}, h))),
+      ...r.items.map(c => el("tr", {}, el("td", {}, c.id), el("td", {}, c.kind), el("td", {}, c.text),
+        el("td", {}, c.status_label), el("td", {class: c.overdue ? "error" : ""}, MPP.when(c.due_at)),
+        el("td", {}, ...next[c.status].map(s => el("button", {type: "button", class: "secondary", onclick: () => reply(c, s)}, t("to_" + s)))))));
+  }
+  async function reply(c, status) {
+    show("err");
+    try {
+      const response = status === "answered" ? prompt(t("complaint_reply")) : null;
+      if (status === "answered" && !response) return;
+      await api("POST", "/api/v1/feedback/complaints/" + encodeURIComponent(c.id), {status, response});
+      await complaints();
+    } catch (e) { show("err", e); }
+  }
+  async function perception() {
+    const r = await api("GET", "/api/v1/feedback/perception");
+    const minutes = s => s == null ? "–" : (Math.round(s / 6) / 10) + " " + t("min");
+    $("perception").replaceChildren(el("tr", {}, ["", "IKM", t("waktu_score"), t("stats_wait_avg"), "P90", t("stats_sla")].map(h => el("th", {}, h))),
+      ...r.items.map(i => { const w = i.elements.find(e => e.code === "waktu") || {};
+        return el("tr", {}, el("td", {}, i.service_name), el("td", {}, (i.ikm.score || "–") + " " + (i.ikm.grade || "")),
+          el("td", {}, w.score || "–"), el("td", {}, minutes(i.measured.wait.average_seconds)), el("td", {}, minutes(i.measured.wait.p90_seconds)),
+          el("td", {}, i.measured.sla.percent == null ? "–" : i.measured.sla.percent + " %")); }));
+  }
+  $("lapor-csv").addEventListener("click", async ev => {
+    ev.preventDefault(); show("err");
+    try {
+      const text = await api("GET", "/api/v1/feedback/lapor-export?format=csv", undefined, {Accept: "text/csv"});
+      const a = el("a", {href: URL.createObjectURL(new Blob([text], {type: "text/csv"})), download: "lapor.csv"}); a.click();
+    } catch (e) { show("err", e); }
+  });
   async function act(a, action) {
     show("err");
     try {

@@ -9,6 +9,10 @@
     if (!p.get("track")) { $("track-out").textContent = "–"; return; }
     const tk = await api("GET", "/api/v1/tickets/" + encodeURIComponent(p.get("track")) + "?token=" + encodeURIComponent(p.get("token") || ""));
     $("track-out").replaceChildren(el("p", {class: "big"}, tk.number), kv({status: tk.status, [t("ahead")]: tk.ahead, ETA: (tk.eta_min_minutes ?? "–") + "–" + (tk.eta_max_minutes ?? "–") + " min"}));
+    if (tk.status === "completed") {  // the same phone that followed the queue rates the service
+      const s = await api("GET", "/api/v1/tickets/" + encodeURIComponent(p.get("track")) + "/survey?token=" + encodeURIComponent(p.get("token") || "")).catch(() => null);
+      if (s) $("track-out").append(el("p", {}, el("a", {class: "btn", href: s.survey_url}, t("survey_title"))));
+    }
   }
   const guard = fn => ev => { ev.preventDefault(); show("err"); fn().catch(e => show("err", e)); };
   async function verify(number, hash) {
