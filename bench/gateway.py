@@ -267,7 +267,8 @@ def _run(base, services, agencies, data, seconds, mixed_seconds, streams, pids):
     steady = wrk(base, services, seconds, steady_connections, pace)
     boards = Boards(base, streams, agencies)
     try:
-        loaded = wrk(base, services, seconds, 32)
+        loaded = cpu_per_ticket(dict(pids, boards_process=boards.process.pid),
+                                lambda: wrk(base, services, seconds, 32))
         with Officers(base, data) as officers, Portal(base) as portal:
             mixed = wrk(base, services, mixed_seconds, steady_connections, pace, contact=True)
         mixed.update(

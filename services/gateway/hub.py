@@ -14,9 +14,9 @@ queue is full (a client that stopped reading) is dropped, never waited for.
 
 Board snapshots cost the ticketing service a dozen reads each, so they are not taken per
 event: an event only marks its audience (an agency, or ``None`` for the whole MPP) dirty, and
-a timer takes one snapshot per dirty audience every ``BOARD_REFRESH_SECONDS``. A burst of a
-hundred tickets costs one snapshot per audience, not a hundred; the events themselves still
-reach every board at once.
+a timer takes one snapshot per dirty audience every ``BOARD_REFRESH_SECONDS``, and sends it
+only when it differs from the last one sent. A burst of a hundred tickets costs one snapshot
+per audience, not a hundred; the calls themselves still reach every board at once.
 """
 import itertools
 import json
@@ -38,7 +38,7 @@ SAFE_KEYS = ("event_id", "occurred_at", "ticket_id", "number", "service_id", "ag
 BOARD_EVENTS = frozenset({"board", "ticket_called", "ticket_recalled"})
 QUEUE_SIZE = 200
 HEARTBEAT_SECONDS = 15
-BOARD_REFRESH_SECONDS = 0.5
+BOARD_REFRESH_SECONDS = 1.0
 _CLOSE = object()
 
 
@@ -80,6 +80,7 @@ class Hub:
         self._ids = itertools.count(1)
         self.dropped = 0
         self._dirty = set()
+        self._last_board = {}  # audience -> the last snapshot sent
 
     def __len__(self):
         return len(self._subs)
@@ -109,6 +110,13 @@ class Hub:
         """The audiences whose board snapshot is due (and forget them)."""
         dirty, self._dirty = self._dirty, set()
         return dirty
+
+    def publish_board(self, audience, board):
+        """A board snapshot for ``audience``, unless it is the one its boards already have."""
+        if self._last_board.get(audience) == board:
+            return 0
+        self._last_board[audience] = board
+        return self.publish({"type": "board", "agency": audience, "board": board})
 
     def publish(self, message):
         delivered = 0

@@ -4,8 +4,8 @@ One BROADCAST handler per event type: every gateway instance gets its own copy, 
 reliable delivery (a live view that misses an event reconnects and reloads). The handler
 publishes the event without personal data at once and marks the boards of that agency (and
 the MPP-wide ones) dirty; ``refresh_boards`` (a timer) then publishes one fresh ``board``
-snapshot per dirty audience: at most one RPC per audience every ``BOARD_REFRESH_SECONDS``,
-however many events and however many screens.
+snapshot per dirty audience (when it changed), all from one RPC every
+``BOARD_REFRESH_SECONDS``, however many events, audiences and screens.
 """
 import logging
 
@@ -40,13 +40,16 @@ class LiveRoutes:
         hub = self.live
         if hub is None:
             return
-        for audience in sorted(hub.take_dirty(), key=lambda a: a or ""):
-            try:
-                board = self._call(self.ticketing.board, audience)
-            except Exception:  # noqa: BLE001 - the events already went out; boards reload
-                log.warning("board snapshot failed", exc_info=True)
-                continue
-            hub.publish({"type": "board", "agency": audience, "board": board})
+        dirty = sorted(hub.take_dirty(), key=lambda a: a or "")
+        if not dirty:
+            return
+        try:  # one RPC for every audience
+            snapshots = self._call(self.ticketing.boards, dirty)
+        except Exception:  # noqa: BLE001 - the calls already went out; boards reload
+            log.warning("board snapshots failed", exc_info=True)
+            return
+        for audience, board in snapshots:
+            hub.publish_board(audience, board)
 
     @_live("ticket_issued")
     def live_ticket_issued(self, event):

@@ -540,27 +540,55 @@ class TicketingService(HealthMixin):
 
     @rpc
     def board(self, agency=None):
-        if agency is not None:
-            agency = sc.load(sc.DayQuerySchema(only=("agency",)), {"agency": agency})["agency"]
-        now = self.clock.now()
-        day = self._day(now, self._tz())
-        counters = [c for c in self._counters() if agency in (None, c["agency"])]
-        out_counters = []
-        service_ids = set()
+        return self._boards([self._audience(agency)])[0][1]
+
+    @rpc
+    def boards(self, agencies):
+        """``[[agency, snapshot], ...]`` for several audiences at once (``None``: the whole
+        MPP), as the gateway's live boards want them: each counter, queue and the recent calls
+        are read once for all of them."""
+        if not isinstance(agencies, list) or len(agencies) > 500:
+            raise ValidationFailed("Data tidak valid / Invalid data",
+                                   {"fields": {"agencies": ["A list of agency codes."]}})
+        return self._boards([self._audience(a) for a in agencies])
+
+    @staticmethod
+    def _audience(agency):
+        if agency is None:
+            return None
+        return sc.load(sc.DayQuerySchema(only=("agency",)), {"agency": agency})["agency"]
+
+    def _boards(self, audiences):
+        day = self._day(self.clock.now(), self._tz())
+        everyone = None in audiences
+        counters = [c for c in self._counters() if everyone or c["agency"] in audiences]
+        rows = {}
         for counter in counters:
             state = store.counter_state(self.db, counter["_id"])
             current = store.serving_of(self.db, counter["_id"])
-            out_counters.append({"id": counter["_id"], "name": counter["name"],
-                                 "agency": counter["agency"], "status": state.get("status"),
-                                 "now_serving": current["number"] if current else None})
-            service_ids.update(counter["services"])
-        last = [{"number": c["number"], "counter_name": c["counter_name"],
-                 "counter_id": c["counter_id"], "at": _iso(c["at"])}
-                for c in store.recent_calls(self.db, day, 30)
-                if agency in (None, c.get("agency"))][:10]
-        waiting = {sid: queue.waiting_estimate(queue.windows(self.db, sid, day))
-                   for sid in sorted(service_ids)}
-        return {"counters": out_counters, "last_called": last, "waiting": waiting}
+            rows[counter["_id"]] = {"id": counter["_id"], "name": counter["name"],
+                                    "agency": counter["agency"], "status": state.get("status"),
+                                    "now_serving": current["number"] if current else None}
+        recent = store.recent_calls(self.db, day, 30)
+        waiting = {}
+
+        def waiting_of(service_id):
+            if service_id not in waiting:
+                waiting[service_id] = queue.waiting_estimate(
+                    queue.windows(self.db, service_id, day))
+            return waiting[service_id]
+
+        out = []
+        for agency in audiences:
+            mine = [c for c in counters if agency in (None, c["agency"])]
+            service_ids = sorted({sid for c in mine for sid in c["services"]})
+            last = [{"number": c["number"], "counter_name": c["counter_name"],
+                     "counter_id": c["counter_id"], "at": _iso(c["at"])}
+                    for c in recent if agency in (None, c.get("agency"))][:10]
+            out.append([agency, {"counters": [rows[c["_id"]] for c in mine],
+                                 "last_called": last,
+                                 "waiting": {sid: waiting_of(sid) for sid in service_ids}}])
+        return out
 
     # -- counters ---------------------------------------------------------------------------
 

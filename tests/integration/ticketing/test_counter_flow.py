@@ -202,3 +202,8 @@ def test_events_carry_no_contact_except_ticket_issued(harness, clock):
     board = rpc.board()
     assert board["last_called"][0]["number"] == ticket["number"]
     assert {c["id"]: c["status"] for c in board["counters"]}["c1"] == "closed"
+    # the live boards' snapshots, every audience from one call, are the same boards
+    agency = board["counters"][0]["agency"]
+    assert rpc.boards([None, agency, "nobody"]) == [
+        [None, board], [agency, rpc.board(agency)], ["nobody", rpc.board("nobody")]]
+    assert rpc.board("nobody") == {"counters": [], "last_called": [], "waiting": {}}

@@ -45,3 +45,13 @@ def test_boards_get_calls_and_snapshots_not_every_ticket():
     assert board.queue.empty() and not counter.queue.empty()
     assert hub.publish(safe_event("ticket_called", dict(issued, counter_id="samsat-7"))) == 2
     assert hub.publish({"type": "board", "agency": "samsat", "board": {}}) == 1
+
+
+def test_a_snapshot_equal_to_the_last_one_is_not_sent_again():
+    hub = Hub(limit=10)
+    board = hub.subscribe(Subscription("board", agency="samsat"))
+    snapshot = {"counters": [], "last_called": [], "waiting": {"samsat-pkb": 3}}
+    assert hub.publish_board("samsat", snapshot) == 1
+    assert hub.publish_board("samsat", dict(snapshot)) == 0
+    assert hub.publish_board("samsat", dict(snapshot, waiting={"samsat-pkb": 4})) == 1
+    assert board.queue.qsize() == 2
