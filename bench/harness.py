@@ -37,11 +37,12 @@ def drop_database(config, service):
 
 
 @contextmanager
-def service_alone(env, service):
-    """``service`` running alone with ``env``; yields its config, drops its database after."""
+def service_alone(env, service, instances=1):
+    """``service`` running alone (``instances`` processes of it) with ``env``; yields its
+    config, drops its database after."""
     from scripts.suite import Suite
 
-    with Suite(env=env, services=(service,)) as suite:
+    with Suite(env=env, services=(service,), scale={service: instances}) as suite:
         config = suite.config()
         try:
             yield config

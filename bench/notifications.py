@@ -104,7 +104,7 @@ def _amqp_uri(base, vhost):
     return urlunsplit(parts._replace(path="/" + vhost))
 
 
-def measure(env, rate=100, seconds=10, lag=1.0, phone="+6281234567890"):
+def measure(env, rate=100, seconds=10, lag=1.0, phone="+6281234567890", instances=1):
     """Run the notifications benchmark; ``env`` as ``os.environ`` (AMQP_URI, MONGO_URI …)."""
     from services.common.config import load
 
@@ -118,7 +118,7 @@ def measure(env, rate=100, seconds=10, lag=1.0, phone="+6281234567890"):
                            MONGO_DB_PREFIX=database_prefix(),
                            NOTIFY_TEST_MODE="0", WHATSAPP_URL=receiver.url,
                            WHATSAPP_TOKEN="bench-token", LOG_LEVEL="WARNING")
-            with service_alone(run_env, "notifications") as config:
+            with service_alone(run_env, "notifications", instances) as config:
                 result = _run(config, receiver, rate, seconds, lag, phone)
         from bench.baseline import amqp_round_trip
 
@@ -128,7 +128,7 @@ def measure(env, rate=100, seconds=10, lag=1.0, phone="+6281234567890"):
             result["ticket_called"]["p50_ms"], floor["p50_ms"])}
     finally:
         _vhost(base_config, vhost, create=False)
-    return dict(result, rate_events_per_s=rate, seconds=seconds,
+    return dict(result, rate_events_per_s=rate, seconds=seconds, instances=instances,
                 measured_at=measured_at())
 
 
