@@ -1,7 +1,9 @@
 """Browser journeys in real headless Chromium (Debian's package, scripts/browser.sh), driven
 by Playwright for Python: the kiosk issues a ticket, the counter console calls it, the display
 board shows it live; a citizen files an application with documents in the portal and follows
-its status as the agency acts on it. Screenshots go to artifacts/screenshots/.
+its status as the agency acts on it; a citizen's complaint, markup and all, reaches the back
+office as plain text, and the public statistics page draws its charts. Screenshots go to
+artifacts/screenshots/.
 
 Playwright runs in a child process (this file run as a script): the test process is
 eventlet-monkey-patched, which Playwright's own event loop must not share.
@@ -45,6 +47,24 @@ def test_citizen_files_an_application_and_follows_it(base_url):
     assert result["unknown_permit"].startswith("Izin tidak dikenal")
     for name in ("portal-filed", "portal-status", "verify"):
         assert (SHOTS / "{}.png".format(name)).stat().st_size > 1000
+
+
+def test_a_complaint_reaches_the_back_office_as_plain_text(base_url):
+    if not os.path.exists(CHROMIUM):
+        subprocess.run([str(ROOT / "scripts" / "browser.sh")], check=True)
+    from tests.e2e.conftest import DEMO_PASSWORD
+
+    result = _in_browser("voice", base_url, DEMO_PASSWORD)
+    assert result["complaint_id"] and result["due"]
+    # what the citizen typed is shown as typed: text, never markup
+    assert result["office_text"] == HOSTILE_TEXT
+    assert result["markup_in_cell"] == 0 and result["alert_fired"] is False
+    assert result["statistics_rows"] > 0
+    for name in ("complaint", "office-complaints", "statistics"):
+        assert (SHOTS / "{}.png".format(name)).stat().st_size > 1000
+
+
+HOSTILE_TEXT = 'Antrean lama <img src=x onerror="alert(1)"><b>tebal</b> & "kutip"'
 
 
 def _in_browser(mode, base_url, password):
@@ -192,5 +212,64 @@ def citizen(base, password):
         browser.close()
 
 
+def voice(base, password):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        browser = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM,
+                                                       args=ARGS, headless=True,
+                                                       viewport={"width": 1280, "height": 900})
+        alerts = []
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+        page.goto(base + "/complaint")
+        page.wait_for_selector("#c-agency option[value='dpmptsp']", state="attached")
+        page.select_option("#c-kind", "pengaduan")
+        page.select_option("#c-agency", "dpmptsp")
+        page.fill("#c-text", HOSTILE_TEXT)
+        page.click("#complaint-form button[type=submit]")
+        done = page.wait_for_selector("#complaint-done:not([hidden]) strong")
+        complaint_id = done.inner_text().strip()
+        due = page.inner_text("#complaint-done").strip()
+        page.screenshot(path=str(SHOTS / "complaint.png"), full_page=True)
+
+        office = browser.new_page()
+        office.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+        office.goto(base + "/office")
+        office.fill("#u", "dpmptsp.supervisor")
+        office.fill("#p", password)
+        office.click("#login button")
+        row = office.wait_for_selector("#complaints tr:has(td:text('{}'))".format(complaint_id))
+        cell = row.query_selector_all("td")[2]
+        office_text = cell.inner_text()
+        markup = len(cell.query_selector_all("img, b"))
+        office.screenshot(path=str(SHOTS / "office-complaints.png"), full_page=True)
+
+        # a visitor today, so the public figures have something to show
+        service = next(a for a in _get(base, "/api/v1/agencies")["agencies"]
+                       if a["services"])["services"][0]
+        issued = urllib.request.Request(
+            base + "/api/v1/tickets", method="POST",
+            data=json.dumps({"service_id": service["id"]}).encode(),
+            headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(issued, timeout=20).close()
+        stats = browser.new_page()
+        rows = 0
+        for _ in range(30):  # the feedback service counts the visit from its event
+            stats.goto(base + "/statistics")
+            stats.wait_for_selector("svg", timeout=15000)
+            stats.wait_for_timeout(300)
+            rows = len(stats.query_selector_all("table tr")) - 1  # the header row
+            if rows > 0:
+                break
+            stats.wait_for_timeout(500)
+        stats.screenshot(path=str(SHOTS / "statistics.png"), full_page=True)
+        print(json.dumps({"complaint_id": complaint_id, "due": due, "office_text": office_text,
+                          "markup_in_cell": markup, "alert_fired": bool(alerts),
+                          "statistics_rows": rows}))
+        browser.close()
+
+
 if __name__ == "__main__":
-    {"queue": drive, "citizen": citizen}[sys.argv[1]](sys.argv[2], sys.argv[3])
+    {"queue": drive, "citizen": citizen, "voice": voice}[sys.argv[1]](sys.argv[2], sys.argv[3])
