@@ -44,6 +44,9 @@ def main():
         print("\nMPP Suite is running (demo catalogue: MPP Kabupaten Kapuas, {}).".format(
             ", ".join("{} {}".format(v, k) for k, v in sorted(counts.items()))))
         print("  Web client:      {}/".format(base))
+        print("    kiosk {0}/kiosk · board {0}/board · counter {0}/counter".format(base))
+        print("    portal {0}/portal · back office {0}/office · statistics {0}/statistics"
+              " · complaints {0}/complaint".format(base))
         print("  API docs:        {}/api/docs".format(base))
         print("  API:             {}/api/v1/agencies".format(base))
         print("  Ready check:     {}/readyz".format(base))
