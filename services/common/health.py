@@ -21,4 +21,9 @@ class HealthMixin:
 
     @rpc
     def metrics(self):
-        return exposition()[1].decode()
+        """This process's entrypoint metrics and the service's own figures, computed now."""
+        return exposition()[1].decode() + self.domain_metrics()
+
+    def domain_metrics(self):
+        """Exposition text of the service's domain gauges (``metrics.gauges_text``)."""
+        return ""

@@ -58,3 +58,49 @@ class Metrics(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return None
+
+
+def gauges_text(families):
+    """Exposition text of gauges computed now: ``{(name, help, (label, ...)): {(value, ...):
+    number}}`` (a service's domain figures: queue depths, notification statuses...)."""
+    from prometheus_client import CollectorRegistry
+    from prometheus_client.core import GaugeMetricFamily
+
+    class Now:
+        def collect(self):
+            for (name, doc, labels), values in families.items():
+                family = GaugeMetricFamily(name, doc, labels=list(labels))
+                for key, number in sorted(values.items()):
+                    family.add_metric([str(k) for k in key], number)
+                yield family
+
+    registry = CollectorRegistry()
+    registry.register(Now())
+    return generate_latest(registry).decode()
+
+
+def merge_expositions(texts):
+    """One valid exposition from several processes' (the gateway's ``/metrics``): families
+    with the same name are joined (their samples differ by their ``service`` label), each
+    family's HELP/TYPE written once."""
+    from prometheus_client import CollectorRegistry
+    from prometheus_client.parser import text_string_to_metric_families
+
+    merged = {}
+    for text in texts:
+        for family in text_string_to_metric_families(text):
+            known = merged.get(family.name)
+            if known is None:
+                merged[family.name] = family
+                continue
+            seen = {(s.name, tuple(sorted(s.labels.items()))) for s in known.samples}
+            known.samples.extend(s for s in family.samples
+                                 if (s.name, tuple(sorted(s.labels.items()))) not in seen)
+
+    class Merged:
+        def collect(self):
+            return list(merged.values())
+
+    registry = CollectorRegistry()
+    registry.register(Merged())
+    return generate_latest(registry)

@@ -73,8 +73,7 @@ class GatewayWsgiApp:
             elif any(path.startswith(prefix) for prefix in ASSET_DIRS):
                 response = self.asset(request, path)
             elif path == "/metrics" and request.method == "GET":
-                content_type, body = exposition()
-                response = Response(body, content_type=content_type)
+                response = self.metrics()
             elif path == "/api/v1/openapi.json" and request.method == "GET":
                 from services.gateway.openapi import spec_json
 
@@ -93,6 +92,32 @@ class GatewayWsgiApp:
             response.headers.setdefault("Cache-Control", "no-store")
         self.server.add_cors(request, response)
         return response(environ, start_response)
+
+    def metrics(self):
+        """Every service's metrics in one exposition (what Prometheus scrapes): the gateway's
+        own, and each service's ``metrics`` RPC (its entrypoints and domain gauges: queue
+        depths, notification statuses, SLA warnings). ``mpp_scrape_up`` says which answered;
+        a scaled service answers from one of its instances."""
+        from nameko.standalone.rpc import ClusterRpcProxy
+
+        from services.common.metrics import gauges_text, merge_expositions
+        from services.gateway.service import SERVICES
+
+        content_type, own = exposition()
+        texts, up = [own.decode()], {}
+        try:
+            with ClusterRpcProxy(self.server.container.config, timeout=3) as rpc:
+                for name in SERVICES:
+                    try:
+                        texts.append(getattr(rpc, name).metrics())
+                        up[(name,)] = 1
+                    except Exception:  # noqa: BLE001 - a service away is a 0, not a 500
+                        up[(name,)] = 0
+        except Exception:  # noqa: BLE001 - the broker away: the gateway's own figures only
+            up = {(name,): 0 for name in SERVICES}
+        texts.append(gauges_text({("mpp_scrape_up", "1 if the service answered this scrape",
+                                   ("service",)): up}))
+        return Response(merge_expositions(texts), content_type=content_type)
 
     def page(self, request, name):
         response = send_from_directory(WEB_ROOT, name, request.environ)

@@ -21,6 +21,7 @@ from services.common import clock as clk
 from services.common.errors import NotFound
 from services.common.events import handles
 from services.common.health import HealthMixin
+from services.common.metrics import gauges_text
 from services.common.mongo import Mongo
 from services.notifications import facts, preferences, settings, store
 from services.notifications import schemas as sc
@@ -218,6 +219,12 @@ class NotificationsService(HealthMixin):
     @rpc
     def messages_for(self, reference):
         return [public_message(m) for m in store.messages_for(self.db, _reference(reference))]
+
+    def domain_metrics(self):
+        return gauges_text({("mpp_notifications", "Messages by channel and status",
+                             ("channel", "status")):
+                            {(i["channel"] or "none", i["status"]): i["count"]
+                             for i in store.counts(self.db)}})
 
     @rpc
     def counts(self, channel=None):

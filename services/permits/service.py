@@ -35,6 +35,7 @@ from services.common.errors import (Conflict, DomainError, Forbidden, IllegalTra
                                     NotFound, ValidationFailed)
 from services.common.events import Events, SubscriberQueues
 from services.common.health import HealthMixin
+from services.common.metrics import gauges_text
 from services.common.mongo import Mongo
 from services.permits import (documents, history, issuance, keys, permit_types, schemas, sla,
                               store, tracking, workflow)
@@ -987,6 +988,11 @@ class PermitsService(HealthMixin):
                     "log": store.schedule_log(hour + timedelta(hours=1))})
             hour += timedelta(hours=1)
         return {"checked": len(checked), "warnings": warnings, "deemed_approved": deemed}
+
+    def domain_metrics(self):
+        return gauges_text({("mpp_sla_warnings", "SLA warnings sent, by threshold "
+                             "(100: the SLA was breached)", ("threshold",)):
+                            {(t,): store.warnings_at(self.db, t) for t in sla.WARNING_THRESHOLDS}})
 
     def _check_sla(self, application_id, now):
         app = store.get_application_raw(self.db, application_id)

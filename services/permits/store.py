@@ -367,6 +367,11 @@ def claim_warning(db, application_id, threshold, at):
                                            "at": at})
 
 
+def warnings_at(db, threshold):
+    """How many SLA warnings of ``threshold`` were ever sent (operators' metrics)."""
+    return db.sla_warnings.count_documents({"_id": {"$regex": ":{}$".format(int(threshold))}})
+
+
 def warnings_sent(db, application_id):
     return [t for t in (50, 80, 100)
             if db.sla_warnings.find_one({"_id": "{}:{}".format(application_id, t)}, {"_id": 1})]

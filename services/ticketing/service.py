@@ -24,6 +24,7 @@ from services.common.config import ignore_opening_hours, timezone_name
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.events import Events
 from services.common.health import HealthMixin
+from services.common.metrics import gauges_text
 from services.common.mongo import Mongo
 from services.ticketing import (bookings, calling, catalogue, closeout, codes, eta, followups,
                                 hours, numbering, queue, states, stats, store)
@@ -537,6 +538,20 @@ class TicketingService(HealthMixin):
                 "last_called": last, "eta_min_minutes": est["eta_min_minutes"],
                 "eta_max_minutes": est["eta_max_minutes"],
                 "counters_open": self._counters_open(service["_id"], fresh=True)}
+
+    def domain_metrics(self):
+        day = self._day(self.clock.now(), self._tz())
+        waiting = {(svc["_id"], svc["agency"]): queue.waiting_estimate(
+            queue.windows(self.db, svc["_id"], day)) for svc in store.list_services(self.db)}
+        counters = {}
+        for counter in self._counters():
+            status = store.counter_state(self.db, counter["_id"]).get("status") or "closed"
+            key = (counter["agency"], status)
+            counters[key] = counters.get(key, 0) + 1
+        return gauges_text({
+            ("mpp_queue_waiting", "Tickets waiting today, per service", ("service", "agency")):
+                waiting,
+            ("mpp_counters", "Counters by status, per agency", ("agency", "status")): counters})
 
     @rpc
     def board(self, agency=None):

@@ -1,6 +1,8 @@
 """What operations read off the gateway: the request id every answer carries (and the logs
-share), and the process's Prometheus metrics."""
+share), and every service's Prometheus metrics in one scrape."""
 import re
+
+from prometheus_client.parser import text_string_to_metric_families
 
 
 def test_every_answer_carries_the_request_id(api):
@@ -21,3 +23,24 @@ def test_metrics_count_the_gateway_routes(api):
     assert metrics.status_code == 200 and metrics.headers["Content-Type"].startswith("text/plain")
     assert re.search(r'mpp_entrypoint_calls_total\{[^}]*service="gateway"[^}]*\} [1-9]',
                      metrics.text), metrics.text[:2000]
+
+
+def test_one_scrape_shows_every_service_and_its_figures(api):
+    ticket = api.post("/api/v1/tickets", json={"service_id": "samsat-pkb",
+                                               "contact": {"phone": "0811-5200-0009"}})
+    assert ticket.status_code == 201, ticket.text
+    metrics = api.get("/metrics")
+    assert metrics.status_code == 200
+    families = {f.name: f for f in text_string_to_metric_families(metrics.text)}  # valid text
+    up = {s.labels["service"]: s.value for s in families["mpp_scrape_up"].samples}
+    assert up == {"ticketing": 1, "permits": 1, "notifications": 1, "feedback": 1}
+    calls = {(s.labels["service"], s.labels["entrypoint"])
+             for s in families["mpp_entrypoint_calls"].samples}
+    assert ("ticketing", "issue_ticket") in calls and ("gateway", "issue_ticket") in calls
+    waiting = {s.labels["service"]: s.value for s in families["mpp_queue_waiting"].samples}
+    assert waiting["samsat-pkb"] >= 1
+    assert {s.labels["status"] for s in families["mpp_counters"].samples} >= {"closed"}
+    assert "mpp_notifications" in families
+    thresholds = {s.labels["threshold"] for s in families["mpp_sla_warnings"].samples}
+    assert thresholds == {"50", "80", "100"}
+    assert "52000009" not in metrics.text and ticket.json()["id"] not in metrics.text
