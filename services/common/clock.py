@@ -58,3 +58,8 @@ def to_utc(moment):
 def iso(moment):
     """UTC ISO-8601 with a ``Z``, as every event and API response carries it."""
     return to_utc(moment).isoformat().replace("+00:00", "Z")
+
+
+def parse(text):
+    """The inverse of ``iso``: an aware datetime from ISO-8601 with ``Z`` or an offset."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -18,7 +18,6 @@ import hashlib
 import io
 import logging
 import secrets
-from datetime import datetime
 
 import eventlet
 from nameko.dependency_providers import Config
@@ -44,7 +43,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _at(event):
-    return datetime.fromisoformat(event["occurred_at"].replace("Z", "+00:00"))
+    return clk.parse(event["occurred_at"])
 
 
 def public_complaint(doc, now):
@@ -89,6 +88,7 @@ class FeedbackService(HealthMixin):
     events = Events()
     permits = RpcProxy("permits")
     clock = clk.Clock()
+    _generated_secrets = {}  # database name -> the development secret stored there
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -102,8 +102,12 @@ class FeedbackService(HealthMixin):
         configured = self.config.get("FEEDBACK_SECRET")
         if configured:
             return str(configured)
-        insert_unique(self.db.settings, {"_id": "secret", "value": secrets.token_urlsafe(32)})
-        return store.setting(self.db, "secret")
+        known = self._generated_secrets.get(self.db.name)
+        if known is None:  # once per process: it never changes once stored
+            insert_unique(self.db.settings, {"_id": "secret",
+                                             "value": secrets.token_urlsafe(32)})
+            known = self._generated_secrets[self.db.name] = store.setting(self.db, "secret")
+        return known
 
     def _survey_base(self):
         return self.config.get("FEEDBACK_SURVEY_URL") or "http://{}/survey".format(

@@ -307,7 +307,7 @@ def expires_at(event_kind, event, now, zone_name=None):
     if event_kind == "booking_created" and event.get("slot_start"):
         slot = event["slot_start"]
         if isinstance(slot, str):
-            slot = datetime.fromisoformat(slot.replace("Z", "+00:00"))
+            slot = clk.parse(slot)
         return clk.to_utc(slot)
     return None
 

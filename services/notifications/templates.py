@@ -76,7 +76,7 @@ class TemplateError(Exception):
 
 def _moment(value, ctx):
     if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        value = clk.parse(value)
     if isinstance(value, datetime):
         return clk.to_utc(value).astimezone(clk.zone(ctx["_zone"]))
     return value

@@ -30,7 +30,6 @@ import hashlib
 import io
 import re
 import unicodedata
-from datetime import datetime
 from urllib.parse import urlencode
 
 import segno
@@ -210,7 +209,7 @@ def render_pdf(record, holder, verify_url, details=()):
     same bytes (the creation date is the issuance instant).
     """
     pdf = FPDF(format="A4")
-    pdf.set_creation_date(datetime.fromisoformat(record["issued_at"].replace("Z", "+00:00")))
+    pdf.set_creation_date(clk.parse(record["issued_at"]))
     pdf.set_title(_latin(record["permit_number"]))
     pdf.set_producer("MPP Suite")
     pdf.set_creator("MPP Suite")

@@ -22,7 +22,7 @@ import binascii
 import logging
 import time
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from marshmallow import fields, validate
 from nameko.dependency_providers import Config
@@ -702,7 +702,7 @@ class PermitsService(HealthMixin):
         service's public statistics count these)."""
         at = entry["at"]
         if isinstance(at, str):
-            at = datetime.fromisoformat(at.replace("Z", "+00:00"))
+            at = clk.parse(at)
         try:
             status = self._sla(app, at)
         except ValueError:  # no history to measure: say nothing rather than guess

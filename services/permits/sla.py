@@ -60,7 +60,7 @@ def _parse(changes):
     items = []
     for at, state in changes:
         if isinstance(at, str):
-            at = datetime.fromisoformat(at.replace("Z", "+00:00"))
+            at = clk.parse(at)
         if at.tzinfo is None:
             raise ValueError("history instants must be aware")
         workflow.kind(state)  # unknown states fail loudly
