@@ -539,10 +539,14 @@ class TicketingService(HealthMixin):
                 "eta_max_minutes": est["eta_max_minutes"],
                 "counters_open": self._counters_open(service["_id"], fresh=True)}
 
+    def _waiting(self, service_id, day):
+        """About how many wait for ``service_id`` on ``day`` (one read: the lanes' hints)."""
+        return queue.waiting_estimate(queue.windows(self.db, service_id, day))
+
     def domain_metrics(self):
         day = self._day(self.clock.now(), self._tz())
-        waiting = {(svc["_id"], svc["agency"]): queue.waiting_estimate(
-            queue.windows(self.db, svc["_id"], day)) for svc in store.list_services(self.db)}
+        waiting = {(svc["_id"], svc["agency"]): self._waiting(svc["_id"], day)
+                   for svc in store.list_services(self.db)}
         counters = {}
         for counter in self._counters():
             status = store.counter_state(self.db, counter["_id"]).get("status") or "closed"
@@ -589,8 +593,7 @@ class TicketingService(HealthMixin):
 
         def waiting_of(service_id):
             if service_id not in waiting:
-                waiting[service_id] = queue.waiting_estimate(
-                    queue.windows(self.db, service_id, day))
+                waiting[service_id] = self._waiting(service_id, day)
             return waiting[service_id]
 
         out = []
