@@ -18,6 +18,7 @@ a timer takes one snapshot per dirty audience every ``BOARD_REFRESH_SECONDS``, a
 only when it differs from the last one sent. A burst of a hundred tickets costs one snapshot
 per audience, not a hundred; the calls themselves still reach every board at once.
 """
+import collections
 import itertools
 import json
 import logging
@@ -81,6 +82,7 @@ class Hub:
         self.dropped = 0
         self._dirty = set()
         self._last_board = {}  # audience -> the last snapshot sent
+        self._boards = collections.Counter()  # audience -> board streams watching it
 
     def __len__(self):
         return len(self._subs)
@@ -91,19 +93,30 @@ class Hub:
         key = next(self._ids)
         self._subs[key] = subscription
         subscription.key = key
+        if subscription.kind == "board":
+            self._boards[subscription.agency] += 1
         return subscription
 
     def unsubscribe(self, subscription):
-        self._subs.pop(getattr(subscription, "key", None), None)
+        self._drop(getattr(subscription, "key", None))
+
+    def _drop(self, key):
+        subscription = self._subs.pop(key, None)
+        if subscription is not None and subscription.kind == "board":
+            self._boards[subscription.agency] -= 1
+            if self._boards[subscription.agency] <= 0:
+                del self._boards[subscription.agency]
+        return subscription
 
     def board_agencies(self):
         """Which board snapshots anyone is waiting for (``None``: the whole MPP)."""
-        return {s.agency for s in self._subs.values() if s.kind == "board"}
+        return set(self._boards)
 
     def mark_boards(self, agency):
-        """An event of ``agency`` changed what its boards and the MPP-wide boards show."""
-        for audience in self.board_agencies():
-            if audience in (None, agency):
+        """An event of ``agency`` changed what its boards and the MPP-wide boards show
+        (no scan of the streams: this runs for every event)."""
+        for audience in {None, agency}:
+            if audience in self._boards:
                 self._dirty.add(audience)
 
     def take_dirty(self):
@@ -130,7 +143,7 @@ class Hub:
                 sub.queue.put_nowait(frame)
                 delivered += 1
             except eventlet.queue.Full:
-                self._subs.pop(key, None)
+                self._drop(key)
                 self.dropped += 1
                 try:
                     sub.queue.get_nowait()
@@ -146,6 +159,7 @@ class Hub:
             except eventlet.queue.Full:
                 pass
         self._subs.clear()
+        self._boards.clear()
 
     def stream(self, subscription, heartbeat=HEARTBEAT_SECONDS):
         """The SSE body: a generator eventlet's WSGI server writes chunk by chunk."""

@@ -55,3 +55,14 @@ def test_a_snapshot_equal_to_the_last_one_is_not_sent_again():
     assert hub.publish_board("samsat", dict(snapshot)) == 0
     assert hub.publish_board("samsat", dict(snapshot, waiting={"samsat-pkb": 4})) == 1
     assert board.queue.qsize() == 2
+
+
+def test_a_board_that_left_is_no_longer_an_audience():
+    hub = Hub(limit=10)
+    first = hub.subscribe(Subscription("board", agency="samsat"))
+    second = hub.subscribe(Subscription("board", agency="samsat"))
+    hub.unsubscribe(first)
+    assert hub.board_agencies() == {"samsat"}
+    hub.unsubscribe(second)
+    hub.mark_boards("samsat")
+    assert hub.board_agencies() == set() and hub.take_dirty() == set()
