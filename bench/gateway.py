@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.harness import database_prefix, drop_database, measured_at
+from bench.harness import database_prefix, drop_database, measured_at, own_vhost
 from bench.stats import latency_summary, ratio
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -218,6 +218,12 @@ def resident_mb(pid):
 
 
 def measure(env, seconds=15, mixed_seconds=30, streams=STREAMS):
+    """The whole suite on a database prefix and a virtual host of its own."""
+    with own_vhost(env) as env:
+        return _measure(env, seconds, mixed_seconds, streams)
+
+
+def _measure(env, seconds, mixed_seconds, streams):
     from nameko.standalone.rpc import ClusterRpcProxy
     from nameko.testing.utils import find_free_port
 

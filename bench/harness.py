@@ -1,6 +1,7 @@
 """What every service benchmark does around its measurement: one service started alone as its
-own process (``scripts.suite.Suite``) on a database prefix of its own, that service's database
-dropped afterwards whatever happened, and the time the figures were taken.
+own process (``scripts.suite.Suite``) on a database prefix and a RabbitMQ virtual host of its
+own (durable queues other runs left bound to its exchanges would otherwise store every event
+it publishes), both dropped afterwards whatever happened, and the time the figures were taken.
 
     env = dict(env, MONGO_DB_PREFIX=database_prefix(), ...)
     with service_alone(env, "permits") as config:
@@ -36,13 +37,44 @@ def drop_database(config, service):
         client.close()
 
 
+def _amqp_uri(base, vhost):
+    """``base`` with its virtual host replaced by ``vhost``."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path="/" + vhost))
+
+
+@contextmanager
+def own_vhost(env):
+    """``env`` with ``AMQP_URI`` on a fresh virtual host (``bench_<6 hex>``), deleted after."""
+    import requests
+
+    from services.common.config import load
+
+    base_config = load()
+    api = (env.get("RABBIT_API_URI") or base_config["RABBIT_API_URI"]).rstrip("/")
+    name = "bench_{}".format(uuid.uuid4().hex[:6])
+    url = "{}/api/vhosts/{}".format(api, name)
+    requests.put(url, timeout=10).raise_for_status()
+    try:
+        requests.put("{}/api/permissions/{}/guest".format(api, name),
+                     json={"configure": ".*", "write": ".*", "read": ".*"},
+                     timeout=10).raise_for_status()
+        yield dict(env, AMQP_URI=_amqp_uri(env.get("AMQP_URI") or base_config["AMQP_URI"],
+                                           name))
+    finally:
+        requests.delete(url, timeout=10)
+
+
 @contextmanager
 def service_alone(env, service, instances=1):
-    """``service`` running alone (``instances`` processes of it) with ``env``; yields its
-    config, drops its database after."""
+    """``service`` running alone (``instances`` processes of it) with ``env`` on a virtual
+    host of its own; yields its config, drops its database after."""
     from scripts.suite import Suite
 
-    with Suite(env=env, services=(service,), scale={service: instances}) as suite:
+    with own_vhost(env) as env, \
+            Suite(env=env, services=(service,), scale={service: instances}) as suite:
         config = suite.config()
         try:
             yield config

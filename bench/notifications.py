@@ -80,54 +80,23 @@ class Receiver:
         self.server.server_close()
 
 
-def _vhost(config, name, create=True):
-    import requests
-
-    from services.common.config import load
-
-    api = (config.get("RABBIT_API_URI") or load()["RABBIT_API_URI"]).rstrip("/")
-    url = "{}/api/vhosts/{}".format(api, name)
-    if create:
-        requests.put(url, timeout=10).raise_for_status()
-        requests.put("{}/api/permissions/{}/guest".format(api, name),
-                     json={"configure": ".*", "write": ".*", "read": ".*"},
-                     timeout=10).raise_for_status()
-    else:
-        requests.delete(url, timeout=10)
-
-
-def _amqp_uri(base, vhost):
-    """``base`` with its virtual host replaced by ``vhost``."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(base)
-    return urlunsplit(parts._replace(path="/" + vhost))
-
-
 def measure(env, rate=100, seconds=10, lag=1.0, phone="+6281234567890", instances=1):
     """Run the notifications benchmark; ``env`` as ``os.environ`` (AMQP_URI, MONGO_URI …)."""
     from services.common.config import load
 
-    base_config = load()
-    base_amqp = env.get("AMQP_URI") or base_config["AMQP_URI"]
-    vhost = "bench_notify_{}".format(uuid.uuid4().hex[:6])
-    _vhost(base_config, vhost)
-    try:
-        with Receiver() as receiver:
-            run_env = dict(env, AMQP_URI=_amqp_uri(base_amqp, vhost),
-                           MONGO_DB_PREFIX=database_prefix(),
-                           NOTIFY_TEST_MODE="0", WHATSAPP_URL=receiver.url,
-                           WHATSAPP_TOKEN="bench-token", LOG_LEVEL="WARNING")
-            with service_alone(run_env, "notifications", instances) as config:
-                result = _run(config, receiver, rate, seconds, lag, phone)
-        from bench.baseline import amqp_round_trip
+    base_amqp = env.get("AMQP_URI") or load()["AMQP_URI"]
+    with Receiver() as receiver:
+        run_env = dict(env, MONGO_DB_PREFIX=database_prefix(), NOTIFY_TEST_MODE="0",
+                       WHATSAPP_URL=receiver.url, WHATSAPP_TOKEN="bench-token",
+                       LOG_LEVEL="WARNING")
+        with service_alone(run_env, "notifications", instances) as config:
+            result = _run(config, receiver, rate, seconds, lag, phone)
+    from bench.baseline import amqp_round_trip
 
-        floor = amqp_round_trip(base_amqp, 500)
-        result["amqp_round_trip"] = floor
-        result["ratios"] = {"ticket_called_p50_vs_amqp_round_trip_p50": ratio(
-            result["ticket_called"]["p50_ms"], floor["p50_ms"])}
-    finally:
-        _vhost(base_config, vhost, create=False)
+    floor = amqp_round_trip(base_amqp, 500)
+    result["amqp_round_trip"] = floor
+    result["ratios"] = {"ticket_called_p50_vs_amqp_round_trip_p50": ratio(
+        result["ticket_called"]["p50_ms"], floor["p50_ms"])}
     return dict(result, rate_events_per_s=rate, seconds=seconds, instances=instances,
                 measured_at=measured_at())
 
