@@ -16,13 +16,20 @@ itself once the broker is back.
 
 ``install()`` (run when ``services.common`` is imported, so by every service) wraps those
 three nameko methods; it changes nothing while the broker is there.
+
+RPC replies are published without publisher confirms (``ReplyPublisher``). A reply goes to
+the caller's own transient reply queue, so a confirm proves little: a broker that dies after
+confirming loses the reply all the same. Either way the caller's timeout answers 503 and an
+idempotency key makes its retry safe. Skipping the confirm saves a broker round trip per
+call (``bench/README.md``). Requests, events and work messages keep their confirms.
 """
 import logging
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.exceptions import OperationalError
+from nameko.amqp.publish import Publisher
 from nameko.messaging import QueueConsumer
-from nameko.rpc import RpcConsumer
+from nameko.rpc import Responder, RpcConsumer
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +62,16 @@ def _reply_or_requeue(handle_result):
     return wrapper
 
 
+class ReplyPublisher(Publisher):
+    """nameko's publisher for RPC replies, without confirms (see the module doc)."""
+    use_confirms = False
+
+
 def install():
     """Idempotent."""
     if getattr(QueueConsumer.ack_message, "__wrapped__", None) is not None:
         return
+    Responder.publisher_cls = ReplyPublisher
     QueueConsumer.ack_message = _tolerant(QueueConsumer.ack_message, "ack")
     QueueConsumer.requeue_message = _tolerant(QueueConsumer.requeue_message, "requeue")
     RpcConsumer.handle_result = _reply_or_requeue(RpcConsumer.handle_result)
