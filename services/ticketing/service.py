@@ -224,7 +224,7 @@ class TicketingService(HealthMixin):
         ticket = dict(fields, service_id=service_id, agency=service["agency"], status="waiting",
                       version=0, q=0, lane=lane, idem=store.idem_hash(service_id, idempotency_key))
         ticket.pop("idempotency_key", None)
-        win = queue.windows(self.db, service_id, day, self.sequences, self.numbers)
+        win = queue.windows(self.db, service_id, day, self.sequences, self.numbers, recent=True)
         extra = None
         if lane == queue.NEW:   # the ticket is its own lane entry: one insert
             extra = lambda seq: {"issued_ahead": queue.ahead_of(win, lane, seq)}  # noqa: E731

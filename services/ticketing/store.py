@@ -42,6 +42,7 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from services.common.mongo import duplicate_keys_as_such
+from services.ticketing.queue import raise_hint
 
 MAX_NUMBER_ATTEMPTS = 500
 
@@ -145,7 +146,7 @@ def highest_seq(db, service_id, day, at_least=0):
 def _raise_hint(db, service_id, day, seq):
     # Not atomic on FerretDB; a racing writer may leave a lower value. That is fine: the
     # hint is a lower bound that highest_seq() corrects by probing.
-    upsert(db.sequences, _sequence_key(service_id, day), {"$max": {"t_n": seq}})
+    raise_hint(db, _sequence_key(service_id, day), seq, "t_n")
 
 
 def find_by_idempotency(db, idem):

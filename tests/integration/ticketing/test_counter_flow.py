@@ -180,6 +180,21 @@ def test_near_front_is_emitted_once_per_ticket(harness, clock):
     assert position["eta_min_minutes"] is not None
 
 
+def test_a_ticket_issued_right_after_calls_counts_only_those_still_waiting(harness, clock):
+    """Issuing reads this process's recent copy of the queue hints: the calls it just made
+    must already be in it (written through), or the new ticket would count them as ahead."""
+    rpc = harness.start()
+    first = issue(rpc, clock, "ktp", 3)
+    assert [t["ahead"] for t in first] == [0, 1, 2]
+    rpc.open_counter("c1", "budi")
+    rpc.call_next("c1", "budi")
+    rpc.call_next("c1", "budi")
+    fourth = issue(rpc, clock, "ktp")[0]
+    assert fourth["ahead"] == 1 and fourth["position"] == 2
+    issued = harness.wait_events("ticket_issued", 1, ticket_id=fourth["id"])[0]
+    assert issued["people_ahead"] == 1
+
+
 def test_events_carry_no_contact_except_ticket_issued(harness, clock):
     rpc = harness.start()
     ticket = issue(rpc, clock, "ktp", contact={"phone": "0811-0000-0002"})[0]
