@@ -5,9 +5,14 @@ the settings and the clock of one worker). The rules are ``lifecycle``'s and ``p
 this module only sequences them:
 
 1. ``create`` (event handler): the message is inserted under its dedup key, already planned
-   when its recipient is known (else it gets a *plan* item); the first writer publishes its
-   first attempt. A redelivered event finds the key and publishes nothing new (or, if
-   the message never got past ``created``, the same plan item again, which ``steps`` dedups).
+   when its recipient is known (else it gets a *plan* item). The first writer makes the
+   first attempt itself, in the event handler (step 3, claimed like any step): a work item
+   published, consumed and read back would cost about a third of a message's work again.
+   A redelivered event finds the key. If the message is still ``created`` (its handler died
+   before recording an outcome), its first step goes to the work queue as a *takeover* item,
+   one retry tier later (``Settings.takeover_delay``, longer than a provider request may
+   take), so a duplicate event never races a first attempt still in flight: by then that
+   attempt has recorded its outcome and the item finds nothing left to do.
 2. plan (worker): stale? -> ``expired``. Recipient not known yet (its event is on another
    queue)? -> wait one retry tier, up to ``NOTIFY_RECIPIENT_WAITS`` times. Then
    ``preferences.plan_delivery``: no usable channel -> ``permanent_failure``; quiet hours ->
@@ -100,11 +105,19 @@ class Dispatcher:
             else:
                 doc.update(planned)
         message, created = store.create_message(self.db, doc)
+        log.info("message %s %s", key, "created" if created else "seen again")
         if created and message.get("send_after"):
             store.defer(self.db, key, message["send_after"])
         elif message["status"] == CREATED and not message.get("send_after"):
-            self.pipeline.now(self._first_item(message))
-        log.info("message %s %s", key, "created" if created else "seen again")
+            first = self._first_item(message)
+            if first["channel"] is None:   # plan it once its recipient is known (a repeated
+                self.pipeline.now(first)   # plan item is dropped by its step claim)
+            elif not created:   # the event again: its first handler may have died mid-attempt
+                delay = self.settings.takeover_delay()
+                item = dict(first, takeover=True)
+                self.pipeline.later(item, delay) if delay else self.pipeline.now(item)
+            elif store.claim_step(self.db, step_key(first), now):
+                self._attempt(message, first, None)
         return message, created
 
     def _planned(self, doc, prefs, now):
@@ -132,6 +145,10 @@ class Dispatcher:
         if message is None or message["status"] in TERMINAL or \
                 message.get("round", 1) != item.get("round", 1):
             return STALE
+        if item.get("takeover"):   # see ``create``: only a first attempt never recorded
+            if message["status"] != CREATED:
+                return STALE
+            redelivered = True
         key = step_key(item)
         saved = None
         if not store.claim_step(self.db, key, self.clock.now()):

@@ -97,6 +97,14 @@ class Settings:
         return sorted(set(self.default_policy.delays) | set(self.realtime_policy.delays)
                       | set(self.receipt_timeouts.values()))
 
+    def takeover_delay(self):
+        """Seconds before a first attempt whose event came again is taken over: the first
+        delay longer than a provider request may take (else the longest there is; None
+        when there is no delay queue at all)."""
+        delays = self.delays()
+        timeout = float(self.channels.get("timeout") or 0)
+        return next((d for d in delays if d > timeout), delays[-1] if delays else None)
+
 
 def load(config):
     g = lambda key: get(config, key)  # noqa: E731

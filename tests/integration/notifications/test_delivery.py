@@ -3,6 +3,7 @@ queues, failover, expiry tied to the ticket, parking and replay, receipts, resta
 import json
 
 import eventlet
+from eventlet.event import Event
 from werkzeug import Response
 
 from services.notifications import simulator
@@ -160,3 +161,36 @@ def test_stopped_service_sends_every_message_once_when_it_starts_again(
     assert len(sent) == len(set(sent))
     assert set(sent) >= {"ticket_issued:{}".format(t) for t in tickets[5:]} | {
         "ticket_called:{}:1".format(t) for t in called}
+
+
+def test_a_first_attempt_cut_off_by_a_dying_handler_is_taken_over_once(
+        notify_config, start_notifications, events, httpserver):
+    """The first attempt is made by the event handler itself. A handler killed while the
+    provider holds its request leaves the message ``created`` with its step claimed; the
+    event comes back (unacked), and after the takeover delay the work queue sends it again,
+    once, under the same message id (the provider's idempotency key)."""
+    arrived, release = Event(), Event()
+    answers = []
+
+    def slow_then_ok(request):
+        answers.append(request)
+        if len(answers) == 1:
+            arrived.send()
+            release.wait()  # the first handler dies while its request is held here
+        return wa_ok(request)
+
+    httpserver.expect_request("/wa").respond_with_handler(slow_then_ok)
+    # takeover after 3 s (the first delay longer than the 2 s provider timeout)
+    config = dict(notify_config, NOTIFY_TIMEOUT="2", NOTIFY_RETRY_DELAYS="0.2,3",
+                  NOTIFY_RECEIPT_TIMEOUTS="", **providers(httpserver))
+    first = start_notifications(config)
+    events.send("ticketing", "ticket_issued", ticket_issued("K-1", phone=PHONE))
+    arrived.wait()
+    first.kill()
+    release.send()
+    start_notifications(config)
+    message = wait_status(config, "ticket_issued:K-1", "delivered")
+    eventlet.sleep(0.5)  # room for a wrong third send
+    sent = [s["biz_opaque_callback_data"] for s in sent_to(httpserver, "/wa")]
+    assert sent == ["ticket_issued:K-1", "ticket_issued:K-1"]
+    assert [h["status"] for h in message["history"]] == ["created", "sending", "delivered"]
