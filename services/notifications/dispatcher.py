@@ -70,11 +70,13 @@ class Dispatcher:
 
     # --- creation (event handlers) ----------------------------------------------------------
 
-    def create(self, fact, event, agency=None, prefs=None):
-        """Insert the message (planned already when its recipient is known: the common case
-        costs one insert and one publish) and hand its first step to the work queue.
+    def create(self, fact, event, agency=None, prefs=None, kept=None):
+        """Insert the message (planned already when its recipient is known) and make its
+        first attempt (see the module doc).
         ``agency``: the message goes to that agency's system (its webhook), not the citizen.
-        ``prefs``: the citizen's preferences when the caller has just stored them (no read)."""
+        ``prefs``: the citizen's preferences when the caller has just stored them (no read);
+        ``kept``: the recipient's kept context when the caller has just inserted it (then
+        the attempt need not read the recipient back either)."""
         now = self.clock.now()
         key = lifecycle.dedup_key(fact.kind, fact.key_fields,
                                   "agency:{}".format(agency) if agency else None)
@@ -91,8 +93,10 @@ class Dispatcher:
         }
         if agency:
             doc["agency"] = agency
+        known = (prefs, kept) if prefs is not None and kept is not None else None
         if prefs is None or agency:
-            prefs, _ = self._prefs(doc)
+            prefs, kept = self._prefs(doc)
+            known = (prefs, kept) if prefs is not None else None
         if prefs is not None:
             planned = self._planned(doc, prefs, now)
             # Only a message deferred to later (quiet hours) is checked for staleness now; one
@@ -117,7 +121,7 @@ class Dispatcher:
                 item = dict(first, takeover=True)
                 self.pipeline.later(item, delay) if delay else self.pipeline.now(item)
             elif store.claim_step(self.db, step_key(first), now):
-                self._attempt(message, first, None)
+                self._attempt(message, first, None, known)
         return message, created
 
     def _planned(self, doc, prefs, now):
@@ -230,7 +234,8 @@ class Dispatcher:
             return self.settings.realtime_policy
         return self.settings.default_policy
 
-    def _attempt(self, message, item, saved):
+    def _attempt(self, message, item, saved, known=None):
+        """``known``: ``(preferences, kept context)`` of the recipient, just read or stored."""
         channel, attempt = item["channel"], int(item["attempt"])
         if saved is not None:
             result = saved
@@ -238,7 +243,7 @@ class Dispatcher:
             reason = self._stale(message)
             if reason:
                 return self._expire(message, reason)
-            result = self._send(message, channel, attempt)
+            result = self._send(message, channel, attempt, known)
         return self._after(message, item, result)
 
     def _recorded(self, message, item):
@@ -251,8 +256,8 @@ class Dispatcher:
                                   message.get("provider_raw"))
         return None
 
-    def _send(self, message, channel, attempt):
-        prefs, kept = self._prefs(message)
+    def _send(self, message, channel, attempt, known=None):
+        prefs, kept = known or self._prefs(message)
         prefs = prefs or preferences.normalise({})
         usable = preferences.usable_channels(message["kind"], prefs, [channel])
         to = preferences.contact_for(channel, prefs) if usable else None

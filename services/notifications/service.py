@@ -59,10 +59,11 @@ class NotificationsService(HealthMixin):
     def _on(self, event_type, event):
         fact = facts.read(event_type, event)
         now = self.clock.now()
-        prefs = None
+        prefs = kept = None
         if fact.recipient is not None:
             prefs = self._recipient_prefs(fact)
-            store.put_recipient(self.db, fact.reference, prefs, fact.keep, now)
+            if store.put_recipient(self.db, fact.reference, prefs, fact.keep, now):
+                kept = fact.keep or {}   # what is stored now: no need to read it back
             prefs = preferences.normalise(prefs)
         if fact.state:
             store.put_state(self.db, fact.source, fact.reference, fact.state, now,
@@ -73,7 +74,7 @@ class NotificationsService(HealthMixin):
             dispatcher = self.dispatcher
             for agency in preferences.audiences(fact.kind, fact.agency,
                                                 dispatcher.settings.agency_webhooks):
-                dispatcher.create(fact, event, agency, prefs)
+                dispatcher.create(fact, event, agency, prefs, kept)
 
     @staticmethod
     def _recipient_prefs(fact):
