@@ -77,10 +77,23 @@ sys.exit(0 if len(data) > 16 and b"ok" in data else 1)
 PY
 }
 
-# The flags every FerretDB of ours runs with: SQLite data and state under $1, loopback port $2.
+# The flags every FerretDB of ours runs with (into the array FLAGS): SQLite data and state
+# under $1, loopback port $2.
+#
+# SQLite runs in WAL mode (FerretDB's default) with synchronous=NORMAL instead of FULL: a
+# commit no longer waits for an fsync of the WAL (only checkpoints sync). What is committed
+# still survives the death of FerretDB or of any other process; only an OS crash or a power
+# cut can take back the last commits, never corrupt the file. That is the window MongoDB's
+# own default has (w:1 answers before its journal's next group commit, <= 100 ms), which
+# production runs (docker-compose.yml, mongo:7). Why: a writer holds SQLite's one write lock
+# through its fsync, and the others wait in SQLite's busy handler, which sleeps 1, 2, 5, 10 ...
+# ms; on this machine's virtual disk a slow fsync then stalled every service's writes
+# (notifications at 100 messages/s: p99 280-1171 ms with FULL against 80-290 ms with NORMAL
+# in alternating runs, bench/README.md).
 flags() {
-  echo --handler=sqlite --sqlite-url="file:$1/data/" --listen-addr="127.0.0.1:$2" \
-    --state-dir="$1/state" --debug-addr=- --telemetry=disable --log-level=warn
+  FLAGS=(--handler=sqlite --sqlite-url="file:$1/data/?_pragma=synchronous%28normal%29"
+         --listen-addr="127.0.0.1:$2" --state-dir="$1/state" --debug-addr=-
+         --telemetry=disable --log-level=warn)
 }
 
 start() {
@@ -88,8 +101,8 @@ start() {
   if ping_db "$port"; then echo "ferretdb: already answering on 127.0.0.1:$port"; return; fi
   local bin; bin="$(build)"
   mkdir -p "$VAR/ferretdb/data" "$VAR/ferretdb/state" "$VAR/log"
-  # shellcheck disable=SC2046 - flags are words without spaces (paths under the checkout)
-  nohup "$bin" $(flags "$VAR/ferretdb" "$port") >>"$VAR/log/ferretdb.log" 2>&1 &
+  flags "$VAR/ferretdb" "$port"
+  nohup "$bin" "${FLAGS[@]}" >>"$VAR/log/ferretdb.log" 2>&1 &
   echo $! > "$VAR/ferretdb/pid"
   for _ in $(seq 1 100); do
     if ping_db "$port"; then echo "ferretdb: answering on 127.0.0.1:$port"; return; fi
@@ -108,8 +121,8 @@ run() {
   mkdir -p "$dir/data" "$dir/state"
   dir="$(cd "$dir" && pwd)"
   [[ "$dir" != *" "* ]] || die "run: DIR must not contain spaces: $dir"
-  # shellcheck disable=SC2046
-  exec "$bin" $(flags "$dir" "$port")
+  flags "$dir" "$port"
+  exec "$bin" "${FLAGS[@]}"
 }
 
 stop() {
