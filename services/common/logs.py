@@ -21,3 +21,27 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)
+
+
+class RefusalsAreNotErrors(logging.Filter):
+    """nameko logs whatever a worker raises at ERROR with its traceback ("error handling
+    worker ..."). A domain error below 500 (not found, invalid data, refused, conflict) is
+    the service's answer, not its failure: it is kept as one INFO line, without traceback,
+    so an operator's ERRORs are the failures. Installed on ``nameko.containers`` by
+    ``install()`` (importing ``services.common`` runs it)."""
+
+    def filter(self, record):
+        from services.common.errors import DomainError
+
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, DomainError) and exc.status < 500:
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.exc_info = record.exc_text = None
+        return True
+
+
+def install():
+    """Idempotent."""
+    logger = logging.getLogger("nameko.containers")
+    if not any(isinstance(f, RefusalsAreNotErrors) for f in logger.filters):
+        logger.addFilter(RefusalsAreNotErrors())

@@ -44,3 +44,16 @@ def test_one_scrape_shows_every_service_and_its_figures(api):
     thresholds = {s.labels["threshold"] for s in families["mpp_sla_warnings"].samples}
     assert thresholds == {"50", "80", "100"}
     assert "52000009" not in metrics.text and ticket.json()["id"] not in metrics.text
+
+
+def test_refusals_are_answered_without_error_logs(api, caplog):
+    """A 401, 404 or 422 is the client's business: no ERROR line, no traceback (a broker
+    outage used to bury the log in them; unexpected failures still log at ERROR, with the
+    reference their 500 carries)."""
+    caplog.set_level("INFO")
+    assert api.get("/api/v1/applications").status_code == 401
+    assert api.get("/api/v1/tickets/no-such-ticket",
+                   headers={"X-Ticket-Token": "x"}).status_code == 404
+    assert api.post("/api/v1/tickets", json={"service_id": 5}).status_code == 422
+    loud = [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL") or r.exc_info]
+    assert loud == [], [r.getMessage() for r in loud]
