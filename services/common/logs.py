@@ -4,6 +4,8 @@ import json
 import logging
 import time
 
+from services.common.errors import DomainError
+
 
 class JsonFormatter(logging.Formatter):
     def format(self, record):
@@ -31,8 +33,6 @@ class RefusalsAreNotErrors(logging.Filter):
     ``install()`` (importing ``services.common`` runs it)."""
 
     def filter(self, record):
-        from services.common.errors import DomainError
-
         exc = record.exc_info[1] if record.exc_info else None
         if isinstance(exc, DomainError) and exc.status < 500:
             record.levelno, record.levelname = logging.INFO, "INFO"

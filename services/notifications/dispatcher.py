@@ -93,10 +93,9 @@ class Dispatcher:
         }
         if agency:
             doc["agency"] = agency
-        known = (prefs, kept) if prefs is not None and kept is not None else None
         if prefs is None or agency:
             prefs, kept = self._prefs(doc)
-            known = (prefs, kept) if prefs is not None else None
+        known = (prefs, kept) if prefs is not None and kept is not None else None
         if prefs is not None:
             planned = self._planned(doc, prefs, now)
             # Only a message deferred to later (quiet hours) is checked for staleness now; one
@@ -118,8 +117,10 @@ class Dispatcher:
                 self.pipeline.now(first)   # plan item is dropped by its step claim)
             elif not created:   # the event again: its first handler may have died mid-attempt
                 delay = self.settings.takeover_delay()
-                item = dict(first, takeover=True)
-                self.pipeline.later(item, delay) if delay else self.pipeline.now(item)
+                if delay:
+                    self.pipeline.later(dict(first, takeover=True), delay)
+                else:
+                    self.pipeline.now(dict(first, takeover=True))
             elif store.claim_step(self.db, step_key(first), now):
                 self._attempt(message, first, None, known)
         return message, created
