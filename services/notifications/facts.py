@@ -6,7 +6,7 @@ For every event we handle, ``read(event_type, event)`` returns a ``Fact``:
   recipient and the domain state are stored under it;
 - ``kind``: the message kind (template), or None when the event only changes state;
 - ``key_fields``: the event as ``lifecycle.dedup_key`` wants it (``booking_id`` is the code);
-- ``recipient``: the contact points when this event carries them (only ``ticket_issued``,
+- ``recipient``: the contact points when this event carries them (only ``ticket_contact_given``,
   ``booking_created`` and ``application_submitted`` do), else None;
 - ``context``: template variables from this event; ``keep``: the part of it later messages
   about the same reference need (a permit's name for ``permit_issued``);
@@ -25,7 +25,7 @@ TICKETING, PERMITS, FEEDBACK = "ticketing", "permits", "feedback"
 
 #: (source service, event type) pairs the service subscribes to.
 SUBSCRIPTIONS = (
-    (TICKETING, "ticket_issued"), (TICKETING, "ticket_near_front"),
+    (TICKETING, "ticket_contact_given"), (TICKETING, "ticket_near_front"),
     (TICKETING, "ticket_called"), (TICKETING, "ticket_recalled"),
     (TICKETING, "ticket_service_started"), (TICKETING, "ticket_skipped"),
     (TICKETING, "ticket_completed"), (TICKETING, "ticket_cancelled"),
@@ -72,7 +72,9 @@ def _ticket(event_type, event):
     tid = event["ticket_id"]
     fact = Fact(reference=tid, source="ticket", key_fields=event)
     number = event.get("number")
-    if event_type == "ticket_issued":
+    if event_type == "ticket_contact_given":
+        # ticketing's public ``ticket_issued`` plus the contact, announced only for a ticket
+        # whose holder left one: the "your ticket" message (kind ``ticket_issued``)
         fact.kind = "ticket_issued"
         fact.recipient = _contact(event)
         fact.language = event.get("language")

@@ -93,9 +93,9 @@ class NotificationsService(HealthMixin):
 
     # --- ticketing ------------------------------------------------------------------------
 
-    @handles("ticketing", "ticket_issued")
-    def on_ticket_issued(self, event):
-        self._on("ticket_issued", event)
+    @handles("ticketing", "ticket_contact_given")
+    def on_ticket_contact_given(self, event):
+        self._on("ticket_contact_given", event)
 
     @handles("ticketing", "ticket_near_front")
     def on_ticket_near_front(self, event):

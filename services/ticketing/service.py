@@ -3,8 +3,11 @@
 Every input goes through ``schemas`` (422 with field messages, nothing written); every state
 change through ``states.apply_action`` and a transition claim (``store.claim_transition``:
 the insert decides races on MongoDB and FerretDB alike); the queue is ``queue``'s lanes, read
-by ``_id`` only. Events carry ids, numbers and counters; only ``ticket_issued`` (``contact``)
-and ``booking_created`` (``contact.phone``) carry how to reach the citizen.
+by ``_id`` only. Events carry ids, numbers and counters; only ``ticket_contact_given``
+(``contact``) and ``booking_created`` (``contact.phone``) carry how to reach the citizen.
+``ticket_issued`` is public (boards, counter consoles, statistics); a ticket whose holder left
+a phone or an e-mail also announces ``ticket_contact_given``, the same fields plus the contact,
+which notifications alone subscribes to: a kiosk ticket without a contact costs it nothing.
 """
 import logging
 import time
@@ -42,6 +45,11 @@ DEV_NIK_SALT = "dev-only-nik-salt-change-me"
 def issued_event_id(ticket_id):
     """The one id of a ticket's ``ticket_issued``, however often it is announced."""
     return "{}:ticket_issued".format(ticket_id)
+
+
+def contact_event_id(ticket_id):
+    """The one id of a ticket's ``ticket_contact_given``, however often it is announced."""
+    return "{}:ticket_contact_given".format(ticket_id)
 
 
 def format_number(prefix, seq):
@@ -248,7 +256,7 @@ class TicketingService(HealthMixin):
             service = self._service(ticket["service_id"])  # cached: no read per ticket
         except NotFound:
             service = {}
-        self.events("ticket_issued", {
+        event = {
             "event_id": issued_event_id(ticket["_id"]),
             "ticket_id": ticket["_id"],
             "number": ticket["number"],
@@ -260,10 +268,14 @@ class TicketingService(HealthMixin):
             "agency": ticket["agency"],
             "priority_group": ticket.get("priority_group"),
             "language": ticket.get("language", "id"),
-            # Only this event carries the contact: notifications keeps it as the
-            # ticket's recipient; every later ticket event names the ticket alone.
-            "contact": contact or ticket.get("contact") or None,
-        })
+        }
+        self.events("ticket_issued", event)
+        contact = contact or ticket.get("contact")
+        if contact:
+            # Only this event carries the contact: notifications keeps it as the ticket's
+            # recipient; every later ticket event names the ticket alone.
+            self.events("ticket_contact_given",
+                        dict(event, event_id=contact_event_id(ticket["_id"]), contact=contact))
 
     def _announce_issued(self, ticket, created, contact=None):
         """``ticket_issued`` for a new ticket, and again for a retried create: the first

@@ -6,7 +6,8 @@ from tests.support import wait_for
 
 
 def test_walk_in_is_called_served_and_seen_by_its_holder(base_url, cluster):
-    response = requests.post(base_url + "/api/v1/tickets", json={"service_id": "polres-skck"},
+    response = requests.post(base_url + "/api/v1/tickets", json={"service_id": "polres-skck",
+                                   "contact": {"phone": "081100000001"}},
                              timeout=30)
     assert response.status_code == 201, response.text
     ticket = response.json()
@@ -22,6 +23,6 @@ def test_walk_in_is_called_served_and_seen_by_its_holder(base_url, cluster):
         base_url, ticket["id"], ticket["access_token"]), timeout=30).json()
     assert seen["status"] == "completed"
     messages = wait_for(lambda: cluster.notifications.messages_for(ticket["id"]), timeout=20,
-                        message="notifications to handle ticket_issued")
+                        message="notifications to handle ticket_contact_given")
     assert messages[0]["kind"] == "ticket_issued"
     cluster.ticketing.close_counter("polres-6", "e2e-officer")

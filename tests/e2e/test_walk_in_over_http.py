@@ -15,13 +15,14 @@ def test_agencies_catalogue_is_public_and_complete(base_url):
 
 
 def test_kiosk_ticket_reaches_notifications(base_url, cluster):
-    response = requests.post(base_url + "/api/v1/tickets", json={"service_id": "samsat-pkb"},
+    response = requests.post(base_url + "/api/v1/tickets", json={"service_id": "samsat-pkb",
+                                   "contact": {"phone": "081100000001"}},
                              timeout=30)
     assert response.status_code == 201, response.text
     ticket = response.json()
     assert ticket["number"].startswith("H-")
     messages = wait_for(lambda: cluster.notifications.messages_for(ticket["id"]), timeout=20,
-                        message="notifications to handle ticket_issued")
+                        message="notifications to handle ticket_contact_given")
     assert messages[0]["kind"] == "ticket_issued"
 
 

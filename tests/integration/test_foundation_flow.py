@@ -19,7 +19,8 @@ def test_ticket_over_http_is_stored_and_seen_by_notifications(
         start_suite, service_config, web_session, mongo_client):
     start_suite(service_config, CATALOGUE)
 
-    response = web_session.post("/api/v1/tickets", json={"service_id": "samsat-pkb"})
+    response = web_session.post("/api/v1/tickets", json={"service_id": "samsat-pkb",
+                                                          "contact": {"phone": "081100000001"}})
     assert response.status_code == 201, response.text
     ticket = response.json()
     assert ticket["number"] == "H-001"
@@ -31,7 +32,7 @@ def test_ticket_over_http_is_stored_and_seen_by_notifications(
 
     with ServiceRpcProxy("notifications", service_config) as notifications:
         messages = wait_for(lambda: notifications.messages_for(ticket["id"]),
-                            message="notifications to see ticket_issued")
+                            message="notifications to see ticket_contact_given")
     assert [m["kind"] for m in messages] == ["ticket_issued"]
 
     # the holder can read it back with its token, nobody else can
@@ -83,7 +84,8 @@ def test_idempotency_key_returns_the_same_ticket(start_suite, service_config, we
     headers = {"Idempotency-Key": "kiosk-3-req-42"}
     first = web_session.post("/api/v1/tickets", json={"service_id": "samsat-pkb"}, headers=headers)
     again = web_session.post("/api/v1/tickets", json={"service_id": "samsat-pkb"}, headers=headers)
-    other = web_session.post("/api/v1/tickets", json={"service_id": "samsat-pkb"})
+    other = web_session.post("/api/v1/tickets", json={"service_id": "samsat-pkb",
+                                                          "contact": {"phone": "081100000001"}})
     assert first.json()["id"] == again.json()["id"]
     assert first.json()["number"] == "H-001"
     assert other.json()["number"] == "H-002"

@@ -22,7 +22,7 @@ def wa_ok(request):
 def test_ticket_issued_in_test_mode_is_delivered_by_the_simulator(
         notify_config, start_notifications, events):
     start_notifications(notify_config)
-    events.send("ticketing", "ticket_issued", ticket_issued("T-1", phone="0811-0000-0001"))
+    events.send("ticketing", "ticket_contact_given", ticket_issued("T-1", phone="0811-0000-0001"))
     message = wait_status(notify_config, "ticket_issued:T-1", "delivered")
     assert message["channel"] == "whatsapp" and message["attempt"] == 1
     assert message["template"] == "id/ticket_issued.whatsapp"
@@ -36,10 +36,10 @@ def test_the_same_event_three_times_sends_one_message(
     httpserver.expect_request("/wa").respond_with_handler(wa_ok)
     config = dict(notify_config, **providers(httpserver))
     start_notifications(config)
-    event = events.send("ticketing", "ticket_issued",
+    event = events.send("ticketing", "ticket_contact_given",
                         ticket_issued("T-2", phone=PHONE, email="warga@example.id"))
-    events.send("ticketing", "ticket_issued", event)           # redelivered as is
-    events.send("ticketing", "ticket_issued", dict(event, event_id="another-delivery"))
+    events.send("ticketing", "ticket_contact_given", event)           # redelivered as is
+    events.send("ticketing", "ticket_contact_given", dict(event, event_id="another-delivery"))
     wait_status(config, "ticket_issued:T-2", "delivered")
     eventlet.sleep(0.5)  # room for a wrong second send to arrive
     [sent] = sent_to(httpserver, "/wa")
@@ -90,7 +90,7 @@ def test_a_permanently_failing_channel_fails_over_to_the_next(
     httpserver.expect_request("/sms").respond_with_json({"id": "sms-1", "status": "delivered"})
     config = dict(notify_config, **providers(httpserver))
     start_notifications(config)
-    events.send("ticketing", "ticket_issued", ticket_issued("T-3", phone=PHONE))
+    events.send("ticketing", "ticket_contact_given", ticket_issued("T-3", phone=PHONE))
     events.send("ticketing", "ticket_called", ticket_called("T-3", counter="Loket 5"))
     message = wait_status(config, "ticket_called:T-3:1", "delivered")
     assert (message["channel"], message["provider_id"]) == ("sms", "sms-1")
@@ -115,7 +115,7 @@ def test_a_near_front_message_whose_ticket_was_called_before_it_went_out_expires
     httpserver.expect_request("/sms").respond_with_handler(provider)
     config = dict(notify_config, NOTIFY_RETRY_DELAYS="1,2", **providers(httpserver))
     start_notifications(config)
-    events.send("ticketing", "ticket_issued", ticket_issued("T-4", phone=PHONE))
+    events.send("ticketing", "ticket_contact_given", ticket_issued("T-4", phone=PHONE))
     events.send("ticketing", "ticket_near_front", near_front("T-4"))
     wait_status(config, "ticket_near_front:T-4", "temporary_failure")
     events.send("ticketing", "ticket_called", ticket_called("T-4"))
@@ -127,7 +127,7 @@ def test_a_near_front_message_whose_ticket_was_called_before_it_went_out_expires
     # and a near-front message arriving after the call is never even tried
     events.send("ticketing", "ticket_near_front", dict(near_front("T-4"), people_ahead=1,
                                                        ticket_id="T-4"))
-    events.send("ticketing", "ticket_issued", ticket_issued("T-5", phone=PHONE))
+    events.send("ticketing", "ticket_contact_given", ticket_issued("T-5", phone=PHONE))
     events.send("ticketing", "ticket_called", ticket_called("T-5"))
     wait_status(config, "ticket_called:T-5:1", "delivered")
     events.send("ticketing", "ticket_near_front", near_front("T-5"))
@@ -144,7 +144,7 @@ def test_stopped_service_sends_every_message_once_when_it_starts_again(
     tickets = ["R-{}".format(i) for i in range(10)]
     called = tickets[:5]
     for tid in tickets:
-        events.send("ticketing", "ticket_issued", ticket_issued(tid, phone=PHONE))
+        events.send("ticketing", "ticket_contact_given", ticket_issued(tid, phone=PHONE))
     for tid in called:
         events.send("ticketing", "ticket_called", ticket_called(tid))
     eventlet.sleep(0.3)
@@ -184,7 +184,7 @@ def test_a_first_attempt_cut_off_by_a_dying_handler_is_taken_over_once(
     config = dict(notify_config, NOTIFY_TIMEOUT="2", NOTIFY_RETRY_DELAYS="0.2,3",
                   NOTIFY_RECEIPT_TIMEOUTS="", **providers(httpserver))
     first = start_notifications(config)
-    events.send("ticketing", "ticket_issued", ticket_issued("K-1", phone=PHONE))
+    events.send("ticketing", "ticket_contact_given", ticket_issued("K-1", phone=PHONE))
     arrived.wait()
     first.kill()
     release.send()

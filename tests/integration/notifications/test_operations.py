@@ -11,7 +11,7 @@ from tests.support import wait_for
 def test_exhausted_retries_park_the_message_until_an_operator_replays_it(
         notify_config, start_notifications, events):
     start_notifications(notify_config)
-    events.send("ticketing", "ticket_issued",
+    events.send("ticketing", "ticket_contact_given",
                 ticket_issued("P-1", phone=simulator.PHONE_TECHNICAL))
     wait_for(lambda: _parked(notify_config, "ticket_issued:P-1"), message="the welcome to park")
     events.send("ticketing", "ticket_called", ticket_called("P-1"))
@@ -56,7 +56,7 @@ def test_no_receipt_in_time_fails_over_then_gives_up(notify_config, start_notifi
                                                      events):
     config = dict(notify_config, NOTIFY_RECEIPT_TIMEOUTS="whatsapp=0.3,sms=0.3")
     start_notifications(config)
-    events.send("ticketing", "ticket_issued",
+    events.send("ticketing", "ticket_contact_given",
                 ticket_issued("N-1", phone=simulator.PHONE_NO_RECEIPT))
     message = wait_status(config, "ticket_issued:N-1", "temporary_failure")
     assert [(h["status"], h.get("channel"), h.get("detail")) for h in message["history"]] == [
@@ -69,7 +69,7 @@ def test_no_receipt_in_time_fails_over_then_gives_up(notify_config, start_notifi
 def test_a_receipt_from_the_provider_completes_the_message(notify_config, start_notifications,
                                                            events):
     start_notifications(notify_config)
-    events.send("ticketing", "ticket_issued",
+    events.send("ticketing", "ticket_contact_given",
                 ticket_issued("N-2", phone=simulator.PHONE_NO_RECEIPT))
     wait_status(notify_config, "ticket_issued:N-2", "sending")
     with rpc(notify_config) as notifications:
@@ -83,7 +83,7 @@ def test_a_receipt_from_the_provider_completes_the_message(notify_config, start_
 def test_status_api_shows_no_personal_data_and_refuses_operators_in_ids(
         notify_config, start_notifications, events):
     start_notifications(notify_config)
-    events.send("ticketing", "ticket_issued", ticket_issued(
+    events.send("ticketing", "ticket_contact_given", ticket_issued(
         "S-1", phone=simulator.PHONE_DELIVERED, email="delivered@simulator.mpp.test"))
     message = wait_status(notify_config, "ticket_issued:S-1", "delivered")
     text = repr(message)
@@ -103,7 +103,7 @@ def test_status_api_shows_no_personal_data_and_refuses_operators_in_ids(
 def test_a_ticket_without_contact_records_why_nothing_was_sent(
         notify_config, start_notifications, events):
     start_notifications(notify_config)
-    events.send("ticketing", "ticket_issued", ticket_issued("W-1"))
+    events.send("ticketing", "ticket_contact_given", ticket_issued("W-1"))
     message = wait_status(notify_config, "ticket_issued:W-1", "permanent_failure")
     assert message["history"][-1]["detail"] == "no_contact"
 
@@ -141,7 +141,7 @@ def test_retention_removes_recipients_and_bodies_and_keeps_status(
         notify_config, start_notifications, events, messages_db):
     config = dict(notify_config, MESSAGE_RETENTION_DAYS="0")
     start_notifications(config)
-    events.send("ticketing", "ticket_issued",
+    events.send("ticketing", "ticket_contact_given",
                 ticket_issued("D-1", phone=simulator.PHONE_DELIVERED))
     wait_status(config, "ticket_issued:D-1", "delivered")
     stored = messages_db.messages.find_one({"_id": "ticket_issued:D-1"})

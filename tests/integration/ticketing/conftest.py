@@ -16,7 +16,7 @@ from services.ticketing.service import TicketingService, _Cache
 from tests.support import wait_for
 
 EVENT_TYPES = (
-    "ticket_issued", "ticket_called", "ticket_recalled", "ticket_skipped",
+    "ticket_issued", "ticket_contact_given", "ticket_called", "ticket_recalled", "ticket_skipped",
     "ticket_service_started", "ticket_completed", "ticket_transferred", "ticket_cancelled",
     "ticket_near_front", "booking_created", "booking_cancelled", "counter_opened",
     "counter_closed")

@@ -153,9 +153,9 @@ def test_visit_flows_to_the_next_step_on_complete(harness, clock):
     assert step2["service_id"] == "bayar" and step2["number"] == "J-001"
     assert step2["visit"]["step"] == 1
     assert rpc.call_next("c4", "wati")["id"] == step2["id"]
-    # the next step's ticket_issued carries the contact (notifications' recipient)
-    issued = harness.wait_events("ticket_issued", 1, ticket_id=step2["id"])[0]
-    assert issued["contact"]["phone"] == "+6281100000001"
+    # the next step announces the contact again (notifications' recipient)
+    given = harness.wait_events("ticket_contact_given", 1, ticket_id=step2["id"])[0]
+    assert given["contact"]["phone"] == "+6281100000001" and given["number"] == "J-001"
     completed = harness.wait_events("ticket_completed", 1)[0]
     assert completed["service_seconds"] == 360
 
@@ -195,7 +195,7 @@ def test_a_ticket_issued_right_after_calls_counts_only_those_still_waiting(harne
     assert issued["people_ahead"] == 1
 
 
-def test_events_carry_no_contact_except_ticket_issued(harness, clock):
+def test_events_carry_no_contact_except_ticket_contact_given(harness, clock):
     rpc = harness.start()
     ticket = issue(rpc, clock, "ktp", contact={"phone": "0811-0000-0002"})[0]
     rpc.open_counter("c1", "budi")
@@ -210,8 +210,11 @@ def test_events_carry_no_contact_except_ticket_issued(harness, clock):
     called = harness.events("ticket_called")[0]
     assert set(called) >= {"ticket_id", "number", "service_id", "agency", "counter_id",
                            "counter_name", "call_seq", "event_id", "occurred_at"}
+    given = harness.wait_events("ticket_contact_given", 1)
+    assert [e["contact"]["phone"] for e in given] == ["+6281100000002"]
+    assert given[0]["number"] == ticket["number"] and given[0]["people_ahead"] == 0
     for event_type, payload in harness.received:
-        if event_type != "ticket_issued":
+        if event_type != "ticket_contact_given":
             assert "+6281100000002" not in repr(payload), event_type
     assert "contact" not in rpc.get_ticket(ticket["id"], ticket["access_token"])
     board = rpc.board()

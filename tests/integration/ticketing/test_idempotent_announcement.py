@@ -4,7 +4,7 @@ one event id, so consumers that did hear of it skip the repeat."""
 import pytest
 from nameko.exceptions import RemoteError
 
-from services.ticketing.service import TicketingService, issued_event_id
+from services.ticketing.service import TicketingService, contact_event_id, issued_event_id
 
 PHONE = "0811-0000-0003"
 
@@ -34,11 +34,16 @@ def test_a_retry_announces_what_the_first_attempt_wrote_but_did_not(harness):
     assert ticket["id"] == LosesFirstAnnouncement.lost[0]
     assert event["ticket_id"] == ticket["id"] and event["number"] == ticket["number"]
     assert event["event_id"] == issued_event_id(ticket["id"])
-    assert event["contact"]["phone"], "the first attempt's contact is announced"
+    assert "contact" not in event
+    [given] = harness.wait_events("ticket_contact_given", 1)
+    assert given["event_id"] == contact_event_id(ticket["id"])
+    assert given["contact"]["phone"], "the first attempt's contact is announced"
 
     rpc.issue_ticket("ktp", idempotency_key="kiosk-9")               # retried once more
     events = harness.wait_events("ticket_issued", 2)
     assert {e["event_id"] for e in events} == {issued_event_id(ticket["id"])}
+    given = harness.wait_events("ticket_contact_given", 2)
+    assert {e["event_id"] for e in given} == {contact_event_id(ticket["id"])}
     assert harness.db.tickets.count_documents({}) == 1
 
 
@@ -49,3 +54,4 @@ def test_a_new_ticket_is_announced_under_its_own_id(harness):
     events = harness.wait_events("ticket_issued", 2)
     assert [e["event_id"] for e in events] == [issued_event_id(first["id"]),
                                                issued_event_id(second["id"])]
+    assert harness.events("ticket_contact_given") == []   # no contact left: nothing to tell
