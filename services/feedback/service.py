@@ -29,6 +29,7 @@ from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.events import Events, handles
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo, insert_or_get, insert_unique
+from services.common.schemas import shared
 from services.common.workdays import WorkingCalendar, add_working_days
 from services.feedback import complaints as cp
 from services.feedback import ikm, stats, store, surveys
@@ -47,7 +48,7 @@ def _at(event):
 
 
 def public_complaint(doc, now):
-    return sc.ComplaintOutSchema().dump({
+    return shared(sc.ComplaintOutSchema).dump({
         "id": doc["_id"], "kind": doc["kind"], "text": doc["text"], "agency": doc["agency"],
         "service_id": doc.get("service_id"), "service_name": doc.get("service_name"),
         "reference": doc.get("reference"), "occurred_on": doc.get("occurred_on"),
@@ -223,7 +224,7 @@ class FeedbackService(HealthMixin):
     def survey_link(self, reference):
         """The survey link of a ticket or application once it was invited (for the kiosk or
         counter screen after completion); ``NotFound`` before."""
-        sc.load(sc.ReferenceSchema(), {"reference": reference})
+        sc.load(sc.ReferenceSchema, {"reference": reference})
         token = surveys.token_for(self._secret(), reference)
         invitation = store.get(self.db, "invitations", surveys.token_hash(token))
         if invitation is None:
@@ -254,7 +255,7 @@ class FeedbackService(HealthMixin):
     @rpc
     def submit_survey(self, token, data):
         invitation = self._invitation(token)
-        body = sc.load(sc.SurveyAnswerSchema(), data or {})
+        body = sc.load(sc.SurveyAnswerSchema, data or {})
         codes = {e.code for e in self._elements()}
         unknown = sorted(set(body["answers"]) - codes)
         if unknown:
@@ -280,7 +281,7 @@ class FeedbackService(HealthMixin):
 
     @rpc
     def set_elements(self, data):
-        body = sc.load(sc.ElementsSchema(), data or {})
+        body = sc.load(sc.ElementsSchema, data or {})
         elements = ikm.elements_from(body["elements"])
         store.put_setting(self.db, "elements", ikm.elements_to_config(elements),
                           self.clock.now())
@@ -289,7 +290,7 @@ class FeedbackService(HealthMixin):
     @rpc
     def survey_comments(self, agency=None, month=None):
         """Free text of a month's answers (staff): returned as data, shown as text."""
-        query = sc.load(sc.PeriodQuerySchema(), {"agency": agency, "month": month})
+        query = sc.load(sc.PeriodQuerySchema, {"agency": agency, "month": month})
         month = query["month"] or self._when(self.clock.now())["month"]
         docs = [d for d in store.month_docs(self.db, "responses", month, query["agency"])
                 if d.get("text")]
@@ -317,7 +318,7 @@ class FeedbackService(HealthMixin):
         """A complaint, suggestion or input. ``known_agencies``: the codes the caller knows
         (the gateway passes ticketing's), so a typo is a 422 instead of a lost complaint.
         A retry with the same ``idempotency_key`` gets the first complaint back."""
-        body = sc.load(sc.ComplaintSchema(), data or {})
+        body = sc.load(sc.ComplaintSchema, data or {})
         agency, service_id, service_name = body["agency"], body["service_id"], None
         if body["reference"]:
             about = self._about(body["reference"])
@@ -359,7 +360,7 @@ class FeedbackService(HealthMixin):
                 "due_at": clk.iso(due), "received_at": clk.iso(now)}
 
     def _complaint(self, complaint_id):
-        sc.load(sc.ReferenceSchema(), {"reference": complaint_id})  # a well-formed key
+        sc.load(sc.ReferenceSchema, {"reference": complaint_id})  # a well-formed key
         doc = store.get(self.db, "complaints", complaint_id)
         if doc is None:
             raise NotFound(COMPLAINT_NOT_FOUND, {"id": complaint_id})
@@ -398,7 +399,7 @@ class FeedbackService(HealthMixin):
 
     @rpc
     def list_complaints(self, agency=None, status=None, month=None):
-        query = sc.load(sc.ComplaintQuerySchema(), {"agency": agency, "status": status,
+        query = sc.load(sc.ComplaintQuerySchema, {"agency": agency, "status": status,
                                                     "month": month})
         now = self.clock.now()
         return {"items": [public_complaint(self._complaint(d["_id"]), now) for d in
@@ -408,7 +409,7 @@ class FeedbackService(HealthMixin):
     def update_complaint(self, complaint_id, data, agency=None):
         """Move a complaint on (``in_progress``, ``answered`` with a response, ``closed``).
         The insert of step ``seq + 1`` decides between two officers acting at once."""
-        body = sc.load(sc.ComplaintUpdateSchema(), data or {})
+        body = sc.load(sc.ComplaintUpdateSchema, data or {})
         doc = self._complaint(complaint_id)
         if agency and doc["agency"] != agency:
             raise NotFound(COMPLAINT_NOT_FOUND, {"id": complaint_id})
@@ -432,7 +433,7 @@ class FeedbackService(HealthMixin):
     def lapor_export(self, agency=None, status=None, month=None, format="json"):
         """Complaints as SP4N-LAPOR! takes them (``complaints.LAPOR_FIELDS``), JSON or CSV;
         no NIK, name, phone or e-mail (we never keep a NIK; contacts stay here)."""
-        query = sc.load(sc.ComplaintQuerySchema(), {"agency": agency, "status": status,
+        query = sc.load(sc.ComplaintQuerySchema, {"agency": agency, "status": status,
                                                     "month": month})
         location = self.config.get("MPP_NAME") or "MPP Kabupaten Kapuas"
         rows = [cp.lapor_row(self._complaint(d["_id"]), location)
@@ -496,7 +497,7 @@ class FeedbackService(HealthMixin):
         """Public figures (no personal data) per agency and service, for a month (default
         this one) and today: visitors, waits (average, 90th percentile), SLA compliance of
         permits decided, IKM and grade; and the same for the whole MPP."""
-        query = sc.load(sc.PeriodQuerySchema(), {"month": month})
+        query = sc.load(sc.PeriodQuerySchema, {"month": month})
         now, today, month = self._period(query["month"])
         figures = self._figures(month)
         elements = self._elements()
@@ -531,7 +532,7 @@ class FeedbackService(HealthMixin):
     def perception(self, agency=None, month=None):
         """For supervisors: each service's element scores beside what was measured
         ("waktu penyelesaian" beside the measured wait, service time and SLA)."""
-        query = sc.load(sc.PeriodQuerySchema(), {"agency": agency, "month": month})
+        query = sc.load(sc.PeriodQuerySchema, {"agency": agency, "month": month})
         now, today, month = self._period(query["month"])
         figures = self._figures(month, query["agency"])
         elements = self._elements()

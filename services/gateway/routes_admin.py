@@ -23,14 +23,14 @@ class AdminRoutes:
            summary="Create or update an agency")
     def upsert_agency(self, request):
         self._staff(request, auth.ADMIN)
-        body = self._body(request, ts.AgencySchema())
+        body = self._body(request, ts.AgencySchema)
         return req.json_response(self._call(self.ticketing.upsert_agency, body))
 
     @route("PUT", "/api/v1/admin/services", tags=[TAG], auth="supervisor", body=ts.ServiceSchema,
            summary="Create or update a queue service (a supervisor: their agency's)")
     def upsert_service(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
-        body = self._body(request, ts.ServiceSchema())
+        body = self._body(request, ts.ServiceSchema)
         self._require_catalogue_owner(principal, _agency_of(body), self.ticketing.get_service,
                                       body["id"])
         return req.json_response(self._call(self.ticketing.upsert_service, body))
@@ -39,7 +39,7 @@ class AdminRoutes:
            summary="Create or update a counter (a supervisor: their agency's)")
     def upsert_counter(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
-        body = self._body(request, ts.CounterSchema())
+        body = self._body(request, ts.CounterSchema)
         self._require_catalogue_owner(principal, _agency_of(body), self.ticketing.get_counter,
                                       body["id"])
         # serving another agency's service is refused by ticketing (422, field "services")
@@ -49,7 +49,7 @@ class AdminRoutes:
            summary="MPP-wide queue settings (zone, calling rule)")
     def update_settings(self, request):
         self._staff(request, auth.ADMIN)
-        body = self._body(request, ts.SettingsSchema())
+        body = self._body(request, ts.SettingsSchema)
         return req.json_response(self._call(self.ticketing.update_settings, body))
 
     @route("PUT", "/api/v1/admin/permit-types", tags=[TAG], auth="admin",

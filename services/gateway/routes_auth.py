@@ -15,7 +15,7 @@ class AuthRoutes:
            response=gs.TokenResponse, problems=(401,),
            summary="Staff sign-in: access + refresh token")
     def login(self, request):
-        body = self._body(request, gs.LoginRequest())
+        body = self._body(request, gs.LoginRequest)
         principal = auth.login(self.db, body["username"], body["password"])
         return req.json_response(self.tokens.issue(principal))
 
@@ -23,7 +23,7 @@ class AuthRoutes:
            response=gs.TokenResponse, problems=(401,),
            summary="A new token pair for a valid refresh token")
     def refresh(self, request):
-        body = self._body(request, gs.RefreshRequest())
+        body = self._body(request, gs.RefreshRequest)
         return req.json_response(auth.refresh(self.db, self.tokens, body["refresh_token"]))
 
     @route("GET", "/api/v1/auth/me", tags=[TAG], auth="staff", response=gs.AccountOut,
@@ -41,7 +41,7 @@ class AuthRoutes:
            status=201, summary="Create a staff account")
     def create_account(self, request):
         self._staff(request, auth.ADMIN)
-        body = self._body(request, gs.AccountRequest())
+        body = self._body(request, gs.AccountRequest)
         if body["role"] != "admin" and body.get("agency"):
             self._known_agency(body["agency"])
         account = auth.create_account(self.db, body["username"], body["password"], body["role"],
@@ -59,7 +59,7 @@ class AuthRoutes:
            status=201, summary="Create an API key scoped to one agency (shown once)")
     def create_api_key(self, request):
         principal = self._staff(request, auth.ADMIN)
-        body = self._body(request, gs.ApiKeyRequest())
+        body = self._body(request, gs.ApiKeyRequest)
         self._known_agency(body["agency"])
         key = auth.create_api_key(self.db, body["agency"], body.get("role", "supervisor"),
                                   body.get("label"),

@@ -55,7 +55,7 @@ class CounterRoutes:
            body=gs.CallTicketRequest, summary="Call a given ticket out of order (with a reason)")
     def call_ticket(self, request, counter_id):
         principal = self._staff(request)
-        body = self._body(request, gs.CallTicketRequest())
+        body = self._body(request, gs.CallTicketRequest)
         self._counter_in_scope(principal, counter_id)
         return req.json_response(self._call(self.ticketing.call_ticket, counter_id,
                                             body["ticket_id"], principal.subject, body["reason"]))
@@ -66,7 +66,7 @@ class CounterRoutes:
            summary="recall | skip | start | complete | transfer a ticket at a counter")
     def ticket_action(self, request, ticket_id, action):
         principal = self._staff(request)
-        body = self._body(request, gs.TicketActionRequest())
+        body = self._body(request, gs.TicketActionRequest)
         if action == "transfer" and not body.get("target_service_id"):
             from services.common.errors import ValidationFailed
 

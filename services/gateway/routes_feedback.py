@@ -62,7 +62,7 @@ class FeedbackRoutes:
            summary="Answer the survey once (ratings by element code, free text); a reused "
                    "token is a 409, a forged one a 404")
     def survey_answer(self, request, token):
-        body = self._body(request, fs.SurveyAnswerSchema())
+        body = self._body(request, fs.SurveyAnswerSchema)
         return req.json_response(self._call(self.feedback.submit_survey, token, body),
                                  status=201)
 
@@ -93,7 +93,7 @@ class FeedbackRoutes:
            summary="File a complaint, suggestion or input (pengaduan, saran, masukan) about a "
                    "ticket or tracking code, or to an agency; answered within 5 working days")
     def file_complaint(self, request):
-        body = self._body(request, fs.ComplaintSchema())
+        body = self._body(request, fs.ComplaintSchema)
         agencies = [a["code"] for a in self._call(self.ticketing.list_agencies)]
         filed = self._call(self.feedback.file_complaint, body, agencies,
                            req.idempotency_key(request))
@@ -146,7 +146,7 @@ class FeedbackRoutes:
            summary="Move a complaint on: in_progress, answered (with the response), closed")
     def reply_complaint(self, request, complaint_id):
         principal = self._staff(request)
-        body = self._body(request, fs.ComplaintReplySchema())
+        body = self._body(request, fs.ComplaintReplySchema)
         return req.json_response(self._call(
             self.feedback.update_complaint, complaint_id,
             dict(body, officer=principal.subject), auth.scope_agency(principal)))
@@ -196,5 +196,5 @@ class FeedbackRoutes:
                    "must sum to exactly 1 (e.g. 1/10 each)")
     def set_ikm_elements(self, request):
         self._staff(request, auth.ADMIN)
-        body = self._body(request, fs.ElementsSchema())
+        body = self._body(request, fs.ElementsSchema)
         return req.json_response(self._call(self.feedback.set_elements, body))

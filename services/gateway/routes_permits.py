@@ -35,7 +35,7 @@ class PermitRoutes:
            body=gs.FileApplicationRequest, problems=(404,), status=201,
            summary="File an application (documents as base64); returns tracking code and PIN")
     def file_application(self, request):
-        body = self._body(request, gs.FileApplicationRequest(), max_bytes=self._upload_limit())
+        body = self._body(request, gs.FileApplicationRequest, max_bytes=self._upload_limit())
         key = req.idempotency_key(request)
         result = self._call(self.permits.file_application, body, key)
         return req.json_response(result, status=201)
@@ -64,7 +64,7 @@ class PermitRoutes:
            tags=[TAG_APP], body=gs.DocumentRequest, status=201,
            summary="Add or replace a document (while submitted or returned)")
     def add_document(self, request, tracking):
-        body = self._body(request, gs.DocumentRequest(), max_bytes=self._upload_limit())
+        body = self._body(request, gs.DocumentRequest, max_bytes=self._upload_limit())
         result = self._call(self.permits.add_document, tracking, body["pin"], body["kind"],
                             filename=body.get("filename"), media_type=body.get("media_type"),
                             content_b64=body.get("content_b64"),
@@ -75,7 +75,7 @@ class PermitRoutes:
            tags=[TAG_APP], body=gs.ApplicantActionRequest,
            summary="The applicant withdraws or resubmits")
     def applicant_act(self, request, tracking):
-        body = self._body(request, gs.ApplicantActionRequest())
+        body = self._body(request, gs.ApplicantActionRequest)
         return req.json_response(self._call(self.permits.applicant_act, tracking, body["pin"],
                                             body["action"], note=body.get("note")))
 
@@ -114,7 +114,7 @@ class PermitRoutes:
            summary="A workflow action (verify, return, forward, approve, ...)")
     def act(self, request, application_id):
         principal = self._staff(request)
-        body = self._body(request, gs.ApplicationActionRequest())
+        body = self._body(request, gs.ApplicationActionRequest)
         self._application_in_scope(principal, application_id)
         agency = None if principal.role == "admin" else principal.agency
         return req.json_response(self._call(

@@ -58,7 +58,7 @@ class PublicRoutes:
     @route("POST", "/api/v1/tickets", public=True, tags=[TAG_TICKETS], body=gs.IssueTicketRequest,
            idempotent=True, problems=(404,), status=201, summary="Take a ticket (kiosk)")
     def issue_ticket(self, request):
-        body = self._body(request, gs.IssueTicketRequest())
+        body = self._body(request, gs.IssueTicketRequest)
         return _ticket_created(self._call(self.ticketing.issue_ticket, body["service_id"],
                                           **_issue_options(request, body)))
 
@@ -66,7 +66,7 @@ class PublicRoutes:
            idempotent=True, problems=(404,), status=201,
            summary="A visit of several services in order: the ticket of its first step")
     def issue_visit(self, request):
-        body = self._body(request, gs.IssueVisitRequest())
+        body = self._body(request, gs.IssueVisitRequest)
         return _ticket_created(self._call(self.ticketing.issue_visit, body["steps"],
                                           **_issue_options(request, body)))
 
@@ -117,7 +117,7 @@ class PublicRoutes:
     def availability(self, request):
         query = {"service_id": request.args.get("service_id"), "date": request.args.get("date")}
         query = {k: v for k, v in query.items() if v is not None}
-        req.load(ts.AvailabilityQuerySchema(), query)
+        req.load(ts.AvailabilityQuerySchema, query)
         return req.json_response(self._call(self.ticketing.availability, query["service_id"],
                                             query["date"]))
 
@@ -125,7 +125,7 @@ class PublicRoutes:
            idempotent=True, problems=(404,), status=201,
            summary="Book a slot (the answer has no personal data)")
     def book(self, request):
-        body = self._body(request, gs.BookingRequest())
+        body = self._body(request, gs.BookingRequest)
         booking = self._call(self.ticketing.book, body["service_id"], body["date"],
                              body["slot_start"], body["name"], body["phone"],
                              nik=body.get("nik"), language=body.get("language", "id"),
@@ -140,7 +140,7 @@ class PublicRoutes:
     @route("POST", "/api/v1/bookings/<string:code>/cancel", public=True, tags=[TAG_BOOKINGS],
            body=gs.PhoneRequest, summary="Cancel a booking (code + the phone it was made with)")
     def cancel_booking(self, request, code):
-        body = self._body(request, gs.PhoneRequest())
+        body = self._body(request, gs.PhoneRequest)
         return req.json_response(self._call(self.ticketing.cancel_booking, code, body["phone"]))
 
 

@@ -23,6 +23,7 @@ from services.common.events import handles
 from services.common.health import HealthMixin
 from services.common.metrics import gauges_text
 from services.common.mongo import Mongo
+from services.common.schemas import shared
 from services.notifications import facts, preferences, settings, store
 from services.notifications import schemas as sc
 from services.notifications.delivery import WORK_QUEUE, DeliveryPipeline, consume_work
@@ -35,13 +36,13 @@ MESSAGE_NOT_FOUND = "Pesan tidak ditemukan / Message not found"
 
 def public_message(doc):
     """A message as the status API shows it: no recipient, no body."""
-    out = sc.MessageStatusSchema().dump(dict(doc, id=doc["_id"]))
+    out = shared(sc.MessageStatusSchema).dump(dict(doc, id=doc["_id"]))
     out.setdefault("history", [])
     return out
 
 
 def _reference(value):
-    return sc.load(sc.StatusQuerySchema(), {"reference": value})["reference"]
+    return sc.load(sc.StatusQuerySchema, {"reference": value})["reference"]
 
 
 class NotificationsService(HealthMixin):
@@ -211,7 +212,7 @@ class NotificationsService(HealthMixin):
 
     @rpc
     def get_message(self, id):
-        data = sc.load(sc.StatusQuerySchema(), {"id": id})
+        data = sc.load(sc.StatusQuerySchema, {"id": id})
         doc = store.get_message(self.db, data["id"])
         if doc is None:
             raise NotFound(MESSAGE_NOT_FOUND, {"id": id})
@@ -229,14 +230,14 @@ class NotificationsService(HealthMixin):
 
     @rpc
     def counts(self, channel=None):
-        data = sc.load(sc.CountsQuerySchema(), {"channel": channel})
+        data = sc.load(sc.CountsQuerySchema, {"channel": channel})
         items = store.counts(self.db, data["channel"])
-        return sc.CountsSchema().dump({"items": items, "total": sum(i["count"] for i in items)})
+        return shared(sc.CountsSchema).dump({"items": items, "total": sum(i["count"] for i in items)})
 
     @rpc
     def set_preferences(self, reference, prefs):
         ref = _reference(reference)
-        data = sc.load(sc.PreferencesSchema(), prefs or {})
+        data = sc.load(sc.PreferencesSchema, prefs or {})
         store.set_preferences(self.db, ref, data, self.clock.now())
         return {"reference": ref, "language": data["language"], "channels": data["channels"],
                 "opt_out": data["opt_out"], "quiet_hours": data["quiet_hours"]}

@@ -37,6 +37,7 @@ from services.common.events import Events, SubscriberQueues
 from services.common.health import HealthMixin
 from services.common.metrics import gauges_text
 from services.common.mongo import Mongo
+from services.common.schemas import shared
 from services.permits import (documents, history, issuance, keys, permit_types, schemas, sla,
                               store, tracking, workflow)
 from services.permits.connectors import vocabulary
@@ -68,7 +69,7 @@ def catalogue_version(agency_code, permit_type):
     data["permit_type_id"] = permit_type.get("id")
     data.setdefault("version", 1)
     data["agency"] = agency_code
-    return schemas.load(schemas.PermitTypeVersionSchema(), data)
+    return schemas.load(schemas.PermitTypeVersionSchema, data)
 
 
 def public_permit_type(version):
@@ -182,7 +183,7 @@ class PermitsService(HealthMixin):
     def upsert_permit_type(self, data):
         """A new effective-dated version (versions are immutable: an existing number is 409).
         Applications keep the version in force when they were filed."""
-        version = schemas.load(schemas.PermitTypeVersionSchema(), data)
+        version = schemas.load(schemas.PermitTypeVersionSchema, data)
         if not store.claim_version(self.db, version):
             raise Conflict("Versi ini sudah ada; buat versi baru / This version exists; create "
                            "a new one", {"permit_type_id": version["permit_type_id"],
@@ -211,7 +212,7 @@ class PermitsService(HealthMixin):
 
     @rpc
     def set_calendar(self, data):
-        loaded = schemas.load(_CalendarSchema(), data)
+        loaded = schemas.load(_CalendarSchema, data)
         try:
             calendar = sla.WorkingCalendar(days_off=frozenset(loaded["days_off"]),
                                            working_days=frozenset(loaded["working_days"]),
@@ -239,7 +240,7 @@ class PermitsService(HealthMixin):
             if idempotency_key is not None:
                 data["idempotency_key"] = idempotency_key
             data.setdefault("idempotency_key", "auto-" + uuid.uuid4().hex)
-        loaded = schemas.load(schemas.FileApplicationSchema(), data)
+        loaded = schemas.load(schemas.FileApplicationSchema, data)
         now = self.clock.now()
         type_doc = store.get_permit_type(self.db, loaded["permit_type_id"])
         if type_doc is None:
@@ -404,7 +405,7 @@ class PermitsService(HealthMixin):
                                                                   "state": entry["to"]}])
 
     def _by_tracking(self, tracking_code, pin):
-        lookup = schemas.load(schemas.StatusLookupSchema(),
+        lookup = schemas.load(schemas.StatusLookupSchema,
                               {"tracking_code": tracking_code, "pin": pin})
         missing = NotFound("Kode pelacakan atau PIN salah / Wrong tracking code or PIN", {})
         app_id = store.find_by_tracking(self.db, lookup["tracking_code"])
@@ -428,7 +429,7 @@ class PermitsService(HealthMixin):
         """Status for the applicant: no actor names, no NIK, name, phone or form."""
         app = self._by_tracking(tracking_code, pin)
         status = self._sla(app)
-        view = schemas.PublicStatusSchema().dump(dict(
+        view = shared(schemas.PublicStatusSchema).dump(dict(
             app, sla=status.to_dict(), history=self._history(app)))
         view["sla_due_at"] = view["sla"]["due_at"]
         view["documents"] = [{k: d[k] for k in ("kind", "filename", "size", "sha256")}
@@ -587,7 +588,7 @@ class PermitsService(HealthMixin):
             expected_seq=None):
         """A staff action. Refused (nothing changes): not possible from the state (409), not
         for this role or agency (403), stale ``expected_seq`` or a concurrent winner (409)."""
-        transition = schemas.load(schemas.TransitionSchema(), {
+        transition = schemas.load(schemas.TransitionSchema, {
             "action": action, "note": note, "corrections": list(corrections or []),
             "expected_seq": expected_seq})
         if role not in STAFF_ROLES:
@@ -628,7 +629,7 @@ class PermitsService(HealthMixin):
                 "Pilih salah satu: {} / Choose one of: {}".format(
                     ", ".join(APPLICANT_ACTIONS), ", ".join(APPLICANT_ACTIONS))]}})
         app = self._by_tracking(tracking_code, pin)
-        transition = schemas.load(schemas.TransitionSchema(), {"action": action, "note": note})
+        transition = schemas.load(schemas.TransitionSchema, {"action": action, "note": note})
         new = self._transition(app, action, "applicant", "applicant", transition["note"])
         return self._result(new)
 
@@ -777,7 +778,7 @@ class PermitsService(HealthMixin):
     def record_decision(self, agency, decision):
         """A connector's report (after the gateway verified a webhook callback's signature).
         Applied once per ``decision_id``: a second delivery answers ``duplicate: true``."""
-        d = schemas.load(schemas.ConnectorDecisionSchema(), decision)
+        d = schemas.load(schemas.ConnectorDecisionSchema, decision)
         prior = store.get_decision(self.db, agency, d["decision_id"])
         if prior is not None:
             return dict({k: v for k, v in prior.items() if k != "_id"}, applied=False,
@@ -838,7 +839,7 @@ class PermitsService(HealthMixin):
         if content_b64 is not None or reuse_sha256 is None:
             item.update(filename=filename, media_type=media_type, content=content_b64)
         item = {k: v for k, v in item.items() if v is not None}
-        loaded = schemas.load(schemas.DocumentInputSchema(), item)
+        loaded = schemas.load(schemas.DocumentInputSchema, item)
         if kind not in app["requirement_kinds"]:
             raise ValidationFailed("Data tidak valid / Invalid data", {"fields": {"kind": [
                 "Jenis dokumen tidak dikenal untuk izin ini / Document kind not used by this "

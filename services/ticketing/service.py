@@ -335,7 +335,7 @@ class TicketingService(HealthMixin):
             store.upsert_catalogue_item(self.db, collection, document)
             counts[collection] = counts.get(collection, 0) + 1
         store.put_settings(self.db, {"mpp": data.get("mpp", {}), "defaults": data.get("defaults", {})})
-        rules = sc.load(sc.SettingsSchema(), catalogue.rules_document(data))
+        rules = sc.load(sc.SettingsSchema, catalogue.rules_document(data))
         store.replace(self.db.settings, dict(rules, _id="rules"))
         self.cache.clear()
         return counts
@@ -375,7 +375,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def get_counter(self, counter_id):
-        data = sc.load(sc.CounterRefSchema(), {"counter_id": counter_id})
+        data = sc.load(sc.CounterRefSchema, {"counter_id": counter_id})
         return self._public_counter(self._counter(data["counter_id"]))
 
     @rpc
@@ -393,14 +393,14 @@ class TicketingService(HealthMixin):
 
     @rpc
     def upsert_agency(self, data):
-        agency = sc.load(sc.AgencySchema(), data)
+        agency = sc.load(sc.AgencySchema, data)
         store.upsert_catalogue_item(self.db, "agencies", catalogue.agency_document(agency))
         self.cache.clear()
         return {"code": agency["code"]}
 
     @rpc
     def upsert_service(self, data):
-        service = sc.load(sc.ServiceSchema(), data)
+        service = sc.load(sc.ServiceSchema, data)
         if self.db.agencies.find_one({"_id": service["agency"]}) is None:
             raise ValidationFailed("Data tidak valid / Invalid data",
                                    {"fields": {"agency": [
@@ -416,7 +416,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def upsert_counter(self, data):
-        counter = sc.load(sc.CounterSchema(), data)
+        counter = sc.load(sc.CounterSchema, data)
         services = {s: store.get_service(self.db, s) for s in counter["services"]}
         fields = catalogue.counter_service_problems(counter["agency"], counter["services"],
                                                     services)
@@ -431,7 +431,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def update_settings(self, data):
-        rules = sc.load(sc.SettingsSchema(), data)
+        rules = sc.load(sc.SettingsSchema, data)
         store.replace(self.db.settings, dict(rules, _id="rules"))
         self.cache.clear()
         return rules
@@ -441,7 +441,7 @@ class TicketingService(HealthMixin):
     @rpc
     def issue_ticket(self, service_id, priority_group=None, contact=None, language="id",
                      idempotency_key=None):
-        data = sc.load(sc.IssueTicketSchema(), {
+        data = sc.load(sc.IssueTicketSchema, {
             "service_id": service_id, "priority_group": priority_group, "contact": contact,
             "language": language, "idempotency_key": idempotency_key})
         return self._issue(data["service_id"], data)
@@ -473,7 +473,7 @@ class TicketingService(HealthMixin):
     @rpc
     def issue_visit(self, steps, priority_group=None, contact=None, language="id",
                     idempotency_key=None):
-        data = sc.load(sc.IssueVisitSchema(), {
+        data = sc.load(sc.IssueVisitSchema, {
             "steps": steps, "priority_group": priority_group, "contact": contact,
             "language": language, "idempotency_key": idempotency_key})
         for i, step in enumerate(data["steps"]):
@@ -516,7 +516,7 @@ class TicketingService(HealthMixin):
     @rpc
     def cancel_ticket(self, ticket_id, access_token):
         """The holder gives up their ticket (token required)."""
-        data = sc.load(sc.TicketTokenSchema(), {"ticket_id": ticket_id, "access_token": access_token})
+        data = sc.load(sc.TicketTokenSchema, {"ticket_id": ticket_id, "access_token": access_token})
         ticket = store.get_ticket(self.db, data["ticket_id"])
         if ticket is None or not codes.token_matches(ticket.get("access_token"), data["access_token"]):
             raise NotFound(TICKET_NOT_FOUND)
@@ -624,7 +624,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def open_counter(self, counter_id, officer):
-        data = sc.load(sc.OpenCounterSchema(), {"counter_id": counter_id, "officer": officer})
+        data = sc.load(sc.OpenCounterSchema, {"counter_id": counter_id, "officer": officer})
         counter = self._live_counter(data["counter_id"])
         state = store.counter_state(self.db, counter["_id"])
         changes = states.open_counter(counter, data["officer"], self.clock.now())
@@ -640,7 +640,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def close_counter(self, counter_id, officer):
-        data = sc.load(sc.OpenCounterSchema(), {"counter_id": counter_id, "officer": officer})
+        data = sc.load(sc.OpenCounterSchema, {"counter_id": counter_id, "officer": officer})
         counter = self._at_counter(data["counter_id"], data["officer"])
         state = store.counter_state(self.db, counter["_id"])
         changes = states.close_counter(counter, self.clock.now())
@@ -655,7 +655,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def call_next(self, counter_id, officer):
-        data = sc.load(sc.OpenCounterSchema(), {"counter_id": counter_id, "officer": officer})
+        data = sc.load(sc.OpenCounterSchema, {"counter_id": counter_id, "officer": officer})
         counter = self._at_counter(data["counter_id"], data["officer"])
         rules = self._rules()
         rule = rules["calling_rule"]
@@ -748,7 +748,7 @@ class TicketingService(HealthMixin):
     def call_ticket(self, counter_id, ticket_id, officer, reason):
         """A staff override: call this ticket rather than the rule's next, recorded with who
         and why (the transition claim carries the record)."""
-        data = sc.load(sc.OverrideCallSchema(), {"counter_id": counter_id, "ticket_id": ticket_id,
+        data = sc.load(sc.OverrideCallSchema, {"counter_id": counter_id, "ticket_id": ticket_id,
                                                  "officer": officer, "reason": reason})
         counter = self._at_counter(data["counter_id"], data["officer"])
         ticket = self._ticket(data["ticket_id"])
@@ -768,7 +768,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def recall(self, ticket_id, counter_id, officer):
-        data, counter, ticket = self._counter_action(sc.OfficerActionSchema(), {
+        data, counter, ticket = self._counter_action(sc.OfficerActionSchema, {
             "ticket_id": ticket_id, "counter_id": counter_id, "officer": officer})
         now = self.clock.now()
         ticket = self._transition(ticket, "recall", now, counter_id=counter["_id"],
@@ -779,7 +779,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def skip(self, ticket_id, counter_id, officer, return_to_queue=False):
-        data, counter, ticket = self._counter_action(sc.OfficerSkipSchema(), {
+        data, counter, ticket = self._counter_action(sc.OfficerSkipSchema, {
             "ticket_id": ticket_id, "counter_id": counter_id, "officer": officer,
             "return_to_queue": return_to_queue})
         now = self.clock.now()
@@ -809,7 +809,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def start(self, ticket_id, counter_id, officer):
-        data, counter, ticket = self._counter_action(sc.OfficerActionSchema(), {
+        data, counter, ticket = self._counter_action(sc.OfficerActionSchema, {
             "ticket_id": ticket_id, "counter_id": counter_id, "officer": officer})
         ticket = self._transition(ticket, "start", self.clock.now(), counter_id=counter["_id"],
                                   officer=data["officer"])
@@ -818,7 +818,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def complete(self, ticket_id, counter_id, officer):
-        data, counter, ticket = self._counter_action(sc.OfficerActionSchema(), {
+        data, counter, ticket = self._counter_action(sc.OfficerActionSchema, {
             "ticket_id": ticket_id, "counter_id": counter_id, "officer": officer})
         now = self.clock.now()
         ticket = self._transition(ticket, "complete", now, counter_id=counter["_id"],
@@ -847,7 +847,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def transfer(self, ticket_id, counter_id, officer, target_service_id, reason=None):
-        data, counter, ticket = self._counter_action(sc.OfficerTransferSchema(), {
+        data, counter, ticket = self._counter_action(sc.OfficerTransferSchema, {
             "ticket_id": ticket_id, "counter_id": counter_id, "officer": officer,
             "target_service_id": target_service_id, "reason": reason})
         self._service(data["target_service_id"], field="target_service_id")
@@ -876,7 +876,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def availability(self, service_id, date):
-        data = sc.load(sc.AvailabilityQuerySchema(), {"service_id": service_id, "date": date})
+        data = sc.load(sc.AvailabilityQuerySchema, {"service_id": service_id, "date": date})
         service = self._service(data["service_id"])
         tz = self._tz()
         day = data["date"].isoformat()
@@ -890,7 +890,7 @@ class TicketingService(HealthMixin):
     @rpc
     def book(self, service_id, date, slot_start, name, phone, nik=None, language="id",
              idempotency_key=None):
-        data = sc.load(sc.BookingSchema(), {
+        data = sc.load(sc.BookingSchema, {
             "service_id": service_id, "date": date, "slot_start": slot_start, "name": name,
             "phone": phone, "nik": nik, "language": language, "idempotency_key": idempotency_key})
         service = self._service(data["service_id"])
@@ -978,7 +978,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def cancel_booking(self, code, phone):
-        data = sc.load(sc.CancelBookingSchema(), {"code": code, "phone": phone})
+        data = sc.load(sc.CancelBookingSchema, {"code": code, "phone": phone})
         booking = store.get_booking(self.db, data["code"])
         if booking is None or booking.get("phone") != data["phone"]:
             raise NotFound("Booking tidak ditemukan / Booking not found")
@@ -991,7 +991,7 @@ class TicketingService(HealthMixin):
 
     @rpc
     def check_in(self, code):
-        data = sc.load(sc.BookingCodeSchema(), {"code": code})
+        data = sc.load(sc.BookingCodeSchema, {"code": code})
         booking = store.get_booking(self.db, data["code"])
         if booking is None:
             raise NotFound("Booking tidak ditemukan / Booking not found")
@@ -1020,7 +1020,7 @@ class TicketingService(HealthMixin):
     # -- statistics and close-out -----------------------------------------------------------
 
     def _day_arg(self, day, agency=None):
-        data = sc.load(sc.DayQuerySchema(), {"day": day, "agency": agency})
+        data = sc.load(sc.DayQuerySchema, {"day": day, "agency": agency})
         return data["day"].isoformat() if data["day"] else None, data["agency"]
 
     @rpc
