@@ -7,7 +7,7 @@ from services.common.mongo import Mongo
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway.calls import call
-from services.gateway.hub import LiveHub
+from services.gateway.live_feed import LiveFeed
 from services.gateway.settings import int_setting
 
 
@@ -19,7 +19,7 @@ class GatewayBase:
     db = Mongo("gateway", ensure_indexes)
     config = Config()
     tokens = auth.Tokens()
-    live = LiveHub()
+    live = LiveFeed()
     ticketing = RpcProxy("ticketing")
     permits = RpcProxy("permits")
     notifications = RpcProxy("notifications")

@@ -1,15 +1,15 @@
-"""Live updates: an in-process hub fed by BROADCAST event handlers, read by SSE connections.
+"""Live updates: an in-process hub fed by the ticketing events, read by SSE connections.
 
 Why not nameko workers: each @http request holds a worker from the pool (10 by default) for
 as long as it runs, so ten open streams would starve every other request. Streams are served
 by ``GatewayWsgiApp`` directly: eventlet's WSGI server already gives each connection its own
 greenthread, which here blocks on an eventlet queue, costs a few KB and holds no worker.
 
-Feeding: every gateway instance subscribes to the ticketing events with a BROADCAST handler
-(each instance gets its own copy; ``reliable_delivery=False``: a board that misses an event
-while the gateway restarts reconnects and reloads anyway). The handler (a short worker)
-publishes a message without personal data into the hub; the hub encodes it once and copies
-the frame into the queue of every matching subscriber without blocking. A subscriber whose
+Feeding: every gateway instance consumes the ticketing events on a queue of its own
+(``live_feed``: each instance gets its own copy, no acks, no worker per event; a board that
+misses an event while the gateway reconnects reloads anyway). ``Hub.feed`` publishes each
+without personal data; the hub encodes it once and copies the frame into the queue of every
+matching subscriber without blocking. A subscriber whose
 queue is full (a client that stopped reading) is dropped, never waited for.
 
 Board snapshots cost the ticketing service a dozen reads each, so they are not taken per
@@ -25,7 +25,7 @@ import logging
 
 import eventlet
 from eventlet.queue import Empty, LightQueue
-from nameko.extensions import DependencyProvider, SharedExtension
+from nameko.extensions import SharedExtension
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,12 @@ class Hub:
         dirty, self._dirty = self._dirty, set()
         return dirty
 
+    def feed(self, event_type, event):
+        """A ticketing event: to the streams that show it (without personal data) at once,
+        and its boards' next snapshot marked due."""
+        self.publish(safe_event(event_type, event))
+        self.mark_boards(event.get("agency"))
+
     def publish_board(self, audience, board):
         """A board snapshot for ``audience``, unless it is the one its boards already have."""
         if self._last_board.get(audience) == board:
@@ -196,12 +202,3 @@ class StreamHub(SharedExtension):
 
     def kill(self):
         self.stop()
-
-
-class LiveHub(DependencyProvider):
-    """``self.live``: the container's hub, for the event handlers that feed it."""
-
-    stream_hub = StreamHub()
-
-    def get_dependency(self, worker_ctx):
-        return self.stream_hub.hub

@@ -9,7 +9,7 @@ response) and are grouped by resource in mixins composed here:
 - ``routes_permits``: applications, permits, connector callbacks (HMAC);
 - ``routes_admin``: catalogue administration, statistics, notification status;
 - ``routes_feedback``: surveys, complaints, public statistics, supervisors' feedback views;
-- ``routes_live``: BROADCAST event handlers feeding the SSE hub (``hub``).
+- ``routes_live``: the board snapshots of the SSE hub (``hub``, fed by ``live_feed``).
 
 Pages, static assets, the OpenAPI document and the SSE streams are answered by
 ``http.GatewayWsgiApp`` without a worker.

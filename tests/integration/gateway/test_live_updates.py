@@ -85,3 +85,32 @@ def test_counter_stream_sees_its_own_services_only(api, gateway_config):
     assert [e["service_id"] for e in events_of(other, "ticket_issued")] == ["ptsp-izin"]
     mine.close()
     theirs.close()
+
+
+def test_the_live_feed_comes_back_after_its_broker_connection_is_dropped(
+        api, gateway_config, rabbit_manager):
+    """The gateway consumes the ticketing events on a connection of its own (``live_feed``),
+    not through nameko: when the broker drops it, it must reconnect and bind its queue again
+    by itself, or every board and counter console would stay frozen until a restart."""
+    from services.gateway.live_feed import CONNECTION_NAME
+    from tests.support import wait_for
+
+    vhost = gateway_config["AMQP_URI"].rsplit("/", 1)[1]
+
+    def feed_connections():
+        return [c["name"] for c in rabbit_manager.get_connections()
+                if c.get("vhost") == vhost and
+                (c.get("client_properties") or {}).get("connection_name") == CONNECTION_NAME]
+
+    [dropped] = wait_for(feed_connections, message="the live feed's connection")
+    rabbit_manager.delete_connection(dropped)
+    wait_for(lambda: [name for name in feed_connections() if name != dropped],
+             timeout=60, message="the live feed to reconnect")
+
+    stream = open_stream(gateway_config["WEB_SERVER_ADDRESS"],
+                         "/api/v1/stream/counter/samsat-7?services=samsat-pkb")
+    read_until(stream, ": connected")
+    ticket = api.post("/api/v1/tickets", json={"service_id": "samsat-pkb"}).json()
+    text = read_until(stream, ticket["number"])
+    assert [e["number"] for e in events_of(text, "ticket_issued")] == [ticket["number"]]
+    stream.close()
