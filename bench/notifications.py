@@ -4,8 +4,9 @@ message, with the notifications service as its own process, as in production.
 ``measure(env)`` starts ``notifications`` alone (``Suite(services=("notifications",))``) on a
 vhost and database prefix of its own, with WhatsApp pointed at a tiny threaded HTTP server in
 this process that answers like the WhatsApp Cloud API (``status: delivered``). It dispatches
-``ticket_issued`` (with a contact) and, one second later, ``ticket_called`` for the same
-ticket, ``rate`` events per second in total for ``seconds`` seconds, and reports:
+``ticket_contact_given`` (a ticket with a contact: the "your ticket" message, kind
+``ticket_issued``) and, one second later, ``ticket_called`` for the same ticket, ``rate``
+events per second in total for ``seconds`` seconds, and reports:
 
 - ``ticket_called`` and ``ticket_issued`` latency, dispatch -> provider received (p50, p99);
 - ``messages_per_s``: messages the provider received over the span from the first dispatch
@@ -122,7 +123,7 @@ def _run(config, receiver, rate, seconds, lag, phone):
     warm = ["w{:03d}".format(i) for i in range(10)]
     for tid in warm:
         issued, _ = _events(tid, phone)
-        dispatch("ticketing", "ticket_issued", issued)
+        dispatch("ticketing", "ticket_contact_given", issued)
     _wait(receiver, {"ticket_issued:" + t for t in warm}, 60)
 
     run = uuid.uuid4().hex[:6]
@@ -138,7 +139,7 @@ def _run(config, receiver, rate, seconds, lag, phone):
             eventlet.sleep(pause)
         issued, called = _events(tid, phone)
         sent["ticket_issued:" + tid] = time.time()
-        dispatch("ticketing", "ticket_issued", issued)
+        dispatch("ticketing", "ticket_contact_given", issued)
         backlog.append((due + lag, tid, called))
         while backlog and backlog[0][0] <= time.time():
             _, ctid, cevent = backlog.pop(0)
