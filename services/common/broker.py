@@ -22,11 +22,20 @@ the caller's own transient reply queue, so a confirm proves little: a broker tha
 confirming loses the reply all the same. Either way the caller's timeout answers 503 and an
 idempotency key makes its retry safe. Skipping the confirm saves a broker round trip per
 call (``bench/README.md``). Requests, events and work messages keep their confirms.
+
+nameko builds a kombu ``Connection`` for every message it publishes, only to look up the
+producer pool that connection's parameters name (parsing the broker URL each time).
+``get_producer`` here keeps one such key per set of parameters; the pooled connections,
+their reconnection and the producers are kombu's as before.
 """
 import logging
+from contextlib import contextmanager
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.exceptions import OperationalError
+from kombu import Connection
+from kombu.pools import producers
+from nameko.amqp import publish
 from nameko.amqp.publish import Publisher
 from nameko.messaging import QueueConsumer
 from nameko.rpc import Responder, RpcConsumer
@@ -67,10 +76,28 @@ class ReplyPublisher(Publisher):
     use_confirms = False
 
 
+_POOL_KEYS = {}
+
+
+@contextmanager
+def get_producer(amqp_uri, confirms=True, ssl=None, login_method=None, transport_options=None):
+    """nameko's ``get_producer`` without a new ``Connection`` per message."""
+    options = dict(transport_options or publish.DEFAULT_TRANSPORT_OPTIONS,
+                   confirm_publish=confirms)
+    key = (amqp_uri, repr(ssl), login_method, repr(sorted(options.items())))
+    conn = _POOL_KEYS.get(key)
+    if conn is None:
+        conn = _POOL_KEYS[key] = Connection(amqp_uri, transport_options=options, ssl=ssl,
+                                            login_method=login_method)
+    with producers[conn].acquire(block=True) as producer:
+        yield producer
+
+
 def install():
     """Idempotent."""
     if getattr(QueueConsumer.ack_message, "__wrapped__", None) is not None:
         return
+    publish.get_producer = get_producer
     Responder.publisher_cls = ReplyPublisher
     QueueConsumer.ack_message = _tolerant(QueueConsumer.ack_message, "ack")
     QueueConsumer.requeue_message = _tolerant(QueueConsumer.requeue_message, "requeue")
