@@ -66,3 +66,43 @@ def test_a_board_that_left_is_no_longer_an_audience():
     hub.unsubscribe(second)
     hub.mark_boards("samsat")
     assert hub.board_agencies() == set() and hub.take_dirty() == set()
+
+
+def test_the_index_delivers_to_exactly_the_streams_that_want_a_message():
+    """``publish`` looks subscribers up in an index instead of asking each stream; it must
+    reach exactly those ``wants`` accepts, also after streams leave."""
+    import random
+
+    rng = random.Random(7)
+    agencies = ["samsat", "disdukcapil", "bpjs", None]
+    services = ["s{}".format(i) for i in range(6)]
+    counters = ["c{}".format(i) for i in range(4)]
+    hub = Hub(limit=500)
+    subs = []
+    for _ in range(200):
+        if rng.random() < 0.6:
+            subs.append(hub.subscribe(Subscription("board", agency=rng.choice(agencies))))
+        else:
+            subs.append(hub.subscribe(Subscription(
+                "counter", counter_id=rng.choice(counters),
+                services=rng.sample(services, rng.randint(0, 3)))))
+    for sub in subs[::3]:
+        hub.unsubscribe(sub)
+    alive = [s for i, s in enumerate(subs) if i % 3]
+    kinds = ["board", "ticket_called", "ticket_recalled", "ticket_issued", "ticket_transferred",
+             "counter_opened"]
+    for n in range(300):
+        message = {"type": rng.choice(kinds), "agency": rng.choice(agencies),
+                   "counter_id": rng.choice(counters + [None]),
+                   "service_id": rng.choice(services + [None]),
+                   "to_service_id": rng.choice(services + [None]), "n": n}
+        wanted = {id(s) for s in alive if s.wants(message)}
+        assert hub.publish(message) == len(wanted)
+        got = {id(s) for s in alive if not s.queue.empty()}
+        assert got == wanted
+        for s in alive:
+            while not s.queue.empty():
+                s.queue.get_nowait()
+    for sub in alive:
+        hub.unsubscribe(sub)
+    assert len(hub) == 0 and not hub._index
