@@ -64,8 +64,8 @@ class Subscription:
         self.queue = LightQueue(QUEUE_SIZE)
 
     def wants(self, message):
-        if message.get("type") == "board":
-            return self.kind == "board" and self.agency in (None, message.get("agency"))
+        if message.get("type") == "board":  # a snapshot is its own audience's whole board
+            return self.kind == "board" and self.agency == message.get("agency")
         if self.kind == "board":
             return message.get("type") in BOARD_EVENTS and \
                 self.agency in (None, message.get("agency"))
@@ -84,7 +84,9 @@ class Subscription:
 def _index_keys(message):
     """The index entries of the subscriptions that may want ``message``."""
     kind, agency = message.get("type"), message.get("agency")
-    if kind == "board" or kind in BOARD_EVENTS:
+    if kind == "board":
+        keys = [("board", agency)]
+    elif kind in BOARD_EVENTS:
         keys = [("board", None), ("board", agency)]
     else:
         keys = []

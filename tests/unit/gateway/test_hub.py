@@ -106,3 +106,19 @@ def test_the_index_delivers_to_exactly_the_streams_that_want_a_message():
     for sub in alive:
         hub.unsubscribe(sub)
     assert len(hub) == 0 and not hub._index
+
+
+def test_a_board_snapshot_goes_to_its_own_audience_only():
+    """The board page draws whatever snapshot it is sent: the MPP-wide board must never be
+    sent an agency's board (it would show that agency alone), nor an agency the MPP's."""
+    hub = Hub(limit=10)
+    mpp = hub.subscribe(Subscription("board"))
+    samsat = hub.subscribe(Subscription("board", agency="samsat"))
+    assert hub.publish_board("samsat", {"waiting": {"samsat-pkb": 1}}) == 1
+    assert mpp.queue.empty() and not samsat.queue.empty()
+    samsat.queue.get_nowait()
+    assert hub.publish_board(None, {"waiting": {"samsat-pkb": 1, "ktp": 2}}) == 1
+    assert samsat.queue.empty() and not mpp.queue.empty()
+    mpp.queue.get_nowait()
+    # a call is announced on both
+    assert hub.publish(safe_event("ticket_called", {"agency": "samsat", "number": "H-1"})) == 2
