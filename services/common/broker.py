@@ -32,8 +32,8 @@ import logging
 from contextlib import contextmanager
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
-from kombu.exceptions import OperationalError
 from kombu import Connection
+from kombu.exceptions import OperationalError
 from kombu.pools import producers
 from nameko.amqp import publish
 from nameko.amqp.publish import Publisher

@@ -15,7 +15,6 @@ import logging
 import uuid
 
 import eventlet
-
 from kombu import Connection, Queue, binding
 from kombu.mixins import ConsumerMixin
 from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_HEARTBEAT,
