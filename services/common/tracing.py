@@ -7,6 +7,7 @@ in greenthread-local state for the duration of a worker, where the JSON log form
 (services.common.logs) picks it up: grep one id and see the whole journey.
 """
 import uuid
+from contextlib import contextmanager
 
 from eventlet.corolocal import local
 from nameko.extensions import DependencyProvider
@@ -22,6 +23,18 @@ def current():
 
 def new_id():
     return uuid.uuid4().hex[:16]
+
+
+@contextmanager
+def correlated(cid):
+    """Log records made inside carry ``cid`` (for what is logged outside a worker, such as
+    the gateway's access line)."""
+    before = current()
+    _state.correlation_id = cid
+    try:
+        yield
+    finally:
+        _state.correlation_id = before
 
 
 class Correlation(DependencyProvider):

@@ -12,17 +12,21 @@ answers without a worker.
 """
 import functools
 import json
+import logging
+import time
 from pathlib import Path
 
+from eventlet import wsgi
+
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer
+from nameko.web.server import HttpOnlyProtocol, WebServer
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map
 from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Request, Response
 
 from services.common.metrics import exposition
-from services.common.tracing import CONTEXT_KEY, new_id
+from services.common.tracing import CONTEXT_KEY, correlated, new_id
 from services.gateway import problems
 from services.gateway.hub import StreamHub, Subscription
 from services.gateway.ratelimit import TokenBuckets, client_address
@@ -55,6 +59,9 @@ CORS_EXPOSE = "X-Request-Id, Retry-After"
 #: every route as declared (method, url, public, and its OpenAPI description)
 ROUTES = []
 
+#: one line per request: method, path without its query string, status, milliseconds
+access_log = logging.getLogger("services.gateway.access")
+
 
 class GatewayWsgiApp:
     def __init__(self, server):
@@ -62,6 +69,7 @@ class GatewayWsgiApp:
         self.url_map = server.make_url_map()
 
     def __call__(self, environ, start_response):
+        started = time.monotonic()
         request = Request(environ, shallow=True)
         path = request.path
         try:
@@ -92,6 +100,11 @@ class GatewayWsgiApp:
             # answers change with every step (and may be a citizen's own): never from a cache
             response.headers.setdefault("Cache-Control", "no-store")
         self.server.add_cors(request, response)
+        # what eventlet's own line had, less the query string (a ticket's ``?token=``)
+        # and the client's address
+        with correlated(environ.get(REQUEST_ID_ENVIRON)):
+            access_log.info("%s %s %s %.1f ms", request.method, path, response.status_code,
+                            1000 * (time.monotonic() - started))
         return response(environ, start_response)
 
     def metrics(self):
@@ -187,6 +200,13 @@ class GatewayWebServer(WebServer):
 
     def get_wsgi_app(self):
         return GatewayWsgiApp(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=HttpOnlyProtocol, debug=False):
+        """nameko's server without eventlet's access line, which carries the raw query
+        string (a ticket's access token) and the client's address: ``GatewayWsgiApp``
+        writes one without them."""
+        return wsgi.Server(sock, sock.getsockname(), wsgi_app, protocol=protocol, debug=debug,
+                           log=logging.getLogger("nameko.web.server"), log_output=False)
 
     def make_url_map(self):
         url_map = Map(strict_slashes=False)

@@ -57,3 +57,19 @@ def test_refusals_are_answered_without_error_logs(api, caplog):
     assert api.post("/api/v1/tickets", json={"service_id": 5}).status_code == 422
     loud = [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL") or r.exc_info]
     assert loud == [], [r.getMessage() for r in loud]
+
+
+def test_the_access_log_has_no_ticket_token_and_no_client_address(api, caplog):
+    """One line per request (method, path, status, time) without the query string: a
+    ticket's access token travels as ``?token=`` and must not end up in the logs."""
+    caplog.set_level("INFO")
+    ticket = api.post("/api/v1/tickets", json={"service_id": "samsat-pkb"}).json()
+    seen = api.get("/api/v1/tickets/{}?token={}".format(ticket["id"], ticket["access_token"]))
+    assert seen.status_code == 200
+    lines = [r.getMessage() for r in caplog.records]
+    [access] = [r for r in caplog.records
+                if r.getMessage().startswith("GET /api/v1/tickets/{} 200 ".format(ticket["id"]))]
+    assert access.correlation_id == seen.headers["X-Request-Id"]  # grep one id, see it all
+    assert any(line.startswith("POST /api/v1/tickets 201 ") for line in lines), lines
+    assert not [line for line in lines if ticket["access_token"] in line]
+    assert not [line for line in lines if "127.0.0.1" in line]
