@@ -64,35 +64,28 @@ class Subscription:
         self.queue = LightQueue(QUEUE_SIZE)
 
     def wants(self, message):
-        if message.get("type") == "board":  # a snapshot is its own audience's whole board
-            return self.kind == "board" and self.agency == message.get("agency")
-        if self.kind == "board":
-            return message.get("type") in BOARD_EVENTS and \
-                self.agency in (None, message.get("agency"))
-        return (message.get("counter_id") == self.counter_id
-                or message.get("service_id") in self.services
-                or message.get("to_service_id") in self.services)
+        return not self.index_keys().isdisjoint(_index_keys(message))
 
     def index_keys(self):
-        """Where the hub files this subscription, so ``Hub.publish`` finds who wants a
-        message without asking every stream (``wants`` says the same, one stream at a time)."""
+        """What this stream watches, as index entries: a board its audience (an agency, or
+        ``None`` for the MPP), a counter console its counter and services. The hub files it
+        under them, and a message reaches the streams filed under its ``_index_keys``."""
         if self.kind == "board":
-            return [("board", self.agency)]
-        return [("counter", self.counter_id)] + [("service", s) for s in self.services]
+            return {("board", self.agency)}
+        return {("counter", self.counter_id)} | {("service", s) for s in self.services}
 
 
 def _index_keys(message):
-    """The index entries of the subscriptions that may want ``message``."""
+    """Which streams ``message`` is for: a board snapshot its own audience's boards only; a
+    call also the MPP-wide boards; every event but a snapshot the consoles of its counter and
+    of the services it names (a board shows its snapshots and calls, nothing else)."""
     kind, agency = message.get("type"), message.get("agency")
     if kind == "board":
-        keys = [("board", agency)]
-    elif kind in BOARD_EVENTS:
-        keys = [("board", None), ("board", agency)]
-    else:
-        keys = []
-    if kind != "board":
-        keys += [("counter", message.get("counter_id")), ("service", message.get("service_id")),
-                 ("service", message.get("to_service_id"))]
+        return [("board", agency)]
+    keys = [("counter", message.get("counter_id")), ("service", message.get("service_id")),
+            ("service", message.get("to_service_id"))]
+    if kind in BOARD_EVENTS:
+        keys += [("board", None), ("board", agency)]
     return keys
 
 
@@ -171,6 +164,7 @@ class Hub:
         return self.publish({"type": "board", "agency": audience, "board": board})
 
     def _candidates(self, message):
+        """The streams filed under the message's index entries (each once)."""
         found = {}
         for entry in _index_keys(message):
             filed = self._index.get(entry)
@@ -184,8 +178,6 @@ class Hub:
         delivered = 0
         frame = None
         for key, sub in list(self._candidates(message).items()):
-            if not sub.wants(message):
-                continue
             if frame is None:  # encoded once, however many subscribers
                 frame = encode(message)
             try:
