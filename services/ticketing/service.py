@@ -219,13 +219,16 @@ class TicketingService(HealthMixin):
         if not decision.allowed:
             raise self._refusal(service, decision, now, tz)
 
-    def _enqueue(self, service, fields, idempotency_key, rules, quota=None, returned=False):
+    def _enqueue(self, service, fields, idempotency_key, rules, quota=None, returned=False,
+                 key_unused=False):
         """Create a waiting ticket: insert the numbered ticket, then its lane entry and
         position (inserts only). Returns ``(ticket, created, windows)``; a new ticket carries
-        ``lane_n`` and ``issued_ahead`` for the caller's answer."""
-        existing = store.ticket_by_idempotency(self.db, service["_id"], idempotency_key)
-        if existing is not None:
-            return existing, False, None
+        ``lane_n`` and ``issued_ahead`` for the caller's answer. ``key_unused``: the caller
+        has just looked the idempotency key up and found no ticket (no second read)."""
+        if not key_unused:
+            existing = store.ticket_by_idempotency(self.db, service["_id"], idempotency_key)
+            if existing is not None:
+                return existing, False, None
         service_id, day, now = service["_id"], fields["day"], fields["issued_at"]
         lane = queue.lane_for(calling.is_priority(fields, rules["calling_rule"]), returned)
         contact = fields.pop("contact", None)
@@ -451,21 +454,25 @@ class TicketingService(HealthMixin):
         rules = self._rules()
         tz = self._tz(rules)
         now = self.clock.now()
-        existing = store.ticket_by_idempotency(self.db, service_id, data["idempotency_key"])
-        if existing is None:
+        ticket = store.ticket_by_idempotency(self.db, service_id, data["idempotency_key"])
+        if ticket is not None:  # a retry: the same ticket, announced again
+            created, win = False, None
+        else:
             self._check_walk_in(service, now, tz)
-        fields = {"day": self._day(now, tz), "priority_group": data["priority_group"],
-                  "language": data["language"], "contact": data["contact"], "issued_at": now,
-                  "arrived_at": now, "access_token": codes.access_token()}
-        if visit is not None:
-            fields["visit"] = visit
-        try:
-            ticket, created, win = self._enqueue(service, fields, data["idempotency_key"], rules,
-                                                 quota=service.get("daily_quota"))
-        except store.QuotaReached:
-            decision = hours.check_walk_in(service, now, service["daily_quota"], tz,
-                                           ignore_opening_hours=ignore_opening_hours(self.config))
-            raise self._refusal(service, decision, now, tz) from None
+            fields = {"day": self._day(now, tz), "priority_group": data["priority_group"],
+                      "language": data["language"], "contact": data["contact"],
+                      "issued_at": now, "arrived_at": now, "access_token": codes.access_token()}
+            if visit is not None:
+                fields["visit"] = visit
+            try:
+                ticket, created, win = self._enqueue(
+                    service, fields, data["idempotency_key"], rules,
+                    quota=service.get("daily_quota"), key_unused=True)
+            except store.QuotaReached:
+                decision = hours.check_walk_in(
+                    service, now, service["daily_quota"], tz,
+                    ignore_opening_hours=ignore_opening_hours(self.config))
+                raise self._refusal(service, decision, now, tz) from None
         self._announce_issued(ticket, created, data["contact"])
         return dict(public_ticket(ticket), access_token=ticket["access_token"],
                     **self._position(ticket, service, win))
