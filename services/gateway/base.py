@@ -1,32 +1,17 @@
 """What every route mixin shares: dependencies, bounded RPC calls, the caller's principal."""
-from nameko.constants import NON_PERSISTENT
 from nameko.dependency_providers import Config
-from nameko.rpc import RpcProxy
 
 from services.common.errors import NotFound, ValidationFailed
 from services.common.mongo import Mongo
 from services.gateway import auth
 from services.gateway import requests as req
-from services.gateway.calls import call
+from services.gateway.calls import call, service
 from services.gateway.live_feed import LiveFeed
 from services.gateway.settings import int_setting
 
 
 def ensure_indexes(db):
     auth.ensure_indexes(db)
-
-
-def service(name):
-    """A proxy to a service whose requests the broker keeps in memory only.
-
-    A request matters while its caller waits for the reply (``RPC_TIMEOUT``). If the broker
-    dies in between, a request it had written to disk (nameko's default) is handled after the
-    restart, most often once the client has been answered 503 and has retried with its
-    ``Idempotency-Key``; kept in memory, it is simply gone and the retry does the work. The
-    disk write cost RabbitMQ about a quarter of its work per ticket (``bench/README.md``).
-    Publisher confirms stay on: they turn a service that was never started into a prompt
-    503 (``UnknownService``) instead of a wait for the timeout."""
-    return RpcProxy(name, delivery_mode=NON_PERSISTENT)
 
 
 class GatewayBase:

@@ -73,3 +73,19 @@ def test_the_access_log_has_no_ticket_token_and_no_client_address(api, caplog):
     assert any(line.startswith("POST /api/v1/tickets 201 ") for line in lines), lines
     assert not [line for line in lines if ticket["access_token"] in line]
     assert not [line for line in lines if "127.0.0.1" in line]
+
+
+def test_a_service_that_never_started_is_a_503_at_once(runner_factory, gateway_config,
+                                                       web_session):
+    """The gateway alone on a fresh virtual host: no ticketing queue exists yet. Its requests
+    keep publisher confirms, so the broker's "nobody takes this" comes back with the confirm
+    and the kiosk gets a 503 naming the missing service, not one from the deadline (set here
+    beyond the test client's own 30 s)."""
+    from services.gateway.service import GatewayService
+
+    runner = runner_factory(dict(gateway_config, RPC_TIMEOUT=120), GatewayService)
+    runner.start()
+    answer = web_session.post("/api/v1/tickets", json={"service_id": "samsat-pkb"})
+    assert answer.status_code == 503, answer.text
+    assert int(answer.headers["Retry-After"]) > 0
+    assert answer.json()["details"]["reason"] == "no service"
