@@ -27,10 +27,16 @@ nameko builds a kombu ``Connection`` for every message it publishes, only to loo
 producer pool that connection's parameters name (parsing the broker URL each time).
 ``get_producer`` here keeps one such key per set of parameters; the pooled connections,
 their reconnection and the producers are kombu's as before.
+
+py-amqp reads a frame in three ``recv`` calls of exactly the bytes it needs next (header,
+payload, end marker): nine system calls per message. ``_read_ahead`` asks the socket for up
+to ``READ_AHEAD`` bytes instead; py-amqp's own ``_read`` already keeps whatever comes beyond
+the frame in its buffer for the next one, so one call often brings several messages.
 """
 import logging
 from contextlib import contextmanager
 
+from amqp import transport
 from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Connection
 from kombu.exceptions import OperationalError
@@ -93,10 +99,24 @@ def get_producer(amqp_uri, confirms=True, ssl=None, login_method=None, transport
         yield producer
 
 
+#: bytes asked of the socket at once while reading AMQP frames
+READ_AHEAD = 16 * 1024
+
+
+def _read_ahead(setup_transport):
+    def wrapper(self):
+        setup_transport(self)
+        recv = self._quick_recv
+        self._quick_recv = lambda n: recv(max(n, READ_AHEAD))
+    wrapper.__wrapped__ = setup_transport
+    return wrapper
+
+
 def install():
     """Idempotent."""
     if getattr(QueueConsumer.ack_message, "__wrapped__", None) is not None:
         return
+    transport.TCPTransport._setup_transport = _read_ahead(transport.TCPTransport._setup_transport)
     publish.get_producer = get_producer
     Responder.publisher_cls = ReplyPublisher
     QueueConsumer.ack_message = _tolerant(QueueConsumer.ack_message, "ack")
