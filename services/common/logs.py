@@ -42,6 +42,9 @@ class RefusalsAreNotErrors(logging.Filter):
 
 def install():
     """Idempotent."""
+    # A line names neither process nor thread (one process per container, green threads):
+    # records skip looking them up (a system call and two lookups per line).
+    logging.logProcesses = logging.logThreads = logging.logMultiprocessing = False
     logger = logging.getLogger("nameko.containers")
     if not any(isinstance(f, RefusalsAreNotErrors) for f in logger.filters):
         logger.addFilter(RefusalsAreNotErrors())
