@@ -77,11 +77,7 @@ class _UnackedConsumer(QueueConsumer):
     """nameko's queue consumer, consuming without acks (a connection of its own)."""
 
     def get_consumers(self, consumer_cls, channel):
-        for provider in self._providers:
-            self._consumers[provider] = consumer_cls(
-                queues=[provider.queue], callbacks=[partial(self.handle_message, provider)],
-                accept=self.accept, no_ack=True)
-        return self._consumers.values()
+        return super().get_consumers(partial(consumer_cls, no_ack=True), channel)
 
 
 class _ReplyListener(ReplyListener):
