@@ -245,6 +245,32 @@ def resident_mb(pid):
     return None
 
 
+def suite_env(env, port, **extra):
+    """``env`` for a suite under load: databases of its own, the gateway on ``port``, opening
+    hours and the rate limiter out of the way, notifications simulated."""
+    return dict(env, MONGO_DB_PREFIX=database_prefix(), MPP_IGNORE_OPENING_HOURS="1",
+                GATEWAY_ADDRESS="127.0.0.1:{}".format(port), NOTIFY_TEST_MODE="1",
+                # one address stands for every kiosk here: the limiter is not what is measured
+                GATEWAY_RATE_LIMIT_PER_MINUTE="10000000", GATEWAY_RATE_LIMIT_BURST="1000000",
+                **extra)
+
+
+def load_catalogues(rpc, data):
+    """The demo catalogue and accounts, then ``data`` (the same, with bench quotas)."""
+    from scripts.load_catalogue import load
+
+    load(rpc, path=ROOT / "catalogue" / "kapuas.yaml", demo_password=PASSWORD)
+    rpc.ticketing.load_catalogue(data)
+
+
+def stop_suite(suite):
+    """Stop ``suite`` and drop its services' databases."""
+    config = suite.config()
+    suite.stop()
+    for service in suite.services:
+        drop_database(config, service)
+
+
 def measure(env, seconds=15, mixed_seconds=30, streams=STREAMS):
     """The whole suite on a database prefix and a virtual host of its own."""
     with own_vhost(env) as env:
@@ -256,15 +282,10 @@ def _measure(env, seconds, mixed_seconds, streams):
     from nameko.testing.utils import find_free_port
 
     from bench.baseline import start_echo, wait_echo
-    from scripts.load_catalogue import load
     from scripts.suite import Suite
 
     port = find_free_port()
-    env = dict(env, MONGO_DB_PREFIX=database_prefix(), MPP_IGNORE_OPENING_HOURS="1",
-               GATEWAY_ADDRESS="127.0.0.1:{}".format(port), NOTIFY_TEST_MODE="1",
-               # one address stands for every kiosk here: the limiter is not what is measured
-               GATEWAY_RATE_LIMIT_PER_MINUTE="10000000", GATEWAY_RATE_LIMIT_BURST="1000000",
-               GATEWAY_STREAM_MAX=str(streams + 100))
+    env = suite_env(env, port, GATEWAY_STREAM_MAX=str(streams + 100))
     base = "http://127.0.0.1:{}".format(port)
     data = catalogue()
     services = [s["id"] for a in data["agencies"] for s in a.get("services", [])]
@@ -275,8 +296,7 @@ def _measure(env, seconds, mixed_seconds, streams):
         suite.start()
         echo = start_echo(suite.config())  # the baseline, on the suite's broker and vhost
         with ClusterRpcProxy(suite.config(), timeout=60) as rpc:
-            load(rpc, path=ROOT / "catalogue" / "kapuas.yaml", demo_password=PASSWORD)
-            rpc.ticketing.load_catalogue(data)  # the same, with bench quotas
+            load_catalogues(rpc, data)
             wait_echo(rpc)
             pids = dict({name: process.pid for name, _, process, _ in suite.processes},
                         **infrastructure_pids())
@@ -291,10 +311,7 @@ def _measure(env, seconds, mixed_seconds, streams):
         if echo is not None:
             echo.terminate()
             echo.wait(20)
-        config = suite.config()
-        suite.stop()
-        for service in SERVICES:
-            drop_database(config, service)
+        stop_suite(suite)
     return dict(report, database_prefix=env["MONGO_DB_PREFIX"], measured_at=measured_at())
 
 

@@ -20,7 +20,7 @@ import sys
 
 from bench import baseline  # noqa: F401 - monkey-patches eventlet first
 from bench import gateway as g
-from bench.harness import database_prefix, drop_database, own_vhost
+from bench.harness import own_vhost
 
 SERVICES = ("ticketing", "permits", "gateway")
 
@@ -29,31 +29,19 @@ def _start(stack, extra, data):
     from nameko.standalone.rpc import ClusterRpcProxy
     from nameko.testing.utils import find_free_port
 
-    from scripts.load_catalogue import load
     from scripts.suite import Suite
 
     env = stack.enter_context(own_vhost(dict(os.environ)))
     port = find_free_port()
-    env = dict(env, MONGO_DB_PREFIX=database_prefix(), MPP_IGNORE_OPENING_HOURS="1",
-               GATEWAY_ADDRESS="127.0.0.1:{}".format(port), NOTIFY_TEST_MODE="1",
-               GATEWAY_RATE_LIMIT_PER_MINUTE="10000000", GATEWAY_RATE_LIMIT_BURST="1000000",
-               **extra)
-    suite = Suite(env=env, services=SERVICES, log_dir=g.ROOT / "var" / "log" / "bench")
-    stack.callback(_stop, suite)
+    suite = Suite(env=g.suite_env(env, port, **extra), services=SERVICES,
+                  log_dir=g.ROOT / "var" / "log" / "bench")
+    stack.callback(g.stop_suite, suite)
     suite.start()
     with ClusterRpcProxy(suite.config(), timeout=60) as rpc:
-        load(rpc, path=g.ROOT / "catalogue" / "kapuas.yaml", demo_password=g.PASSWORD)
-        rpc.ticketing.load_catalogue(data)
+        g.load_catalogues(rpc, data)
     pids = {name: process.pid for name, _, process, _ in suite.processes}
     return {"base": "http://127.0.0.1:{}".format(port), "pids": pids, "ok": 0, "seconds": 0.0,
             "cpu": dict.fromkeys(list(pids) + ["rabbitmq", "ferretdb"], 0.0)}
-
-
-def _stop(suite):
-    config = suite.config()
-    suite.stop()
-    for service in SERVICES:
-        drop_database(config, service)
 
 
 def compare(extra, slices=10, seconds=3):
