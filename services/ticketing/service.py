@@ -167,8 +167,8 @@ class TicketingService(HealthMixin):
     def _counters_open(self, service_id, fresh=False):
         def count():
             ids = [c["_id"] for c in self._counters() if service_id in c["services"]]
-            return [sum(1 for cid in ids if store.counter_state(self.db, cid).get("status")
-                        == states.COUNTER_OPEN)]
+            return [sum(1 for state in store.counter_states(self.db, ids).values()
+                        if state.get("status") == states.COUNTER_OPEN)]
         if fresh:
             return count()[0]
         # an ETA input: a couple of seconds old is fine (this process's opens/closes clear it)
@@ -543,9 +543,10 @@ class TicketingService(HealthMixin):
         waiting = queue.waiting_estimate(win)
         est = self._estimate(service, waiting)
         serving = []
+        now_serving = store.serving_all(self.db)
         for counter in self._counters():
             if service["_id"] in counter["services"]:
-                current = store.serving_of(self.db, counter["_id"])
+                current = now_serving.get(counter["_id"])
                 if current and current.get("service_id") == service["_id"]:
                     serving.append({"number": current["number"], "counter_id": counter["_id"],
                                     "counter_name": counter["name"]})
@@ -567,8 +568,10 @@ class TicketingService(HealthMixin):
         waiting = {(svc["_id"], svc["agency"]): self._waiting(svc["_id"], day)
                    for svc in store.list_services(self.db)}
         counters = {}
-        for counter in self._counters():
-            status = store.counter_state(self.db, counter["_id"]).get("status") or "closed"
+        all_counters = self._counters()
+        live = store.counter_states(self.db, [c["_id"] for c in all_counters])
+        for counter in all_counters:
+            status = live[counter["_id"]].get("status") or "closed"
             key = (counter["agency"], status)
             counters[key] = counters.get(key, 0) + 1
         return gauges_text({
@@ -601,9 +604,11 @@ class TicketingService(HealthMixin):
         everyone = None in audiences
         counters = [c for c in self._counters() if everyone or c["agency"] in audiences]
         rows = {}
+        live = store.counter_states(self.db, [c["_id"] for c in counters])
+        now_serving = store.serving_all(self.db)
         for counter in counters:
-            state = store.counter_state(self.db, counter["_id"])
-            current = store.serving_of(self.db, counter["_id"])
+            state = live[counter["_id"]]
+            current = now_serving.get(counter["_id"])
             rows[counter["_id"]] = {"id": counter["_id"], "name": counter["name"],
                                     "agency": counter["agency"], "status": state.get("status"),
                                     "now_serving": current["number"] if current else None}

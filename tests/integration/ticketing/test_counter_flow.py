@@ -225,3 +225,21 @@ def test_events_carry_no_contact_except_ticket_contact_given(harness, clock):
     assert rpc.boards([None, agency, "nobody"]) == [
         [None, board], [agency, rpc.board(agency)], ["nobody", rpc.board("nobody")]]
     assert rpc.board("nobody") == {"counters": [], "last_called": [], "waiting": {}}
+
+
+def test_board_and_queue_status_show_each_counter_as_it_is(harness, clock):
+    """The board and the queue status read every counter's state and whom it serves at
+    once: each counter still shows its own."""
+    rpc = harness.start()
+    issue(rpc, clock, "ktp", 2)
+    rpc.open_counter("c1", "budi")
+    rpc.open_counter("c2", "sari")
+    called = rpc.call_next("c2", "sari")
+    rpc.close_counter("c1", "budi")
+    rows = {c["id"]: (c["status"], c["now_serving"]) for c in rpc.board()["counters"]}
+    assert rows.pop("c1") == ("closed", None)
+    assert rows.pop("c2") == ("open", called["number"])
+    assert rows and set(rows.values()) == {("closed", None)}  # never opened
+    status = rpc.queue_status("ktp")
+    assert [(s["counter_id"], s["number"]) for s in status["serving"]] == [
+        ("c2", called["number"])]
