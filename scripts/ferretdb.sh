@@ -92,13 +92,14 @@ PY
 # in alternating runs, bench/README.md).
 #
 # Go's runtime gets one processor (GOMAXPROCS=1) and collects garbage at 400 % heap growth
-# instead of 100 % (GOGC=400; the heap stays near 100 MB). On a 2-core machine that FerretDB
-# shares with the broker and four Python services, a second Go processor mostly woke spare
-# threads: perf showed a quarter of FerretDB's samples in context switches, futex wake-ups and
-# sysmon's sleeps. Side by side under the ticket load (bench/README.md), GOMAXPROCS=1 cut
-# FerretDB's CPU per ticket by 25-28 % and the suite issued 7 % more tickets per second;
-# GOGC=400 took another 9 % of FerretDB's CPU. SQLite admits one writer at a time anyway.
-# Both can be overridden from the environment (MPP_DB_GOMAXPROCS, MPP_DB_GOGC).
+# instead of 100 % (GOGC=400; the process stayed under 100 MB resident over eleven full
+# benchmark runs). On a 2-core machine that FerretDB shares with the broker and four Python
+# services, a second Go processor mostly woke spare threads: perf showed a quarter of
+# FerretDB's samples in context switches, futex wake-ups and sysmon's sleeps. Side by side
+# under the ticket load (bench/README.md), GOMAXPROCS=1 cut FerretDB's CPU per ticket by
+# 25-28 % and the suite issued 7 % more tickets per second; GOGC=400 took another 9 % of
+# FerretDB's CPU. SQLite admits one writer at a time anyway. Both can be overridden from the environment
+# (MPP_DB_GOMAXPROCS, MPP_DB_GOGC).
 flags() {
   export GOMAXPROCS="${MPP_DB_GOMAXPROCS:-1}" GOGC="${MPP_DB_GOGC:-400}"
   FLAGS=(--handler=sqlite --sqlite-url="file:$1/data/?_pragma=synchronous%28normal%29"

@@ -362,11 +362,6 @@ def set_serving(db, counter_id, serving):
     replace(db.counter_serving, dict(serving or {}, _id=counter_id))
 
 
-def serving_of(db, counter_id):
-    doc = db.counter_serving.find_one({"_id": counter_id})
-    return doc if doc and doc.get("ticket_id") else None
-
-
 def serving_all(db):
     """``{counter_id: serving}`` of every counter serving someone now, in one read (one
     document per counter, as ``counter_states``)."""
