@@ -36,6 +36,11 @@ def start_echo(config):
     return process
 
 
+def stop_echo(process):
+    process.terminate()
+    process.wait(20)
+
+
 def wait_echo(rpc, timeout=60):
     deadline = time.time() + timeout
     while True:
@@ -121,8 +126,7 @@ def measure(config=None, calls=2000, in_flight=50):
         result["amqp_round_trip"] = amqp_round_trip(config["AMQP_URI"], calls // 2)
         return result
     finally:
-        process.terminate()
-        process.wait(20)
+        stop_echo(process)
 
 
 if __name__ == "__main__":

@@ -263,6 +263,11 @@ def load_catalogues(rpc, data):
     rpc.ticketing.load_catalogue(data)
 
 
+def suite_pids(suite):
+    """``{service: pid}`` of ``suite``'s processes (the last instance of a scaled one)."""
+    return {name: process.pid for name, _, process, _ in suite.processes}
+
+
 def stop_suite(suite):
     """Stop ``suite`` and drop its services' databases."""
     config = suite.config()
@@ -281,7 +286,7 @@ def _measure(env, seconds, mixed_seconds, streams):
     from nameko.standalone.rpc import ClusterRpcProxy
     from nameko.testing.utils import find_free_port
 
-    from bench.baseline import start_echo, wait_echo
+    from bench.baseline import start_echo, stop_echo, wait_echo
     from scripts.suite import Suite
 
     port = find_free_port()
@@ -298,7 +303,7 @@ def _measure(env, seconds, mixed_seconds, streams):
         with ClusterRpcProxy(suite.config(), timeout=60) as rpc:
             load_catalogues(rpc, data)
             wait_echo(rpc)
-            pids = dict({name: process.pid for name, _, process, _ in suite.processes},
+            pids = dict(suite_pids(suite),
                         **infrastructure_pids())
             report = _run(base, services, agencies, data, seconds, mixed_seconds, streams,
                           pids, rpc)
@@ -309,8 +314,7 @@ def _measure(env, seconds, mixed_seconds, streams):
         report["resident_target_mb"] = 200
     finally:
         if echo is not None:
-            echo.terminate()
-            echo.wait(20)
+            stop_echo(echo)
         stop_suite(suite)
     return dict(report, database_prefix=env["MONGO_DB_PREFIX"], measured_at=measured_at())
 

@@ -39,7 +39,7 @@ def _start(stack, extra, data):
     suite.start()
     with ClusterRpcProxy(suite.config(), timeout=60) as rpc:
         g.load_catalogues(rpc, data)
-    pids = {name: process.pid for name, _, process, _ in suite.processes}
+    pids = g.suite_pids(suite)
     return {"base": "http://127.0.0.1:{}".format(port), "pids": pids, "ok": 0, "seconds": 0.0,
             "cpu": dict.fromkeys(list(pids) + ["rabbitmq", "ferretdb"], 0.0)}
 
