@@ -1,0 +1,10 @@
+"""The staff role vocabulary: who may do what is decided from these names only."""
+OFFICER = "officer"
+SUPERVISOR = "supervisor"
+ADMIN = "admin"
+
+ROLES = (OFFICER, SUPERVISOR, ADMIN)
+STAFF = ROLES
+SUPERVISORS = (SUPERVISOR, ADMIN)
+# API keys are issued to agencies' systems and never carry the MPP-wide admin role.
+KEY_ROLES = (OFFICER, SUPERVISOR)
