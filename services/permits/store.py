@@ -241,10 +241,6 @@ def get_file_meta(db, key):
     return db.files.find_one({"_id": key}, {"content": 0})
 
 
-def get_file(db, key):
-    return db.files.find_one({"_id": key})
-
-
 def put_app_document(db, application_id, document):
     key = "{}:{}".format(application_id, document["kind"])
     db.app_documents.replace_one({"_id": key}, dict(document, _id=key,
