@@ -3,24 +3,11 @@ public verification. The rules (numbers, records, signatures, the PDF, public st
 ``issuance``; this module reads and writes them through ``store``."""
 import base64
 import binascii
-from datetime import date, timedelta
 
 from services.common import clock as clk
 from services.common.errors import NotFound, ValidationFailed
 from services.contracts import messages
 from services.permits import issuance, store
-
-
-def add_months(day, months):
-    """``day`` plus ``months`` calendar months (the 31st becomes the month's last day)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def _b64decode(text, field):
@@ -45,10 +32,8 @@ def issue(ctx, app):
     secrets = ctx.keys
     version = app["permit_type"]
     agency = store.get_agency(ctx.db, app["agency"]) or {}
-    valid_until = None
-    if version.get("validity_months"):
-        start = clk.local_day(now, ctx.tz)
-        valid_until = add_months(start, version["validity_months"]) - timedelta(days=1)
+    valid_until = issuance.last_valid_day(clk.local_day(now, ctx.tz),
+                                          version.get("validity_months"))
     record = issuance.build_record(number, version, agency.get("name") or app["agency"],
                                    now, valid_until, secrets.signing_key)
     labels = {f["name"]: f.get("label") for f in version.get("form", [])}
