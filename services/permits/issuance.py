@@ -30,6 +30,7 @@ import hashlib
 import io
 import re
 import unicodedata
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import segno
@@ -117,6 +118,26 @@ def key_id(key):
 
 
 # --- record and signature ----------------------------------------------------------------
+
+def add_months(day, months):
+    """``day`` plus ``months`` calendar months (the 31st becomes the month's last day)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def last_valid_day(first_day, validity_months):
+    """The last day (inclusive) a permit valid ``validity_months`` from local ``first_day`` is
+    valid, or ``None`` when the permit type sets no validity."""
+    if not validity_months:
+        return None
+    return add_months(first_day, validity_months) - timedelta(days=1)
+
 
 def build_record(number, version, agency_name, issued_at, valid_until=None, signing_key=None):
     """The public permit record for ``version`` (a permit type version) issued at ``issued_at``.

@@ -56,6 +56,11 @@ class SlaStatus:
         }
 
 
+def instant(at):
+    """An aware instant (ISO-8601 text or datetime) as UTC; naive instants fail loudly."""
+    return _parse([(at, workflow.SUBMITTED)])[0][0]
+
+
 def _parse(changes):
     items = []
     for at, state in changes:

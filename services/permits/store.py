@@ -51,7 +51,8 @@ Collections and their keys
 ``permit_by_app``     ``_id`` = application id -> permit number (issuing twice issues once).
 ``permits``           ``_id`` = permit number: signed record, hashes, signature, PDF.
 ``sla_warnings``      ``_id`` = ``<application id>:<threshold>``: a warning sent once.
-``settings``          ``_id`` = ``calendar`` | ``secret_key`` | ``signing_key``.
+``settings``          ``_id`` = ``calendar`` | ``secret_key`` | ``signing_key`` |
+                      ``sla_cursor`` (the hour bucket the SLA sweep resumes from).
 ``public_keys``       ``_id`` = key id -> PEM (old keys stay: rotation keeps permits valid).
 ``slots`` / ``hints`` append-only logs (below).
 
@@ -239,10 +240,6 @@ def put_file(db, key, meta, content):
 
 def get_file_meta(db, key):
     return db.files.find_one({"_id": key}, {"content": 0})
-
-
-def get_file(db, key):
-    return db.files.find_one({"_id": key})
 
 
 def put_app_document(db, application_id, document):

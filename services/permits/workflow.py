@@ -28,7 +28,9 @@ only possible once the SLA is overdue (``context["sla_overdue"]``); its legal ba
 SLA clock: ``clock_mode(state)`` is ``running`` while the agency owes work, ``paused`` while
 the applicant owes something (a correction, a payment), ``stopped`` once issued or terminal.
 """
+from services.common import clock as clk
 from services.common.errors import Forbidden, IllegalTransition, ValidationFailed
+from services.permits import history
 
 MAX_APPROVAL_LEVELS = 5
 
@@ -186,10 +188,6 @@ def kind(state):
     raise ValueError("unknown state {!r}".format(state))
 
 
-def is_terminal(state):
-    return kind(state) in TERMINAL_STATES
-
-
 def clock_mode(state):
     """``running`` | ``paused`` | ``stopped``: what the SLA clock does in this state."""
     k = kind(state)
@@ -316,9 +314,6 @@ def new_application(application_id, version, applicant, form, documents, trackin
     (``permit_types.validate_form``), ``documents`` the list of ``documents.inspect_upload``
     results each with its ``kind`` (and ``reuse_key``).
     """
-    from services.common import clock as clk
-    from services.permits import history
-
     if role not in SUBMIT_ROLES:
         raise Forbidden("Peran '{r}' tidak dapat mengajukan permohonan / Role '{r}' may not "
                         "file an application".format(r=role), {"role": role})
@@ -356,9 +351,6 @@ def step(application, action, role, actor, at, note=None, details=None, sla_over
     ``(application_id, seq)`` decides which of two concurrent actors wins; only the winner then
     writes ``changes``.
     """
-    from services.common import clock as clk
-    from services.permits import history
-
     state = application["state"]
     terms = application["terms"]
     context = {"approval_levels": terms["approval_levels"], "fee": terms["fee"], "note": note,

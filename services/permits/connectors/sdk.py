@@ -55,6 +55,8 @@ from services.common import clock as clk
 from services.common.errors import DomainError
 from services.common.events import Events, handles, once
 from services.common.mongo import Mongo, ping
+from services.contracts import events as event_names
+from services.permits.connectors import jobs
 from services.permits.connectors.vocabulary import Decision, Pending
 
 log = logging.getLogger(__name__)
@@ -109,7 +111,7 @@ class ConnectorRuntime:
                "next_at": clk.iso(self.clock.now()), "event_id": event["event_id"]}
         if self._suspended():
             job["status"] = "suspended"
-            self.db.jobs.replace_one({"_id": job["_id"]}, job, upsert=True)
+            jobs.put_job(self.db, job)
             return
         self._run(job)
 
@@ -117,7 +119,7 @@ class ConnectorRuntime:
         now = clk.iso(self.clock.now())
         if self._suspended():
             return
-        for job in list(self.db.jobs.find({})):
+        for job in jobs.all_jobs(self.db):
             if job["status"] == "waiting" and job["next_at"] <= now:
                 self._run(job)
 
@@ -133,7 +135,7 @@ class ConnectorRuntime:
             except DomainError as exc:  # final: the application moved on, or bad data
                 log.warning("connector %s: %s refused (%s)", self.connector_name,
                             job["_id"], exc.__class__.__name__)
-                self.db.jobs.delete_one({"_id": job["_id"]})
+                jobs.drop_job(self.db, job["_id"])
                 return
             except Exception as exc:  # noqa: BLE001 - retried with backoff
                 error = "{}: {}".format(exc.__class__.__name__, exc)[:500]
@@ -147,7 +149,7 @@ class ConnectorRuntime:
         application = self.permits.get_application_for_connector(job["application_id"],
                                                                  self.connector_name)
         if application["state"] != "in_process" or application["seq"] != job["seq"]:
-            self.db.jobs.delete_one({"_id": job["_id"]})  # decided or withdrawn meanwhile
+            jobs.drop_job(self.db, job["_id"])  # decided or withdrawn meanwhile
             return
         result = adapter.process(application)
         decision_id = "{}:{}:{}".format(self.connector_name, job["application_id"], job["seq"])
@@ -156,7 +158,7 @@ class ConnectorRuntime:
                 "application_id": job["application_id"], "decision_id": decision_id,
                 "status": result.outcome, "note": result.note, "reference": result.reference,
                 "corrections": list(result.fields)})
-            self.db.jobs.delete_one({"_id": job["_id"]})
+            jobs.drop_job(self.db, job["_id"])
             return
         if not isinstance(result, Pending):
             raise TypeError("process() must return a Decision or a Pending")
@@ -167,20 +169,17 @@ class ConnectorRuntime:
         if result.retry_after_seconds:
             later = self.clock.now().timestamp() + result.retry_after_seconds
             next_at = clk.iso(clk.datetime.fromtimestamp(later, clk.UTC))
-            self.db.jobs.replace_one({"_id": job["_id"]},
-                                     dict(job, status="waiting", next_at=next_at), upsert=True)
+            jobs.put_job(self.db, dict(job, status="waiting", next_at=next_at))
         else:
-            self.db.jobs.delete_one({"_id": job["_id"]})  # the agency answers by callback
+            jobs.drop_job(self.db, job["_id"])  # the agency answers by callback
 
     def _park(self, job, attempts, error):
         job = dict(job, attempts=job.get("attempts", 0) + attempts, last_error=error)
         if job["attempts"] >= _setting(self.config, "CONNECTOR_MAX_ATTEMPTS"):
             job["status"] = "suspended"
-            self.db.jobs.replace_one({"_id": job["_id"]}, job, upsert=True)
-            self.db.state.replace_one({"_id": "suspended"}, {
-                "_id": "suspended", "since": clk.iso(self.clock.now()), "reason": error},
-                upsert=True)
-            self.events("connector_suspended", {
+            jobs.put_job(self.db, job)
+            jobs.suspend(self.db, clk.iso(self.clock.now()), error)
+            self.events(event_names.CONNECTOR_SUSPENDED, {
                 "connector": self.connector_name, "application_id": job["application_id"],
                 "agency": job["agency"], "attempts": job["attempts"], "error": error})
             log.error("connector %s suspended after %d attempts", self.connector_name,
@@ -191,10 +190,10 @@ class ConnectorRuntime:
         later = self.clock.now().timestamp() + delay
         job.update(status="waiting",
                    next_at=clk.iso(clk.datetime.fromtimestamp(later, clk.UTC)))
-        self.db.jobs.replace_one({"_id": job["_id"]}, job, upsert=True)
+        jobs.put_job(self.db, job)
 
     def _suspended(self):
-        return self.db.state.find_one({"_id": "suspended"}) is not None
+        return jobs.is_suspended(self.db)
 
     def _health(self):
         database = ping(self.db)
@@ -204,19 +203,19 @@ class ConnectorRuntime:
                 "database": database, "suspended": bool(suspended)}
 
     def _status(self):
-        jobs = list(self.db.jobs.find({}))
+        on_file = jobs.all_jobs(self.db)
         return {"connector": self.connector_name, "suspended": self._suspended(),
-                "waiting": sum(j["status"] == "waiting" for j in jobs),
-                "parked_while_suspended": sum(j["status"] == "suspended" for j in jobs)}
+                "waiting": sum(j["status"] == "waiting" for j in on_file),
+                "parked_while_suspended": sum(j["status"] == "suspended" for j in on_file)}
 
     def _resume(self):
-        self.db.state.delete_one({"_id": "suspended"})
+        jobs.lift_suspension(self.db)
         now = clk.iso(self.clock.now())
         resumed = 0
-        for job in list(self.db.jobs.find({})):
+        for job in jobs.all_jobs(self.db):
             if job["status"] == "suspended":
-                self.db.jobs.replace_one({"_id": job["_id"]}, dict(
-                    job, status="waiting", attempts=0, next_at=now))
+                jobs.put_job(self.db, dict(job, status="waiting", attempts=0, next_at=now),
+                             upsert=False)
                 resumed += 1
         return {"resumed": resumed}
 
@@ -237,7 +236,7 @@ def connector_service(connector_class, service_name=None, retry_interval=1.0):
     event_type, default_name, _ = subscription(cname)
     name = service_name or default_name
 
-    @handles("permits", event_type)
+    @handles(event_names.PERMITS, event_type)
     @once()
     def on_forwarded(self, event):
         try:

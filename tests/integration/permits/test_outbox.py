@@ -15,13 +15,11 @@ class DiesBeforeAnnouncing(PermitsService):
 
     deaths = {"step": 0, "filing": 0}
 
-    def _announce(self, old, new, entry):
-        if DiesBeforeAnnouncing.deaths["step"]:
+    def _emit(self, event_type, payload):
+        # a step's first event is its application_status_changed: dying there publishes none
+        if event_type == "application_status_changed" and DiesBeforeAnnouncing.deaths["step"]:
             DiesBeforeAnnouncing.deaths["step"] -= 1
             raise RuntimeError("process died")
-        return super()._announce(old, new, entry)
-
-    def _emit(self, event_type, payload):
         if event_type == "application_submitted" and DiesBeforeAnnouncing.deaths["filing"]:
             DiesBeforeAnnouncing.deaths["filing"] -= 1
             raise RuntimeError("process died")

@@ -52,6 +52,23 @@ def test_calendar_day_off_moves_the_due_date(permits):
                                       "working_days": [day.isoformat()]})
 
 
+def test_setting_the_calendar_announces_it_as_get_calendar_shows_it(permits, events):
+    day = sla.next_working_day(datetime.now(timezone.utc).astimezone(sla.clk.zone()).date())
+    permits.permits.set_calendar({"days_off": [day.isoformat()], "joint_holidays": True})
+    changed = wait_for(lambda: events["calendar_changed"], message="calendar_changed")
+    assert len(changed) == 1
+    event = dict(changed[0])
+    assert event.pop("event_id") and event.pop("occurred_at") and event.pop("version") == 1
+    assert event == permits.permits.get_calendar()
+    assert event["days_off"] == [day.isoformat()] and event["joint_holidays"] is True
+    # a refused calendar changes nothing and announces nothing
+    with pytest.raises(ValidationFailed):
+        permits.permits.set_calendar({"days_off": ["2026-13-01"]})
+    permits.permits.set_calendar({})
+    wait_for(lambda: len(events["calendar_changed"]) == 2, message="the second calendar")
+    assert events["calendar_changed"][1]["days_off"] == []
+
+
 def test_application_keeps_the_version_in_force_when_filed(permits):
     old = permits.permits.file_application(filing("sip"))["application_id"]
     today = datetime.now(timezone.utc).astimezone(sla.clk.zone()).date()

@@ -153,3 +153,15 @@ def test_swapping_the_pdf_and_its_hash_is_caught(key, permit):
     forged = dict(permit, pdf_sha256=hashlib.sha256(bytes(altered)).hexdigest())
     assert not issuance.verify_permit([key.public_key()], forged, bytes(altered))
     assert not issuance.verify_permit([key.public_key()], forged)
+
+
+@pytest.mark.parametrize("first_day,months,last_day", [
+    (date(2026, 3, 2), 60, date(2031, 3, 1)),
+    (date(2026, 1, 31), 1, date(2026, 2, 27)),   # 31 Jan + 1 month is 28 Feb
+    (date(2027, 12, 15), 1, date(2028, 1, 14)),  # across the year
+    (date(2028, 1, 31), 1, date(2028, 2, 28)),   # leap year: 29 Feb, the day before
+    (date(2026, 5, 10), None, None),             # no validity: no expiry
+    (date(2026, 5, 10), 0, None),
+])
+def test_last_valid_day(first_day, months, last_day):
+    assert issuance.last_valid_day(first_day, months) == last_day

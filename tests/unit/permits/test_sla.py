@@ -217,3 +217,12 @@ def test_new_warnings_and_dict():
 def test_changes_from_history():
     entries = [{"seq": 2, "at": "b", "to": "intake_check"}, {"seq": 1, "at": "a", "to": "x"}]
     assert sla.changes_from_history(entries) == [("a", "x"), ("b", "intake_check")]
+
+
+def test_instant_reads_aware_iso_text_as_utc_and_refuses_naive_instants():
+    assert sla.instant("2026-03-02T08:00:00+07:00") == datetime(2026, 3, 2, 1, 0,
+                                                                tzinfo=timezone.utc)
+    assert sla.instant(datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)) == \
+        datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+    with pytest.raises(ValueError):
+        sla.instant(datetime(2026, 3, 2, 1, 0))
