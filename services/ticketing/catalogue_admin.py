@@ -4,11 +4,9 @@ data into documents; every write clears this process's catalogue cache.
 
 Every function takes ``ctx``: the service worker (``db``, ``cache``).
 """
-from pymongo.errors import DuplicateKeyError
-
 from services.common.errors import Conflict, ValidationFailed
 from services.contracts.messages import INVALID_DATA
-from services.ticketing import catalogue, catalogue_reads, counter_desk, store
+from services.ticketing import catalogue, catalogue_reads, store
 from services.ticketing import schemas as sc
 
 UNKNOWN_AGENCY = "Instansi tidak dikenal / Unknown agency."
@@ -50,12 +48,12 @@ def get_service(ctx, service_id):
 def list_counters(ctx, agency=None):
     if agency is not None:
         agency = sc.load(sc.DayQuerySchema(only=("agency",)), {"agency": agency})["agency"]
-    return [counter_desk.public_counter(ctx, c) for c in store.list_counters(ctx.db, agency)]
+    return [catalogue_reads.public_counter(ctx, c) for c in store.list_counters(ctx.db, agency)]
 
 
 def get_counter(ctx, counter_id):
     data = sc.load(sc.CounterRefSchema, {"counter_id": counter_id})
-    return counter_desk.public_counter(ctx, catalogue_reads.counter(ctx, data["counter_id"]))
+    return catalogue_reads.public_counter(ctx, catalogue_reads.counter(ctx, data["counter_id"]))
 
 
 def reference_agency(ctx, reference):
@@ -83,9 +81,8 @@ def upsert_service(ctx, data):
     if store.get_agency(ctx.db, service["agency"]) is None:
         raise ValidationFailed(INVALID_DATA, {"fields": {"agency": [UNKNOWN_AGENCY]}})
     try:
-        store.upsert_catalogue_item(ctx.db, "services",
-                                    catalogue.service_document(service["agency"], service, {}))
-    except DuplicateKeyError:
+        store.upsert_service(ctx.db, catalogue.service_document(service["agency"], service, {}))
+    except store.PrefixTaken:
         raise Conflict("Prefiks sudah dipakai / The ticket prefix is taken",
                        {"prefix": service["prefix"]}) from None
     ctx.cache.clear()
@@ -103,7 +100,7 @@ def upsert_counter(ctx, data):
     store.upsert_catalogue_item(ctx.db, "counters",
                                 catalogue.counter_document(counter["agency"], counter))
     ctx.cache.clear()
-    return counter_desk.public_counter(ctx, store.get_counter(ctx.db, counter["id"]))
+    return catalogue_reads.public_counter(ctx, store.get_counter(ctx.db, counter["id"]))
 
 
 def update_settings(ctx, data):

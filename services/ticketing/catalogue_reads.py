@@ -12,7 +12,7 @@ import time
 
 from services.common.config import timezone_name
 from services.common.errors import NotFound
-from services.ticketing import calling, catalogue, states, store
+from services.ticketing import calling, catalogue, states, store, views
 
 CACHE_SECONDS = 2.0
 
@@ -77,6 +77,11 @@ def live_counter(ctx, counter_id):
     state = store.counter_state(ctx.db, counter_id)
     return dict(known, status=state.get("status", "closed"), officer=state.get("officer"),
                 version=state.get("version", 0))
+
+
+def public_counter(ctx, known):
+    """What anyone may see of a counter, with its live status (read now)."""
+    return views.public_counter(known, store.counter_state(ctx.db, known["_id"]))
 
 
 def counters_open(ctx, service_id, fresh=False):

@@ -38,10 +38,6 @@ def _counter_changed(counter):
                     {"counter_id": counter["_id"]})
 
 
-def public_counter(ctx, counter):
-    return views.public_counter(counter, store.counter_state(ctx.db, counter["_id"]))
-
-
 def at_counter(ctx, counter_id, officer, must_be_open=True):
     counter = catalogue_reads.live_counter(ctx, counter_id)
     if must_be_open:
@@ -72,7 +68,7 @@ def open_counter(ctx, counter_id, officer):
         ctx.events(ev.COUNTER_OPENED, {"counter_id": counter["_id"], "agency": counter["agency"],
                                        "counter_name": counter["name"],
                                        "services": counter["services"]})
-    return public_counter(ctx, counter)
+    return catalogue_reads.public_counter(ctx, counter)
 
 
 def close_counter(ctx, counter_id, officer):
@@ -86,7 +82,7 @@ def close_counter(ctx, counter_id, officer):
     ctx.cache.clear()
     ctx.events(ev.COUNTER_CLOSED, {"counter_id": counter["_id"], "agency": counter["agency"],
                                    "counter_name": counter["name"]})
-    return public_counter(ctx, counter)
+    return catalogue_reads.public_counter(ctx, counter)
 
 
 # -- calling ---------------------------------------------------------------------------------

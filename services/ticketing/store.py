@@ -97,6 +97,17 @@ def upsert_catalogue_item(db, collection, document, on_insert=None):
     upsert(db[collection], document["_id"], update)
 
 
+class PrefixTaken(Exception):
+    """Another service has this ticket prefix (the unique ``prefix`` index refused it)."""
+
+
+def upsert_service(db, document):
+    try:
+        upsert_catalogue_item(db, "services", document)
+    except DuplicateKeyError:
+        raise PrefixTaken(document["prefix"]) from None
+
+
 def get_service(db, service_id):
     return db.services.find_one({"_id": service_id})
 
