@@ -54,6 +54,18 @@ def _counter_action(ctx, schema, payload):
     return data, counter, issuing.ticket(ctx, data["ticket_id"])
 
 
+def _officer_acts(ctx, action, ticket_id, counter_id, officer, schema=sc.OfficerActionSchema,
+                  **fields):
+    """An officer's ``action`` on a ticket at their open counter, checked and claimed.
+    Returns ``(data, counter, ticket as written, now)``."""
+    data, counter, current = _counter_action(ctx, schema, dict(
+        fields, ticket_id=ticket_id, counter_id=counter_id, officer=officer))
+    now = ctx.clock.now()
+    written = issuing.transition(ctx, current, action, now, counter_id=counter["_id"],
+                                 officer=data["officer"])
+    return data, counter, written, now
+
+
 # -- open and close --------------------------------------------------------------------------
 
 def open_counter(ctx, counter_id, officer):
@@ -174,11 +186,7 @@ def call_ticket(ctx, counter_id, ticket_id, officer, reason):
 
 
 def recall(ctx, ticket_id, counter_id, officer):
-    data, counter, current = _counter_action(ctx, sc.OfficerActionSchema, {
-        "ticket_id": ticket_id, "counter_id": counter_id, "officer": officer})
-    now = ctx.clock.now()
-    called = issuing.transition(ctx, current, "recall", now, counter_id=counter["_id"],
-                                officer=data["officer"])
+    _, counter, called, now = _officer_acts(ctx, "recall", ticket_id, counter_id, officer)
     call_seq = _log_call(ctx, called, counter, now)
     ctx.events(ev.TICKET_RECALLED, views.called_payload(called, counter, call_seq))
     return dict(views.public_ticket(called), counter_name=counter["name"], call_seq=call_seq)
@@ -187,12 +195,9 @@ def recall(ctx, ticket_id, counter_id, officer):
 # -- serving ---------------------------------------------------------------------------------
 
 def skip(ctx, ticket_id, counter_id, officer, return_to_queue):
-    data, counter, current = _counter_action(ctx, sc.OfficerSkipSchema, {
-        "ticket_id": ticket_id, "counter_id": counter_id, "officer": officer,
-        "return_to_queue": return_to_queue})
-    now = ctx.clock.now()
-    skipped = issuing.transition(ctx, current, "skip", now, counter_id=counter["_id"],
-                                 officer=data["officer"])
+    data, counter, skipped, now = _officer_acts(ctx, "skip", ticket_id, counter_id, officer,
+                                                sc.OfficerSkipSchema,
+                                                return_to_queue=return_to_queue)
     store.set_serving(ctx.db, counter["_id"], None)
     if data["return_to_queue"]:
         skipped = _requeue(ctx, skipped, now)
@@ -217,20 +222,13 @@ def _requeue(ctx, current, now):
 
 
 def start(ctx, ticket_id, counter_id, officer):
-    data, counter, current = _counter_action(ctx, sc.OfficerActionSchema, {
-        "ticket_id": ticket_id, "counter_id": counter_id, "officer": officer})
-    started = issuing.transition(ctx, current, "start", ctx.clock.now(),
-                                 counter_id=counter["_id"], officer=data["officer"])
+    _, counter, started, _ = _officer_acts(ctx, "start", ticket_id, counter_id, officer)
     ctx.events(ev.TICKET_SERVICE_STARTED, views.ticket_event(started, counter))
     return views.public_ticket(started)
 
 
 def complete(ctx, ticket_id, counter_id, officer):
-    data, counter, current = _counter_action(ctx, sc.OfficerActionSchema, {
-        "ticket_id": ticket_id, "counter_id": counter_id, "officer": officer})
-    now = ctx.clock.now()
-    done = issuing.transition(ctx, current, "complete", now, counter_id=counter["_id"],
-                              officer=data["officer"])
+    _, counter, done, now = _officer_acts(ctx, "complete", ticket_id, counter_id, officer)
     store.add_duration(ctx.db, done["service_id"], done.get("service_seconds"))
     store.set_serving(ctx.db, counter["_id"], None)
     ctx.events(ev.TICKET_COMPLETED, views.ticket_event(
