@@ -48,7 +48,8 @@ API
 A permits history log, for instance, is
 ``Sequence(db.slots, log, Hint(db.hints, "head|" + log), width=9, sep="|")``: ``log_head`` is
 ``highest()`` and ``log_append`` is ``append(lambda n: dict(fields, log=log, n=n),
-hint_every=1)``.
+hint_every=1, attempts=MAX_SLOT_ATTEMPTS)[1]["_id"]`` (called without ``Tails``, each append
+reads the hint first, as permits does).
 """
 from collections import defaultdict
 
