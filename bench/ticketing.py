@@ -28,7 +28,7 @@ def seed(config, service_id, prefix, count):
     from services.common import clock as clk
     from services.common.config import database_name, timezone_name
     from services.common.mongo import make_client
-    from services.ticketing import numbering, queue
+    from services.ticketing import numbering, store
 
     client = make_client(config["MONGO_URI"])
     try:
@@ -37,8 +37,7 @@ def seed(config, service_id, prefix, count):
         day = numbering.service_day(now, timezone_name(config))
         service = db.services.find_one({"_id": service_id})
         started = time.perf_counter()
-        queue.bulk_waiting(db, service, day, count, now,
-                           lambda seq: numbering.ticket_number(prefix, seq))
+        store.bulk_waiting(db, service, day, count, now)
         return round(time.perf_counter() - started, 1)
     finally:
         client.close()

@@ -1,50 +1,55 @@
-"""Ticketing persistence (MongoDB / FerretDB). Only this module talks to the collections.
+"""Ticketing persistence (MongoDB / FerretDB): the one module that talks to the collections.
 
-Two facts shape every query here:
+Facts that shape every query here:
 
 1. FerretDB v1's updates are not atomic; an insert against a unique index is. So every race
-   is decided by an insert (services.common.mongo).
+   is decided by an insert (``services.common.mongo``, ``services.common.sequences``).
 2. FerretDB v1 (SQLite backend) pushes down to SQL only a filter that is exactly
    ``{"_id": value}``; any other filter, sort or count scans the whole collection in Go. So
    the hot paths (issuing, calling) touch documents by ``_id`` alone and never scan.
-   (MongoDB would use the secondary indexes; we keep them for it and for the unique checks.)
-3. Measured (``explain`` says ``SCAN``): in FerretDB v1.24.2 even that pushed-down
-   ``_id`` filter does not use the ``_id`` index: the index is built on
-   ``_ferretdb_sjson->"_id"`` while queries say ``_ferretdb_sjson->'$._id'``, so SQLite
-   scans. A hit costs in proportion to the row's position in the table (stops at the match),
-   a miss and every update/replace/delete by ``_id`` scan the whole table (100k rows:
-   ~0.5-1.2 s). Making the two expressions equal (one line in
-   ``internal/backends/sqlite/metadata/metadata.go``: ``IDColumn``) turns all of them into
-   index searches (~1 ms). Until the database build carries that patch, the code keeps the
-   growing collections insert-only (see ``queue``); on MongoDB none of this matters.
+   (MongoDB uses the secondary indexes; they stay for it and for the unique checks.)
+3. In FerretDB v1.24.2 (``explain`` says ``SCAN``) even that pushed-down ``_id`` filter does
+   not use the ``_id`` index: the index is built on ``_ferretdb_sjson->"_id"`` while queries
+   say ``_ferretdb_sjson->'$._id'``. A hit costs in proportion to the row's position in the
+   table; a miss and every update/replace/delete by ``_id`` scan the whole table. Making the
+   two expressions equal (``IDColumn`` in ``internal/backends/sqlite/metadata/metadata.go``)
+   turns all of them into index searches. Without that patch the growing collections must
+   stay insert-only (see ``queue``); on MongoDB none of this matters.
 
 Tickets
 -------
-A ticket's ``_id`` is its number's claim: ``<service_id>:<day>:<seq:06d>``. Issuing tries
-``seq = highest known + 1``; a ``DuplicateKeyError`` on ``_id`` means another kiosk (or
-another ticketing instance) took that number, so it tries the next one. Each number is tried
-only after the previous one is known taken, so numbers are unique *and* gapless. The highest
-known number comes from a hint document (``sequences``, by ``_id``) that may lag behind but
-never runs ahead; probing by ``_id`` corrects it.
+A ticket's ``_id`` is its number's claim: ``<service_id>:<day>:<seq:06d>``, a gapless
+sequence (``services.common.sequences``) whose hint is the ``t_n`` field of the
+service-day's lane hints: every ticket number is also the position of a walk-in in the
+"new" lane.
 
 Every ticket also has a unique ``idem`` field: the hash of the client's idempotency key (or a
 random value when there is none). A retried request finds its ticket through the
 ``idempotency`` document (by ``_id``); if it crashed before writing that document, the unique
 ``idem`` index still refuses a second ticket for the same key.
+
+The ``sequences`` collection holds four kinds of small documents, told apart by ``_id``:
+the lanes' hints ``lanes:<service>:<day>``, the call log's tail hint ``tail:calls:<day>``,
+the near-front scan's hints ``near:<service>:<day>:<lane>`` and the calling rule's counts
+``passover:<service>:<day>``.
 """
 import hashlib
+import time
 import uuid
-from collections import defaultdict
-
-from eventlet.semaphore import Semaphore
 
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
-from services.common.mongo import duplicate_keys_as_such
-from services.ticketing.queue import raise_hint
+from services.common.mongo import claim as claim_key
+from services.common.mongo import duplicate_keys_as_such, insert_unique
+from services.common.sequences import Hint, LimitReached, Sequence
+from services.ticketing import bookings, numbering, queue, states
 
 MAX_NUMBER_ATTEMPTS = 500
+RECENT_SECONDS = 1.0
+
+# the next number would pass the day's walk-in quota (nothing was written)
+QuotaReached = LimitReached
 
 
 def upsert(collection, _id, update):
@@ -69,7 +74,6 @@ def replace(collection, document):
         collection.replace_one({"_id": document["_id"]}, document, upsert=True)
     except DuplicateKeyError:
         collection.replace_one({"_id": document["_id"]}, document)
-HINT_EVERY = 10  # the hint is a lower bound; raising it every few numbers bounds the probing
 
 
 def ensure_indexes(db):
@@ -81,7 +85,7 @@ def ensure_indexes(db):
     db.services.create_index([("prefix", ASCENDING)], unique=True, name="unique_prefix")
 
 
-# -- catalogue ---------------------------------------------------------------------------
+# -- catalogue and settings ------------------------------------------------------------------
 
 def upsert_catalogue_item(db, collection, document, on_insert=None):
     """Create or update a catalogue entry; ``on_insert`` fields (e.g. a counter's live
@@ -93,8 +97,23 @@ def upsert_catalogue_item(db, collection, document, on_insert=None):
     upsert(db[collection], document["_id"], update)
 
 
+class PrefixTaken(Exception):
+    """Another service has this ticket prefix (the unique ``prefix`` index refused it)."""
+
+
+def upsert_service(db, document):
+    try:
+        upsert_catalogue_item(db, "services", document)
+    except DuplicateKeyError:
+        raise PrefixTaken(document["prefix"]) from None
+
+
 def get_service(db, service_id):
     return db.services.find_one({"_id": service_id})
+
+
+def get_agency(db, code):
+    return db.agencies.find_one({"_id": code})
 
 
 def list_agencies(db):
@@ -106,15 +125,70 @@ def list_services(db, agency=None):
     return list(db.services.find(query, sort=[("prefix", ASCENDING)]))
 
 
-def get_settings(db):
-    return db.settings.find_one({"_id": "mpp"}) or {}
-
-
 def put_settings(db, settings):
     replace(db.settings, dict(settings, _id="mpp"))
 
 
-# -- tickets ---------------------------------------------------------------------------
+def get_rules(db):
+    """The MPP-wide rules (calling rule, near-front position, zone) as stored, or ``{}``."""
+    doc = db.settings.find_one({"_id": "rules"}) or {}
+    doc.pop("_id", None)
+    return doc
+
+
+def put_rules(db, rules):
+    replace(db.settings, dict(rules, _id="rules"))
+
+
+# -- hints: lower bounds kept in ``sequences``, and this process's recent copy of them -------
+
+class RecentHints:
+    """This process's copy of hint documents, read again once ``seconds`` old. Hints this
+    process raises are written through, so the copy is never behind this process's own
+    writes; it lags other processes' by at most ``seconds``. Hints are lower bounds, so a
+    lagging copy only makes an estimate (or a probe) start lower."""
+
+    def __init__(self, seconds=RECENT_SECONDS):
+        self.seconds = seconds
+        self._docs = {}
+
+    def read(self, db, key):
+        now = time.monotonic()
+        hit = self._docs.get((db.name, key))
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        if len(self._docs) > 1000:  # old service-days: drop what has expired
+            self._docs = {k: v for k, v in self._docs.items() if v[0] > now}
+        doc = db.sequences.find_one({"_id": key}) or {}
+        self._docs[(db.name, key)] = (now + self.seconds, doc)
+        return doc
+
+    def raised(self, db, key, field, value):
+        hit = self._docs.get((db.name, key))
+        if hit is not None:
+            hit[1][field] = max(hit[1].get(field, 0), value)
+
+
+RECENT = RecentHints()
+
+
+class _Hint(Hint):
+    """A hint in ``sequences`` whose raises are written through to ``RECENT``."""
+
+    def __init__(self, db, hint_id, field):
+        super().__init__(db.sequences, hint_id, field)
+        self.db = db
+
+    def raise_to(self, n):
+        super().raise_to(n)
+        RECENT.raised(self.db, self.hint_id, self.field, n)
+
+
+def hints_key(service_id, day):
+    return "lanes:{}:{}".format(service_id, day)
+
+
+# -- tickets ---------------------------------------------------------------------------------
 
 def idem_hash(service_id, idempotency_key):
     """The ``idem`` value: derived from the client's key, or random when there is none."""
@@ -127,26 +201,9 @@ def ticket_key(service_id, day, seq):
     return "{}:{}:{:06d}".format(service_id, day, seq)
 
 
-def _sequence_key(service_id, day):
-    # the numbering hint is the ``t_n`` field of the service-day's lane hints (queue): every
-    # ticket number is also the position of a walk-in in the "new" lane
-    return "lanes:{}:{}".format(service_id, day)
-
-
-def highest_seq(db, service_id, day, at_least=0):
-    """The highest number taken today: the hint (or ``at_least``, a number known taken),
-    then probe forward by ``_id``."""
-    hint = db.sequences.find_one({"_id": _sequence_key(service_id, day)})
-    seq = max(hint.get("t_n", 0) if hint else 0, at_least)
-    while db.tickets.find_one({"_id": ticket_key(service_id, day, seq + 1)}, {"_id": 1}):
-        seq += 1
-    return seq
-
-
-def _raise_hint(db, service_id, day, seq):
-    # Not atomic on FerretDB; a racing writer may leave a lower value. That is fine: the
-    # hint is a lower bound that highest_seq() corrects by probing.
-    raise_hint(db, _sequence_key(service_id, day), seq, "t_n")
+def _ticket_sequence(db, service_id, day):
+    return Sequence(db.tickets, "{}:{}".format(service_id, day),
+                    _Hint(db, hints_key(service_id, day), "t_" + queue.NEW))
 
 
 def find_by_idempotency(db, idem):
@@ -158,77 +215,48 @@ def find_by_idempotency(db, idem):
     return None
 
 
-class NumberAllocator:
-    """Issues numbers for one service process.
-
-    Correctness comes from the unique ``_id`` alone, across any number of processes. This
-    class only keeps the workers *of one process* from racing each other for the same
-    number (each loser would pay a failed insert and a probe): they take turns per
-    (service, day) and remember the last number they issued. Instances in other processes
-    still race, and the unique index settles it.
-    """
-
-    def __init__(self):
-        self._locks = defaultdict(Semaphore)
-        self._last = {}
-
-    def known_last(self, db, service_id, day):
-        return self._last.get((db.name, service_id, day), 0)
-
-    def issue(self, db, ticket, make_number, quota=None, extra=None):
-        key = (db.name, ticket["service_id"], ticket["day"])
-        with self._locks[key]:
-            doc, created = insert_numbered_ticket(db, ticket, make_number,
-                                                  known_last=self._last.get(key, 0),
-                                                  quota=quota, extra=extra)
-            if created:
-                self._last[key] = doc["seq"]
-            return doc, created
+def ticket_by_idempotency(db, service_id, idempotency_key):
+    """The ticket a retried request with this key already created, or None (by ``_id``)."""
+    if idempotency_key is None:
+        return None
+    return find_by_idempotency(db, idem_hash(service_id, idempotency_key))
 
 
-class QuotaReached(Exception):
-    """The next number would pass the day's walk-in quota (nothing was written)."""
+def insert_ticket(db, tails, ticket, prefix, quota=None, win=None):
+    """Insert ``ticket`` (which has ``service_id``, ``day``, ``lane`` and ``idem``) with the
+    next free number of its service and day, formatted with the service's ``prefix``.
+    ``tails``: this process's ``sequences.Tails``; ``quota``: refuse (``QuotaReached``) rather
+    than take a number above it, exact under any concurrency (numbers are gapless and tried in
+    order). ``win``: the lane windows a walk-in's ``issued_ahead`` is computed from (a walk-in
+    is its own entry of the ``n`` lane, so the number is its position).
 
+    Returns ``(ticket, created)``; ``created`` is False when the idempotency key was used."""
+    sequence = _ticket_sequence(db, ticket["service_id"], ticket["day"])
 
-def insert_numbered_ticket(db, ticket, make_number, known_last=0, quota=None, extra=None):
-    """Insert ``ticket`` (which has ``service_id``, ``day`` and ``idem``) with the next free
-    number of its service and day. ``make_number(seq) -> str`` formats the visible number;
-    ``known_last`` is a number known to be taken (a lower bound to start probing from).
-    ``quota``: refuse (``QuotaReached``) rather than take a number above it. Numbers are
-    gapless and tried in order, so this is exact under any concurrency: the quota can never
-    be overshot by racing kiosks.
+    def document(n):
+        doc = dict(ticket, seq=n, number=numbering.ticket_number(prefix, n))
+        if win is not None and ticket["lane"] == queue.NEW:
+            doc["issued_ahead"] = queue.ahead_of(win, queue.NEW, n)
+        return doc
 
-    Returns ``(ticket, created)``; ``created`` is False when the idempotency key was used.
-    """
-    existing = find_by_idempotency(db, ticket["idem"])
-    if existing is not None:
-        return existing, False
-    service_id, day = ticket["service_id"], ticket["day"]
-    # A process that issued the last number skips the hint read: it tries the next one and
-    # probes only when another process was faster.
-    seq = (known_last if known_last else highest_seq(db, service_id, day)) + 1
-    for _ in range(MAX_NUMBER_ATTEMPTS):
-        if quota is not None and seq > quota:
-            raise QuotaReached(seq - 1)
-        doc = dict(ticket, _id=ticket_key(service_id, day, seq), seq=seq, number=make_number(seq))
-        if extra is not None:  # fields that depend on the number (``extra(seq) -> dict``)
-            doc.update(extra(seq))
+    with tails.turn(sequence):
+        existing = find_by_idempotency(db, ticket["idem"])
+        if existing is not None:
+            return existing, False
         try:
-            db.tickets.insert_one(doc)
+            # A process that issued the last number skips the hint read: it tries the next
+            # one and probes only when another process was faster.
+            n, doc = sequence.append(document, last=tails.known(sequence), limit=quota,
+                                     attempts=MAX_NUMBER_ATTEMPTS, check_clash=True)
         except DuplicateKeyError:
-            if db.tickets.find_one({"_id": doc["_id"]}, {"_id": 1}):
-                seq += 1  # this number is taken, so seq + 1 leaves no gap
-                continue
             # not the number: the idempotency key. A concurrent retry of the same request
             # won (rare, so the scan on ``idem`` is acceptable here).
             return db.tickets.find_one({"idem": ticket["idem"]}), False
-        if ticket["idem"].startswith("k:"):
-            # an insert, never an update: updates scan on FerretDB (see queue's docstring)
-            insert_unique_doc(db.idempotency, {"_id": ticket["idem"], "ticket_id": doc["_id"]})
-        if seq % HINT_EVERY == 0 or not known_last:
-            _raise_hint(db, service_id, day, seq)
-        return doc, True
-    raise RuntimeError("could not allocate a ticket number after %d attempts" % MAX_NUMBER_ATTEMPTS)
+        tails.remember(sequence, n)
+    if ticket["idem"].startswith("k:"):
+        # an insert, never an update: updates scan on FerretDB
+        insert_unique(db.idempotency, {"_id": ticket["idem"], "ticket_id": doc["_id"]})
+    return doc, True
 
 
 def get_ticket(db, ticket_id):
@@ -253,18 +281,6 @@ def current_ticket(db, ticket_id):
         version += 1
 
 
-def count_issued(db, service_id, day):
-    """Numbers are gapless, so the count issued today is the highest number."""
-    return highest_seq(db, service_id, day)
-
-
-def ticket_by_idempotency(db, service_id, idempotency_key):
-    """The ticket a retried request with this key already created, or None (by ``_id``)."""
-    if idempotency_key is None:
-        return None
-    return find_by_idempotency(db, idem_hash(service_id, idempotency_key))
-
-
 # -- state changes: one claim per ticket version -----------------------------------------
 #
 # Every change of a ticket's state is ``states.apply_action`` (checked against the state the
@@ -279,15 +295,9 @@ def ticket_by_idempotency(db, service_id, idempotency_key):
 
 def claim_transition(db, ticket, changes, action, now, **record):
     """Insert the transition claim; True when this writer won."""
-    from services.ticketing import states
-
-    doc = dict(record, _id=states.transition_key(ticket["_id"], changes), ticket_id=ticket["_id"],
-               action=action, set=changes, at=now, day=ticket.get("day"))
-    try:
-        db.transitions.insert_one(doc)
-        return True
-    except DuplicateKeyError:
-        return False
+    return insert_unique(db.transitions, dict(
+        record, _id=states.transition_key(ticket["_id"], changes), ticket_id=ticket["_id"],
+        action=action, set=changes, at=now, day=ticket.get("day")))
 
 
 # -- contacts: how to reach a ticket's holder, kept apart from the (insert-only) ticket so
@@ -295,7 +305,7 @@ def claim_transition(db, ticket, changes, action, now, **record):
 
 def put_contact(db, ticket_id, contact, day):
     if contact:
-        insert_unique_doc(db.contacts, {"_id": ticket_id, "contact": contact, "day": day})
+        insert_unique(db.contacts, {"_id": ticket_id, "contact": contact, "day": day})
 
 
 def contact_of(db, ticket_id):
@@ -303,9 +313,155 @@ def contact_of(db, ticket_id):
     return doc["contact"] if doc else None
 
 
+def delete_contacts_until(db, day):
+    db.contacts.delete_many({"day": {"$lte": day}})
+
+
 def history(db, ticket_id, upto):
     return [db.transitions.find_one({"_id": "{}:v{}".format(ticket_id, v)})
             for v in range(1, upto + 1)]
+
+
+# -- the queue's lanes (see ``queue``) --------------------------------------------------------
+
+_END = object()
+
+
+def lane_prefix(service_id, day, lane):
+    return "{}:{}:{}".format(service_id, day, lane)
+
+
+def entry_key(service_id, day, lane, n):
+    return "{}:{:06d}".format(lane_prefix(service_id, day, lane), n)
+
+
+def position_key(ticket_id, q):
+    return "{}:q{}".format(ticket_id, q)
+
+
+def _lane_sequence(db, service_id, day, lane):
+    return Sequence(db.lanes, lane_prefix(service_id, day, lane),
+                    _Hint(db, hints_key(service_id, day), "t_" + lane))
+
+
+def windows(db, service_id, day, tails=None, recent=False):
+    """``{lane: (head, tail)}`` of one service-day: one read (the hints document), tails
+    raised to what ``tails`` (this process) last claimed. ``recent``: this process's copy of
+    the hints will do (``RECENT``)."""
+    key = hints_key(service_id, day)
+    doc = RECENT.read(db, key) if recent else db.sequences.find_one({"_id": key}) or {}
+    known = None
+    if tails is not None:
+        known = {lane: tails.known(_lane_sequence(db, service_id, day, lane))
+                 for lane in (queue.PRIORITY, queue.RETURNED)}
+        known[queue.NEW] = tails.known(_ticket_sequence(db, service_id, day))
+    return queue.windows(doc, known)
+
+
+def head(db, service_id, day, lane):
+    return max(1, Hint(db.sequences, hints_key(service_id, day), "h_" + lane).read())
+
+
+def advance_head(db, service_id, day, lane, n):
+    _Hint(db, hints_key(service_id, day), "h_" + lane).raise_to(n)
+
+
+def claim_entry(db, tails, ticket, lane, now, win):
+    """Insert the ticket's next entry in ``lane`` (generation ``ticket["q"]``) and its
+    position record; returns ``n``. ``issued_ahead`` comes from the windows ``win``."""
+    service_id, day, q = ticket["service_id"], ticket["day"], ticket.get("q", 0)
+    n, _ = tails.append(
+        _lane_sequence(db, service_id, day, lane),
+        lambda n: {"ticket_id": ticket["_id"], "q": q, "at": now, "n": n,
+                   "issued_ahead": queue.ahead_of(win, lane, n)})
+    insert_unique(db.positions, {"_id": position_key(ticket["_id"], q), "lane": lane, "n": n})
+    return n
+
+
+def position_of(db, ticket):
+    """``(lane, n)`` of a waiting ticket's current entry, or None."""
+    if ticket.get("lane") == queue.NEW and ticket.get("q", 0) == 0:
+        return queue.NEW, ticket["seq"]
+    doc = db.positions.find_one({"_id": position_key(ticket["_id"], ticket.get("q", 0))})
+    return (doc["lane"], doc["n"]) if doc else None
+
+
+def _probe(db, service_id, day, lane, n):
+    """The live ticket at entry ``n`` of a lane, None (dead entry) or ``_END`` (no entry)."""
+    if lane == queue.NEW:
+        ticket = current_ticket(db, ticket_key(service_id, day, n))
+        if ticket is None:
+            return _END
+        return ticket if queue.is_live_walk_in(ticket) else None
+    entry = db.lanes.find_one({"_id": entry_key(service_id, day, lane, n)})
+    if entry is None:
+        return _END
+    ticket = current_ticket(db, entry["ticket_id"])
+    if queue.is_live(entry, ticket):
+        return dict(ticket, issued_ahead=entry.get("issued_ahead"))
+    return None
+
+
+def head_candidate(db, service_id, day, lane, max_probe=100000):
+    """``(n, ticket)`` of the first live entry of a lane, or None. Raises the head hint past
+    the dead entries it stepped over."""
+    first = n = head(db, service_id, day, lane)
+    found = None
+    for _ in range(max_probe):
+        ticket = _probe(db, service_id, day, lane, n)
+        if ticket is _END:
+            break
+        if ticket is not None:
+            found = (n, ticket)
+            break
+        n += 1
+    if n > first:
+        advance_head(db, service_id, day, lane, n)
+    return found
+
+
+def entry_at(db, service_id, day, lane, n):
+    """The ticket of entry ``n`` if that entry is live, else None."""
+    ticket = _probe(db, service_id, day, lane, n)
+    return None if ticket is _END else ticket
+
+
+def _near_key(service_id, day, lane):
+    return "near:" + lane_prefix(service_id, day, lane)
+
+
+def near_front_seen(db, service_id, day, lane):
+    """The last entry of a lane the near-front scan has looked at, or None."""
+    seen = db.sequences.find_one({"_id": _near_key(service_id, day, lane)})
+    return seen["last"] if seen else None
+
+
+def near_front_looked(db, service_id, day, lane, last):
+    _Hint(db, _near_key(service_id, day, lane), "last").raise_to(last)
+
+
+def bulk_waiting(db, service, day, count, now, batch=5000):
+    """Seed ``count`` waiting walk-in tickets after the last number with ``insert_many``:
+    the same document shapes as issuing (a walk-in's lane entry is the ticket itself), for
+    benchmarks and load tests. Not for concurrent use (it claims nothing)."""
+    service_id = service["_id"]
+    sequence = _ticket_sequence(db, service_id, day)
+    first_seq = sequence.highest() + 1
+    for start in range(0, count, batch):
+        tickets = []
+        for i in range(start, min(count, start + batch)):
+            seq = first_seq + i
+            ticket_id = sequence.key(seq)
+            tickets.append({
+                "_id": ticket_id, "seq": seq,
+                "number": numbering.ticket_number(service["prefix"], seq),
+                "service_id": service_id, "agency": service["agency"], "day": day,
+                "status": "waiting", "version": 0, "q": 0, "priority_group": None,
+                "language": "id", "issued_at": now, "arrived_at": now, "access_token": "bench",
+                "idem": "r:bulk:{}".format(ticket_id), "lane": queue.NEW, "issued_ahead": seq})
+        db.tickets.insert_many(tickets, ordered=False)
+    sequence.hint.raise_to(first_seq + count - 1)
+    return count
 
 
 # -- counters: catalogue in ``counters``, live state in ``counter_state`` and
@@ -341,21 +497,13 @@ def counter_states(db, counter_ids):
 def change_counter_state(db, state, changes, now, action):
     """Claim ``counter:<id>:v<n>`` then write: two officers opening one counter, one wins."""
     version = state.get("version", 0) + 1
-    claimed = insert_unique_doc(db.transitions, {
+    claimed = insert_unique(db.transitions, {
         "_id": "counter:{}:v{}".format(state["_id"], version), "counter_id": state["_id"],
         "action": action, "officer": changes.get("officer") or state.get("officer"), "at": now})
     if not claimed:
         return False
     upsert(db.counter_state, state["_id"], {"$set": dict(changes, version=version)})
     return True
-
-
-def insert_unique_doc(collection, doc):
-    try:
-        collection.insert_one(doc)
-        return True
-    except DuplicateKeyError:
-        return False
 
 
 def set_serving(db, counter_id, serving):
@@ -400,21 +548,25 @@ def add_duration(db, service_id, seconds):
     replace(db.durations, {"_id": service_id, "seconds": values})
 
 
-# -- the day's call log (the board's "last called"), ``calls/_id = "<day>:<n:07d>"`` --------
+# -- the day's call log (the board's "last called"), ``calls/_id = "calls:<day>:<n:07d>"`` ---
 
-def call_log_prefix(day):
-    return "calls:{}".format(day)
+def _call_sequence(db, day):
+    prefix = "calls:{}".format(day)
+    return Sequence(db.calls, prefix, _Hint(db, "tail:" + prefix, "last"), width=7)
+
+
+def log_call(db, tails, day, record):
+    """Append ``record`` to the day's call log; returns its number (``call_seq``)."""
+    n, _ = tails.append(_call_sequence(db, day), lambda n: dict(record, n=n))
+    return n
 
 
 def recent_calls(db, day, limit=10):
-    from services.ticketing import queue
-
-    prefix = call_log_prefix(day)
-    last = queue.highest(db, "calls", prefix, width=7)
+    sequence = _call_sequence(db, day)
     out = []
-    n = last
+    n = sequence.highest()
     while n >= 1 and len(out) < limit:
-        doc = db.calls.find_one({"_id": "{}:{:07d}".format(prefix, n)})
+        doc = db.calls.find_one({"_id": sequence.key(n)})
         if doc:
             out.append(doc)
         n -= 1
@@ -424,15 +576,24 @@ def recent_calls(db, day, limit=10):
 # -- claims (near-front notices, anti-calo, booking seats, idempotency of bookings) ---------
 
 def claim(db, key, **fields):
-    return insert_unique_doc(db.claims, dict(fields, _id=key))
+    return claim_key(db.claims, key, **fields)
 
 
 def get_claim(db, key):
     return db.claims.find_one({"_id": key})
 
 
+def set_claim_code(db, key, code):
+    """Name the booking a claim was taken for (a seat, a retried request's key)."""
+    db.claims.update_one({"_id": key}, {"$set": {"code": code}})
+
+
 def release(db, key):
     db.claims.delete_one({"_id": key})
+
+
+def delete_day_claims(db, day):
+    db.claims.delete_many({"day": day})
 
 
 # -- bookings -------------------------------------------------------------------------------
@@ -441,17 +602,38 @@ def get_booking(db, code):
     return db.bookings.find_one({"_id": code})
 
 
-def seats_taken(db, service_id, start, capacity):
-    from services.ticketing import bookings
+def insert_booking(db, booking):
+    """True when the booking's code (its ``_id``) was free."""
+    return insert_unique(db.bookings, booking)
 
+
+def change_booking(db, booking, changes, action, now):
+    """Claim ``booking:<code>:v<version>`` then write ``changes``; False when another writer
+    changed the booking first."""
+    if not insert_unique(db.transitions, {
+            "_id": "booking:{}:v{}".format(booking["_id"], changes["version"]),
+            "action": action, "at": now, "day": booking["day"]}):
+        return False
+    db.bookings.update_one({"_id": booking["_id"]}, {"$set": changes})
+    return True
+
+
+def update_booking(db, booking_id, set_fields, unset_fields):
+    update = {}
+    if set_fields:
+        update["$set"] = set_fields
+    if unset_fields:
+        update["$unset"] = {f: "" for f in unset_fields}
+    db.bookings.update_one({"_id": booking_id}, update)
+
+
+def seats_taken(db, service_id, start, capacity):
     return sum(1 for key in bookings.slot_claim_keys(service_id, start, capacity)
                if db.claims.find_one({"_id": key}, {"_id": 1}))
 
 
 def booked_counts(db, service, day, tz_name):
     """``{slot_id: seats taken}`` of a day, by ``_id`` reads of the seat claims."""
-    from services.ticketing import bookings
-
     out = {}
     for slot in bookings.slots(service, day, tz_name):
         out[bookings.slot_id(slot["start"])] = seats_taken(db, service["_id"], slot["start"],
@@ -483,3 +665,7 @@ def open_days_before(db, day):
 
 def bookings_of_day(db, day):
     return list(db.bookings.find({"day": day}))
+
+
+def mark_day_closed(db, day, now):
+    replace(db.closed_days, {"_id": day, "at": now})

@@ -1,9 +1,6 @@
 """Ticketing on the real broker and database: the service under a clock the test moves, and a
 small service that records every ticketing event it receives."""
-from collections import defaultdict
 from datetime import datetime, timezone
-
-from eventlet.semaphore import Semaphore
 
 import pytest
 from nameko.events import event_handler
@@ -11,8 +8,10 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.clock import FixedClock
 from services.common.config import database_name
-from services.ticketing import queue, store
-from services.ticketing.service import TicketingService, _Cache
+from services.common.sequences import Tails
+from services.ticketing.catalogue_reads import Cache
+from services.ticketing.counter_desk import CallLocks
+from services.ticketing.service import TicketingService
 from tests.support import wait_for
 
 EVENT_TYPES = (
@@ -77,9 +76,8 @@ class Harness:
             # each instance with its own per-process memory (allocators, locks, cache), as
             # two separate processes would have: they really race each other
             clocked = type("ClockedTicketing", (service_class,), {
-                "clock": clock, "numbers": store.NumberAllocator(),
-                "sequences": queue.Sequencer(), "cache": _Cache(),
-                "_call_locks": defaultdict(Semaphore)})
+                "clock": clock, "tails": Tails(), "cache": Cache(),
+                "call_locks": CallLocks()})
             services = [clocked] + ([make_collector(self.received)] if i == 0 else [])
             self.runner_factory(self.config, *services).start()
         self.proxy = ClusterRpcProxy(self.config, timeout=60)

@@ -1,0 +1,111 @@
+"""The catalogue as admins and clients see and change it: agencies, services, counters and
+the MPP-wide settings (calling rule, near-front position, zone). ``catalogue`` turns the
+data into documents; every write clears this process's catalogue cache.
+
+Every function takes ``ctx``: the service worker (``db``, ``cache``).
+"""
+from services.common.errors import Conflict, ValidationFailed
+from services.contracts.messages import INVALID_DATA
+from services.ticketing import catalogue, catalogue_reads, store
+from services.ticketing import schemas as sc
+
+UNKNOWN_AGENCY = "Instansi tidak dikenal / Unknown agency."
+
+
+def load_catalogue(ctx, data):
+    """Create or update agencies, services and counters from catalogue data."""
+    counts = {}
+    for collection, document in catalogue.documents(data):
+        store.upsert_catalogue_item(ctx.db, collection, document)
+        counts[collection] = counts.get(collection, 0) + 1
+    store.put_settings(ctx.db, {"mpp": data.get("mpp", {}), "defaults": data.get("defaults", {})})
+    store.put_rules(ctx.db, sc.load(sc.SettingsSchema, catalogue.rules_document(data)))
+    ctx.cache.clear()
+    return counts
+
+
+def list_agencies(ctx):
+    services = store.list_services(ctx.db)
+    agencies = []
+    for agency in store.list_agencies(ctx.db):
+        agencies.append({
+            "code": agency["_id"],
+            "name": agency["name"],
+            "name_en": agency["name_en"],
+            "services": [
+                {"id": s["_id"], "prefix": s["prefix"], "name": s["name"], "name_en": s["name_en"]}
+                for s in services if s["agency"] == agency["_id"]
+            ],
+        })
+    return agencies
+
+
+def get_service(ctx, service_id):
+    data = sc.load(sc.AvailabilityQuerySchema(only=("service_id",)), {"service_id": service_id})
+    return catalogue.public_service(catalogue_reads.service(ctx, data["service_id"]))
+
+
+def list_counters(ctx, agency=None):
+    if agency is not None:
+        agency = sc.load(sc.DayQuerySchema(only=("agency",)), {"agency": agency})["agency"]
+    return [catalogue_reads.public_counter(ctx, c) for c in store.list_counters(ctx.db, agency)]
+
+
+def get_counter(ctx, counter_id):
+    data = sc.load(sc.CounterRefSchema, {"counter_id": counter_id})
+    return catalogue_reads.public_counter(ctx, catalogue_reads.counter(ctx, data["counter_id"]))
+
+
+def reference_agency(ctx, reference):
+    """The agency a ticket (by id) or a booking (by code) belongs to, or None when there
+    is no such thing: how the gateway keeps staff to their own agency's messages."""
+    if not isinstance(reference, str) or not reference or len(reference) > 200:
+        return None
+    ticket = store.get_ticket(ctx.db, reference)
+    if ticket is not None:
+        return ticket.get("agency")
+    booking = store.get_booking(ctx.db, reference)
+    service = store.get_service(ctx.db, booking["service_id"]) if booking else None
+    return service["agency"] if service else None
+
+
+def upsert_agency(ctx, data):
+    agency = sc.load(sc.AgencySchema, data)
+    store.upsert_catalogue_item(ctx.db, "agencies", catalogue.agency_document(agency))
+    ctx.cache.clear()
+    return {"code": agency["code"]}
+
+
+def upsert_service(ctx, data):
+    service = sc.load(sc.ServiceSchema, data)
+    if store.get_agency(ctx.db, service["agency"]) is None:
+        raise ValidationFailed(INVALID_DATA, {"fields": {"agency": [UNKNOWN_AGENCY]}})
+    try:
+        store.upsert_service(ctx.db, catalogue.service_document(service["agency"], service, {}))
+    except store.PrefixTaken:
+        raise Conflict("Prefiks sudah dipakai / The ticket prefix is taken",
+                       {"prefix": service["prefix"]}) from None
+    ctx.cache.clear()
+    return catalogue.public_service(store.get_service(ctx.db, service["id"]))
+
+
+def upsert_counter(ctx, data):
+    counter = sc.load(sc.CounterSchema, data)
+    services = {s: store.get_service(ctx.db, s) for s in counter["services"]}
+    fields = catalogue.counter_service_problems(counter["agency"], counter["services"], services)
+    if not fields and store.get_agency(ctx.db, counter["agency"]) is None:
+        fields = {"agency": [UNKNOWN_AGENCY]}
+    if fields:
+        raise ValidationFailed(INVALID_DATA, {"fields": fields})
+    store.upsert_catalogue_item(ctx.db, "counters",
+                                catalogue.counter_document(counter["agency"], counter))
+    ctx.cache.clear()
+    return catalogue_reads.public_counter(ctx, store.get_counter(ctx.db, counter["id"]))
+
+
+def update_settings(ctx, data):
+    rules = sc.load(sc.SettingsSchema, data)
+    store.put_rules(ctx.db, rules)
+    ctx.cache.clear()
+    return rules
+

@@ -1,0 +1,253 @@
+"""Issuing tickets: walk-ins, visits (several services in a row), the tickets a transfer or a
+visit's next step creates, and what a ticket holder sees and may do (position, cancel).
+
+Every create is idempotent by its key: a retry gets the same ticket, announced again with
+the same event ids (the first attempt may have written the ticket and lost the broker). Every
+state change goes through ``states.apply_action`` and a transition claim
+(``store.claim_transition``: the insert decides races on MongoDB and FerretDB alike).
+
+Every function takes ``ctx``: the service worker (``db``, ``events``, ``config``, ``clock``,
+``tails``, ``cache``).
+"""
+import uuid
+
+from services.common.config import ignore_opening_hours
+from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.contracts import events as ev
+from services.contracts.messages import INVALID_DATA
+from services.ticketing import (bookings, calling, catalogue_reads, codes, eta, followups, hours,
+                                numbering, queue, states, store, views)
+from services.ticketing import schemas as sc
+
+TICKET_NOT_FOUND = "Tiket tidak ditemukan / Ticket not found"
+
+
+def ticket(ctx, ticket_id):
+    found = store.get_ticket(ctx.db, ticket_id)
+    if found is None:
+        raise NotFound(TICKET_NOT_FOUND, {"ticket_id": ticket_id})
+    return found
+
+
+def transition(ctx, current, action, now, **kwargs):
+    """Check, claim and write one state change; returns the ticket as written."""
+    record = kwargs.pop("record", {})
+    changes = states.apply_action(current, action, now, **kwargs)
+    if not store.claim_transition(ctx.db, current, changes, action, now,
+                                  counter_id=kwargs.get("counter_id"),
+                                  officer=kwargs.get("officer"), **record):
+        raise Conflict("Tiket baru saja diubah petugas lain; muat ulang / The ticket was "
+                       "just changed by someone else; reload", {"ticket_id": current["_id"]})
+    return dict(current, **changes)
+
+
+# -- position ------------------------------------------------------------------------------
+
+def estimate(ctx, service, ahead):
+    return eta.estimate(ahead, catalogue_reads.durations(ctx, service["_id"]),
+                        catalogue_reads.counters_open(ctx, service["_id"]),
+                        service.get("default_service_minutes", 10))
+
+
+def position(ctx, current, service=None, win=None):
+    """``{position, ahead, eta_min_minutes, eta_max_minutes, basis}`` of a waiting ticket."""
+    if current["status"] != states.WAITING or not current.get("lane"):
+        return {"position": None, "ahead": None, "eta_min_minutes": None,
+                "eta_max_minutes": None}
+    service = service or catalogue_reads.service(ctx, current["service_id"])
+    win = win or store.windows(ctx.db, current["service_id"], current["day"], ctx.tails)
+    if current.get("lane_n"):
+        lane, n = current["lane"], current["lane_n"]
+    else:
+        where = store.position_of(ctx.db, current)
+        if where is None:  # between the ticket's insert and its entry's: a moment
+            return {"position": None, "ahead": None, "eta_min_minutes": None,
+                    "eta_max_minutes": None}
+        lane, n = where
+    ahead = queue.ahead_of(win, lane, n)
+    est = estimate(ctx, service, ahead)
+    return {key: est[key] for key in ("position", "ahead", "eta_min_minutes",
+                                      "eta_max_minutes", "basis")}
+
+
+# -- creating and announcing -----------------------------------------------------------------
+
+def refusal(ctx, service, decision, now, tz):
+    slot = bookings.next_free_slot(
+        service, now, lambda day: store.booked_counts(ctx.db, service, day, tz), tz)
+    return decision.to_error(slot)
+
+
+def check_walk_in(ctx, service, now, tz):
+    decision = hours.check_walk_in(service, now, 0, tz,
+                                   ignore_opening_hours=ignore_opening_hours(ctx.config))
+    if not decision.allowed:
+        raise refusal(ctx, service, decision, now, tz)
+
+
+def enqueue(ctx, service, fields, idempotency_key, rules, quota=None, returned=False,
+            key_unused=False):
+    """Create a waiting ticket: insert the numbered ticket, then its lane entry and
+    position (inserts only). Returns ``(ticket, created, windows)``; a new ticket carries
+    ``lane_n`` and ``issued_ahead`` for the caller's answer. ``key_unused``: the caller
+    has just looked the idempotency key up and found no ticket (no second read)."""
+    if not key_unused:
+        existing = store.ticket_by_idempotency(ctx.db, service["_id"], idempotency_key)
+        if existing is not None:
+            return existing, False, None
+    service_id, day, now = service["_id"], fields["day"], fields["issued_at"]
+    lane = queue.lane_for(calling.is_priority(fields, rules["calling_rule"]), returned)
+    contact = fields.pop("contact", None)
+    new = dict(fields, service_id=service_id, agency=service["agency"], status="waiting",
+               version=0, q=0, lane=lane, idem=store.idem_hash(service_id, idempotency_key))
+    new.pop("idempotency_key", None)
+    win = store.windows(ctx.db, service_id, day, ctx.tails, recent=True)
+    doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"], quota=quota,
+                                       win=win)
+    if not created:
+        return store.current_ticket(ctx.db, doc["_id"]), False, None
+    store.put_contact(ctx.db, doc["_id"], contact, day)
+    if lane == queue.NEW:   # the ticket is its own lane entry: one insert
+        n = doc["seq"]
+    else:
+        n = store.claim_entry(ctx.db, ctx.tails, doc, lane, now, win)
+    win[lane] = (win[lane][0], max(win[lane][1], n))
+    return dict(doc, contact=contact, lane_n=n,
+                issued_ahead=queue.ahead_of(win, lane, n)), True, win
+
+
+def emit_issued(ctx, issued, contact=None):
+    try:
+        service = catalogue_reads.service(ctx, issued["service_id"])  # cached: no read per ticket
+    except NotFound:
+        service = {}
+    event = views.issued_event(issued, service)
+    ctx.events(ev.TICKET_ISSUED, event)
+    contact = contact or issued.get("contact")
+    if contact:
+        # Only this event carries the contact: notifications keeps it as the ticket's
+        # recipient; every later ticket event names the ticket alone.
+        ctx.events(ev.TICKET_CONTACT_GIVEN,
+                   dict(event, event_id=views.contact_event_id(issued["_id"]), contact=contact))
+
+
+def announce_issued(ctx, issued, created, contact=None):
+    """``ticket_issued`` for a new ticket, and again for a retried create: the first
+    attempt may have written the ticket and lost the broker (or died) before announcing
+    it. The event id is the ticket's, so a consumer that had it skips the repeat."""
+    if created:
+        emit_issued(ctx, issued)
+    else:
+        emit_issued(ctx, issued, contact or store.contact_of(ctx.db, issued["_id"]))
+
+
+def follow(ctx, fields):
+    """Create the ticket of a transfer or a visit's next step (idempotent by its key)."""
+    service = catalogue_reads.service(ctx, fields["service_id"], field="target_service_id")
+    key = fields.pop("idempotency_key")
+    source = fields.get("transferred_from") or fields.get("previous_ticket_id")
+    fields["contact"] = store.contact_of(ctx.db, source) if source else None
+    created_ticket, created, _ = enqueue(ctx, service, fields, key, catalogue_reads.rules(ctx),
+                                         returned=True)
+    if created:
+        emit_issued(ctx, created_ticket)
+    return created_ticket
+
+
+# -- walk-in tickets and visits -----------------------------------------------------------------
+
+def issue_ticket(ctx, service_id, priority_group, contact, language, idempotency_key):
+    data = sc.load(sc.IssueTicketSchema, {
+        "service_id": service_id, "priority_group": priority_group, "contact": contact,
+        "language": language, "idempotency_key": idempotency_key})
+    return _issue(ctx, data["service_id"], data)
+
+
+def issue_visit(ctx, steps, priority_group, contact, language, idempotency_key):
+    data = sc.load(sc.IssueVisitSchema, {
+        "steps": steps, "priority_group": priority_group, "contact": contact,
+        "language": language, "idempotency_key": idempotency_key})
+    for i, step in enumerate(data["steps"]):
+        try:
+            catalogue_reads.service(ctx, step)
+        except NotFound:
+            raise ValidationFailed(INVALID_DATA, {"fields": {"steps": {
+                str(i): ["Unknown service."]}}}) from None
+    visit_id = ("v" + store.idem_hash("visit", data["idempotency_key"])[2:26]
+                if data["idempotency_key"] else uuid.uuid4().hex)
+    visit = followups.new_visit(visit_id, data["steps"])
+    return _issue(ctx, data["steps"][0], data, visit=visit)
+
+
+def _issue(ctx, service_id, data, visit=None):
+    service = catalogue_reads.service(ctx, service_id)
+    rules = catalogue_reads.rules(ctx)
+    tz = catalogue_reads.tz(ctx, rules)
+    now = ctx.clock.now()
+    issued = store.ticket_by_idempotency(ctx.db, service_id, data["idempotency_key"])
+    if issued is not None:  # a retry: the same ticket, announced again
+        created, win = False, None
+    else:
+        check_walk_in(ctx, service, now, tz)
+        fields = {"day": numbering.service_day(now, tz), "priority_group": data["priority_group"],
+                  "language": data["language"], "contact": data["contact"],
+                  "issued_at": now, "arrived_at": now, "access_token": codes.access_token()}
+        if visit is not None:
+            fields["visit"] = visit
+        try:
+            issued, created, win = enqueue(
+                ctx, service, fields, data["idempotency_key"], rules,
+                quota=service.get("daily_quota"), key_unused=True)
+        except store.QuotaReached:
+            decision = hours.check_walk_in(
+                service, now, service["daily_quota"], tz,
+                ignore_opening_hours=ignore_opening_hours(ctx.config))
+            raise refusal(ctx, service, decision, now, tz) from None
+    announce_issued(ctx, issued, created, data["contact"])
+    return dict(views.public_ticket(issued), access_token=issued["access_token"],
+                **position(ctx, issued, service, win))
+
+
+# -- the holder's view -----------------------------------------------------------------------
+
+def _held(ctx, ticket_id, access_token):
+    """The ticket when ``access_token`` is its holder's, else NotFound (no hint why)."""
+    found = store.get_ticket(ctx.db, ticket_id)
+    if found is None or not codes.token_matches(found.get("access_token"), access_token):
+        raise NotFound(TICKET_NOT_FOUND)
+    return found
+
+
+def get_ticket(ctx, ticket_id, access_token):
+    if not isinstance(ticket_id, str) or not isinstance(access_token, str):
+        raise NotFound(TICKET_NOT_FOUND)
+    held = _held(ctx, ticket_id, access_token)
+    out = dict(views.public_ticket(held), **position(ctx, held))
+    follow_up = _follow_up_of(ctx, held)
+    if follow_up is not None:
+        out["next_ticket"] = views.public_ticket(follow_up)
+    return out
+
+
+def _follow_up_of(ctx, current):
+    """The ticket a transfer or the visit's next step created from ``current``."""
+    if current["status"] == states.TRANSFERRED:
+        return store.ticket_by_idempotency(
+            ctx.db, current["transferred_to"],
+            "transfer:{}:v{}".format(current["_id"], current["version"]))
+    visit = current.get("visit")
+    if (current["status"] == states.COMPLETED and visit
+            and visit["step"] + 1 < len(visit["steps"])):
+        return store.ticket_by_idempotency(
+            ctx.db, visit["steps"][visit["step"] + 1],
+            "visit:{}:{}".format(visit["id"], visit["step"] + 1))
+    return None
+
+
+def cancel_ticket(ctx, ticket_id, access_token):
+    """The holder gives up their ticket (token required)."""
+    data = sc.load(sc.TicketTokenSchema, {"ticket_id": ticket_id, "access_token": access_token})
+    held = _held(ctx, data["ticket_id"], data["access_token"])
+    cancelled = transition(ctx, held, "cancel", ctx.clock.now())
+    ctx.events(ev.TICKET_CANCELLED, views.ticket_event(cancelled, None))
+    return views.public_ticket(cancelled)
