@@ -97,6 +97,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.common import clock as clk
 from services.common.mongo import insert_or_get, insert_unique
+from services.common.sequences import Hint, Sequence
 
 MAX_SLOT_ATTEMPTS = 1000
 MAX_PROBES = 2000
@@ -113,27 +114,21 @@ def slot_id(log, n):
     return "{}|{:09d}".format(log, n)
 
 
+def _log(db, log):
+    return Sequence(db.slots, log, Hint(db.hints, "head|" + log), width=9, sep="|")
+
+
 def log_head(db, log):
     """The highest slot number taken in ``log`` (hint, then probe forward by ``_id``)."""
-    hint = db.hints.find_one({"_id": "head|" + log})
-    n = hint["n"] if hint else 0
-    while db.slots.find_one({"_id": slot_id(log, n + 1)}, {"_id": 1}):
-        n += 1
-    return n
+    return _log(db, log).highest()
 
 
 def log_append(db, log, fields):
-    """Claim the next slot of ``log`` for ``fields``; returns the slot ``_id``."""
-    n = log_head(db, log) + 1
-    for _ in range(MAX_SLOT_ATTEMPTS):
-        doc = dict(fields, _id=slot_id(log, n), log=log, n=n)
-        if insert_unique(db.slots, doc):
-            # not atomic on FerretDB: a racing writer may leave a lower value; it stays a
-            # lower bound, which is all log_head needs
-            db.hints.update_one({"_id": "head|" + log}, {"$max": {"n": n}}, upsert=True)
-            return doc["_id"]
-        n += 1
-    raise RuntimeError("no free slot in {} after {} attempts".format(log, MAX_SLOT_ATTEMPTS))
+    """Claim the next slot of ``log`` for ``fields``; returns the slot ``_id``. The head hint
+    is raised on every append: work lists and schedules are read from their head."""
+    _, doc = _log(db, log).append(lambda n: dict(fields, log=log, n=n), hint_every=1,
+                                  attempts=MAX_SLOT_ATTEMPTS)
+    return doc["_id"]
 
 
 def log_low(db, log):
