@@ -10,7 +10,7 @@
     const first = step.querySelector("button"); if (first) first.focus();
   }
   function chooseAgency() {
-    buttons(agencies.map(a => ({label: name(a), a})), t("agency"), i => chooseService(i.a));
+    buttons(agencies.map(a => ({label: name(a), a})), t("choose_agency"), i => chooseService(i.a));
   }
   function chooseService(agency) {
     buttons(agency.services.map(s => ({label: s.prefix + " · " + name(s), s})), t("service"), i => chooseGroup(i.s));
