@@ -29,6 +29,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from services.common import boot
 from services.common import clock as clk
 from services.common.config import timezone_name
 from services.common.errors import (Conflict, DomainError, Forbidden, IllegalTransition,
@@ -42,6 +43,8 @@ from services.permits import (documents, history, issuance, keys, permit_types, 
                               store, tracking, workflow)
 from services.permits.connectors import vocabulary
 from services.permits.connectors.sdk import subscription
+
+boot.install()
 
 log = logging.getLogger(__name__)
 

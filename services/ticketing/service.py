@@ -22,6 +22,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 from pymongo.errors import DuplicateKeyError
 
+from services.common import boot
 from services.common import clock as clk
 from services.common.config import ignore_opening_hours, timezone_name
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -32,6 +33,8 @@ from services.common.mongo import Mongo
 from services.ticketing import (bookings, calling, catalogue, closeout, codes, eta, followups,
                                 hours, numbering, queue, states, stats, store)
 from services.ticketing import schemas as sc
+
+boot.install()
 
 log = logging.getLogger(__name__)
 
