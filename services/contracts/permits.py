@@ -26,6 +26,8 @@ DEFAULT_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 FIELD_TYPES = ("string", "integer", "number", "date", "boolean", "enum")
 #: the most approval levels a permit type may ask for
 MAX_APPROVAL_LEVELS = 5
+#: what an applicant may do to their own application (with the tracking code and PIN)
+APPLICANT_ACTIONS = ("withdraw", "resubmit")
 #: what a connector may report, in the suite's own words (an agency's own status is mapped)
 CANONICAL_STATUSES = ("received", "in_review", "needs_correction", "approved", "rejected",
                       "pending_payment", "paid", "cancelled")

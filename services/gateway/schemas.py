@@ -95,7 +95,7 @@ class ApplicationActionRequest(StrictSchema):
 
 class ApplicantActionRequest(StrictSchema):
     pin = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4,10}$"))
-    action = fields.String(required=True, validate=validate.OneOf(("withdraw", "resubmit")))
+    action = fields.String(required=True, validate=validate.OneOf(pc.APPLICANT_ACTIONS))
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
