@@ -21,6 +21,12 @@ import socketserver  # noqa: E402
 
 socketserver._ServerSelector = selectors.SelectSelector
 
+# What every service process installs at start (``services.common.boot``): tests build service
+# containers from classes without running ``nameko run``, so the test process installs it too.
+from services.common import boot  # noqa: E402
+
+boot.install()
+
 import os  # noqa: E402
 import uuid  # noqa: E402
 

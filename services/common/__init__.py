@@ -1,11 +1,6 @@
-"""Shared building blocks: config, Mongo provider, events, errors, clock.
+"""Infrastructure every service shares: config, the Mongo provider and its unique-insert
+helpers, events, errors, clock, broker, logs, metrics.
 
-Importing the package makes a lost broker connection non-fatal to a service
-(``broker.install``) and keeps a worker's refusals (404, 422 ...) out of the ERROR log
-(``logs.install``): every service imports it before its container starts.
+Importing it has no side effect: a service process installs what it needs by calling
+``services.common.boot.install()`` (see there).
 """
-from services.common import broker as _broker
-from services.common import logs as _logs
-
-_broker.install()
-_logs.install()

@@ -1,12 +1,10 @@
 """A broker that goes away is not a reason for a service to die.
 
-What we saw (``tests/e2e/test_restarts.py``, RabbitMQ stopped while kiosks issue tickets;
-``tests/integration/test_broker_outage.py`` shows it with one busy worker):
-a worker finishing just as the broker went away tried to ack its message on the dead socket;
-nameko 2.14's ``QueueConsumer.ack_message`` only ignores ``amqp``'s own ``ConnectionError``,
-so a ``ConnectionResetError`` escaped from the worker's result handling, and nameko treats an
-error there as fatal: it killed the service container and ``nameko run`` exited. The same
-holds for the RPC reply, published on a broker that is no longer there.
+When the broker connection drops while a worker finishes, the worker's ack (or requeue) and
+its RPC reply meet a dead socket. nameko 2.14's ``QueueConsumer.ack_message`` only ignores
+``amqp``'s own ``ConnectionError``, so a ``ConnectionResetError`` would escape from the
+worker's result handling, which nameko treats as fatal: the service container stops and
+``nameko run`` exits (``tests/integration/test_broker_outage.py``, ``tests/e2e/test_restarts.py``).
 
 Neither is worth dying for. A message whose ack or reply was lost is still unacked: the broker
 gives it back when the connection drops (or it is requeued here), it is handled again, and the
@@ -14,8 +12,8 @@ handlers are idempotent (idempotency keys, event ids). The caller of an RPC whos
 lost answers 503 after its timeout and retries. Meanwhile kombu's consumer loop reconnects by
 itself once the broker is back.
 
-``install()`` (run when ``services.common`` is imported, so by every service) wraps those
-three nameko methods; it changes nothing while the broker is there.
+``install()`` (called by ``services.common.boot.install``, which every service entrypoint
+calls) wraps those three nameko methods; it changes nothing while the broker is there.
 
 RPC replies are published without publisher confirms (``ReplyPublisher``). A reply goes to
 the caller's own transient reply queue, so a confirm proves little: a broker that dies after

@@ -37,10 +37,6 @@ def zone(name=None):
     return ZoneInfo(name or DEFAULT_ZONE)
 
 
-def local_now(clock, tz_name=None):
-    return clock.now().astimezone(zone(tz_name))
-
-
 def local_day(moment, tz_name=None) -> date:
     """The MPP's calendar day of an instant (ticket numbering, quotas reset at local midnight)."""
     if moment.tzinfo is None:

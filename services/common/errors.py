@@ -11,6 +11,8 @@ Every error carries a human message in Bahasa Indonesia first, English second
 """
 from nameko.exceptions import deserialize_to_instance
 
+from services.contracts.messages import INVALID_DATA
+
 
 class DomainError(Exception):
     """Base of every error a client may see. ``status`` is the HTTP status the gateway uses."""
@@ -48,7 +50,7 @@ class ValidationFailed(DomainError):
 
     @classmethod
     def from_marshmallow(cls, err):
-        return cls("Data tidak valid / Invalid data", {"fields": err.normalized_messages()})
+        return cls(INVALID_DATA, {"fields": err.normalized_messages()})
 
     @property
     def fields(self):
@@ -80,12 +82,6 @@ class Unauthorized(DomainError):
 class Forbidden(DomainError):
     status = 403
     title = "Forbidden"
-
-
-@deserialize_to_instance
-class RateLimited(DomainError):
-    status = 429
-    title = "Too many requests"
 
 
 @deserialize_to_instance

@@ -30,7 +30,7 @@ class RefusalsAreNotErrors(logging.Filter):
     worker ..."). A domain error below 500 (not found, invalid data, refused, conflict) is
     the service's answer, not its failure: it is kept as one INFO line, without traceback,
     so an operator's ERRORs are the failures. Installed on ``nameko.containers`` by
-    ``install()`` (importing ``services.common`` runs it)."""
+    ``install()`` (called by ``services.common.boot.install``)."""
 
     def filter(self, record):
         exc = record.exc_info[1] if record.exc_info else None

@@ -9,8 +9,8 @@ pymongo under eventlet
 nameko runs every worker in an eventlet greenthread with the standard library monkey-patched
 (``socket``, ``threading``, ``time``, ``select``). pymongo has no eventlet-specific code (its
 *official* eventlet support ended in 4.16) but it only uses the patched stdlib, so its
-monitor threads become greenthreads and its sockets cooperative. What we verified
-(``tests/integration/test_mongo_under_eventlet.py``): a real service with 50 concurrent
+monitor threads become greenthreads and its sockets cooperative.
+``tests/integration/test_mongo_under_eventlet.py`` holds it to that: a real service with 50 concurrent
 workers, each doing insert/find round trips against FerretDB and yielding mid-request, shares
 one client and completes all 500 calls with no lost or duplicated write; the pool grows to
 the number of concurrent workers (``maxPoolSize`` bounds it). Rules that follow:

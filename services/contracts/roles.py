@@ -6,5 +6,8 @@ ADMIN = "admin"
 ROLES = (OFFICER, SUPERVISOR, ADMIN)
 STAFF = ROLES
 SUPERVISORS = (SUPERVISOR, ADMIN)
-# API keys are issued to agencies' systems and never carry the MPP-wide admin role.
-KEY_ROLES = (OFFICER, SUPERVISOR)
+ADMINS = (ADMIN,)
+#: roles bound to one agency; ``admin`` is MPP-wide
+AGENCY_ROLES = (OFFICER, SUPERVISOR)
+#: API keys are issued to agencies' systems and never carry the MPP-wide admin role
+KEY_ROLES = AGENCY_ROLES

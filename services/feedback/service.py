@@ -23,6 +23,7 @@ import eventlet
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy, rpc
 
+from services.common import boot
 from services.common import clock as clk
 from services.common.config import timezone_name
 from services.common.errors import Conflict, NotFound, ValidationFailed
@@ -34,6 +35,8 @@ from services.common.workdays import WorkingCalendar, add_working_days
 from services.feedback import complaints as cp
 from services.feedback import ikm, stats, store, surveys
 from services.feedback import schemas as sc
+
+boot.install()
 
 log = logging.getLogger(__name__)
 

@@ -28,15 +28,17 @@ from eventlet import tpool
 from nameko.extensions import DependencyProvider
 
 from services.common.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from services.contracts import roles as staff_roles
+from services.contracts.messages import INVALID_DATA
 from services.gateway.settings import int_setting, setting
 
 log = logging.getLogger(__name__)
 
-ROLES = ("officer", "supervisor", "admin")
-STAFF = ROLES
-SUPERVISORS = ("supervisor", "admin")
-ADMIN = ("admin",)
-KEY_ROLES = ("officer", "supervisor")
+ROLES = staff_roles.ROLES
+STAFF = staff_roles.STAFF
+SUPERVISORS = staff_roles.SUPERVISORS
+ADMIN = staff_roles.ADMINS
+KEY_ROLES = staff_roles.KEY_ROLES
 ALGORITHM = "HS256"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 API_KEY = re.compile(r"^mpk_([a-f0-9]{12})_([A-Za-z0-9_-]{20,100})$")
@@ -94,19 +96,19 @@ def check_account_fields(username, role, agency):
         problems["username"] = ["2-64 huruf kecil, angka, ._- / 2-64 lowercase letters, digits, ._-"]
     if role not in ROLES:
         problems["role"] = ["Salah satu dari / One of: {}".format(", ".join(ROLES))]
-    if role in ("officer", "supervisor") and not agency:
+    if role in staff_roles.AGENCY_ROLES and not agency:
         problems["agency"] = ["Wajib untuk peran ini / Required for this role"]
     if problems:
-        raise ValidationFailed("Data tidak valid / Invalid data", {"fields": problems})
+        raise ValidationFailed(INVALID_DATA, {"fields": problems})
 
 
 def create_account(db, username, password, role, agency=None, replace=False):
     check_account_fields(username, role, agency)
     if not isinstance(password, str) or len(password) < 8 or len(password) > 200:
-        raise ValidationFailed("Data tidak valid / Invalid data", {
+        raise ValidationFailed(INVALID_DATA, {
             "fields": {"password": ["Minimal 8 karakter / At least 8 characters"]}})
     doc = {"_id": username, "password_hash": hash_password(password), "role": role,
-           "agency": None if role == "admin" else agency, "active": True,
+           "agency": None if role == staff_roles.ADMIN else agency, "active": True,
            "created_at": time.time()}
     if replace:
         db.accounts.replace_one({"_id": username}, doc, upsert=True)
@@ -127,10 +129,10 @@ def public_account(doc):
 
 def ensure_demo_accounts(db, agency_codes, password):
     """``admin`` and ``<agency>.officer`` / ``<agency>.supervisor``; existing ones are kept."""
-    wanted = [("admin", "admin", None)]
+    wanted = [("admin", staff_roles.ADMIN, None)]
     for code in agency_codes:
-        wanted.append(("{}.officer".format(code).lower(), "officer", code))
-        wanted.append(("{}.supervisor".format(code).lower(), "supervisor", code))
+        for role in staff_roles.AGENCY_ROLES:
+            wanted.append(("{}.{}".format(code, role).lower(), role, code))
     created = []
     for username, role, agency in wanted:
         if db.accounts.find_one({"_id": username}, {"_id": 1}) is None:
@@ -221,7 +223,7 @@ def _digest(secret):
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_api_key(db, agency, role="supervisor", label=None, created_by=None):
+def create_api_key(db, agency, role=staff_roles.SUPERVISOR, label=None, created_by=None):
     problems = {}
     if not isinstance(agency, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,99}$", agency):
         problems["agency"] = ["Wajib diisi / Required"]
@@ -230,7 +232,7 @@ def create_api_key(db, agency, role="supervisor", label=None, created_by=None):
     if label is not None and (not isinstance(label, str) or len(label) > 100):
         problems["label"] = ["Maksimal 100 karakter / At most 100 characters"]
     if problems:
-        raise ValidationFailed("Data tidak valid / Invalid data", {"fields": problems})
+        raise ValidationFailed(INVALID_DATA, {"fields": problems})
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     db.api_keys.insert_one({"_id": key_id, "hash": _digest(secret), "agency": agency,
@@ -287,7 +289,7 @@ def require(principal, roles=STAFF, agency=None):
         raise Unauthorized(NEED_LOGIN)
     if principal.role not in roles:
         raise Forbidden(NOT_ALLOWED, {"role": principal.role})
-    if agency is not None and principal.role != "admin" and principal.agency != agency:
+    if agency is not None and principal.role != staff_roles.ADMIN and principal.agency != agency:
         raise Forbidden(OTHER_AGENCY)
     return principal
 
@@ -295,7 +297,7 @@ def require(principal, roles=STAFF, agency=None):
 def scope_agency(principal, requested=None):
     """The agency a staff list is about: an admin may pick any (or all: None); everyone else
     sees their own, and asking for another is a 403."""
-    if principal.role == "admin":
+    if principal.role == staff_roles.ADMIN:
         return requested or None
     if requested and requested != principal.agency:
         raise Forbidden(OTHER_AGENCY)

@@ -3,6 +3,7 @@ from nameko.dependency_providers import Config
 
 from services.common.errors import NotFound, ValidationFailed
 from services.common.mongo import Mongo
+from services.contracts.messages import INVALID_DATA
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway.calls import call, service
@@ -63,7 +64,7 @@ class GatewayBase:
         """A 422 on ``field`` unless ``agency`` is one ticketing knows: an account or an API
         key bound to an agency that does not exist could never be used as meant."""
         if agency not in {a["code"] for a in self._call(self.ticketing.list_agencies)}:
-            raise ValidationFailed("Data tidak valid / Invalid data", {
+            raise ValidationFailed(INVALID_DATA, {
                 "fields": {field: ["Instansi tidak dikenal / Unknown agency."]}})
 
     def _application_in_scope(self, principal, application_id):

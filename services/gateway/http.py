@@ -1,7 +1,7 @@
 """nameko's HTTP entrypoint and web server, made to speak problem+json, plus what a gateway
 answers without a worker.
 
-- ``route``/``api``: like ``nameko.web.handlers.http`` but every exception becomes a problem
+- ``route``: like ``nameko.web.handlers.http`` but every exception becomes a problem
   response (nameko's default answers ``Error: Type: value`` in plain text, and 500 for domain
   errors). ``public=True`` routes are rate-limited per client address *before* a worker is
   taken (429 + Retry-After). Every route is recorded in ``ROUTES`` for the OpenAPI document.
@@ -11,7 +11,6 @@ answers without a worker.
   connection's own greenthread, without a nameko worker (see ``hub``).
 """
 import functools
-import json
 import logging
 import time
 from pathlib import Path
@@ -279,8 +278,8 @@ def route(method, url, public=False, **doc):
 
     The route's worker turns what it raises into its problem response itself
     (``problems.from_exception``, which logs what is unexpected, a 500 with its reference).
-    Left to nameko, every 401, 404 or 503 was logged at ERROR with a traceback: a broker
-    outage buried the log in them."""
+    nameko would log every 401, 404 or 503 at ERROR with a traceback, and a broker outage
+    would bury the real failures among them."""
     ROUTES.append(dict(doc, method=method, url=url, public=public))
     declare = ApiHandler.decorator(method, url, public=public)
 
@@ -293,11 +292,3 @@ def route(method, url, public=False, **doc):
                 return problems.from_exception(exc)
         return declare(answer)
     return decorate
-
-
-def api(method, url, **kwargs):
-    return route(method, url, **kwargs)
-
-
-def dumps(data):
-    return json.dumps(data, ensure_ascii=False, default=str)

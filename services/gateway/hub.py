@@ -27,6 +27,8 @@ import eventlet
 from eventlet.queue import Empty, LightQueue
 from nameko.extensions import SharedExtension
 
+from services.contracts import events as ev
+
 log = logging.getLogger(__name__)
 
 #: what a live client may see of an event (``ticket_issued`` also carries the contact: never)
@@ -36,7 +38,7 @@ SAFE_KEYS = ("event_id", "occurred_at", "ticket_id", "number", "service_id", "ag
 #: what a display board shows: its snapshot, and the calls it announces (a chime, the number)
 #: the moment they happen. Every other change reaches it inside the next snapshot, so a
 #: kiosk burst costs the boards nothing but that snapshot.
-BOARD_EVENTS = frozenset({"board", "ticket_called", "ticket_recalled"})
+BOARD_EVENTS = frozenset({"board", ev.TICKET_CALLED, ev.TICKET_RECALLED})
 QUEUE_SIZE = 200
 HEARTBEAT_SECONDS = 15
 BOARD_REFRESH_SECONDS = 1.0

@@ -5,8 +5,8 @@ consoles), so it hears one event per ticket issued. A nameko event handler costs
 event (spawn, context, dependency injection, result handling) and an ack, while the hub only
 needs the body. So each gateway process consumes one queue of its own with kombu directly:
 exclusive, deleted with its connection, bound to every ticket event the hub shows, consumed
-without acks. That is what nameko's BROADCAST handlers with ``reliable_delivery=False`` gave:
-a live view that misses an event while its gateway reconnects loads afresh anyway.
+without acks, as nameko's BROADCAST handlers with ``reliable_delivery=False`` would: a live
+view that misses an event while its gateway reconnects loads afresh anyway.
 
 kombu's ``ConsumerMixin`` reconnects by itself when the broker comes back and declares the
 queue and its bindings again on the new connection.
@@ -23,6 +23,7 @@ from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 
+from services.contracts import events as ev
 from services.gateway.hub import StreamHub
 
 log = logging.getLogger(__name__)
@@ -33,14 +34,14 @@ CONNECTION_NAME = "gateway live feed"
 READY_SECONDS = 30
 
 #: the ticketing events a live view shows
-TICKET_EVENTS = ("ticket_issued", "ticket_called", "ticket_recalled", "ticket_skipped",
-                 "ticket_service_started", "ticket_completed", "ticket_transferred",
-                 "ticket_cancelled", "counter_opened", "counter_closed")
+TICKET_EVENTS = (ev.TICKET_ISSUED, ev.TICKET_CALLED, ev.TICKET_RECALLED, ev.TICKET_SKIPPED,
+                 ev.TICKET_SERVICE_STARTED, ev.TICKET_COMPLETED, ev.TICKET_TRANSFERRED,
+                 ev.TICKET_CANCELLED, ev.COUNTER_OPENED, ev.COUNTER_CLOSED)
 
 
 def feed_queue(config, service_name):
     """This process's queue: a name of its own, every ticket event bound to it."""
-    exchange = get_event_exchange("ticketing", config)
+    exchange = get_event_exchange(ev.TICKETING, config)
     return Queue("live-ticketing--{}-{}".format(service_name, uuid.uuid4().hex),
                  bindings=[binding(exchange, routing_key=event) for event in TICKET_EVENTS],
                  durable=False, exclusive=True, auto_delete=True)

@@ -8,6 +8,7 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from services.contracts.fields import KEY
 from services.gateway import schemas as gs
 
 VERSION = "1.0.0"
@@ -18,9 +19,9 @@ ERRORS = {
     "413": "Body too large", "415": "Not JSON", "422": "Validation failed (field messages)",
     "429": "Rate limited (Retry-After)", "503": "A service does not answer (Retry-After)",
 }
-#: what the services accept as a path variable (``services.common.schemas.key``): anything
+#: what the services accept as a path variable (``services.contracts.fields.KEY``): anything
 #: else is a 422 with a field message, so the document says it
-KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,99}$"
+KEY_PATTERN = KEY.regex.pattern
 PATH_SCHEMAS = {name: {"type": "string", "pattern": KEY_PATTERN}
                 for name in ("counter_id", "ticket_id", "service_id", "application_id")}
 PATH_SCHEMAS["tracking"] = {"type": "string", "minLength": 1, "maxLength": 64}

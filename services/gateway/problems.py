@@ -12,7 +12,7 @@ from nameko.exceptions import RemoteError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from services.common.errors import DomainError, Unavailable, ValidationFailed
+from services.common.errors import DomainError, ValidationFailed
 from services.gateway.calls import RETRY_AFTER, unavailable_reason
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def from_exception(exc):
                     exc.exc_type if isinstance(exc, RemoteError) else type(exc).__name__)
         return unavailable()
     if isinstance(exc, RemoteError) and exc.exc_type == "MethodNotFound":
-        # a route whose service RPC has not landed yet (or an older service is running)
+        # the service that answered has no such method (an older version of it is running)
         log.warning("service method missing: %s", exc.value)
         return problem(501, "Not implemented",
                        "Fitur ini belum tersedia / This feature is not available yet")
@@ -76,7 +76,3 @@ def from_exception(exc):
     return problem(500, "Internal server error",
                    "Terjadi kesalahan pada sistem / An unexpected error occurred",
                    reference=reference)
-
-
-def as_unavailable(exc):
-    return Unavailable(str(exc))

@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 from services.common.errors import DomainError, ValidationFailed
 # validate with a marshmallow schema, field messages become a 422: the one shared helper
 from services.common.schemas import load  # noqa: F401
+from services.contracts.messages import INVALID_DATA
 
 MAX_JSON_BYTES = 64 * 1024
 
@@ -50,7 +51,7 @@ def read_json(request, max_bytes=MAX_JSON_BYTES):
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[...]]]]
         raise MalformedJson("JSON tidak valid / Malformed JSON") from None
     if not isinstance(data, dict):
-        raise ValidationFailed("Data tidak valid / Invalid data",
+        raise ValidationFailed(INVALID_DATA,
                                {"fields": {"_schema": ["Harus berupa objek JSON / Must be a JSON object"]}})
     return data
 
@@ -60,6 +61,6 @@ def idempotency_key(request):
     if key is None:
         return None
     if not (1 <= len(key) <= 200) or not key.isprintable():
-        raise ValidationFailed("Data tidak valid / Invalid data",
+        raise ValidationFailed(INVALID_DATA,
                                {"fields": {"Idempotency-Key": ["1-200 printable characters"]}})
     return key

@@ -1,10 +1,12 @@
 """Back office: catalogue administration, statistics, notification status."""
 from services.common.errors import NotFound, ValidationFailed
+from services.contracts import permits as pc
+from services.contracts import roles
+from services.contracts import ticketing as tc
+from services.contracts.messages import INVALID_DATA
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway.http import route
-from services.permits import schemas as ps
-from services.ticketing import schemas as ts
 
 TAG = "admin"
 
@@ -12,48 +14,48 @@ TAG = "admin"
 def _agency_of(data):
     agency = data.get("agency") if isinstance(data, dict) else None
     if not isinstance(agency, str) or not agency:
-        raise ValidationFailed("Data tidak valid / Invalid data",
+        raise ValidationFailed(INVALID_DATA,
                                {"fields": {"agency": ["Wajib diisi / Required."]}})
     return agency
 
 
 class AdminRoutes:
 
-    @route("PUT", "/api/v1/admin/agencies", tags=[TAG], auth="admin", body=ts.AgencySchema,
+    @route("PUT", "/api/v1/admin/agencies", tags=[TAG], auth="admin", body=tc.AgencySchema,
            summary="Create or update an agency")
     def upsert_agency(self, request):
         self._staff(request, auth.ADMIN)
-        body = self._body(request, ts.AgencySchema)
+        body = self._body(request, tc.AgencySchema)
         return req.json_response(self._call(self.ticketing.upsert_agency, body))
 
-    @route("PUT", "/api/v1/admin/services", tags=[TAG], auth="supervisor", body=ts.ServiceSchema,
+    @route("PUT", "/api/v1/admin/services", tags=[TAG], auth="supervisor", body=tc.ServiceSchema,
            summary="Create or update a queue service (a supervisor: their agency's)")
     def upsert_service(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
-        body = self._body(request, ts.ServiceSchema)
+        body = self._body(request, tc.ServiceSchema)
         self._require_catalogue_owner(principal, _agency_of(body), self.ticketing.get_service,
                                       body["id"])
         return req.json_response(self._call(self.ticketing.upsert_service, body))
 
-    @route("PUT", "/api/v1/admin/counters", tags=[TAG], auth="supervisor", body=ts.CounterSchema,
+    @route("PUT", "/api/v1/admin/counters", tags=[TAG], auth="supervisor", body=tc.CounterSchema,
            summary="Create or update a counter (a supervisor: their agency's)")
     def upsert_counter(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
-        body = self._body(request, ts.CounterSchema)
+        body = self._body(request, tc.CounterSchema)
         self._require_catalogue_owner(principal, _agency_of(body), self.ticketing.get_counter,
                                       body["id"])
         # serving another agency's service is refused by ticketing (422, field "services")
         return req.json_response(self._call(self.ticketing.upsert_counter, body))
 
-    @route("PUT", "/api/v1/admin/settings", tags=[TAG], auth="admin", body=ts.SettingsSchema,
+    @route("PUT", "/api/v1/admin/settings", tags=[TAG], auth="admin", body=tc.SettingsSchema,
            summary="MPP-wide queue settings (zone, calling rule)")
     def update_settings(self, request):
         self._staff(request, auth.ADMIN)
-        body = self._body(request, ts.SettingsSchema)
+        body = self._body(request, tc.SettingsSchema)
         return req.json_response(self._call(self.ticketing.update_settings, body))
 
     @route("PUT", "/api/v1/admin/permit-types", tags=[TAG], auth="admin",
-           body=ps.PermitTypeVersionSchema, summary="Create a new version of a permit type")
+           body=pc.PermitTypeVersionSchema, summary="Create a new version of a permit type")
     def upsert_permit_type(self, request):
         self._staff(request, auth.ADMIN)
         body = self._body(request)
@@ -79,9 +81,9 @@ class AdminRoutes:
         principal = self._staff(request)
         reference = request.args.get("reference", "")
         if not reference or len(reference) > 100:
-            raise ValidationFailed("Data tidak valid / Invalid data",
+            raise ValidationFailed(INVALID_DATA,
                                    {"fields": {"reference": ["Wajib diisi / Required."]}})
-        if principal.role != "admin":  # staff see their own agency's messages only
+        if principal.role != roles.ADMIN:  # staff see their own agency's messages only
             owner = self._reference_agency(reference)
             if owner is None:
                 raise NotFound("Tidak ditemukan / Not found", {"reference": reference})

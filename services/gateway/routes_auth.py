@@ -1,6 +1,7 @@
 """Staff sign-in, accounts and API keys (admin), and the demo-account RPC."""
 from nameko.rpc import rpc
 
+from services.contracts import roles
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway import schemas as gs
@@ -42,7 +43,7 @@ class AuthRoutes:
     def create_account(self, request):
         self._staff(request, auth.ADMIN)
         body = self._body(request, gs.AccountRequest)
-        if body["role"] != "admin" and body.get("agency"):
+        if body["role"] != roles.ADMIN and body.get("agency"):
             self._known_agency(body["agency"])
         account = auth.create_account(self.db, body["username"], body["password"], body["role"],
                                       body.get("agency"))
@@ -61,7 +62,7 @@ class AuthRoutes:
         principal = self._staff(request, auth.ADMIN)
         body = self._body(request, gs.ApiKeyRequest)
         self._known_agency(body["agency"])
-        key = auth.create_api_key(self.db, body["agency"], body.get("role", "supervisor"),
+        key = auth.create_api_key(self.db, body["agency"], body.get("role", roles.SUPERVISOR),
                                   body.get("label"),
                                   principal.subject)
         return req.json_response(key, status=201)

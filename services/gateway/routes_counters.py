@@ -4,6 +4,7 @@ Every route resolves the counter's agency through ``ticketing.get_counter`` and 
 (403) a principal of another agency before anything changes. The officer named to ticketing
 is the signed-in account (an API key acts as ``apikey:<id>``).
 """
+from services.contracts.messages import INVALID_DATA
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway import schemas as gs
@@ -70,7 +71,7 @@ class CounterRoutes:
         if action == "transfer" and not body.get("target_service_id"):
             from services.common.errors import ValidationFailed
 
-            raise ValidationFailed("Data tidak valid / Invalid data", {
+            raise ValidationFailed(INVALID_DATA, {
                 "fields": {"target_service_id": ["Wajib diisi / Required."]}})
         counter_id = body["counter_id"]
         self._counter_in_scope(principal, counter_id)

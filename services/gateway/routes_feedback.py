@@ -9,8 +9,9 @@ exist."""
 import segno
 from werkzeug.wrappers import Response
 
-from services.feedback import schemas as fs
 from services.common.errors import ValidationFailed
+from services.contracts import feedback as fc
+from services.contracts.messages import INVALID_DATA
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway.http import route
@@ -25,7 +26,7 @@ def _wants_csv(request):
     wanted = (request.args.get("format") or "").lower()
     if wanted:
         if wanted not in ("csv", "json"):
-            raise ValidationFailed("Data tidak valid / Invalid data", {"fields": {
+            raise ValidationFailed(INVALID_DATA, {"fields": {
                 "format": ["csv atau json / csv or json."]}})
         return wanted == "csv"
     best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
@@ -58,11 +59,11 @@ class FeedbackRoutes:
         return req.json_response(self._call(self.feedback.get_survey, token))
 
     @route("POST", "/api/v1/surveys/<string:token>", public=True, tags=[TAG_SURVEY],
-           body=fs.SurveyAnswerSchema, status=201,
+           body=fc.SurveyAnswerSchema, status=201,
            summary="Answer the survey once (ratings by element code, free text); a reused "
                    "token is a 409, a forged one a 404")
     def survey_answer(self, request, token):
-        body = self._body(request, fs.SurveyAnswerSchema)
+        body = self._body(request, fc.SurveyAnswerSchema)
         return req.json_response(self._call(self.feedback.submit_survey, token, body),
                                  status=201)
 
@@ -89,11 +90,11 @@ class FeedbackRoutes:
     # -- complaints (public) --------------------------------------------------------------------
 
     @route("POST", "/api/v1/complaints", public=True, tags=[TAG_COMPLAINTS],
-           body=fs.ComplaintSchema, idempotent=True, status=201,
+           body=fc.ComplaintSchema, idempotent=True, status=201,
            summary="File a complaint, suggestion or input (pengaduan, saran, masukan) about a "
                    "ticket or tracking code, or to an agency; answered within 5 working days")
     def file_complaint(self, request):
-        body = self._body(request, fs.ComplaintSchema)
+        body = self._body(request, fc.ComplaintSchema)
         agencies = [a["code"] for a in self._call(self.ticketing.list_agencies)]
         filed = self._call(self.feedback.file_complaint, body, agencies,
                            req.idempotency_key(request))
@@ -134,7 +135,7 @@ class FeedbackRoutes:
             request.args.get("month") or None))
 
     @route("GET", "/api/v1/feedback/complaints/<string:complaint_id>", tags=[TAG_COMPLAINTS],
-           auth="staff", response=fs.ComplaintOutSchema,
+           auth="staff", response=fc.ComplaintOutSchema,
            summary="One complaint of the caller's agency, with its history")
     def get_complaint(self, request, complaint_id):
         principal = self._staff(request)
@@ -142,11 +143,11 @@ class FeedbackRoutes:
                                             auth.scope_agency(principal)))
 
     @route("POST", "/api/v1/feedback/complaints/<string:complaint_id>", tags=[TAG_COMPLAINTS],
-           auth="staff", body=fs.ComplaintReplySchema, response=fs.ComplaintOutSchema,
+           auth="staff", body=fc.ComplaintReplySchema, response=fc.ComplaintOutSchema,
            summary="Move a complaint on: in_progress, answered (with the response), closed")
     def reply_complaint(self, request, complaint_id):
         principal = self._staff(request)
-        body = self._body(request, fs.ComplaintReplySchema)
+        body = self._body(request, fc.ComplaintReplySchema)
         return req.json_response(self._call(
             self.feedback.update_complaint, complaint_id,
             dict(body, officer=principal.subject), auth.scope_agency(principal)))
@@ -191,10 +192,10 @@ class FeedbackRoutes:
         return req.json_response(self._call(self.feedback.get_elements))
 
     @route("PUT", "/api/v1/admin/ikm-elements", tags=[TAG_STATS], auth="admin",
-           body=fs.ElementsSchema,
+           body=fc.ElementsSchema,
            summary="Set the IKM elements (the nine regulated ones plus any added); weights "
                    "must sum to exactly 1 (e.g. 1/10 each)")
     def set_ikm_elements(self, request):
         self._staff(request, auth.ADMIN)
-        body = self._body(request, fs.ElementsSchema)
+        body = self._body(request, fc.ElementsSchema)
         return req.json_response(self._call(self.feedback.set_elements, body))

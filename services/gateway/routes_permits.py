@@ -13,12 +13,14 @@ from werkzeug.wrappers import Response
 
 from services.common import signing
 from services.common.errors import Forbidden, Unauthorized
+from services.contracts import permits as pc
+from services.contracts import roles
+from services.contracts.messages import INVALID_DATA
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway import schemas as gs
 from services.gateway.http import route
 from services.gateway.settings import mapping_setting
-from services.permits import schemas as ps
 
 log = logging.getLogger(__name__)
 TAG_APP, TAG_PERMIT, TAG_CONN = "applications", "permits", "connectors"
@@ -91,7 +93,7 @@ class PermitRoutes:
         if agency is None:
             from services.common.errors import ValidationFailed
 
-            raise ValidationFailed("Data tidak valid / Invalid data",
+            raise ValidationFailed(INVALID_DATA,
                                    {"fields": {"agency": ["Wajib diisi / Required."]}})
         try:
             limit = int(request.args.get("limit", 50))
@@ -106,7 +108,7 @@ class PermitRoutes:
     def application(self, request, application_id):
         principal = self._staff(request)
         self._application_in_scope(principal, application_id)
-        agency = None if principal.role == "admin" else principal.agency
+        agency = None if principal.role == roles.ADMIN else principal.agency
         return req.json_response(self._call(self.permits.get_application, application_id, agency))
 
     @route("POST", "/api/v1/applications/by-id/<string:application_id>/actions", tags=[TAG_APP],
@@ -116,7 +118,7 @@ class PermitRoutes:
         principal = self._staff(request)
         body = self._body(request, gs.ApplicationActionRequest)
         self._application_in_scope(principal, application_id)
-        agency = None if principal.role == "admin" else principal.agency
+        agency = None if principal.role == roles.ADMIN else principal.agency
         return req.json_response(self._call(
             self.permits.act, application_id, body["action"], principal.subject,
             principal.role, agency, note=body.get("note"), corrections=body.get("corrections"),
@@ -139,7 +141,7 @@ class PermitRoutes:
     # -- connectors ------------------------------------------------------------------------
 
     @route("POST", "/api/v1/connectors/<string:agency>/callbacks", tags=[TAG_CONN],
-           auth="hmac", body=ps.ConnectorDecisionSchema, summary="An agency back office reports a decision (HMAC-SHA256 signed: "
+           auth="hmac", body=pc.ConnectorDecisionSchema, summary="An agency back office reports a decision (HMAC-SHA256 signed: "
                                 "X-MPP-Timestamp, X-MPP-Signature)")
     def connector_callback(self, request, agency):
         secret = mapping_setting(self.config, "GATEWAY_CONNECTOR_SECRETS").get(agency)

@@ -4,11 +4,11 @@ import segno
 from werkzeug.wrappers import Response
 
 from services.common.config import timezone_name
+from services.contracts import ticketing as tc
 from services.gateway import requests as req
 from services.gateway import schemas as gs
 from services.gateway.http import route
 from services.gateway.openapi import KEY_PATTERN
-from services.ticketing import schemas as ts
 
 TAG_CAT, TAG_TICKETS, TAG_BOOKINGS = "catalogue", "tickets", "bookings"
 
@@ -117,7 +117,7 @@ class PublicRoutes:
     def availability(self, request):
         query = {"service_id": request.args.get("service_id"), "date": request.args.get("date")}
         query = {k: v for k, v in query.items() if v is not None}
-        req.load(ts.AvailabilityQuerySchema, query)
+        req.load(tc.AvailabilityQuerySchema, query)
         return req.json_response(self._call(self.ticketing.availability, query["service_id"],
                                             query["date"]))
 

@@ -1,25 +1,20 @@
-"""Request and response shapes of the HTTP API that are the gateway's own (the services'
-contracts come from their ``schemas.py``). They validate bodies (422 with field messages)
-and describe the API in the OpenAPI document."""
-from marshmallow import INCLUDE, RAISE, Schema, fields, validate
+"""Request and response shapes of the HTTP API that are the gateway's own; the requests it
+shares with a service come from ``services.contracts`` (one schema serves both sides). They
+validate bodies (422 with field messages) and describe the API in the OpenAPI document."""
+from marshmallow import INCLUDE, Schema, fields, validate
 
-from services.permits import schemas as ps
-from services.ticketing import schemas as ts
-
-KEY = ts.KEY
-
-
-class Strict(Schema):
-    class Meta:
-        unknown = RAISE
+from services.contracts import permits as pc
+from services.contracts import roles
+from services.contracts import ticketing as tc
+from services.contracts.fields import KEY, Bool, Phone, StrictSchema
 
 
-class LoginRequest(Strict):
+class LoginRequest(StrictSchema):
     username = fields.String(required=True, validate=validate.Length(1, 64))
     password = fields.String(required=True, validate=validate.Length(1, 200))
 
 
-class RefreshRequest(Strict):
+class RefreshRequest(StrictSchema):
     refresh_token = fields.String(required=True, validate=validate.Length(1, 4000))
 
 
@@ -39,58 +34,58 @@ class TokenResponse(Schema):
     account = fields.Nested(AccountOut)
 
 
-class AccountRequest(Strict):
+class AccountRequest(StrictSchema):
     username = fields.String(required=True)
     password = fields.String(required=True, validate=validate.Length(8, 200))
-    role = fields.String(required=True, validate=validate.OneOf(("officer", "supervisor", "admin")))
+    role = fields.String(required=True, validate=validate.OneOf(roles.ROLES))
     agency = fields.String(load_default=None, allow_none=True, validate=KEY)
 
 
-class ApiKeyRequest(Strict):
+class ApiKeyRequest(StrictSchema):
     agency = fields.String(required=True, validate=KEY)
-    role = fields.String(load_default="supervisor", validate=validate.OneOf(("officer", "supervisor")))
+    role = fields.String(load_default=roles.SUPERVISOR, validate=validate.OneOf(roles.KEY_ROLES))
     label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
-class IssueTicketRequest(ts.IssueTicketSchema):
+class IssueTicketRequest(tc.IssueTicketSchema):
     class Meta:
         exclude = ("idempotency_key",)
 
 
-class FileApplicationRequest(ps.FileApplicationSchema):
+class FileApplicationRequest(pc.FileApplicationSchema):
     """An application as a citizen files it: the idempotency key travels as a header."""
 
     class Meta:
         exclude = ("idempotency_key",)
 
 
-class IssueVisitRequest(ts.IssueVisitSchema):
+class IssueVisitRequest(tc.IssueVisitSchema):
     class Meta:
         exclude = ("service_id", "idempotency_key")
 
 
-class BookingRequest(ts.BookingSchema):
+class BookingRequest(tc.BookingSchema):
     class Meta:
         exclude = ("idempotency_key",)
 
 
-class PhoneRequest(Strict):
-    phone = ts.Phone(required=True)
+class PhoneRequest(StrictSchema):
+    phone = Phone(required=True)
 
 
-class CallTicketRequest(Strict):
+class CallTicketRequest(StrictSchema):
     ticket_id = fields.String(required=True, validate=KEY)
     reason = fields.String(required=True, validate=validate.Length(3, 300))
 
 
-class TicketActionRequest(Strict):
+class TicketActionRequest(StrictSchema):
     counter_id = fields.String(required=True, validate=KEY)
-    return_to_queue = ts.Bool(load_default=False)
+    return_to_queue = Bool(load_default=False)
     target_service_id = fields.String(validate=KEY)
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 300))
 
 
-class ApplicationActionRequest(Strict):
+class ApplicationActionRequest(StrictSchema):
     action = fields.String(required=True, validate=validate.Length(1, 60))
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
     corrections = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list,
@@ -98,13 +93,13 @@ class ApplicationActionRequest(Strict):
     expected_seq = fields.Integer(strict=True, load_default=None, allow_none=True)
 
 
-class ApplicantActionRequest(Strict):
+class ApplicantActionRequest(StrictSchema):
     pin = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4,10}$"))
-    action = fields.String(required=True, validate=validate.OneOf(("withdraw", "resubmit")))
+    action = fields.String(required=True, validate=validate.OneOf(pc.APPLICANT_ACTIONS))
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
-class DocumentRequest(Strict):
+class DocumentRequest(StrictSchema):
     pin = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4,10}$"))
     kind = fields.String(required=True, validate=validate.Length(1, 50))
     filename = fields.String(load_default=None, validate=validate.Length(1, 255))

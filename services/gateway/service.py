@@ -16,6 +16,7 @@ Pages, static assets, the OpenAPI document and the SSE streams are answered by
 """
 import logging
 
+from services.common import boot
 from services.common.health import HealthMixin
 from services.common.mongo import ping
 from services.gateway import requests as req
@@ -30,6 +31,8 @@ from services.gateway.routes_live import LiveRoutes
 from services.gateway.routes_permits import PermitRoutes
 from services.gateway.routes_public import PublicRoutes
 from services.gateway.schemas import IssueTicketRequest  # noqa: F401 - kept importable
+
+boot.install()
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from marshmallow import (Schema, ValidationError, fields, post_load, validate, v
 from services.common import clock as clk
 from services.common.errors import ValidationFailed
 # the shared building blocks of every contract; ``load`` re-exported for ``schemas.load(...)``
-from services.common.schemas import StrictSchema, key, load  # noqa: F401
+from services.common.schemas import load  # noqa: F401
+from services.contracts.fields import StrictSchema, key
 from services.notifications import lifecycle, preferences, templates
 
 CHANNELS = ("whatsapp", "sms", "email", "webhook")

@@ -17,6 +17,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from services.common import boot
 from services.common import clock as clk
 from services.common.errors import NotFound
 from services.common.events import handles
@@ -28,6 +29,8 @@ from services.notifications import facts, preferences, settings, store
 from services.notifications import schemas as sc
 from services.notifications.delivery import WORK_QUEUE, DeliveryPipeline, consume_work
 from services.notifications.dispatcher import Dispatcher
+
+boot.install()
 
 log = logging.getLogger(__name__)
 

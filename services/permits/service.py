@@ -14,6 +14,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from services.common import boot
 from services.common import clock as clk
 from services.common.events import Events, SubscriberQueues
 from services.common.health import HealthMixin
@@ -21,6 +22,8 @@ from services.common.mongo import Mongo
 from services.permits import (acting, applications, catalogue, connector_desk, filing, issuing,
                               outbox, sla_sweep, store, views)
 from services.permits.context import Context
+
+boot.install()
 
 SWEEP_TIMER_SECONDS = 5  # the timer ticks often; PERMITS_SLA_SWEEP_SECONDS spaces the sweeps
 OUTBOX_TIMER_SECONDS = 2  # how often steps a dead process left unannounced are looked for

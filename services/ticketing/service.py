@@ -21,6 +21,7 @@ from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from services.common import boot
 from services.common import clock as clk
 from services.common.events import Events
 from services.common.health import HealthMixin
@@ -28,6 +29,8 @@ from services.common.mongo import Mongo
 from services.common.sequences import Tails
 from services.ticketing import (boards, booking_desk, catalogue_admin, catalogue_reads,
                                 counter_desk, day_end, issuing, store)
+
+boot.install()
 
 
 class TicketingService(HealthMixin):

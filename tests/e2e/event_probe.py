@@ -7,9 +7,12 @@ included, so the test can tell a lost event (a ticket nobody heard of) from a re
 ``event_id`` twice, which ``once`` handlers skip) from a real duplicate (one ticket announced
 under two ids).
 """
+from services.common import boot
 from services.common.events import handles
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
+
+boot.install()
 
 NAME = "restart_probe"
 CLASS = "tests.e2e.event_probe:EventProbe"

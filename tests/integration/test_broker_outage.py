@@ -33,7 +33,7 @@ class Slow:
 def slow_service(private_rabbit):
     """The service in a container of this test's own, killed before its broker goes: a
     container whose broker is gone waits for it to come back before it can finish."""
-    broker.install()  # as importing services.common does
+    broker.install()  # as services.common.boot.install does
     Slow.release = Event()
     config = {"AMQP_URI": private_rabbit.amqp_uri, "serializer": "json", "max_workers": 4}
     container = ServiceContainer(Slow, config)

@@ -15,7 +15,7 @@ SIZES = [0, 1, 6, 7, 8, 100, 5000, broker.READ_AHEAD - 8, broker.READ_AHEAD - 1,
 
 def _round_trip(amqp_uri, bodies):
     """Publish ``bodies``, then consume them all; returns (bodies received, socket reads)."""
-    broker.install()  # as importing services.common does
+    broker.install()  # as services.common.boot.install does
     name = "read-ahead-{}".format(uuid.uuid4().hex[:8])
     with kombu.Connection(amqp_uri) as conn:
         queue = kombu.Queue(name, exchange=kombu.Exchange(name, type="direct"), routing_key=name,

@@ -6,8 +6,11 @@ decision is an officer's ``agency_approve`` / ``agency_return`` / ``agency_rejec
 
 Run: ``nameko run services.permits.connectors.manual:ManualConnector``.
 """
+from services.common import boot
 from services.permits.connectors.sdk import Connector, connector_service
 from services.permits.connectors.vocabulary import Pending
+
+boot.install()
 
 
 class Manual(Connector):

@@ -17,8 +17,11 @@ import operator
 
 import eventlet
 
+from services.common import boot
 from services.permits.connectors.sdk import Connector, connector_service
 from services.permits.connectors.vocabulary import Decision
+
+boot.install()
 
 OPS = {"==": operator.eq, "!=": operator.ne, ">": operator.gt, ">=": operator.ge,
        "<": operator.lt, "<=": operator.le}

@@ -27,9 +27,12 @@ import time
 
 import requests
 
+from services.common import boot
 from services.common import signing
 from services.permits.connectors.sdk import Connector, connector_service
 from services.permits.connectors.vocabulary import Pending
+
+boot.install()
 
 # the scheme lives in services.common.signing (notifications' agency webhooks and the
 # gateway's callback check use it too); kept here under the names callers know

@@ -2,7 +2,8 @@ import pytest
 from marshmallow import fields
 
 from services.common.errors import ValidationFailed
-from services.common.schemas import Phone, StrictSchema, key, load, normalise_phone
+from services.common.schemas import load
+from services.contracts.fields import Phone, StrictSchema, key, normalise_phone
 
 
 class Contact(StrictSchema):
