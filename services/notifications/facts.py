@@ -15,27 +15,38 @@ For every event we handle, ``read(event_type, event)`` returns a ``Fact``:
 - ``ref``: what ``lifecycle.stale_reason`` compares (``call_seq`` of a call).
 - ``agency``: the agency an application belongs to (its system may hear of it by webhook).
 
-Field assumptions for events other services do not emit yet are the brief's: permits'
-``application_submitted`` carries ``application_id, tracking_code, contact {phone, email},
-language, permit_type_name`` (``due_date``/``due_at`` when present).
+Permits' ``application_submitted`` carries ``application_id, tracking_code, contact {phone,
+email}, language, permit_type_name`` and ``due_at`` (``due_date`` is read too when present).
+
+``SUBSCRIPTIONS`` is the one list of the events the service handles: the service declares one
+durable handler per row, named ``handler_name(event_type)``.
 """
 from dataclasses import dataclass, field
 
-TICKETING, PERMITS, FEEDBACK = "ticketing", "permits", "feedback"
+from services.contracts import events as ev
+
+TICKETING, PERMITS, FEEDBACK = ev.TICKETING, ev.PERMITS, ev.FEEDBACK
 
 #: (source service, event type) pairs the service subscribes to.
 SUBSCRIPTIONS = (
-    (TICKETING, "ticket_contact_given"), (TICKETING, "ticket_near_front"),
-    (TICKETING, "ticket_called"), (TICKETING, "ticket_recalled"),
-    (TICKETING, "ticket_service_started"), (TICKETING, "ticket_skipped"),
-    (TICKETING, "ticket_completed"), (TICKETING, "ticket_cancelled"),
-    (TICKETING, "ticket_transferred"),
-    (TICKETING, "booking_created"), (TICKETING, "booking_cancelled"),
-    (PERMITS, "application_submitted"), (PERMITS, "application_returned"),
-    (PERMITS, "application_status_changed"), (PERMITS, "permit_issued"),
-    (PERMITS, "application_sla_warning"),
-    (FEEDBACK, "survey_invited"),
+    (TICKETING, ev.TICKET_CONTACT_GIVEN), (TICKETING, ev.TICKET_NEAR_FRONT),
+    (TICKETING, ev.TICKET_CALLED), (TICKETING, ev.TICKET_RECALLED),
+    (TICKETING, ev.TICKET_SERVICE_STARTED), (TICKETING, ev.TICKET_SKIPPED),
+    (TICKETING, ev.TICKET_COMPLETED), (TICKETING, ev.TICKET_CANCELLED),
+    (TICKETING, ev.TICKET_TRANSFERRED),
+    (TICKETING, ev.BOOKING_CREATED), (TICKETING, ev.BOOKING_CANCELLED),
+    (PERMITS, ev.APPLICATION_SUBMITTED), (PERMITS, ev.APPLICATION_RETURNED),
+    (PERMITS, ev.APPLICATION_STATUS_CHANGED), (PERMITS, ev.PERMIT_ISSUED),
+    (PERMITS, ev.APPLICATION_SLA_WARNING),
+    (FEEDBACK, ev.SURVEY_INVITED),
 )
+
+
+def handler_name(event_type):
+    """The handler's method name, part of its durable queue's name
+    (``evt-<source>-<event>--notifications.<handler_name>``): never change it."""
+    return "on_" + event_type
+
 
 #: application states whose own event (``application_returned``, ``permit_issued``) tells the
 #: citizen: the status change itself sends nothing, so nobody gets two messages for one step.
