@@ -5,22 +5,24 @@ Permits owns the calendar (``set_calendar`` / ``get_calendar``) and announces ea
 with the event ``calendar_changed`` (``contracts.events.CALENDAR_CHANGED``; the payload is
 the dict ``get_calendar`` returns, in the usual envelope). A reader:
 
-- handles that event with ``keep_event`` (its own durable ``handles`` handler), which stores
-  the calendar as one document, ``_id`` = ``KEY``, in a collection its store names;
-- reads with ``current``: the stored copy, so a request never waits for another service;
+- handles that event with ``keep_event`` (its own durable ``handles`` handler), which keeps
+  the calendar in a collection its store names (a settings collection);
+- reads with ``current``: the kept copy, so a request never waits for another service;
   only while no copy exists yet (the reader never heard an event) it asks permits once
   (``ask``, bounded by ``ASK_SECONDS``) and keeps the answer; when permits does not answer
   either, the national calendar (weekends and ``holidays.Indonesia``) is used and permits
   is asked again at most every ``RETRY_SECONDS``.
 
-Copies are ordered by the event's ``occurred_at``: a late, redelivered older event never
-replaces a newer copy. A copy fetched by RPC is stored as older than any event (``FETCHED``),
-so the next event always replaces it. Writes are an insert against the unique ``_id`` (the
-only atomic write on FerretDB) and, for an existing copy, a replace whose filter accepts only
-an older copy.
+Each copy is its own document, inserted once and never updated. Its ``_id`` is ``KEY``, the
+instant it describes (the event's ``occurred_at``, fixed width, so ``_id`` order is time
+order) and the event's id; the copy with the greatest ``_id`` is the calendar. So a late,
+redelivered older event never replaces a newer one, and two changes handled at once cannot
+overwrite each other: an insert against the unique ``_id`` is the only atomic write on
+FerretDB. A copy fetched by RPC sorts before every event's (``FETCHED``), so the first event
+replaces it. Copies older than the newest are removed once a newer one is kept.
 
-``copy_of``, ``working_calendar`` and ``newer`` are pure; ``read``/``keep``/``keep_event``
-take the collection, as ``services.common.mongo``'s helpers do.
+``copy_of`` and ``working_calendar`` are pure; ``read``/``keep``/``keep_event`` take the
+collection, as ``services.common.mongo``'s helpers do.
 """
 import logging
 import time
@@ -37,24 +39,27 @@ log = logging.getLogger(__name__)
 KEY = "mpp_calendar"
 #: what a copy keeps of the calendar permits sends (its zone is the reader's own config)
 FIELDS = ("days_off", "working_days", "joint_holidays")
-#: the ``occurred_at`` of a copy fetched by RPC: older than any event
+#: the instant of a copy fetched by RPC: before any event's
 FETCHED = datetime(1970, 1, 1, tzinfo=clk.UTC)
 ASK_SECONDS = 3
 RETRY_SECONDS = 60
 
+_FIRST, _LAST = KEY + ":", KEY + ";"  # every copy's _id sorts between them
 _unanswered = {}  # (database, collection) -> monotonic time permits last failed to answer
 
 
 # -- pure ---------------------------------------------------------------------------------
 
-def copy_of(calendar, occurred_at=FETCHED):
+def copy_of(calendar, occurred_at=FETCHED, event_id="fetched"):
     """The document kept for ``calendar`` (a ``get_calendar`` dict or a ``calendar_changed``
-    event), stamped with the instant it describes."""
+    event), under an ``_id`` that sorts by the instant it describes."""
     calendar = calendar or {}
-    return {"_id": KEY, "days_off": sorted(calendar.get("days_off") or ()),
+    at = clk.to_utc(occurred_at)
+    return {"_id": "{}{}:{}".format(_FIRST, at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), event_id),
+            "days_off": sorted(calendar.get("days_off") or ()),
             "working_days": sorted(calendar.get("working_days") or ()),
             "joint_holidays": bool(calendar.get("joint_holidays", False)),
-            "occurred_at": clk.to_utc(occurred_at)}
+            "occurred_at": at}
 
 
 def working_calendar(copy, tz):
@@ -64,32 +69,29 @@ def working_calendar(copy, tz):
     return WorkingCalendar.from_dict(dict({k: copy.get(k) for k in FIELDS}, timezone=tz))
 
 
-def newer(stored, incoming):
-    """Does copy ``incoming`` replace ``stored``? (equal instants: yes, the same fact again)"""
-    return stored is None or clk.to_utc(incoming["occurred_at"]) >= clk.to_utc(
-        stored["occurred_at"])
-
-
 # -- the copy -----------------------------------------------------------------------------
 
 def read(collection):
-    return collection.find_one({"_id": KEY})
+    """The newest copy, or None."""
+    for doc in collection.find({"_id": {"$gt": _FIRST, "$lt": _LAST}}).sort(
+            "_id", -1).limit(1):
+        return doc
+    return None
 
 
 def keep(collection, copy):
-    """Store ``copy`` unless the stored one is newer; True when ``copy`` is now the copy."""
-    if insert_unique(collection, copy):
-        return True
-    if copy["occurred_at"] <= FETCHED:  # a fetched copy never replaces anything
-        return False
-    done = collection.replace_one({"_id": KEY, "occurred_at": {"$lte": copy["occurred_at"]}},
-                                  copy)
-    return done.matched_count == 1
+    """Insert ``copy`` (once: a redelivery finds its ``_id`` taken) and remove the copies
+    older than the newest; True when ``copy`` is the newest now."""
+    inserted = insert_unique(collection, copy)
+    newest = read(collection)
+    collection.delete_many({"_id": {"$gt": _FIRST, "$lt": newest["_id"]}})
+    return inserted and newest["_id"] == copy["_id"]
 
 
 def keep_event(collection, event):
-    """A ``calendar_changed`` event: keep its calendar unless a newer one is kept already."""
-    kept = keep(collection, copy_of(event, clk.parse(event["occurred_at"])))
+    """A ``calendar_changed`` event: its calendar is kept; the newest copy is the calendar."""
+    kept = keep(collection, copy_of(event, clk.parse(event["occurred_at"]),
+                                    event.get("event_id") or "event"))
     log.info("calendar %s", "updated" if kept else "unchanged (a newer copy is kept)")
     return kept
 

@@ -16,7 +16,7 @@ responses          the invitation's ``_id``      the ratings by element code, fr
 complaints         ``PGD-…`` (random)            the complaint, status, due date, response
 complaint_steps    ``<complaint>:<seq>``         each status change; the insert decides races
 settings           ``secret`` | ``elements``     the token key (when not configured), IKM elements
-                   | ``mpp_calendar``            the MPP calendar's local copy (``common.calendar``)
+                   | ``mpp_calendar:…``          the MPP calendar's local copy (``common.calendar``)
 =================  ============================  ==============================================
 """
 from pymongo import ASCENDING

@@ -48,7 +48,7 @@ def test_calendar_changed_keeps_the_newest_calendar_and_deadlines_count_on_it(
     newer = envelope({"timezone": "Asia/Jakarta", "days_off": [day_off], "working_days": [],
                       "joint_holidays": False, "suggested_days_off": {}})
     dispatch(events.PERMITS, events.CALENDAR_CHANGED, newer)
-    copy = wait_for(lambda: db.settings.find_one({"_id": calendar.KEY}), message="the copy")
+    copy = wait_for(lambda: calendar.read(db.settings), message="the copy")
     assert copy["days_off"] == [day_off]
 
     filed = _file(service_config)
@@ -59,9 +59,9 @@ def test_calendar_changed_keeps_the_newest_calendar_and_deadlines_count_on_it(
     # a later change replaces it
     latest = envelope({"days_off": [], "working_days": [], "joint_holidays": False})
     dispatch(events.PERMITS, events.CALENDAR_CHANGED, latest)
-    wait_for(lambda: db.settings.find_one({"_id": calendar.KEY})["days_off"] == [],
+    wait_for(lambda: calendar.read(db.settings)["days_off"] == [],
              message="the latest calendar")
-    kept = db.settings.find_one({"_id": calendar.KEY})
+    kept = calendar.read(db.settings)
     # BSON keeps milliseconds
     assert clk.iso(kept["occurred_at"])[:23] == latest["occurred_at"][:23]
     again = _file(service_config)
@@ -76,12 +76,12 @@ def test_an_older_change_delivered_late_never_replaces_a_newer_copy(db):
     assert calendar.keep_event(settings, newer)
     assert not calendar.keep_event(settings, older)
     assert not calendar.keep(settings, calendar.copy_of({"days_off": []}))  # an RPC answer
-    assert settings.find_one({"_id": calendar.KEY})["days_off"] == ["2026-12-24"]
-    assert calendar.keep_event(settings, dict(newer))  # the same event again: no change
+    assert calendar.read(settings)["days_off"] == ["2026-12-24"]
+    assert not calendar.keep_event(settings, dict(newer))  # the same event again
     latest = dict(envelope({"days_off": ["2026-12-31"]}),
                   occurred_at=clk.iso(now + timedelta(seconds=1)))
     assert calendar.keep_event(settings, latest)
-    assert settings.find_one({"_id": calendar.KEY})["days_off"] == ["2026-12-31"]
+    assert calendar.read(settings)["days_off"] == ["2026-12-31"]
     assert settings.count_documents({}) == 1
 
 
@@ -89,7 +89,19 @@ def test_a_fetched_copy_is_replaced_by_the_first_event(db):
     settings = db.settings
     assert calendar.keep(settings, calendar.copy_of({"days_off": ["2026-12-24"]}))
     assert calendar.keep_event(settings, envelope({"days_off": []}))
-    assert settings.find_one({"_id": calendar.KEY})["days_off"] == []
+    assert calendar.read(settings)["days_off"] == []
+    assert settings.count_documents({}) == 1
+
+
+def test_changes_kept_at_once_leave_the_newest(db):
+    import eventlet
+
+    now = clk.Clock().now()
+    changes = [dict(envelope({"days_off": ["2026-12-{:02d}".format(i + 1)]}),
+                    occurred_at=clk.iso(now + timedelta(milliseconds=i))) for i in range(8)]
+    list(eventlet.GreenPool(8).imap(lambda e: calendar.keep_event(db.settings, e),
+                                    reversed(changes)))
+    assert calendar.read(db.settings)["days_off"] == ["2026-12-08"]
 
 
 def test_without_a_copy_permits_is_asked_once_and_its_answer_kept(
@@ -104,7 +116,7 @@ def test_without_a_copy_permits_is_asked_once_and_its_answer_kept(
     first = _file(service_config)
     with_day_off = WorkingCalendar(days_off=[day_off])
     assert first["due_at"] == clk.iso(add_working_days(_received(first), 5, with_day_off))
-    copy = db.settings.find_one({"_id": calendar.KEY})
+    copy = calendar.read(db.settings)
     assert copy["days_off"] == [day_off]
 
     # permits gone: the kept copy still counts the day off (no request waits on permits)
@@ -118,4 +130,4 @@ def test_with_no_copy_and_no_permits_the_national_calendar_counts(
     container_factory(FeedbackService, service_config).start()
     filed = _file(service_config)
     assert filed["due_at"] == clk.iso(add_working_days(_received(filed), 5))
-    assert db.settings.find_one({"_id": calendar.KEY}) is None
+    assert calendar.read(db.settings) is None

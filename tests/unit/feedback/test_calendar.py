@@ -13,26 +13,22 @@ PERMITS_VIEW = {"timezone": "Asia/Jakarta", "days_off": ["2026-12-24", "2026-12-
 
 def test_a_copy_keeps_the_calendar_and_the_instant_it_describes():
     at = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
-    copy = calendar.copy_of(dict(PERMITS_VIEW, event_id="e1", version=1), at)
-    assert copy == {"_id": calendar.KEY, "days_off": ["2026-12-23", "2026-12-24"],
+    copy = calendar.copy_of(dict(PERMITS_VIEW, event_id="e1", version=1), at, "e1")
+    assert copy == {"_id": "mpp_calendar:2026-12-01T03:00:00.000000Z:e1",
+                    "days_off": ["2026-12-23", "2026-12-24"],
                     "working_days": ["2026-12-26"], "joint_holidays": False,
                     "occurred_at": at}
 
 
-def test_a_fetched_copy_is_older_than_any_event():
+def test_copies_sort_by_the_instant_they_describe_and_a_fetched_one_first():
     fetched = calendar.copy_of(PERMITS_VIEW)
-    event = calendar.copy_of(PERMITS_VIEW, datetime(2000, 1, 1, tzinfo=UTC))
-    assert calendar.newer(fetched, event) and not calendar.newer(event, fetched)
-    assert calendar.newer(None, fetched)
-
-
-def test_a_later_event_replaces_an_earlier_one_and_the_same_one_again_is_harmless():
-    early = calendar.copy_of({}, datetime(2026, 12, 1, tzinfo=UTC))
-    late = calendar.copy_of(PERMITS_VIEW, datetime(2026, 12, 2, tzinfo=UTC))
-    assert calendar.newer(early, late) and not calendar.newer(late, early)
-    assert calendar.newer(late, dict(late))
-    # pymongo gives naive UTC datetimes back
-    assert calendar.newer(dict(early, occurred_at=datetime(2026, 12, 1)), late)
+    ancient = calendar.copy_of(PERMITS_VIEW, datetime(1999, 1, 1, tzinfo=UTC), "e0")
+    early = calendar.copy_of({}, datetime(2026, 12, 1, 9, 59, 59, 999999, tzinfo=UTC), "z")
+    late = calendar.copy_of({}, datetime(2026, 12, 1, 10, 0, tzinfo=UTC), "a")
+    ids = [c["_id"] for c in (fetched, ancient, early, late)]
+    assert ids == sorted(ids)
+    # the same event again is the same document
+    assert calendar.copy_of({}, late["occurred_at"], "a")["_id"] == late["_id"]
 
 
 def test_the_working_calendar_of_a_copy_is_in_the_readers_zone():
