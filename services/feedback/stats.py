@@ -1,9 +1,11 @@
 """Figures from what the feedback service heard: visitors, waits, service times, SLA
-compliance, grouped per agency and service. Pure functions; averages and percentiles are
-computed here because FerretDB v1's aggregation has only ``$sum``/``$count``."""
+compliance and IKM, grouped per agency and service. Pure functions; averages and
+percentiles are computed here because FerretDB v1's aggregation has only ``$sum``/``$count``."""
 import math
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+
+from services.feedback import ikm
 
 
 def percentile(values, p):
@@ -62,3 +64,37 @@ def csv_row(level, agency, service, block):
         "ikm": block["ikm"]["ikm"], "ikm_score": block["ikm"]["score"],
         "ikm_grade": block["ikm"]["grade"],
     }
+
+
+FIGURES = ("visits", "waits", "served", "decisions", "responses")
+
+
+def block(figures, today, elements, with_elements=False):
+    """One level's figures (MPP, agency or service) as the statistics show them."""
+    decided = [d for d in figures["decisions"] if d.get("within_sla") is not None]
+    within = sum(1 for d in decided if d["within_sla"])
+    summary = ikm.summarise([r["answers"] for r in figures["responses"]], elements)
+    if not with_elements:
+        summary.pop("elements")
+    return {
+        "visitors_today": sum(1 for v in figures["visits"] if v["day"] == today),
+        "visitors_month": len(figures["visits"]),
+        "wait_today": durations([w["seconds"] for w in figures["waits"]
+                                 if w["day"] == today]),
+        "wait_month": durations([w["seconds"] for w in figures["waits"]]),
+        "service_time_month": durations([s["seconds"] for s in figures["served"]]),
+        "sla": {"decided": len(decided), "within": within,
+                "percent": percent(within, len(decided)),
+                "average_working_days": None if not decided else round(mean(
+                    [float(d.get("working_days_used") or 0) for d in decided]), 2)},
+        "ikm": summary,
+    }
+
+
+def split(figures, key):
+    """``figures`` grouped by ``key(doc)``: ``{key: {figure name: [docs]}}``."""
+    parts = {}
+    for name in FIGURES:
+        for k, docs in group(figures[name], key).items():
+            parts.setdefault(k, {n: [] for n in FIGURES})[name] = docs
+    return parts

@@ -16,11 +16,12 @@ responses          the invitation's ``_id``      the ratings by element code, fr
 complaints         ``PGD-…`` (random)            the complaint, status, due date, response
 complaint_steps    ``<complaint>:<seq>``         each status change; the insert decides races
 settings           ``secret`` | ``elements``     the token key (when not configured), IKM elements
+                   | ``mpp_calendar:…``          the MPP calendar's local copy (``common.calendar``)
 =================  ============================  ==============================================
 """
 from pymongo import ASCENDING
 
-from services.common.mongo import insert_unique
+from services.common.mongo import insert_or_get, insert_unique
 
 MONTHLY = ("visits", "waits", "served", "decisions", "responses", "complaints")
 
@@ -48,6 +49,12 @@ def month_docs(db, collection, month, agency=None):
     return list(db[collection].find(query))
 
 
+def application_services(db, agency=None):
+    """Agency, service id and name of every application (of ``agency``)."""
+    return db.applications.find({"agency": agency} if agency else {},
+                                {"agency": 1, "service_id": 1, "service_name": 1})
+
+
 def application_by_tracking(db, code):
     return db.applications.find_one({"tracking_code": code})
 
@@ -72,5 +79,16 @@ def complaints(db, agency=None, status=None, month=None, limit=500):
     return list(db.complaints.find(query).sort("received_at", -1).limit(limit))
 
 
+def create_complaint(db, doc):
+    """``(doc, True)``, or ``(the stored one, False)`` when its ``_id`` (derived from the
+    client's idempotency key) was taken by an earlier try."""
+    return insert_or_get(db.complaints, doc)
+
+
 def write_complaint(db, complaint_id, fields):
     db.complaints.update_one({"_id": complaint_id}, {"$set": fields})
+
+
+def calendar_copies(db):
+    """Where ``services.common.calendar`` keeps the MPP calendar's copy."""
+    return db.settings

@@ -34,7 +34,6 @@ Nothing here logs an address or a body: message ids and statuses only.
 import logging
 from datetime import timedelta
 
-from services.common import clock as clk
 from services.notifications import channels, lifecycle, preferences, store, templates
 from services.notifications.channels import SendResult
 from services.notifications.lifecycle import (CREATED, EXPIRED, PERMANENT_FAILURE, SENDING,
@@ -395,7 +394,3 @@ class Dispatcher:
     def scrub(self):
         cutoff = self.clock.now() - timedelta(days=self.settings.retention_days)
         return store.scrub(self.db, cutoff)
-
-
-def iso_or_none(value):
-    return clk.iso(value) if value is not None else None

@@ -15,27 +15,38 @@ For every event we handle, ``read(event_type, event)`` returns a ``Fact``:
 - ``ref``: what ``lifecycle.stale_reason`` compares (``call_seq`` of a call).
 - ``agency``: the agency an application belongs to (its system may hear of it by webhook).
 
-Field assumptions for events other services do not emit yet are the brief's: permits'
-``application_submitted`` carries ``application_id, tracking_code, contact {phone, email},
-language, permit_type_name`` (``due_date``/``due_at`` when present).
+Permits' ``application_submitted`` carries ``application_id, tracking_code, contact {phone,
+email}, language, permit_type_name`` and ``due_at`` (``due_date`` is read too when present).
+
+``SUBSCRIPTIONS`` is the one list of the events the service handles: the service declares one
+durable handler per row, named ``handler_name(event_type)``.
 """
 from dataclasses import dataclass, field
 
-TICKETING, PERMITS, FEEDBACK = "ticketing", "permits", "feedback"
+from services.contracts import events as ev
+
+TICKETING, PERMITS, FEEDBACK = ev.TICKETING, ev.PERMITS, ev.FEEDBACK
 
 #: (source service, event type) pairs the service subscribes to.
 SUBSCRIPTIONS = (
-    (TICKETING, "ticket_contact_given"), (TICKETING, "ticket_near_front"),
-    (TICKETING, "ticket_called"), (TICKETING, "ticket_recalled"),
-    (TICKETING, "ticket_service_started"), (TICKETING, "ticket_skipped"),
-    (TICKETING, "ticket_completed"), (TICKETING, "ticket_cancelled"),
-    (TICKETING, "ticket_transferred"),
-    (TICKETING, "booking_created"), (TICKETING, "booking_cancelled"),
-    (PERMITS, "application_submitted"), (PERMITS, "application_returned"),
-    (PERMITS, "application_status_changed"), (PERMITS, "permit_issued"),
-    (PERMITS, "application_sla_warning"),
-    (FEEDBACK, "survey_invited"),
+    (TICKETING, ev.TICKET_CONTACT_GIVEN), (TICKETING, ev.TICKET_NEAR_FRONT),
+    (TICKETING, ev.TICKET_CALLED), (TICKETING, ev.TICKET_RECALLED),
+    (TICKETING, ev.TICKET_SERVICE_STARTED), (TICKETING, ev.TICKET_SKIPPED),
+    (TICKETING, ev.TICKET_COMPLETED), (TICKETING, ev.TICKET_CANCELLED),
+    (TICKETING, ev.TICKET_TRANSFERRED),
+    (TICKETING, ev.BOOKING_CREATED), (TICKETING, ev.BOOKING_CANCELLED),
+    (PERMITS, ev.APPLICATION_SUBMITTED), (PERMITS, ev.APPLICATION_RETURNED),
+    (PERMITS, ev.APPLICATION_STATUS_CHANGED), (PERMITS, ev.PERMIT_ISSUED),
+    (PERMITS, ev.APPLICATION_SLA_WARNING),
+    (FEEDBACK, ev.SURVEY_INVITED),
 )
+
+
+def handler_name(event_type):
+    """The handler's method name, part of its durable queue's name
+    (``evt-<source>-<event>--notifications.<handler_name>``): never change it."""
+    return "on_" + event_type
+
 
 #: application states whose own event (``application_returned``, ``permit_issued``) tells the
 #: citizen: the status change itself sends nothing, so nobody gets two messages for one step.
@@ -72,7 +83,7 @@ def _ticket(event_type, event):
     tid = event["ticket_id"]
     fact = Fact(reference=tid, source="ticket", key_fields=event)
     number = event.get("number")
-    if event_type == "ticket_contact_given":
+    if event_type == ev.TICKET_CONTACT_GIVEN:
         # ticketing's public ``ticket_issued`` plus the contact, announced only for a ticket
         # whose holder left one: the "your ticket" message (kind ``ticket_issued``)
         fact.kind = "ticket_issued"
@@ -84,10 +95,10 @@ def _ticket(event_type, event):
         fact.context = dict(fact.keep, people_ahead="-" if ahead is None else ahead,
                             issued_at=event.get("occurred_at"))
         fact.state = {"status": "waiting", "call_seq": 0}
-    elif event_type == "ticket_near_front":
+    elif event_type == ev.TICKET_NEAR_FRONT:
         fact.kind = "ticket_near_front"
         fact.context = {"number": number, "people_ahead": event.get("people_ahead")}
-    elif event_type in ("ticket_called", "ticket_recalled"):
+    elif event_type in (ev.TICKET_CALLED, ev.TICKET_RECALLED):
         fact.kind = "ticket_called"
         seq = int(event.get("call_seq") or 1)
         fact.key_fields = dict(event, call_seq=seq)
@@ -95,15 +106,15 @@ def _ticket(event_type, event):
                         "counter": event.get("counter_name") or event.get("counter_id")}
         fact.state = {"status": "called", "call_seq": seq}
         fact.ref = {"call_seq": seq}
-    elif event_type == "ticket_service_started":
+    elif event_type == ev.TICKET_SERVICE_STARTED:
         fact.state = {"status": "serving"}
-    elif event_type == "ticket_skipped":
+    elif event_type == ev.TICKET_SKIPPED:
         fact.state = {"status": "skipped"}
-    elif event_type == "ticket_completed":
+    elif event_type == ev.TICKET_COMPLETED:
         fact.closed = "completed"
-    elif event_type == "ticket_cancelled":
+    elif event_type == ev.TICKET_CANCELLED:
         fact.closed = "cancelled"
-    elif event_type == "ticket_transferred":
+    elif event_type == ev.TICKET_TRANSFERRED:
         fact.closed = "transferred"
     return fact
 
@@ -114,7 +125,7 @@ def _booking(event_type, event):
                 kind=event_type)
     fact.context = {"booking_code": code, "service_name": event.get("service_name"),
                     "slot_start": event.get("slot_start")}
-    if event_type == "booking_created":
+    if event_type == ev.BOOKING_CREATED:
         fact.recipient = _contact(event)
         fact.language = event.get("language")
         fact.keep = {"service_name": event.get("service_name") or event.get("service_id")}
@@ -130,26 +141,26 @@ def _application(event_type, event):
                 agency=event.get("agency"))
     fact.context = {"tracking_code": event.get("tracking_code"), "application_id": aid,
                     "agency_id": event.get("agency")}
-    if event_type == "application_submitted":
+    if event_type == ev.APPLICATION_SUBMITTED:
         fact.recipient = _contact(event)
         fact.language = event.get("language")
         fact.keep = {"permit_name": event.get("permit_type_name") or event.get("permit_type_id"),
                      "tracking_code": event.get("tracking_code")}
         fact.context.update(fact.keep, due_date=event.get("due_date") or event.get("due_at"),
                             submitted_at=event.get("occurred_at"))
-    elif event_type == "application_returned":
+    elif event_type == ev.APPLICATION_RETURNED:
         fact.context.update(reason=event.get("reason") or "-")
-    elif event_type == "application_status_changed":
+    elif event_type == ev.APPLICATION_STATUS_CHANGED:
         status = event.get("to") or event.get("status")
         fact.context.update(status=status)
         if status in COVERED_STATES:  # application_returned / permit_issued say it better
             fact.kind = None
-    elif event_type == "permit_issued":
+    elif event_type == ev.PERMIT_ISSUED:
         fact.context.update(permit_number=event.get("permit_number"),
                             permit_name=event.get("permit_type_name"),
                             verify_url=event.get("verify_url"),
                             issued_at=event.get("occurred_at"))
-    elif event_type == "application_sla_warning":
+    elif event_type == ev.APPLICATION_SLA_WARNING:
         fact.context.update(permit_name=event.get("permit_type_name"),
                             status=event.get("state"), due_at=event.get("due_at"),
                             threshold=event.get("threshold"),
@@ -169,7 +180,7 @@ def _survey(event):
 
 
 def read(event_type, event):
-    if event_type == "survey_invited":
+    if event_type == ev.SURVEY_INVITED:
         return _survey(event)
     if event_type.startswith("ticket_"):
         return _ticket(event_type, event)

@@ -24,10 +24,9 @@ Event classes (``EVENT_CLASS``):
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 
-import phonenumbers
-
 from services.common import clock as clk
 from services.common.errors import ValidationFailed
+from services.contracts.fields import normalise_phone as e164
 from services.notifications import templates
 
 DEFAULT_ORDER = ("whatsapp", "sms", "email")
@@ -35,6 +34,7 @@ PERSON_CHANNELS = DEFAULT_ORDER
 ALL_CHANNELS = DEFAULT_ORDER + ("webhook",)
 LANGUAGES = ("id", "en")
 DEFAULT_REGION = "ID"
+INVALID_PHONE = "Nomor telepon tidak valid / Invalid phone number"
 
 #: Which contact point each channel needs.
 CONTACT_FOR = {"whatsapp": "phone", "sms": "phone", "email": "email", "webhook": "webhook_url"}
@@ -60,18 +60,15 @@ def is_critical(event_kind):
 
 
 def normalise_phone(raw, region=DEFAULT_REGION):
-    """E.164 (``"0811-0000-0001"`` -> ``"+6281100000001"``); ``ValidationFailed`` if invalid."""
+    """E.164 (``"0811-0000-0001"`` -> ``"+6281100000001"``) by the suite's one normaliser
+    (``services.common.schemas``); ``ValidationFailed`` naming ``phone`` if invalid."""
     if not isinstance(raw, str):
-        raise ValidationFailed("Nomor telepon tidak valid / Invalid phone number",
-                               {"fields": {"phone": ["Not a valid string."]}})
+        raise ValidationFailed(INVALID_PHONE, {"fields": {"phone": ["Not a valid string."]}})
     try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationFailed("Nomor telepon tidak valid / Invalid phone number",
-                               {"fields": {"phone": ["Not a valid phone number."]}})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return e164(raw, region)
+    except ValueError:
+        raise ValidationFailed(INVALID_PHONE, {"fields": {"phone": [
+            "Not a valid phone number."]}}) from None
 
 
 def parse_hhmm(value):

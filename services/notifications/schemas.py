@@ -17,10 +17,9 @@ from marshmallow import (Schema, ValidationError, fields, post_load, validate, v
                          validates_schema)
 
 from services.common import clock as clk
-from services.common.errors import ValidationFailed
 # the shared building blocks of every contract; ``load`` re-exported for ``schemas.load(...)``
 from services.common.schemas import load  # noqa: F401
-from services.contracts.fields import StrictSchema, key
+from services.contracts.fields import Phone, StrictSchema, key  # noqa: F401
 from services.notifications import lifecycle, preferences, templates
 
 CHANNELS = ("whatsapp", "sms", "email", "webhook")
@@ -28,17 +27,6 @@ PERSON_CHANNELS = preferences.PERSON_CHANNELS
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 #: ids and references are our own keys: letters, digits and ``-_.:``, no ``$``, no spaces.
 _KEY = key()
-
-
-class Phone(fields.String):
-    """A phone number in any common form (``0811-0000-0001``, ``+62 811…``) -> E.164."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return preferences.normalise_phone(value)
-        except ValidationFailed:
-            raise ValidationError("Nomor telepon tidak valid / Not a valid phone number.")
 
 
 class QuietHoursSchema(StrictSchema):

@@ -52,10 +52,6 @@ def outcome_for(address):
     return None
 
 
-def is_simulated(address):
-    return outcome_for(address) is not None
-
-
 def status_for(outcome, attempt):
     if outcome == "temporary_failure" and attempt > FAILS_BEFORE_SUCCESS:
         return "delivered"

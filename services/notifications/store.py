@@ -97,13 +97,6 @@ def get_step(db, key):
     return db.steps.find_one({"_id": key})
 
 
-def save_step(db, key, result=None, done=False):
-    fields = {"done": done}
-    if result is not None:
-        fields["result"] = result
-    db.steps.update_one({"_id": key}, {"$set": fields})
-
-
 # --- recipients ---------------------------------------------------------------------------
 
 def put_recipient(db, reference, prefs, keep, now):

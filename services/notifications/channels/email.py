@@ -21,7 +21,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
-from services.notifications.channels import SendResult, channel_config, channel_send
+from services.notifications.channels.base import SendResult, channel_config, channel_send
 
 CHANNEL = "email"
 

@@ -10,8 +10,8 @@ Answer: ``{"id" | "message_id" | "messageId": ..., "status": ...}``; a ``status`
 otherwise a 2xx is ``sending`` (receipt to come).
 Config keys: ``url``, ``token``, optional ``sender`` (default ``"MPP"``), ``timeout``.
 """
-from services.notifications.channels import (SendResult, channel_config, channel_send, dumps,
-                                             post_json)
+from services.notifications.channels.base import (SendResult, channel_config, channel_send,
+                                                  dumps, post_json)
 
 CHANNEL = "sms"
 

@@ -17,8 +17,8 @@ Config keys: ``secret`` (the default key), ``secrets`` (``{agency: key}``: a mes
 ``services.common.clock.Clock``) stamps the time, default the system clock.
 """
 from services.common import signing
-from services.notifications.channels import (SendResult, channel_config, channel_send, dumps,
-                                             post_json)
+from services.notifications.channels.base import (SendResult, channel_config, channel_send,
+                                                  dumps, post_json)
 
 CHANNEL = "webhook"
 # the scheme lives in services.common.signing (the permits connector and the gateway use it too)

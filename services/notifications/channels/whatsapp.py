@@ -14,8 +14,8 @@ Answer ``{"messages": [{"id": "wamid..."}]}`` -> ``provider_id``. A 2xx means ac
 ``sending`` until the delivery receipt (``lifecycle.receipt_status``) or its timeout.
 Config keys: ``url``, ``token``, optional ``timeout`` (seconds).
 """
-from services.notifications.channels import (SendResult, channel_config, channel_send, dumps,
-                                             post_json)
+from services.notifications.channels.base import (SendResult, channel_config, channel_send,
+                                                  dumps, post_json)
 
 CHANNEL = "whatsapp"
 

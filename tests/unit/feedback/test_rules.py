@@ -76,7 +76,7 @@ def test_pages_write_text_never_html(script):
 
 
 def test_csv_cells_never_run_as_spreadsheet_formulas():
-    from services.feedback.service import to_csv
+    from services.feedback.spreadsheet import to_csv
 
     text = to_csv([{"a": '=HYPERLINK("http://x","klik")', "b": 3, "c": None},
                    {"a": "@SUM(A1)", "b": -1.5, "c": "biasa, dengan koma"}], ("a", "b", "c"))
