@@ -26,9 +26,11 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.metrics import exposition
 from services.common.tracing import CONTEXT_KEY, correlated, new_id
-from services.gateway import problems
+from services.gateway import openapi, problems
+from services.gateway.backends import SERVICES
 from services.gateway.hub import StreamHub, Subscription
 from services.gateway.ratelimit import TokenBuckets, client_address
+from services.gateway.route_registry import ROUTES
 from services.gateway.settings import int_setting, list_setting
 
 WEB_ROOT = Path(__file__).parent / "web"
@@ -56,7 +58,6 @@ CORS_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
 CORS_EXPOSE = "X-Request-Id, Retry-After"
 
 #: every route as declared (method, url, public, and its OpenAPI description)
-ROUTES = []
 
 #: one line per request: method, path without its query string, status, milliseconds
 access_log = logging.getLogger("services.gateway.access")
@@ -83,9 +84,7 @@ class GatewayWsgiApp:
             elif path == "/metrics" and request.method == "GET":
                 response = self.metrics()
             elif path == "/api/v1/openapi.json" and request.method == "GET":
-                from services.gateway.openapi import spec_json
-
-                response = Response(spec_json(), mimetype="application/json")
+                response = Response(openapi.spec_json(), mimetype="application/json")
             else:
                 adapter = self.url_map.bind_to_environ(environ)
                 provider, values = adapter.match()
@@ -114,7 +113,6 @@ class GatewayWsgiApp:
         from nameko.standalone.rpc import ClusterRpcProxy
 
         from services.common.metrics import gauges_text, merge_expositions
-        from services.gateway.service import SERVICES
 
         content_type, own = exposition()
         texts, up = [own.decode()], {}

@@ -10,6 +10,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from services.contracts.fields import KEY
 from services.gateway import schemas as gs
+from services.gateway.route_registry import ROUTES
 
 VERSION = "1.0.0"
 _PATH_VAR = re.compile(r"<(?:([a-z_]+)(?:\([^)]*\))?:)?([a-z_]+)>")
@@ -112,9 +113,6 @@ def _operation(route):
 
 
 def build():
-    from services.gateway import service  # noqa: F401 - every route module is imported
-    from services.gateway.http import ROUTES
-
     spec = APISpec(title="MPP Suite API", version=VERSION, openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "HTTP API of the MPP Suite gateway. Errors are RFC 9457 "

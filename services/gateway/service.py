@@ -20,6 +20,7 @@ from services.common import boot
 from services.common.health import HealthMixin
 from services.common.mongo import ping
 from services.gateway import requests as req
+from services.gateway.backends import SERVICES
 from services.gateway.base import GatewayBase
 from services.gateway.calls import call
 from services.gateway.http import route
@@ -36,7 +37,6 @@ boot.install()
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("ticketing", "permits", "notifications", "feedback")
 
 
 class GatewayService(HealthMixin, GatewayBase, AuthRoutes, PublicRoutes, CounterRoutes,

@@ -1,0 +1,3 @@
+"""Every HTTP route the gateway declares (``http.route`` appends here), read by the OpenAPI
+document and the authorization tests."""
+ROUTES = []
