@@ -31,7 +31,7 @@ from services.gateway.backends import SERVICES
 from services.gateway.hub import StreamHub, Subscription
 from services.gateway.ratelimit import TokenBuckets, client_address
 from services.gateway.route_registry import ROUTES
-from services.gateway.settings import int_setting, list_setting
+from services.common import settings
 
 WEB_ROOT = Path(__file__).parent / "web"
 PAGES = {"/": "index.html", "/kiosk": "kiosk.html", "/board": "board.html",
@@ -188,11 +188,11 @@ class GatewayWebServer(WebServer):
 
     def setup(self):
         config = self.container.config
-        allow_open_files(int_setting(config, "GATEWAY_STREAM_MAX", 2000) + 1024)
-        self.limiter = TokenBuckets(int_setting(config, "GATEWAY_RATE_LIMIT_PER_MINUTE", 120),
-                                    int_setting(config, "GATEWAY_RATE_LIMIT_BURST", 40))
-        self.trusted_proxies = tuple(list_setting(config, "GATEWAY_TRUSTED_PROXIES"))
-        self.cors_origins = set(list_setting(config, "GATEWAY_CORS_ORIGINS"))
+        allow_open_files(settings.get(config, "GATEWAY_STREAM_MAX") + 1024)
+        self.limiter = TokenBuckets(settings.get(config, "GATEWAY_RATE_LIMIT_PER_MINUTE"),
+                                    settings.get(config, "GATEWAY_RATE_LIMIT_BURST"))
+        self.trusted_proxies = tuple(settings.get(config, "GATEWAY_TRUSTED_PROXIES"))
+        self.cors_origins = set(settings.get(config, "GATEWAY_CORS_ORIGINS"))
         super().setup()
 
     def get_wsgi_app(self):
