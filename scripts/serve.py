@@ -41,9 +41,10 @@ def demo_account_problems(config):
 def problems(service, config):
     from services.common import settings
 
-    if not settings.is_production(config):
-        return []
     found = settings.problems(service, config)
+    if not settings.is_production(config):
+        # elsewhere only a misspelt MPP_ENV stops a start (a typo must not mean "development")
+        return [line for line in found if line.startswith("MPP_ENV")]
     if service == "gateway" and not found:
         found += demo_account_problems(config)
     return found
@@ -57,12 +58,15 @@ def main(argv):
         print("usage: python -m scripts.serve <{}>".format("|".join(SERVICE_CLASSES)),
               file=sys.stderr)
         return EXIT_REFUSED
+    from services.common import settings
+
     service = argv[1]
     config = cfg.load()
     found = problems(service, config)
     if found:
         for line in found:
-            print("mpp {}: refusing to start (MPP_ENV=production): {}".format(service, line),
+            print("mpp {}: refusing to start (MPP_ENV={}): {}".format(
+                service, settings.raw(config, "MPP_ENV") or "development", line),
                   file=sys.stderr, flush=True)
         return EXIT_REFUSED
     command = [sys.executable, "-m", "nameko", "run", "--config",

@@ -384,9 +384,6 @@ def problems(service, config=None, environ=None):
     Checked whatever MPP_ENV says; callers decide (``scripts/serve.py`` in production)."""
     environ = os.environ if environ is None else environ
     out = []
-    mode = raw(config, "MPP_ENV", environ)
-    if mode is not None and mode not in ENVIRONMENTS:
-        out.append("MPP_ENV={!r} is not one of {}".format(mode, ", ".join(ENVIRONMENTS)))
     for s in read_by(service):
         try:
             value = raw(config, s.name, environ)
@@ -395,7 +392,7 @@ def problems(service, config=None, environ=None):
             out.append(str(exc))
             continue
         if s.choices and value is not None and typed not in s.choices:
-            out.append("{} must be one of {}".format(s.name, ", ".join(s.choices)))
+            out.append("{}={!r} is not one of {}".format(s.name, typed, ", ".join(s.choices)))
         if s.required_in_production and value is None:
             out.append("{} is not set (required in production)".format(s.name))
             continue
@@ -424,6 +421,12 @@ def problems(service, config=None, environ=None):
                 if urlsplit(str(url)).scheme != "https":
                     out.append("{} must be an https address (is {})".format(s.name, url))
                     break
+    if service == "notifications" and not get(config, "NOTIFY_TEST_MODE", environ):
+        configured = [raw(config, a, environ) and raw(config, b, environ) for a, b in (
+            ("WHATSAPP_URL", "WHATSAPP_TOKEN"), ("SMS_URL", "SMS_TOKEN"))]
+        if not any(configured) and raw(config, "SMTP_HOST", environ) is None:
+            out.append("NOTIFY_TEST_MODE=0 but no channel is configured (WHATSAPP_URL and "
+                       "WHATSAPP_TOKEN, SMS_URL and SMS_TOKEN, or SMTP_HOST)")
     if service in TOOLS and raw(config, "MPP_DEMO_PASSWORD", environ) is not None:
         out.append("MPP_DEMO_PASSWORD is set: demo accounts exist only with MPP_ENV=demo")
     return out
