@@ -88,9 +88,9 @@ SCHEMA = (
     _s("MAX_WORKERS", "int", 10, "concurrent workers per service process", ALL),
     _s("METRICS_PORT", "int", 0,
        "when set, the process also serves its own /metrics on this port (one per instance)",
-       ALL, example="9100"),
+       APP, example="9100"),
     _s("METRICS_ADDRESS", "str", "127.0.0.1",
-       "the address of that port (compose: 0.0.0.0, on the internal network only)", ALL,
+       "the address of that port (compose: 0.0.0.0, on the internal network only)", APP,
        example="0.0.0.0"),
     # -- ticketing -------------------------------------------------------------------------
     _s("MPP_NIK_SALT", "str", "dev-only-nik-salt-change-me",
