@@ -164,6 +164,9 @@ SCHEMA = (
     _s("NOTIFY_AGENCY_WEBHOOK_SECRETS", "pairs", {},
        "`agency=secret,…`: one HMAC key per agency", ("notifications",), secret=True,
        min_length=32),
+    _s("NOTIFY_PHONE_KEY", "str", "dev-only-notify-phone-key-change-me",
+       "key of the hashed phone numbers that replied STOP / BERHENTI (opt-outs)",
+       ("notifications",), secret=True, min_length=32, required_in_production=True),
     # -- feedback --------------------------------------------------------------------------
     _s("FEEDBACK_SECRET", "str", None,
        "key of survey tokens (development: generated into the feedback database)",
@@ -196,6 +199,15 @@ SCHEMA = (
     _s("GATEWAY_CONNECTOR_SECRETS", "pairs", {},
        "`agency=secret,…`: HMAC keys of connector callbacks", ("gateway",), secret=True,
        min_length=32),
+    _s("WHATSAPP_APP_SECRET", "str", None,
+       "the Meta app secret: the key of X-Hub-Signature-256 on WhatsApp webhooks",
+       ("gateway",), secret=True, min_length=16),
+    _s("WHATSAPP_VERIFY_TOKEN", "str", None,
+       "the token Meta's webhook handshake sends (hub.verify_token)", ("gateway",),
+       secret=True, min_length=16),
+    _s("SMS_WEBHOOK_SECRET", "str", None,
+       "HMAC key of the SMS gateway's delivery reports (X-MPP-Timestamp, X-MPP-Signature)",
+       ("gateway",), secret=True, min_length=32),
     _s("RPC_TIMEOUT", "float", 10.0,
        "seconds the gateway waits for a service's answer before 503", ("gateway",)),
     # -- connectors ------------------------------------------------------------------------
@@ -409,7 +421,8 @@ def problems(service, config=None, environ=None):
             for secret in secrets:
                 text = str(secret)
                 if text.strip().lower() in KNOWN_DEFAULTS or "change-me" in text.lower() \
-                        or text.lower().startswith("replace"):
+                        or text.lower().startswith(("replace", "dev-only")) \
+                        or text == s.default:
                     out.append("{} is a known default value".format(s.name))
                     break
                 if len(text) < s.min_length:

@@ -21,6 +21,7 @@ class Settings:
     mpp_name: str = settings.BY_NAME["MPP_NAME"].default
     zone: str = "Asia/Jakarta"
     agency_webhooks: dict = field(default_factory=dict)  # agency code -> URL
+    phone_key: str = ""                 # keyed hash of opted-out phone numbers
 
     def delays(self):
         """Every delay (seconds) a TTL queue must exist for: retries and receipt waits."""
@@ -63,4 +64,5 @@ def load(config):
         mpp_name=g("MPP_NAME"),
         zone=timezone_name(config or {}),
         agency_webhooks=g("NOTIFY_AGENCY_WEBHOOKS"),
+        phone_key=settings.secret(config, "NOTIFY_PHONE_KEY"),
     )
