@@ -194,6 +194,12 @@ SCHEMA = (
        "addresses whose X-Forwarded-For names the client", ("gateway",)),
     _s("GATEWAY_STREAM_MAX", "int", 2000, "open live-update (SSE) connections per gateway",
        ("gateway",)),
+    _s("GATEWAY_BACKLOG", "int", 2048,
+       "listen backlog: connections the kernel queues while the gateway is busy (capped by "
+       "net.core.somaxconn)", ("gateway",)),
+    _s("GATEWAY_MAX_CONNECTIONS", "int", 4000,
+       "connections served at once (live streams included); more wait in the backlog",
+       ("gateway",)),
     _s("GATEWAY_MAX_UPLOAD_BYTES", "int", 8 * 1024 * 1024,
        "JSON bodies that carry documents (base64)", ("gateway",)),
     _s("GATEWAY_CONNECTOR_SECRETS", "pairs", {},

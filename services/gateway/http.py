@@ -15,6 +15,8 @@ import logging
 import time
 from pathlib import Path
 
+import eventlet
+import eventlet.semaphore
 from eventlet import wsgi
 
 from nameko.web.handlers import HttpRequestHandler
@@ -197,6 +199,40 @@ class GatewayWebServer(WebServer):
 
     def get_wsgi_app(self):
         return GatewayWsgiApp(self)
+
+    def start(self):
+        """nameko's start with the listen backlog sized (``GATEWAY_BACKLOG``; the kernel caps
+        it at ``net.core.somaxconn``): a burst of kiosks waits in the kernel's queue instead of
+        overflowing eventlet's default of 50."""
+        if not self._starting:
+            self._starting = True
+            config = self.container.config
+            self._sock = eventlet.listen(self.bind_addr,
+                                         backlog=settings.get(config, "GATEWAY_BACKLOG"))
+            self._sock.settimeout(None)  # https://github.com/celery/kombu/issues/838
+            self._connections = eventlet.semaphore.Semaphore(
+                settings.get(config, "GATEWAY_MAX_CONNECTIONS"))
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._gt = self.container.spawn_managed_thread(self.run)
+
+    def run(self):
+        """Accept while fewer than ``GATEWAY_MAX_CONNECTIONS`` are open: beyond that the next
+        connections wait in the listen backlog (answered later, never refused by us)."""
+        while self._is_accepting:
+            self._connections.acquire()
+            try:
+                sock, addr = self._sock.accept()
+            except BaseException:
+                self._connections.release()
+                raise
+            sock.settimeout(self._serv.socket_timeout)
+            self.container.spawn_managed_thread(functools.partial(self._serve, sock, addr))
+
+    def _serve(self, sock, addr):
+        try:
+            self.process_request(sock, addr)
+        finally:
+            self._connections.release()
 
     def get_wsgi_server(self, sock, wsgi_app, protocol=HttpOnlyProtocol, debug=False):
         """nameko's server without eventlet's access line, which carries the raw query
