@@ -214,6 +214,10 @@ SCHEMA = (
     _s("SMS_WEBHOOK_SECRET", "str", None,
        "HMAC key of the SMS gateway's delivery reports (X-MPP-Timestamp, X-MPP-Signature)",
        ("gateway",), secret=True, min_length=32),
+    _s("METRICS_TOKEN", "str", None,
+       "bearer token of the gateway's /metrics (all services in one scrape); without it "
+       "/metrics is open in development and absent in production", ("gateway",), secret=True,
+       min_length=32),
     _s("RPC_TIMEOUT", "float", 10.0,
        "seconds the gateway waits for a service's answer before 503", ("gateway",)),
     # -- connectors ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ answers without a worker.
   connection's own greenthread, without a nameko worker (see ``hub``).
 """
 import functools
+import hmac
 import logging
 import time
 from pathlib import Path
@@ -84,7 +85,7 @@ class GatewayWsgiApp:
             elif any(path.startswith(prefix) for prefix in ASSET_DIRS):
                 response = self.asset(request, path)
             elif path == "/metrics" and request.method == "GET":
-                response = self.metrics()
+                response = self.metrics_guard(request) or self.metrics()
             elif path == "/api/v1/openapi.json" and request.method == "GET":
                 response = Response(openapi.spec_json(), mimetype="application/json")
             else:
@@ -106,6 +107,24 @@ class GatewayWsgiApp:
             access_log.info("%s %s %s %.1f ms", request.method, path, response.status_code,
                             1000 * (time.monotonic() - started))
         return response(environ, start_response)
+
+    def metrics_guard(self, request):
+        """``/metrics`` is for the operators' scraper: with ``METRICS_TOKEN`` set it needs
+        ``Authorization: Bearer <token>`` (401 otherwise); without one it is open in development
+        and absent in production, where each process serves its own on ``METRICS_PORT`` inside
+        the private network. ``None`` lets the scrape through."""
+        config = self.server.container.config
+        token = settings.get(config, "METRICS_TOKEN")
+        if token:
+            given = request.headers.get("Authorization", "")
+            if hmac.compare_digest(("Bearer " + token).encode(),
+                                   given.encode("utf-8", "replace")):
+                return None
+            return problems.problem(401, "Unauthorized",
+                                    "Token metrik diperlukan / A metrics token is required")
+        if settings.is_production(config):
+            return problems.problem(404, "Not Found", "Tidak ditemukan / Not found")
+        return None
 
     def metrics(self):
         """Every service's metrics in one exposition (what Prometheus scrapes): the gateway's
