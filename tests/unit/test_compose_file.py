@@ -35,8 +35,21 @@ def test_scalable_services_have_no_fixed_names_or_host_ports():
     services = compose()["services"]
     for name in APP_SERVICES:
         assert "container_name" not in services[name]
-        if name != "gateway":
-            assert "ports" not in services[name]
+        assert "ports" not in services[name]  # the gateways too: the TLS proxy is in front
+
+
+def test_tls_in_front_with_hsts_and_the_gateway_trusts_only_the_proxy():
+    doc = compose()
+    proxy = doc["services"]["proxy"]
+    address = proxy["networks"]["default"]["ipv4_address"]
+    assert {p.split(":")[-1].split("/")[0] for p in proxy["ports"]} == {"80", "443"}
+    caddyfile = (ROOT / "config" / "caddy" / "Caddyfile").read_text()
+    assert 'Strict-Transport-Security "max-age=31536000' in caddyfile
+    assert "dynamic a gateway 8000" in caddyfile
+    env = lint_compose.read_env_file(ROOT / ".env.example")
+    assert env["GATEWAY_TRUSTED_PROXIES"] == address
+    assert doc["services"]["gateway"]["environment"]["GATEWAY_TRUSTED_PROXIES"] == \
+        "${GATEWAY_TRUSTED_PROXIES:-%s}" % address
 
 
 def test_healthchecks_restart_policies_and_dependencies():
