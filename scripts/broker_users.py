@@ -3,10 +3,14 @@
 Run once by compose (the ``broker-users`` one-shot) with the management API's admin URI
 (``RABBIT_API_URI``), the vhost (``MPP_BROKER_VHOST``) and ``MPP_BROKER_USERS``
 (``user=password,…``). It creates the vhost and each user (or sets its password again, so a
-rotated password is applied by running it again), and gives each user configure, write and
-read permissions on that vhost and no other: a service's credentials open nothing else on the
-broker, and none of them is an administrator.
+rotated password is applied by running it again), and gives each user permissions on that
+vhost and no other, limited to the names its service uses (``permissions``): its RPC queue and
+reply queues, its own event exchange and handler queues, its own ``<service>.*`` names; any
+service's event exchange only to declare and bind to it. A service's credentials cannot
+consume another service's queues, publish its events or touch another vhost; none of them is
+an administrator. The user ``mpp_tools`` (operators' scripts) gets RPC replies only.
 """
+import re
 import sys
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -22,6 +26,20 @@ def _api(uri):
     return base, (parts.username or "", parts.password or "")
 
 
+def permissions(user):
+    """``{"configure", "write", "read"}`` regular expressions of ``mpp_<service>``."""
+    s = re.escape(user[len("mpp_"):] if user.startswith("mpp_") else user)
+    replies = r"rpc\.reply-({}|standalone_rpc_proxy)-[0-9a-f-]+".format(s)
+    own = [r"rpc-" + s, replies, r"evt-.*--{}\..*".format(s), s + r"\..*",
+           r"live-ticketing--{}-[0-9a-f]+".format(s)]
+    for_others = r"evt-{}-.*".format(s)  # subscribers' queues it declares before publishing
+    return {"configure": "^({})$".format("|".join(["nameko-rpc", r"[a-z_]+\.events", for_others]
+                                                     + own)),
+            "write": "^({})$".format("|".join(["nameko-rpc", s + r"\.events", for_others]
+                                                 + own)),
+            "read": "^({})$".format("|".join(["nameko-rpc", r"[a-z_]+\.events"] + own))}
+
+
 def apply(rabbit_api_uri, vhost, users, session=None):
     http = session or requests.Session()
     base, auth = _api(rabbit_api_uri)
@@ -35,8 +53,7 @@ def apply(rabbit_api_uri, vhost, users, session=None):
     put("/vhosts/{}".format(v), {})
     for user, password in sorted(users.items()):
         put("/users/{}".format(quote(user, safe="")), {"password": password, "tags": ""})
-        put("/permissions/{}/{}".format(v, quote(user, safe="")),
-            {"configure": ".*", "write": ".*", "read": ".*"})
+        put("/permissions/{}/{}".format(v, quote(user, safe="")), permissions(user))
     return sorted(users)
 
 

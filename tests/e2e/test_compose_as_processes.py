@@ -252,3 +252,20 @@ def test_every_process_serves_its_own_metrics(composed):
                               timeout=30)
         assert answer.status_code == 200, container
         assert "mpp_entrypoint_calls_total" in answer.text
+
+
+def test_a_service_user_cannot_read_another_services_queue(composed):
+    import kombu
+    from amqp.exceptions import AccessRefused
+
+    feedback = composed["envs"]["feedback"]["AMQP_URI"]
+    with kombu.Connection(feedback) as connection:
+        channel = connection.channel()
+        with pytest.raises(AccessRefused):
+            channel.basic_get("rpc-permits")  # the permits service's RPC requests
+    with kombu.Connection(feedback) as connection:
+        channel = connection.channel()
+        kombu.Producer(channel).publish("{}", exchange="ticketing.events",
+                                        routing_key="ticket_called", serializer="json")
+        with pytest.raises(AccessRefused):  # nor speak as ticketing (refused on the next call)
+            channel.basic_get("rpc-feedback")
