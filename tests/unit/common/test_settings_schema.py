@@ -176,3 +176,4 @@ def test_a_secret_from_a_mounted_file(tmp_path):
     secret.write_text("k" * 40 + "\n")
     assert settings.get({}, "GATEWAY_JWT_SECRET", {"GATEWAY_JWT_SECRET_FILE": str(secret)}) == \
         "k" * 40
+
