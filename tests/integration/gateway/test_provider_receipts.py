@@ -121,7 +121,18 @@ def test_the_handshake_answers_the_challenge_to_the_right_token_only(api):
     assert wrong.status_code == 403 and "1158201444" not in wrong.text
 
 
-def test_a_receipt_in_time_means_no_failover_and_no_second_message(api, provider):
+def queued(config, queue):
+    """Messages in ``queue`` now, ready or being handled (the broker's own count)."""
+    import kombu
+
+    with kombu.Connection(config["AMQP_URI"]) as connection:
+        channel = connection.channel()
+        ready = channel.queue_declare(queue, passive=True).message_count
+    return ready
+
+
+def test_a_receipt_in_time_means_no_failover_and_no_second_message(api, provider,
+                                                                    gateway_config):
     ticket = take_ticket(api, "0812-5200-0001")
     sent = wait_for(lambda: provider.whatsapp_to("6281252000001"), timeout=20,
                     message="the WhatsApp send")
@@ -142,7 +153,11 @@ def test_a_receipt_in_time_means_no_failover_and_no_second_message(api, provider
     replayed = whatsapp_post(api, delivered)  # the same signed request again
     assert replayed.status_code == 200 and replayed.json()["duplicate"] is True
 
-    time.sleep(RECEIPT_WAIT + 3)  # past the receipt deadline: its timer has come back
+    # the receipt deadline's timer (a message in the delay queue) has come back and was
+    # handled: both queues are empty
+    wait_for(lambda: queued(gateway_config, "notifications.retry.{}ms".format(
+        RECEIPT_WAIT * 1000)) == 0 and queued(gateway_config, "notifications.work") == 0,
+        timeout=30, message="the receipt deadline passed and handled")
     assert provider.sms_to("+6281252000001") == []  # the citizen got the message once
     assert messages(api, ticket["id"])[0]["status"] == "delivered"
 
