@@ -22,9 +22,11 @@
   async function start() {
     const s = session(); if (!s) return;
     $("login-box").hidden = true; $("console").hidden = false;
-    $("who").textContent = t("cons_signed_in", {user: s.account.username});
     const [list, catalogue] = await Promise.all([api("GET", "/api/v1/counters"), MPP.loadSite()]);
     agencies = catalogue.agencies;
+    // who is signed in, in words: the role and the agency's name (not its code)
+    const own = agencies.find(a => a.code === s.account.agency);
+    $("who").textContent = t("cons_signed_in", {user: t("cons_role_" + s.account.role) + (own ? " · " + MPP.name(own) : "")});
     agencies.forEach(a => a.services.forEach(sv => { services[sv.id] = Object.assign({agency_name: MPP.name(a)}, sv); }));
     if (!list.counters.length) { fail(new Error(t("cons_no_counter"))); return; }
     $("counter-id").replaceChildren(...list.counters.map(c => el("option", {value: c.id}, c.name)));

@@ -27,9 +27,14 @@
     MPP.setLang("id");
     go(start, false);
   }
+  // A tile is named by its title; its hint describes it (screen readers read both).
+  let hints = 0;
   function tiles(items) {
-    return el("div", {class: "tiles"}, items.map(i => el("button", {type: "button", class: "tile" + (i.cls ? " " + i.cls : ""), onclick: i.pick,
-      "aria-pressed": i.pressed == null ? null : String(i.pressed)}, el("span", {class: "tile-title"}, i.label), i.hint ? el("span", {class: "tile-hint"}, i.hint) : "")));
+    return el("div", {class: "tiles"}, items.map(i => {
+      const hint = i.hint ? "tile-hint-" + (++hints) : null;
+      return el("button", {type: "button", class: "tile" + (i.cls ? " " + i.cls : ""), onclick: i.pick, "aria-describedby": hint,
+        "aria-pressed": i.pressed == null ? null : String(i.pressed)}, el("span", {class: "tile-title"}, i.label), hint ? el("span", {class: "tile-hint", id: hint, "aria-hidden": "true"}, i.hint) : "");
+    }));
   }
   const title = key => el("h2", {}, t(key));
 

@@ -50,6 +50,9 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "cons_since": {"id": "sejak {time}", "en": "since {time}"},
   "cons_now": {"id": "Dipanggil {time}", "en": "Called {time}"},
   "cons_signed_in": {"id": "Masuk sebagai {user}", "en": "Signed in as {user}"},
+  "cons_role_officer": {"id": "Petugas", "en": "Officer"},
+  "cons_role_supervisor": {"id": "Supervisor", "en": "Supervisor"},
+  "cons_role_admin": {"id": "Admin MPP", "en": "MPP admin"},
   "cons_need_current": {"id": "Belum ada tiket yang dipanggil.", "en": "No ticket has been called."},
   "cons_no_target": {"id": "Tidak ada layanan lain untuk dialihkan.", "en": "No other service to transfer to."}
 });
