@@ -3,8 +3,9 @@ the lanes hold them, and the ticket the counter serves now (so a reloaded consol
 
 Each row is what the officer needs to pick a ticket and nothing personal: the ticket's id
 (to call it out of order), number, service, priority group, booked or walk-in and when it
-joined the queue. The list walks each lane by ``_id`` from its head (``store.entry_at``),
-at most ``LIMIT`` live rows per lane, so its cost is the rows shown, not the queue's length.
+joined the queue. The list walks each lane by ``_id`` from its head (``store.lane_walk``),
+at most ``LIMIT`` live rows per lane, to the lane's end (the first missing entry: the tail
+hints may lag), so its cost is the rows shown, not the queue's length.
 
 Every function takes ``ctx``: the service worker (``db``, ``clock``, ``cache``).
 """
@@ -13,7 +14,7 @@ from services.ticketing import catalogue_reads, numbering, queue, states, store,
 from services.ticketing import schemas as sc
 
 LIMIT = 30           # live rows per lane and service: more than a console screen shows
-MAX_PROBES = 300     # dead entries stepped over per lane before giving up on that lane
+MAX_PROBES = 300     # entries read per lane at most (live or dead)
 
 
 def _row(ticket, service, lane):
@@ -21,21 +22,18 @@ def _row(ticket, service, lane):
             "service_name": service.get("name"), "service_name_en": service.get("name_en"),
             "priority_group": ticket.get("priority_group"),
             "booked": bool(ticket.get("booking_code")),
-            "returned": lane == queue.RETURNED, "lane": lane,
+            # back in the queue after a skip, a transfer or a visit's step
+            "returned": lane == queue.RETURNED or ticket.get("q", 0) > 0, "lane": lane,
             "waiting_since": views.iso(ticket.get("arrived_at") or ticket.get("issued_at"))}
 
 
 def _lane_rows(ctx, service, day, lane, win):
-    head_n, tail_n = win[lane]
-    rows, n, probes = [], head_n, 0
-    while len(rows) < LIMIT and probes < MAX_PROBES:
-        ticket = store.entry_at(ctx.db, service["_id"], day, lane, n)
-        if ticket is None and n > tail_n:
-            break  # past the known tail and nothing live there
-        if ticket is not None:
-            rows.append(_row(ticket, service, lane))
-        n += 1
-        probes += 1
+    head_n = win[lane][0]
+    rows = []
+    for _, ticket in store.lane_walk(ctx.db, service["_id"], day, lane, head_n, MAX_PROBES):
+        rows.append(_row(ticket, service, lane))
+        if len(rows) >= LIMIT:
+            break
     return rows
 
 

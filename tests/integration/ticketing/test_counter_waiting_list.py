@@ -54,9 +54,27 @@ def test_the_current_ticket_is_found_again_until_it_is_done(harness, clock):
     rpc.skip(again["id"], "c1", "budi", return_to_queue=True)
     rows = rpc.counter_waiting("c1")["waiting"]
     assert [(r["id"], r["returned"]) for r in rows] == [(again["id"], True)]
+    # so is a priority ticket returned (it goes back to the priority lane)
+    elder = rpc.issue_ticket("ktp", priority_group="lansia")
+    assert rpc.call_next("c1", "budi")["id"] == elder["id"]
+    rpc.skip(elder["id"], "c1", "budi", return_to_queue=True)
+    rows = rpc.counter_waiting("c1")["waiting"]
+    assert [(r["id"], r["returned"]) for r in rows] == [(elder["id"], True), (again["id"], True)]
 
 
 def test_an_unknown_counter_is_not_found(harness):
     rpc = harness.start()
     with pytest.raises(NotFound):
         rpc.counter_waiting("no-such-counter")
+
+
+def test_every_waiting_ticket_is_listed_past_entries_of_other_lanes(harness, clock):
+    rpc = harness.start()
+    issued = []
+    for group in (None, "lansia", None, None, "disabilitas", None, None):
+        clock.advance(seconds=3)
+        issued.append(rpc.issue_ticket("ktp", priority_group=group))
+    listed = [r["number"] for r in rpc.counter_waiting("c1")["waiting"]]
+    priority = [t["number"] for t in issued if t["priority_group"]]
+    regular = [t["number"] for t in issued if not t["priority_group"]]
+    assert listed == priority + regular

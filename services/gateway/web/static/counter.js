@@ -14,8 +14,10 @@
 
   function fail(e) { say(e.message || String(e), "error"); $("err").textContent = e.message || String(e); }
   function ok(message) { $("err").textContent = ""; say(message, "ok"); }
+  // One click, one request; afterwards the buttons say again what the ticket allows now
+  // (``busy`` gives the clicked one back enabled).
   async function act(button, work) {
-    try { await busy(button, work); } catch (e) { fail(e); }
+    try { await busy(button, work); } catch (e) { fail(e); } finally { if (counter) render(); }
   }
 
   // -- signing in ----------------------------------------------------------------------------
@@ -65,7 +67,7 @@
     $("current").textContent = current ? current.number : "–";
     $("current-info").replaceChildren(...(current ? [
       el("span", {class: "badge state-" + status}, statusWord(status)), " ",
-      serviceName(current),
+      serviceName(current), " ",
       current.priority_group ? el("span", {class: "badge prio"}, groupWord(current.priority_group)) : "",
       current.called_at ? " · " + t("cons_now", {time: fmt.time(current.called_at)}) : ""] : [t("cons_need_current")]));
     const can = {recall: status === "called", start: status === "called", complete: status === "serving",
