@@ -112,6 +112,8 @@ def board_calls(b, base_url, officer, password, counter_name, agency, service,
         seen["board_after_blip"] = b.wait_text(board, "#call-number",
                                                lambda t: t == seen["called_after_blip"],
                                                timeout=40)
+        seen["card_after_blip"] = b.wait_text(board, "#counters",
+                                              lambda t: seen["called_after_blip"] in t)
         seen["link_state_after"] = board.inner_text("#link-state")
         b.check(board, "after-reconnect")
     return seen

@@ -64,6 +64,7 @@
     announcements += 1;
     $("announce").dataset.count = String(announcements);
     showBanner();
+    if (snapshot) render(snapshot);
     const box = $("announce"); box.classList.remove("flash"); void box.offsetWidth; box.classList.add("flash");
     if (unlocked) { chime(); speak(ev); }
   }
@@ -78,12 +79,21 @@
   const naturally = (a, b) => a.name.localeCompare(b.name, "id", {numeric: true});
   function render(b) {
     snapshot = b;
+    // A snapshot taken just before the call being announced does not list it yet: the call
+    // (which is newer) is shown on its counter and in the last calls all the same.
+    const stale = banner && !b.last_called.some(c => c.number === banner.number && c.counter_id === banner.counter_id);
+    if (stale) {
+      b = Object.assign({}, b, {
+        counters: b.counters.map(c => (c.id === banner.counter_id ? Object.assign({}, c, {now_serving: banner.number}) : c)),
+        last_called: [{number: banner.number, counter_id: banner.counter_id, counter_name: banner.counter_name}].concat(b.last_called)});
+    }
     const shown = b.counters.filter(c => c.status === "open" || c.now_serving).sort(naturally);
     $("counters").replaceChildren(...(shown.length ? shown.map(c => el("li", {class: "counter-card" + (c.now_serving ? " busy" : ""), "data-counter": c.id},
       el("span", {class: "c-name"}, c.name), el("span", {class: "c-now"}, c.now_serving || "–"))) : [el("li", {class: "muted"}, t("board_no_counter"))]));
     // a called ticket that its counter no longer serves (completed, skipped, transferred)
-    // leaves the big banner; it stays in the last calls
-    if (banner) {
+    // leaves the big banner; it stays in the last calls. A snapshot taken before the call
+    // (it does not list the call yet) says nothing about it.
+    if (banner && !stale) {
       const c = b.counters.find(x => x.id === banner.counter_id);
       if (!c || c.now_serving !== banner.number) { banner = null; showBanner(); }
     }
@@ -138,7 +148,8 @@
   function tick() { $("clock").textContent = fmt.date(new Date()) + " · " + fmt.time(new Date()); }
   $("unlock").addEventListener("click", unlock);
   document.addEventListener("keydown", unlock);
-  window.addEventListener("resize", layoutWaiting);
+  // the box's height moves with the last calls above it and the top line: pages follow it
+  new ResizeObserver(() => layoutWaiting()).observe($("waiting-box"));
   soundMode(); showBanner();
   MPP.loadSite().then(d => {
     d.agencies.forEach(a => a.services.forEach(s => { services[s.id] = s; }));

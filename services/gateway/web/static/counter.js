@@ -97,7 +97,8 @@
 
   // -- actions --------------------------------------------------------------------------------
   const counterPath = action => "/api/v1/counters/" + encodeURIComponent(counter.id) + "/" + action;
-  async function after(message) { ok(message); await refresh(); }
+  // the console shows the new state first, then says what happened
+  async function after(message) { await refresh(); ok(message); }
 
   async function ticketAction(action, body) {
     const r = await api("POST", "/api/v1/tickets/" + encodeURIComponent(current.id) + "/" + action, Object.assign({counter_id: counter.id}, body || {}));
