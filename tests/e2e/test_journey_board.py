@@ -67,7 +67,8 @@ def test_board_shows_and_announces_calls_and_reconnects(base_url, suite, tmp_pat
     # the sound it makes, said in words: voice only where an Indonesian voice exists
     assert seen["sound_mode"] == ("voice" if seen["id_voices"] else "chime")
     assert seen["sound_text"].startswith("Suara: bel")
-    # no navigation chrome on the TV
+    # the one click also went full screen; no navigation chrome on the TV
+    assert seen["fullscreen"] is True
     assert seen["chrome"] == []
     # waiting per service by name, nothing cut off (pages rotate instead)
     assert seen["clipped"] == []

@@ -54,6 +54,8 @@ def board_calls(b, base_url, officer, password, counter_name, agency, service,
     b.check(board, "start-screen")
     board.get_by_role("button", name="Aktifkan suara").click()
     board.wait_for_selector("#board:not([hidden])")
+    board.wait_for_timeout(500)
+    seen["fullscreen"] = board.evaluate("() => !!document.fullscreenElement")
     seen["sound_mode"] = board.get_attribute("#sound-mode", "data-mode")
     seen["sound_text"] = board.inner_text("#sound-mode")
     seen["id_voices"] = board.evaluate(
