@@ -29,11 +29,11 @@
   }
   // A tile is named by its title; its hint describes it (screen readers read both).
   let hints = 0;
-  function tiles(items) {
-    return el("div", {class: "tiles"}, items.map(i => {
+  function tiles(items, big = false) {
+    return el("div", {class: big ? "tiles big" : "tiles"}, items.map(i => {
       const hint = i.hint ? "tile-hint-" + (++hints) : null;
       return el("button", {type: "button", class: "tile" + (i.cls ? " " + i.cls : ""), onclick: i.pick, "aria-describedby": hint,
-        "aria-pressed": i.pressed == null ? null : String(i.pressed)}, el("span", {class: "tile-title"}, i.label), hint ? el("span", {class: "tile-hint", id: hint, "aria-hidden": "true"}, i.hint) : "");
+        "aria-pressed": i.pressed == null ? null : String(i.pressed)}, el("span", {class: "tile-title"}, i.icon ? el("span", {"aria-hidden": "true"}, i.icon + " ") : "", i.label), hint ? el("span", {class: "tile-hint", id: hint, "aria-hidden": "true"}, i.hint) : "");
     }));
   }
   const title = key => el("h2", {}, t(key));
@@ -44,7 +44,7 @@
       {label: t("kiosk_walk_in"), hint: t("kiosk_walk_in_hint"), pick: () => { choice = {kind: "walk_in"}; go(chooseAgency); }},
       {label: t("kiosk_checkin"), hint: t("kiosk_checkin_hint"), pick: () => { choice = {kind: "checkin"}; go(checkIn); }},
       {label: t("kiosk_visit"), hint: t("kiosk_visit_hint"), pick: () => { choice = {kind: "visit", steps: []}; go(chooseVisit); }},
-    ]));
+    ], true));
   }
   function chooseAgency() {
     step.replaceChildren(title("choose_agency"), tiles(agencies.map(a => ({label: MPP.name(a), pick: () => { choice.agency = a; go(chooseService); }}))));
@@ -55,7 +55,7 @@
   }
   function chooseGroup() {
     step.replaceChildren(title("group"), el("p", {class: "hint"}, t("kiosk_group_hint")),
-      tiles(GROUPS.map(g => ({label: t(g || "regular"), cls: g ? "prio" : null, pick: () => { choice.group = g; go(askPhone); }}))));
+      tiles(GROUPS.map(g => ({label: t(g || "regular"), icon: g ? "★" : null, cls: g ? "prio" : null, pick: () => { choice.group = g; go(askPhone); }})), true));
   }
   function askPhone() {
     const form = el("form", {class: "phone-form", novalidate: true},
