@@ -84,7 +84,7 @@ def board_calls(b, base_url, officer, password, counter_name, agency, service,
     seen["called"] = current(b, console, lambda t: t != "–")
     seen["board_number"] = b.wait_text(board, "#call-number", lambda t: t == seen["called"])
     seen["board_counter"] = board.inner_text("#call-counter")
-    seen["board_service"] = board.inner_text("#call-service")
+    seen["board_service"] = b.wait_text(board, "#call-service", lambda t: t == service)
     seen["number_height"] = board.locator("#call-number").bounding_box()["height"]
     seen["card"] = b.wait_text(board, "#counters", lambda t: seen["called"] in t)
     seen["announced"] = _wait_announcements(b, board, before + 1) - before

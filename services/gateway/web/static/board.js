@@ -9,7 +9,7 @@
   const $ = id => document.getElementById(id);
   const agency = new URLSearchParams(location.search).get("agency") || "";
   const q = agency ? "?agency=" + encodeURIComponent(agency) : "";
-  const PAGE_MS = 8000;
+  const PAGE_MS = 8000, SETTLE_MS = 3000;
   let audio = null, voice = null, unlocked = false, services = {}, snapshot = null;
   let banner = null, pages = [], pageAt = 0, source = null, retry = 1000, announcements = 0;
 
@@ -59,8 +59,11 @@
   }
 
   // -- a call: the big number, the chime, the voice -----------------------------------------
-  function announce(ev) {
-    banner = {number: ev.number, counter_id: ev.counter_id, counter_name: ev.counter_name, service_id: ev.service_id};
+  function announce(ev, fromSnapshot = false, recall = false) {
+    // the call a snapshot already brought (its event came late): shown, not announced twice
+    if (!recall && banner && banner.fromSnapshot && banner.number === ev.number && banner.counter_id === ev.counter_id
+        && Date.now() - banner.at < SETTLE_MS) { banner.service_id = ev.service_id; showBanner(); return; }
+    banner = {number: ev.number, counter_id: ev.counter_id, counter_name: ev.counter_name, service_id: ev.service_id, at: Date.now(), fromSnapshot};
     announcements += 1;
     $("announce").dataset.count = String(announcements);
     showBanner();
@@ -77,8 +80,23 @@
 
   // -- the snapshot ---------------------------------------------------------------------------
   const naturally = (a, b) => a.name.localeCompare(b.name, "id", {numeric: true});
+  // A call the board did not hear of (its event lost while the stream reconnected) still
+  // reaches the hall: a snapshot whose newest call is one the board has not shown announces
+  // it. The first snapshot only sets what is known.
+  let knownCall;
+  function newestCall(b) {
+    const c = b.last_called[0];
+    const key = c ? [c.number, c.counter_id, c.at].join("|") : null;
+    if (knownCall === undefined) { knownCall = key; return; }
+    if (!key || key === knownCall) return;
+    knownCall = key;
+    if (!banner || banner.number !== c.number || banner.counter_id !== c.counter_id) {
+      announce({number: c.number, counter_id: c.counter_id, counter_name: c.counter_name}, true);
+    }
+  }
   function render(b) {
     snapshot = b;
+    newestCall(b);
     // A snapshot taken just before the call being announced does not list it yet: the call
     // (which is newer) is shown on its counter and in the last calls all the same.
     const stale = banner && !b.last_called.some(c => c.number === banner.number && c.counter_id === banner.counter_id);
@@ -93,9 +111,12 @@
     // a called ticket that its counter no longer serves (completed, skipped, transferred)
     // leaves the big banner; it stays in the last calls. A snapshot taken before the call
     // (it does not list the call yet) says nothing about it.
+    // A snapshot read while the call was being written may list the call but not yet the
+    // counter's new ticket: an empty counter clears the banner only a few seconds on.
     if (banner && !stale) {
       const c = b.counters.find(x => x.id === banner.counter_id);
-      if (!c || c.now_serving !== banner.number) { banner = null; showBanner(); }
+      const now = c ? c.now_serving : null;
+      if (now !== banner.number && (now || Date.now() - banner.at > SETTLE_MS)) { banner = null; showBanner(); }
     }
     const seen = new Set();
     const last = b.last_called.filter(c => !seen.has(c.number) && seen.add(c.number)).slice(0, 5);
@@ -136,7 +157,7 @@
     source.addEventListener("open", () => { retry = 1000; $("link-state").textContent = ""; document.body.classList.remove("offline"); load().catch(() => {}); });
     source.addEventListener("board", e => render(JSON.parse(e.data).board));
     source.addEventListener("ticket_called", e => { announce(JSON.parse(e.data)); load().catch(() => {}); });
-    source.addEventListener("ticket_recalled", e => announce(JSON.parse(e.data)));
+    source.addEventListener("ticket_recalled", e => announce(JSON.parse(e.data), false, true));
     source.addEventListener("error", () => {
       $("link-state").textContent = t("board_offline"); document.body.classList.add("offline");
       // the browser retries a dropped stream itself; one it gave up on (an error answer
