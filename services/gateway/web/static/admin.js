@@ -255,7 +255,7 @@
         field("effective_from", t("adm_effective_from"), {type: "date", value: today(), attrs: {required: true}}),
         field("validity_months", t("adm_validity"), {type: "number", optional: true, help: t("adm_validity_help"), attrs: {min: 1, max: 1200, inputmode: "numeric", class: "short"}}),
         field("approval_levels", t("adm_levels"), {type: "number", value: "1", help: t("adm_levels_help"), attrs: {min: 0, max: 5, inputmode: "numeric", class: "short"}}),
-        field("connector", t("adm_decided_by"), {options: decided})),
+        field("connector", t("adm_decided_by"), {options: decided, wide: true})),
       el("fieldset", {"data-field": "requirements"}, el("legend", {}, t("adm_requirements")), reqs,
         el("button", {type: "button", class: "secondary", onclick: () => addRequirement(reqs)}, t("adm_add_requirement"))),
       el("fieldset", {"data-field": "form"}, el("legend", {}, t("adm_form_fields")), formFields,
@@ -361,7 +361,7 @@
         el("section", {class: "card", "aria-labelledby": "h-off"}, el("h3", {id: "h-off"}, t("adm_days_off")),
           dayList(cal.days_off, "days_off", t("adm_no_days_off")), addForm("days_off", t("adm_add_day_off"))),
         el("section", {class: "card", "aria-labelledby": "h-sugg"}, el("h3", {id: "h-sugg"}, t("adm_suggested")),
-          suggested.length ? el("ul", {class: "days"}, suggested.map(([d, name]) => el("li", {}, el("span", {}, fmt.date(d) + " · " + name), " ",
+          suggested.length ? el("ul", {class: "days"}, suggested.map(([d, name]) => el("li", {}, el("span", {}, fmt.date(d) + " · " + MPP.serverText(name)), " ",
             cal.days_off.includes(d) ? el("span", {class: "muted"}, "(" + t("adm_already_listed") + ")")
               : el("button", {type: "button", class: "secondary small", "aria-label": t("adm_add_named", {name: fmt.date(d)}),
                   onclick: ev => save(next => { next.days_off.push(d); next.working_days = next.working_days.filter(x => x !== d); }, t("adm_day_added", {date: fmt.date(d)}), ev.currentTarget)}, t("adm_add")))))
