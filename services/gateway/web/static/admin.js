@@ -417,20 +417,29 @@
       }
     }).catch(e => say(e.status === 404 || e.status === 405 ? t("adm_not_available") : e.message, "error"));
   }
+  let accountFilter = "";
   async function viewAccounts() {
     await loadCatalogue();
     await loadAccounts();
     const me = (session() || {}).account || {};
-    const rows = accounts.slice().sort((x, y) => (x.agency || "").localeCompare(y.agency || "") || x.username.localeCompare(y.username)).map(a => [
+    const created = accounts.some(a => a.created_at);  // older servers do not say when
+    const order = a => (a.agency ? "1" + agencyName(a.agency) : "0") + " " + a.username;
+    const shown = accounts.filter(a => !accountFilter || (a.agency || "") === accountFilter)
+      .sort((x, y) => order(x).localeCompare(order(y), "id"));
+    const filter = field("filter", t("adm_show_agency"), {options: [["", t("adm_all_agencies")]].concat(agencies.map(a => [a.code, MPP.name(a)])), value: accountFilter});
+    filter.classList.add("filter");
+    filter.querySelector("select").addEventListener("change", ev => { accountFilter = ev.target.value; render(); });
+    const rows = shown.map(a => [
       a.username, roleName(a.role), agencyName(a.agency), isDisabled(a) ? el("strong", {class: "adm-warn"}, t("adm_disabled")) : t("adm_active"),
-      a.created_at ? fmt.date(a.created_at) : "–",
+      ...(created ? [a.created_at ? fmt.date(a.created_at) : "–"] : []),
       a.username === me.username ? "" : el("span", {class: "actions"},
         el("button", {type: "button", class: "secondary small", "aria-label": t("adm_action_for", {action: t("adm_reset"), name: a.username}), onclick: ev => accountAction(a, "reset-password", ev.currentTarget)}, t("adm_reset")),
         isDisabled(a)
           ? el("button", {type: "button", class: "secondary small", "aria-label": t("adm_action_for", {action: t("adm_enable"), name: a.username}), onclick: ev => accountAction(a, "enable", ev.currentTarget)}, t("adm_enable"))
           : el("button", {type: "button", class: "danger small", "aria-label": t("adm_action_for", {action: t("adm_disable"), name: a.username}), onclick: ev => accountAction(a, "disable", ev.currentTarget)}, t("adm_disable")))]);
     return [el("h2", {}, t("adm_accounts_title")), el("p", {}, t("adm_accounts_intro")),
-      table([t("adm_col_username"), t("adm_col_role"), t("adm_col_agency"), t("adm_col_account_state"), t("adm_col_created"), t("adm_col_actions")], rows),
+      filter,
+      table([t("adm_col_username"), t("adm_col_role"), t("adm_col_agency"), t("adm_col_account_state"), ...(created ? [t("adm_col_created")] : []), t("adm_col_actions")], rows),
       accountForm(null)];
   }
 
@@ -451,7 +460,11 @@
     });
   });
   $("logout").addEventListener("click", MPP.logout);
-  window.addEventListener("hashchange", () => { if (!$("admin").hidden) render().then(() => $("view").focus()); });
+  window.addEventListener("hashchange", () => {
+    if ($("admin").hidden) return;
+    const status = $("mpp-status"); if (status) status.textContent = "";  // a confirmation belongs to its view
+    render().then(() => $("view").focus());
+  });
   document.addEventListener("mpp:lang", () => {
     if ($("admin").hidden) return;
     const s = session(); if (s) $("who").textContent = t("adm_signed_in_as", {name: s.account.username});

@@ -170,6 +170,8 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
 
   "adm_accounts_title": {"id": "Akun staf", "en": "Staff accounts"},
   "adm_accounts_intro": {"id": "Atur ulang kata sandi staf yang lupa, atau nonaktifkan akun staf yang pindah tugas.", "en": "Reset the password of staff who forgot it, or disable the account of staff who moved on."},
+  "adm_show_agency": {"id": "Tampilkan akun instansi", "en": "Show the accounts of"},
+  "adm_all_agencies": {"id": "Semua instansi", "en": "All agencies"},
   "adm_col_username": {"id": "Nama pengguna", "en": "Username"},
   "adm_col_role": {"id": "Peran", "en": "Role"},
   "adm_col_account_state": {"id": "Keadaan", "en": "State"},
