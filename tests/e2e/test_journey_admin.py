@@ -6,7 +6,7 @@ language check (screenshots under var/screenshots/onboard_and_serve/)."""
 from tests.e2e.browser import harness
 
 #: internal codes an admin must never read where a name exists (the demo catalogue's)
-CODES = ("disdukcapil-ktp", "bank-setoran", "samsat-pkb", "dpmptsp-sip", "bpjs-kesehatan",
+CODES = ("disdukcapil-ktp", "bank-setoran", "samsat-pkb", "dpmptsp-sip",
          "kantor-urusan-agama-kapuas")
 
 
