@@ -97,7 +97,9 @@
   function restore(saved) {
     saved.forEach(([id, v, typed]) => { const i = $(id); if (!i) return; if (i.type === "checkbox") i.checked = v; else i.value = v; if (typed) i.dataset.typed = typed; });
   }
-  function go(hash) { if (location.hash === hash) render(); else location.hash = hash; }
+  // the page's own navigation (after a save) keeps the confirmation it just showed
+  let keepStatus = false;
+  function go(hash) { if (location.hash === hash) render(); else { keepStatus = true; location.hash = hash; } }
 
   // -- agencies -------------------------------------------------------------------------
   async function viewAgencies() {
@@ -462,7 +464,9 @@
   $("logout").addEventListener("click", MPP.logout);
   window.addEventListener("hashchange", () => {
     if ($("admin").hidden) return;
-    const status = $("mpp-status"); if (status) status.textContent = "";  // a confirmation belongs to its view
+    const status = $("mpp-status");  // a confirmation belongs to its view
+    if (status && !keepStatus) status.textContent = "";
+    keepStatus = false;
     render().then(() => $("view").focus());
   });
   document.addEventListener("mpp:lang", () => {
