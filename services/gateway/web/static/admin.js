@@ -387,12 +387,22 @@
     const state = c => c.state === "running" ? el("span", {class: "adm-ok"}, t("adm_state_running"))
       : c.state === "suspended" ? el("strong", {class: "adm-warn"}, t("adm_state_suspended", {when: fmt.dateTime(c.suspended_at)}))
       : el("span", {class: "muted"}, t("adm_state_unknown"));
-    return head.concat([table([t("adm_col_connector"), t("adm_col_agency"), t("adm_col_kind"), t("adm_col_state"), t("adm_col_reason"), t("adm_col_last_seen"), t("adm_col_actions")],
-      connectors.map(c => [c.name, agencyName(c.agency), c.kind || "–", state(c), c.reason ? MPP.serverText(c.reason) : "–", c.last_seen_at ? fmt.dateTime(c.last_seen_at) : "–",
-        c.state === "suspended" ? el("button", {type: "button", "aria-label": t("adm_resume_named", {name: c.name}), onclick: ev => busy(ev.currentTarget, async () => {
-          await api("POST", "/api/v1/admin/connectors/" + encodeURIComponent(c.name) + "/resume");
-          say(t("adm_resumed", {name: c.name})); await render();
-        }).catch(e => say(e.message, "error"))}, t("adm_resume")) : ""]))]);
+    // a connector may serve several agencies ("agencies"); the contract names one ("agency")
+    const served = c => (c.agencies && c.agencies.length ? c.agencies : [c.agency]).filter(Boolean).map(agencyName).join(", ") || "–";
+    const kind = c => (c.kind && MPP_TEXT["adm_kind_" + c.kind]) ? t("adm_kind_" + c.kind) : (c.kind || "–");
+    const queue = c => c.waiting == null && c.parked == null ? "–"
+      : t("adm_queue_counts", {waiting: fmt.number(c.waiting || 0), parked: fmt.number(c.parked || 0)});
+    const suspended = connectors.filter(c => c.state === "suspended").length;
+    return head.concat([
+      suspended ? el("p", {class: "card notice"}, t("adm_some_suspended", {n: fmt.number(suspended)})) : null,
+      table([t("adm_col_connector"), t("adm_col_agency"), t("adm_col_kind"), t("adm_col_state"), t("adm_col_queue"), t("adm_col_last_seen"), t("adm_col_actions")],
+        connectors.map(c => [c.name, served(c), kind(c),
+          el("div", {}, state(c), c.reason ? el("div", {class: "help"}, MPP.serverText(c.reason)) : null),
+          queue(c), c.last_seen_at ? fmt.dateTime(c.last_seen_at) : "–",
+          c.state === "suspended" ? el("button", {type: "button", "aria-label": t("adm_resume_named", {name: c.name}), onclick: ev => busy(ev.currentTarget, async () => {
+            await api("POST", "/api/v1/admin/connectors/" + encodeURIComponent(c.name) + "/resume");
+            await render(); say(t("adm_resumed", {name: c.name}));
+          }).catch(e => say(e.message, "error"))}, t("adm_resume")) : ""]))].filter(Boolean));
   }
 
   // -- staff accounts -------------------------------------------------------------------
