@@ -110,22 +110,38 @@ def onboard_and_serve(b, base_url, admin_password):
     officer.get_by_label("Nama pengguna").fill(OFFICER)
     officer.get_by_label("Kata sandi").fill(OFFICER_PASSWORD)
     officer.get_by_role("button", name="Masuk").click()
+    b.wait_text(officer, "#counter-id", lambda text: COUNTER in text)  # the console has it
+    shows_state = officer.query_selector("#counter-status") is not None
+    if shows_state:  # a console that shows the counter's state: it has loaded the counter
+        b.wait_text(officer, "#counter-status", lambda text: text == "Tutup")
     officer.get_by_role("button", name="Buka loket").click()
-    b.wait_text(officer, "#counter-id", lambda text: COUNTER in text)
+    if shows_state:
+        b.wait_text(officer, "#counter-status", lambda text: text == "Buka")
 
     # a citizen takes a ticket for the new service at the kiosk
     kiosk = b.page("kiosk", "kiosk")
     kiosk.goto(base_url + "/kiosk")
-    kiosk.get_by_role("button", name=AGENCY).click()
+    walk_in = kiosk.get_by_role("button", name="Ambil nomor antrean")
+    agency = kiosk.get_by_role("button", name=AGENCY)
+    walk_in.or_(agency).first.wait_for()  # a kiosk may first ask what the citizen came for
+    if walk_in.is_visible():
+        walk_in.click()
+    agency.click()
     kiosk.get_by_role("button", name=re.compile(SERVICE)).click()
     kiosk.get_by_role("button", name="Umum").click()
+    no_phone = kiosk.get_by_role("button", name="Ambil tiket tanpa nomor HP")
+    ticket = kiosk.locator("#ticket-number")
+    no_phone.or_(ticket).first.wait_for()  # a kiosk may offer messages on a phone first
+    if no_phone.is_visible():
+        no_phone.click()
     number = b.wait_text(kiosk, "#ticket-number", lambda text: re.fullmatch(r"R-\d{3}", text))
 
     officer.get_by_role("button", name="Panggil berikutnya").click()
     called = b.wait_text(officer, "#current", lambda text: text.startswith("R-"))
     officer.get_by_role("button", name="Mulai layani").click()
-    officer.get_by_role("button", name="Selesai").click()
-    done = b.wait_text(officer, "#current", lambda text: number in text and text != called)
+    officer.get_by_role("button", name="Selesai", exact=True).click()
+    done = b.wait_text(officer, "body", lambda text: number + " · completed" in text
+                       or "Layanan {} selesai".format(number) in text)
     return {"agency_code": agency_code, "agency_page": agency_page,
             "calendar_page": calendar_page, "connectors_page": connectors_page,
             "accounts_page": accounts_page, "ticket": number, "called": called, "done": done}

@@ -33,9 +33,10 @@
       el("thead", {}, el("tr", {}, headers.map(h => el("th", {scope: "col"}, h)))),
       el("tbody", {}, rows.map(r => el("tr", {}, r.map(c => el("td", {}, c))))));
   }
-  function form(title, children, submitLabel, onsubmit) {
+  function form(title, children, submitLabel, onsubmit, onCancel) {
     const f = el("form", {novalidate: true, class: "adm-form"}, el("h3", {}, title), ...children,
-      el("p", {class: "error", role: "alert"}), el("button", {type: "submit"}, submitLabel));
+      el("p", {class: "error", role: "alert"}), el("button", {type: "submit"}, submitLabel),
+      onCancel ? el("button", {type: "button", class: "secondary", onclick: onCancel}, t("adm_cancel")) : null);
     f.addEventListener("submit", ev => {
       ev.preventDefault();
       const button = f.querySelector("button[type=submit]");
@@ -47,6 +48,19 @@
     });
     return f;
   }
+  // A form to add one more of something already listed waits behind its title.
+  function more(f, listed) {
+    if (!listed) return f;
+    const title = f.querySelector("h3"); title.classList.add("sr-only");
+    return el("details", {class: "adm-more"}, el("summary", {}, title.textContent), f);
+  }
+  // What is being edited on the agency page: {kind: "service" | "counter", id}
+  let editing = null;
+  function editButton(kind, id, name) {
+    return el("button", {type: "button", class: "secondary small", "aria-label": t("adm_edit_named", {name}),
+      onclick: async () => { editing = {kind, id}; await render(); const i = document.querySelector(".adm-form.editing input:not([readonly])"); if (i) i.focus(); }}, t("adm_edit"));
+  }
+  const stopEditing = () => { editing = null; render(); };
   const val = (f, name) => { const i = f.elements.namedItem(name); return i ? i.value.trim() : ""; };
   const intOrNull = v => (v === "" ? null : (/^-?\d+$/.test(v) ? Number(v) : v));
   // "Kantor Urusan Agama Kapuas" -> "kantor-urusan-agama-kapuas" (a code the admin may change)
@@ -129,7 +143,9 @@
       f];
   }
 
+  let editingAgency = null;
   async function viewAgency(code) {
+    if (editingAgency !== code) { editing = null; editingAgency = code; }
     await loadCatalogue();
     const agency = agencies.find(a => a.code === code);
     if (!agency) { location.hash = "#agencies"; return []; }
@@ -141,21 +157,22 @@
       el("p", {}, el("a", {href: "#agencies"}, "← " + t("adm_back"))),
       el("h2", {}, MPP.name(agency)),
       el("section", {class: "card", "aria-labelledby": "h-services"}, el("h3", {id: "h-services"}, t("adm_services_title")),
-        table([t("adm_col_service"), t("adm_col_prefix"), t("adm_col_hours"), t("adm_col_quota")],
-          details.map(s => [MPP.name(s), s.prefix, hoursText(s.opening_hours), s.daily_quota ? fmt.number(s.daily_quota) : t("adm_no_quota")])),
-        serviceForm(agency)),
+        table([t("adm_col_service"), t("adm_col_prefix"), t("adm_col_hours"), t("adm_col_quota"), el("span", {class: "sr-only"}, t("adm_col_actions"))],
+          details.map(s => [MPP.name(s), s.prefix, hoursText(s.opening_hours), s.daily_quota ? fmt.number(s.daily_quota) : t("adm_no_quota"), editButton("service", s.id, MPP.name(s))])),
+        editing && editing.kind === "service" ? serviceForm(agency, details.find(s => s.id === editing.id)) : more(serviceForm(agency), details.length)),
       el("section", {class: "card", "aria-labelledby": "h-counters"}, el("h3", {id: "h-counters"}, t("adm_counters_title")),
-        table([t("adm_col_counter"), t("adm_col_serves")], own.map(c => [c.name, c.services.map(serviceName).join(", ")])),
-        counterForm(agency)),
+        table([t("adm_col_counter"), t("adm_col_serves"), el("span", {class: "sr-only"}, t("adm_col_actions"))],
+          own.map(c => [c.name, c.services.map(serviceName).join(", "), editButton("counter", c.id, c.name)])),
+        editing && editing.kind === "counter" ? counterForm(agency, own.find(c => c.id === editing.id)) : more(counterForm(agency), own.length)),
       el("section", {class: "card", "aria-labelledby": "h-staff"}, el("h3", {id: "h-staff"}, t("adm_staff_title")),
         table([t("adm_col_username"), t("adm_col_role"), t("adm_col_account_state")],
           accounts.filter(a => a.agency === code).map(a => [a.username, roleName(a.role), isDisabled(a) ? t("adm_disabled") : t("adm_active")])),
-        accountForm(code)),
+        more(accountForm(code), accounts.some(a => a.agency === code))),
       el("section", {class: "card", "aria-labelledby": "h-types"}, el("h3", {id: "h-types"}, t("adm_types_title")),
         table([t("adm_col_type"), t("adm_col_sla"), t("adm_col_fee"), t("adm_col_requirements")],
           (agency.permit_types || []).map(p => [MPP.name(p), t("adm_working_days", {n: fmt.number(p.sla_working_days)}),
             p.fee ? "Rp" + fmt.number(p.fee) : t("adm_free"), (p.requirements || []).map(r => MPP.name(r)).join(", ") || "–"])),
-        await permitTypeForm(agency)),
+        more(await permitTypeForm(agency), (agency.permit_types || []).length)),
     ];
   }
   function hoursText(hours) {
@@ -169,31 +186,46 @@
     return groups.map(g => t("adm_day_" + g.from) + (g.to !== g.from ? "–" + t("adm_day_" + g.to) : "") + " " + g.span).join("; ");
   }
 
-  function serviceForm(agency) {
+  function serviceForm(agency, existing) {
+    const was = (existing && existing.opening_hours) || null;
     const hours = el("fieldset", {class: "hours"}, el("legend", {}, t("adm_hours")),
       ...WEEKDAYS.map(d => {
-        const workday = !["sat", "sun"].includes(d);
-        return el("div", {class: "hour-row", "data-field": "opening_hours." + d},
-          check("open_" + d, t("adm_day_" + d), workday),
-          el("input", {type: "time", name: "from_" + d, value: "07:30", "aria-label": t("adm_opens", {day: t("adm_day_" + d)})}),
+        // a day with a break keeps its pairs unless the admin changes that day
+        const pairs = was ? (was[d] ? (typeof was[d][0] === "string" ? [was[d]] : was[d]) : null) : undefined;
+        const open = pairs === undefined ? !["sat", "sun"].includes(d) : !!pairs;
+        const row = el("div", {class: "hour-row", "data-field": "opening_hours." + d},
+          check("open_" + d, t("adm_day_" + d), open),
+          el("input", {type: "time", name: "from_" + d, value: pairs ? pairs[0][0] : "07:30", "aria-label": t("adm_opens", {day: t("adm_day_" + d)})}),
           el("span", {"aria-hidden": "true"}, "–"),
-          el("input", {type: "time", name: "to_" + d, value: "16:00", "aria-label": t("adm_closes", {day: t("adm_day_" + d)})}));
+          el("input", {type: "time", name: "to_" + d, value: pairs ? pairs[pairs.length - 1][1] : "16:00", "aria-label": t("adm_closes", {day: t("adm_day_" + d)})}));
+        if (pairs && pairs.length > 1) {
+          row.dataset.original = JSON.stringify(was[d]);
+          row.append(el("span", {class: "help"}, t("adm_has_break", {hours: pairs.map(p => p[0].replace(":", ".") + "–" + p[1].replace(":", ".")).join(", ")})));
+          row.addEventListener("input", () => { delete row.dataset.original; }, {once: true});
+        }
+        return row;
       }));
-    const f = form(t("adm_new_service"), [
+    const e = existing || {};
+    const f = form(existing ? t("adm_edit_service", {name: MPP.name(existing)}) : t("adm_new_service"), [
       el("div", {class: "row"},
-        field("name", t("adm_service_name"), {attrs: {required: true, maxlength: 200}}),
-        field("name_en", t("adm_name_en"), {optional: true, help: t("adm_name_en_help")}),
-        field("id", t("adm_service_code"), {help: t("adm_code_help"), attrs: {required: true, maxlength: 100}}),
-        field("prefix", t("adm_prefix"), {help: t("adm_prefix_help"), attrs: {required: true, maxlength: 2, class: "short", autocapitalize: "characters"}}),
-        field("daily_quota", t("adm_quota"), {type: "number", optional: true, help: t("adm_quota_help"), attrs: {min: 1, inputmode: "numeric", class: "short"}}),
-        field("default_service_minutes", t("adm_minutes"), {type: "number", value: "10", help: t("adm_minutes_help"), attrs: {min: 1, max: 480, inputmode: "numeric", class: "short"}})),
+        field("name", t("adm_service_name"), {value: e.name, attrs: {required: true, maxlength: 200}}),
+        field("name_en", t("adm_name_en"), {value: e.name_en && e.name_en !== e.name ? e.name_en : null, optional: true, help: t("adm_name_en_help")}),
+        field("id", t("adm_service_code"), {value: e.id, help: existing ? t("adm_code_fixed") : t("adm_code_help"), attrs: {required: true, maxlength: 100, readonly: !!existing}}),
+        field("prefix", t("adm_prefix"), {value: e.prefix, help: t("adm_prefix_help"), attrs: {required: true, maxlength: 2, class: "short", autocapitalize: "characters"}}),
+        field("daily_quota", t("adm_quota"), {type: "number", value: e.daily_quota, optional: true, help: t("adm_quota_help"), attrs: {min: 1, inputmode: "numeric", class: "short"}}),
+        field("default_service_minutes", t("adm_minutes"), {type: "number", value: e.default_service_minutes || "10", help: t("adm_minutes_help"), attrs: {min: 1, max: 480, inputmode: "numeric", class: "short"}})),
       hours,
     ], t("adm_save_service"), async f => {
       const opening = {};
-      WEEKDAYS.forEach(d => { opening[d] = f.elements.namedItem("open_" + d).checked ? [val(f, "from_" + d), val(f, "to_" + d)] : null; });
+      WEEKDAYS.forEach(d => {
+        const row = f.querySelector(`[data-field="opening_hours.${d}"]`);
+        opening[d] = !f.elements.namedItem("open_" + d).checked ? null
+          : row.dataset.original ? JSON.parse(row.dataset.original) : [val(f, "from_" + d), val(f, "to_" + d)];
+      });
       const body = {id: val(f, "id"), agency: agency.code, prefix: val(f, "prefix").toUpperCase(), name: val(f, "name"),
         opening_hours: opening, daily_quota: intOrNull(val(f, "daily_quota")), default_service_minutes: intOrNull(val(f, "default_service_minutes")) ?? 10};
       if (val(f, "name_en")) body.name_en = val(f, "name_en");
+      if (existing && existing.booking) body.booking = existing.booking;  // not edited here: kept
       try {
         await api("PUT", "/api/v1/admin/services", body);
       } catch (e) {
@@ -201,29 +233,30 @@
         throw e;
       }
       say(t("adm_service_saved", {name: body.name}));
-      render();
-    });
-    suggest(f, "name", "id", v => slug(agency.code + " " + v, "-", 60));
+      editing = null; render();
+    }, existing ? stopEditing : null);
+    if (existing) f.classList.add("editing"); else suggest(f, "name", "id", v => slug(agency.code + " " + v, "-", 60));
     return f;
   }
 
-  function counterForm(agency) {
+  function counterForm(agency, existing) {
     if (!agency.services.length) return el("p", {class: "muted"}, t("adm_counter_needs_service"));
     const boxes = el("fieldset", {"data-field": "services"}, el("legend", {}, t("adm_counter_services")),
-      ...agency.services.map(s => check("svc", MPP.name(s), agency.services.length === 1, {value: s.id})));
-    const f = form(t("adm_new_counter"), [
+      ...agency.services.map(s => check("svc", MPP.name(s), existing ? existing.services.includes(s.id) : agency.services.length === 1, {value: s.id})));
+    const e = existing || {};
+    const f = form(existing ? t("adm_edit_counter", {name: existing.name}) : t("adm_new_counter"), [
       el("div", {class: "row"},
-        field("name", t("adm_counter_name"), {help: t("adm_counter_name_help"), attrs: {required: true, maxlength: 60}}),
-        field("id", t("adm_counter_code"), {help: t("adm_code_help"), attrs: {required: true, maxlength: 100}})),
+        field("name", t("adm_counter_name"), {value: e.name, help: t("adm_counter_name_help"), attrs: {required: true, maxlength: 60}}),
+        field("id", t("adm_counter_code"), {value: e.id, help: existing ? t("adm_code_fixed") : t("adm_code_help"), attrs: {required: true, maxlength: 100, readonly: !!existing}})),
       boxes,
     ], t("adm_save_counter"), async f => {
       const services = Array.from(f.querySelectorAll("input[name=svc]:checked")).map(i => i.value);
       const body = {id: val(f, "id"), agency: agency.code, name: val(f, "name"), services};
       await api("PUT", "/api/v1/admin/counters", body);
       say(t("adm_counter_saved", {name: body.name}));
-      render();
-    });
-    suggest(f, "name", "id", v => slug(agency.code + " " + v, "-", 60));
+      editing = null; render();
+    }, existing ? stopEditing : null);
+    if (existing) f.classList.add("editing"); else suggest(f, "name", "id", v => slug(agency.code + " " + v, "-", 60));
     return f;
   }
 

@@ -15,6 +15,12 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "adm_save": {"id": "Simpan", "en": "Save"},
   "adm_cancel": {"id": "Batal", "en": "Cancel"},
   "adm_back": {"id": "Kembali ke daftar instansi", "en": "Back to the agency list"},
+  "adm_edit": {"id": "Ubah", "en": "Edit"},
+  "adm_edit_named": {"id": "Ubah {name}", "en": "Edit {name}"},
+  "adm_code_fixed": {"id": "Kode tidak dapat diubah.", "en": "The code cannot be changed."},
+  "adm_edit_service": {"id": "Ubah layanan {name}", "en": "Edit service {name}"},
+  "adm_edit_counter": {"id": "Ubah {name}", "en": "Edit {name}"},
+  "adm_has_break": {"id": "dengan jeda: {hours}", "en": "with a break: {hours}"},
   "adm_none_yet": {"id": "Belum ada.", "en": "None yet."},
 
   "adm_agencies_title": {"id": "Instansi di MPP", "en": "Agencies in the MPP"},
