@@ -114,6 +114,8 @@ def onboard_and_serve(b, base_url, admin_password):
     shows_state = officer.query_selector("#counter-status") is not None
     if shows_state:  # a console that shows the counter's state: it has loaded the counter
         b.wait_text(officer, "#counter-status", lambda text: text == "Tutup")
+    else:  # the older console: its queue table appears once the counter is loaded
+        b.wait_text(officer, "#queue", lambda text: "Menunggu" in text)
     officer.get_by_role("button", name="Buka loket").click()
     if shows_state:
         b.wait_text(officer, "#counter-status", lambda text: text == "Buka")
