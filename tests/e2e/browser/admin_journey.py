@@ -25,7 +25,7 @@ def onboard_and_serve(b, base_url, admin_password):
     admin.get_by_role("heading", name="Administrasi MPP").wait_for()
     b.check(admin, "01-sign-in")
     admin.get_by_label("Nama pengguna").fill("admin")
-    admin.get_by_label("Kata sandi").fill(admin_password)
+    admin.get_by_label("Kata sandi", exact=True).fill(admin_password)
     admin.get_by_role("button", name="Masuk").click()
     admin.get_by_role("heading", name="Instansi di MPP").wait_for()
     b.check(admin, "02-agencies")

@@ -9,6 +9,7 @@
   const FIELD_TYPES = ["string", "integer", "number", "date", "boolean", "enum"];
   const ROLES = ["officer", "supervisor"];
   let agencies = [], counters = [], accounts = null, connectors = null;
+  let accountFilter = "";  // the accounts page's agency filter (also the new account's agency)
 
   // -- small builders -------------------------------------------------------------------
   let seq = 0;
@@ -266,7 +267,7 @@
     const children = [el("div", {class: "row"},
       field("username", t("adm_username"), {help: t("adm_username_help"), attrs: {required: true, maxlength: 64, autocomplete: "off"}}),
       field("role", t("adm_role"), {options: ROLES.map(r => [r, roleName(r)])}),
-      agency ? null : field("agency", t("adm_account_agency"), {options: agencies.map(a => [a.code, MPP.name(a)])}),
+      agency ? null : field("agency", t("adm_account_agency"), {options: agencies.map(a => [a.code, MPP.name(a)]), value: accountFilter}),
       field("password", t("adm_temp_password"), {type: "password", help: t("adm_temp_password_help"), attrs: {required: true, minlength: 8, autocomplete: "new-password"}}))];
     return form(t("adm_new_account"), children, t("adm_save_account"), async f => {
       const body = {username: val(f, "username"), password: f.elements.namedItem("password").value, role: val(f, "role"), agency: agency || val(f, "agency")};
@@ -454,15 +455,17 @@
       const r = await api("POST", "/api/v1/admin/accounts/" + encodeURIComponent(a.username) + "/" + action);
       await render();
       if (action === "reset-password") {
-        $("view").prepend(el("div", {class: "card notice", role: "status"}, el("p", {}, t("adm_temp_shown_once", {name: a.username})),
-          el("p", {class: "secret"}, el("code", {}, r.temporary_password))));
-        say(t("adm_temp_shown_once", {name: a.username}).replace(/:$/, "."));
+        // shown once, in a dialog the admin closes after noting it; never kept on the page
+        const d = $("secret");
+        $("secret-text").textContent = t("adm_temp_shown_once", {name: a.username});
+        $("secret-value").textContent = r.temporary_password;
+        d.addEventListener("close", () => { $("secret-value").textContent = ""; say(t("adm_password_reset", {name: a.username})); }, {once: true});
+        d.showModal();
       } else {
         say(t(action === "disable" ? "adm_account_disabled" : "adm_account_enabled", {name: a.username}));
       }
     }).catch(e => say(e.status === 404 || e.status === 405 ? t("adm_not_available") : e.message, "error"));
   }
-  let accountFilter = "";
   async function viewAccounts() {
     await loadCatalogue();
     await loadAccounts();
