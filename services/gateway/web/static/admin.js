@@ -176,10 +176,12 @@
         more(await permitTypeForm(agency), (agency.permit_types || []).length)),
     ];
   }
+  // "07:30" as the reader writes a time: 07.30 in Indonesian, 07:30 in English
+  const hhmm = x => (MPP.lang === "en" ? x : x.replace(":", "."));
   function hoursText(hours) {
     const open = WEEKDAYS.filter(d => hours && hours[d]);
     if (!open.length) return t("adm_closed_day");
-    const span = d => { const h = hours[d]; const pairs = typeof h[0] === "string" ? [h] : h; return pairs.map(p => p[0].replace(":", ".") + "–" + p[1].replace(":", ".")).join(", "); };
+    const span = d => { const h = hours[d]; const pairs = typeof h[0] === "string" ? [h] : h; return pairs.map(p => hhmm(p[0]) + "–" + hhmm(p[1])).join(", "); };
     // runs of days with the same hours: "Senin–Jumat 07.30–16.00"
     const groups = [];
     open.forEach(d => { const last = groups[groups.length - 1]; const s = span(d);
@@ -201,7 +203,7 @@
           el("input", {type: "time", name: "to_" + d, value: pairs ? pairs[pairs.length - 1][1] : "16:00", "aria-label": t("adm_closes", {day: t("adm_day_" + d)})}));
         if (pairs && pairs.length > 1) {
           row.dataset.original = JSON.stringify(was[d]);
-          row.append(el("span", {class: "help"}, t("adm_has_break", {hours: pairs.map(p => p[0].replace(":", ".") + "–" + p[1].replace(":", ".")).join(", ")})));
+          row.append(el("span", {class: "help"}, t("adm_has_break", {hours: pairs.map(p => hhmm(p[0]) + "–" + hhmm(p[1])).join(", ")})));
           row.addEventListener("input", () => { delete row.dataset.original; }, {once: true});
         }
         return row;
