@@ -70,11 +70,11 @@
       .replace(/[^a-z0-9]+/g, sep).replace(new RegExp("^" + sep + "+|" + sep + "+$", "g"), "").slice(0, max).replace(new RegExp(sep + "+$"), "");
   }
   // The code field follows the name until the admin types a code of their own.
-  function suggest(f, from, to, make) {
-    const source = f.elements.namedItem(from), target = f.elements.namedItem(to);
+  function follow(source, target, make) {
     target.addEventListener("input", () => { target.dataset.typed = "1"; });
     source.addEventListener("input", () => { if (!target.dataset.typed) target.value = make(source.value); });
   }
+  const suggest = (f, from, to, make) => follow(f.elements.namedItem(from), f.elements.namedItem(to), make);
   const agencyName = code => { const a = agencies.find(x => x.code === code); return a ? MPP.name(a) : t("adm_mpp_wide"); };
   const roleName = role => t("adm_role_" + role);
 
@@ -342,9 +342,7 @@
     const name = keyed(field("", t("adm_doc_name"), {attrs: {maxlength: 200}}), "name");
     const kind = keyed(field("", t("adm_doc_code"), {help: t("adm_code_help"), attrs: {maxlength: 50}}), "kind");
     const row = listRow(box, "requirements", [el("div", {class: "row"}, name, kind, keyed(check("", t("adm_doc_required"), true), "required"))]);
-    const a = row.querySelector('[data-key="name"]'), b = row.querySelector('[data-key="kind"]');
-    b.addEventListener("input", () => { b.dataset.typed = "1"; });
-    a.addEventListener("input", () => { if (!b.dataset.typed) b.value = slug(a.value, "-", 50); });
+    follow(row.querySelector('[data-key="name"]'), row.querySelector('[data-key="kind"]'), v => slug(v, "-", 50));
   }
   function addFormField(box) {
     const choices = keyed(field("", t("adm_field_choices"), {attrs: {maxlength: 2000}}), "choices");
@@ -356,9 +354,7 @@
     const select = row.querySelector("select");
     const sync = () => { choices.hidden = select.value !== "enum"; };
     select.addEventListener("change", sync); sync();
-    const a = row.querySelector('[data-key="label"]'), b = row.querySelector('[data-key="name"]');
-    b.addEventListener("input", () => { b.dataset.typed = "1"; });
-    a.addEventListener("input", () => { if (!b.dataset.typed) b.value = slug(a.value, "_", 40).replace(/^[^a-z]+/, ""); });
+    follow(row.querySelector('[data-key="label"]'), row.querySelector('[data-key="name"]'), v => slug(v, "_", 40).replace(/^[^a-z]+/, ""));
   }
   function today() {
     return new Intl.DateTimeFormat("en-CA", {timeZone: MPP.zone, year: "numeric", month: "2-digit", day: "2-digit"}).format(new Date());
