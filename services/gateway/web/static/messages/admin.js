@@ -1,6 +1,5 @@
 // The MPP admin page's messages (admin.html), Bahasa Indonesia first. Keys start with "adm_".
 Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
-  "adm_title": {"id": "Administrasi MPP", "en": "MPP administration"},
   "adm_sign_in_intro": {"id": "Masuk dengan akun administrator MPP.", "en": "Sign in with an MPP administrator account."},
   "adm_not_admin": {"id": "Halaman ini hanya untuk administrator MPP. Akun ini tidak memiliki hak tersebut.", "en": "This page is for MPP administrators only. This account does not have that right."},
   "adm_signed_in_as": {"id": "Masuk sebagai {name}", "en": "Signed in as {name}"},
