@@ -44,7 +44,10 @@
       busy(button, async () => {
         formErrors(f);
         const label = button.textContent; button.textContent = t("adm_saving");
-        try { await onsubmit(f); } catch (e) { formErrors(f, e); say(e.message, "error"); } finally { button.textContent = label; }
+        try { await onsubmit(f); } catch (e) {
+          formErrors(f, e);  // messages beside their fields, the first one focused
+          if (!Object.keys(e.fields || {}).length) say(e.message, "error");
+        } finally { button.textContent = label; }
       });
     });
     return f;
