@@ -160,6 +160,7 @@
     return [
       el("p", {}, el("a", {href: "#agencies"}, "← " + t("adm_back"))),
       el("h2", {}, MPP.name(agency)),
+      more(agencyNameForm(agency), true),
       el("section", {class: "card", "aria-labelledby": "h-services"}, el("h3", {id: "h-services"}, t("adm_services_title")),
         table([t("adm_col_service"), t("adm_col_prefix"), t("adm_col_hours"), t("adm_col_quota"), el("span", {class: "sr-only"}, t("adm_col_actions"))],
           details.map(s => [MPP.name(s), s.prefix, hoursText(s.opening_hours), s.daily_quota ? fmt.number(s.daily_quota) : t("adm_no_quota"), editButton("service", s.id, MPP.name(s))])),
@@ -181,6 +182,19 @@
   }
   // "07:30" as the reader writes a time: 07.30 in Indonesian, 07:30 in English
   const hhmm = x => (MPP.lang === "en" ? x : x.replace(":", "."));
+  // The agency's names (a typo, a new name by decree); its code stays.
+  function agencyNameForm(agency) {
+    return form(t("adm_rename_agency"), [el("div", {class: "row"},
+      field("name", t("adm_agency_name"), {value: agency.name, attrs: {required: true, maxlength: 200}}),
+      field("name_en", t("adm_name_en"), {value: agency.name_en && agency.name_en !== agency.name ? agency.name_en : null, optional: true, help: t("adm_name_en_help")}))],
+    t("adm_save_agency"), async f => {
+      const body = {code: agency.code, name: val(f, "name")};
+      if (val(f, "name_en")) body.name_en = val(f, "name_en");
+      await api("PUT", "/api/v1/admin/agencies", body);
+      say(t("adm_agency_renamed", {name: body.name}));
+      render();
+    });
+  }
   function hoursText(hours) {
     const open = WEEKDAYS.filter(d => hours && hours[d]);
     if (!open.length) return t("adm_closed_day");

@@ -40,6 +40,8 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "adm_save_agency": {"id": "Simpan instansi", "en": "Save agency"},
   "adm_agency_saved": {"id": "Instansi {name} disimpan. Lanjutkan dengan layanan, loket dan akun staf.", "en": "Agency {name} saved. Continue with its services, counters and staff accounts."},
 
+  "adm_rename_agency": {"id": "Ubah nama instansi", "en": "Change the agency's name"},
+  "adm_agency_renamed": {"id": "Nama instansi disimpan: {name}.", "en": "Agency name saved: {name}."},
   "adm_services_title": {"id": "Layanan antrean", "en": "Queue services"},
   "adm_col_service": {"id": "Layanan", "en": "Service"},
   "adm_col_prefix": {"id": "Huruf nomor antrean", "en": "Ticket letter"},
