@@ -23,6 +23,9 @@ NAMEKO_KEYS = {"AMQP_SSL", "LOGIN_METHOD"}
 # variables of the development tooling (scripts/infra.sh, ferretdb.sh, bench), not of a service
 TOOLING = {"PYTHONPATH", "MPP_CACHE_DIR", "MPP_DB_GOMAXPROCS", "MPP_DB_GOGC"}
 BY_KEY = {s.key: s for s in settings.SCHEMA}
+# services.common.config's helpers read one setting each: a call is a read by the caller
+HELPERS = {"timezone_name": "MPP_TIMEZONE", "ignore_opening_hours": "MPP_IGNORE_OPENING_HOURS",
+           "database_name": "MONGO_DB_PREFIX"}
 
 
 def reader_services(path):
@@ -59,6 +62,9 @@ def reads():
             names = []
             if isinstance(node, ast.Call) and _target_name(node.func) in READERS:
                 names = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            elif isinstance(node, ast.Call) and _target_name(node.func) in HELPERS \
+                    and "common" not in path.parts:
+                names = [HELPERS[_target_name(node.func)]]
             elif isinstance(node, ast.Subscript) and _target_name(node.value) in SUBSCRIPTED:
                 if isinstance(node.slice, ast.Constant):
                     names = [node.slice.value]
