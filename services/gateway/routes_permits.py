@@ -20,7 +20,7 @@ from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway import schemas as gs
 from services.gateway.http import route
-from services.gateway.settings import mapping_setting
+from services.common import settings
 
 log = logging.getLogger(__name__)
 TAG_APP, TAG_PERMIT, TAG_CONN = "applications", "permits", "connectors"
@@ -144,7 +144,7 @@ class PermitRoutes:
            auth="hmac", body=pc.ConnectorDecisionSchema, summary="An agency back office reports a decision (HMAC-SHA256 signed: "
                                 "X-MPP-Timestamp, X-MPP-Signature)")
     def connector_callback(self, request, agency):
-        secret = mapping_setting(self.config, "GATEWAY_CONNECTOR_SECRETS").get(agency)
+        secret = settings.get(self.config, "GATEWAY_CONNECTOR_SECRETS").get(agency)
         raw = request.get_data(cache=True)
         if len(raw) > req.MAX_JSON_BYTES:
             raise req.PayloadTooLarge("Isi permintaan terlalu besar / Request body too large")

@@ -1,6 +1,7 @@
 """Where agency connectors meet applications: what a back office reads to decide, and the
 decisions it reports (applied once per ``decision_id``)."""
 from services.common import clock as clk
+from services.common import settings
 from services.common.errors import Conflict, Forbidden
 from services.permits import acting, applications, schemas, store
 from services.permits.connectors import vocabulary
@@ -36,7 +37,7 @@ def record_decision(ctx, agency, decision):
                     duplicate=True)
     status = d.get("status")
     if status is None:
-        mapping = (ctx.config.get("PERMITS_STATUS_MAPPINGS") or {}).get(agency) or {}
+        mapping = settings.get(ctx.config, "PERMITS_STATUS_MAPPINGS").get(agency) or {}
         status = vocabulary.map_status(mapping, d["agency_status"])
     app = applications.get(ctx, d["application_id"])
     if app["agency"] != agency:

@@ -52,6 +52,7 @@ from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from services.common import clock as clk
+from services.common import settings
 from services.common.errors import DomainError
 from services.common.events import Events, handles, once
 from services.common.mongo import Mongo, ping
@@ -61,12 +62,6 @@ from services.permits.connectors.vocabulary import Decision, Pending
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "CONNECTOR_INLINE_ATTEMPTS": 3,
-    "CONNECTOR_BACKOFF_SECONDS": 0.5,
-    "CONNECTOR_MAX_ATTEMPTS": 8,
-    "CONNECTOR_MAX_BACKOFF_SECONDS": 900,
-}
 
 
 class Connector:
@@ -79,7 +74,7 @@ class Connector:
 
     def setting(self, key, default=None):
         """``config[<NAME>_CONNECTOR][key]`` (e.g. ``WEBHOOK_CONNECTOR: {agencies: …}``)."""
-        section = self.config.get("{}_CONNECTOR".format(self.name.upper())) or {}
+        section = settings.section(self.config, "{}_CONNECTOR".format(self.name.upper()))
         return section.get(key, default)
 
     def process(self, application):
@@ -88,7 +83,7 @@ class Connector:
 
 
 def _setting(config, key):
-    return type(DEFAULTS[key])(config.get(key, DEFAULTS[key]))
+    return settings.get(config, key)
 
 
 class ConnectorRuntime:
