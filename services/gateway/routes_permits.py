@@ -150,10 +150,11 @@ class PermitRoutes:
             raise req.PayloadTooLarge("Isi permintaan terlalu besar / Request body too large")
         if not secret:
             raise Forbidden("Konektor tidak dikenal / Unknown connector", {"agency": agency})
-        if not signing.verify(secret, request.headers.get(signing.TIMESTAMP_HEADER),
-                              raw, request.headers.get(signing.SIGNATURE_HEADER)):
-            log.warning("connector callback with a bad signature", extra={"entity": agency})
-            raise Unauthorized("Tanda tangan tidak valid / Invalid signature",
-                               {"reason": "signature"})
+        refused = signing.check(secret, request.headers.get(signing.TIMESTAMP_HEADER),
+                                raw, request.headers.get(signing.SIGNATURE_HEADER))
+        if refused:
+            # the reason tells a stale clock from a wrong secret (docs/signatures.md)
+            log.warning("connector callback refused: %s", refused, extra={"entity": agency})
+            raise Unauthorized(signing.REASONS[refused], {"reason": refused})
         decision = req.read_json(request)
         return req.json_response(self._call(self.permits.record_decision, agency, decision))

@@ -456,3 +456,14 @@ def bulk_load(db, applications, batch=1000):
         db.slots.insert_many(slots, ordered=False)
     for log, n in heads.items():
         db.hints.update_one({"_id": "head|" + log}, {"$max": {"n": n}}, upsert=True)
+
+
+# -- connectors' reports -------------------------------------------------------------------
+# ``connectors``: ``_id`` = connector name; the state its service last reported.
+
+def put_connector_report(db, name, report):
+    db.connectors.replace_one({"_id": name}, dict(report, _id=name), upsert=True)
+
+
+def connector_reports(db):
+    return {doc["_id"]: doc for doc in db.connectors.find({})}

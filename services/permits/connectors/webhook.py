@@ -72,7 +72,8 @@ class Webhook(Connector):
             reference = (response.json() or {}).get("reference")
         except ValueError:
             pass
-        return Pending("received", reference=str(reference)[:100] if reference else None)
+        return Pending("received", callback=True,
+                       reference=str(reference)[:100] if reference else None)
 
 
 WebhookConnector = connector_service(Webhook)
