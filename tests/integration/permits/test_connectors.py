@@ -149,7 +149,8 @@ def test_webhook_posts_signed_and_suspends_after_failures(runner_factory, config
         assert cluster.connector_webhook.health()["status"] == "degraded"
         httpserver.clear()
         httpserver.expect_request("/mpp").respond_with_data("{}", status=200)
-        assert cluster.connector_webhook.resume() == {"resumed": 1}
+        resumed = cluster.connector_webhook.resume()
+        assert resumed["resumed"] == 1 and resumed["state"] == "running"
         wait_for(lambda: (permits.permits.get_application(second, "dpmptsp")[
             "connector_status"] or {}).get("status") == "received", message="resumed delivery")
         assert cluster.connector_webhook.health()["status"] == "ok"
