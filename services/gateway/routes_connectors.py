@@ -9,7 +9,7 @@ import re
 from nameko.exceptions import UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.common.errors import Forbidden, NotFound, Unavailable
+from services.common.errors import Conflict, Forbidden, NotFound
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway.http import route
@@ -34,6 +34,7 @@ class ConnectorRoutes:
         return connector
 
     @route("GET", "/api/v1/admin/connectors", tags=[TAG], auth="supervisor",
+           query={"agency": "agency (admin only; a supervisor sees their own)"},
            summary="Agency connectors and their state (running, suspended, unknown: never or "
                    "no longer reporting); a supervisor sees their agency's")
     def list_connectors(self, request):
@@ -43,7 +44,7 @@ class ConnectorRoutes:
                                                            agency)})
 
     @route("POST", "/api/v1/admin/connectors/<string:name>/resume", tags=[TAG],
-           auth="supervisor", problems=(404, 503),
+           auth="supervisor", problems=(404, 409),
            summary="Resume a suspended connector: its parked work is tried again now")
     def resume_connector(self, request, name):
         principal = self._staff(request, auth.SUPERVISORS)
@@ -53,10 +54,10 @@ class ConnectorRoutes:
             with ClusterRpcProxy(self.config, timeout=timeout) as cluster:
                 result = getattr(cluster, "connector_" + name).resume()
         except UnknownService:
-            raise Unavailable(NOT_RUNNING, {"connector": name}) from None
-        except Exception as exc:  # noqa: BLE001 - no reply in time, broker away: a 503
+            raise Conflict(NOT_RUNNING, {"connector": name}) from None
+        except Exception as exc:  # noqa: BLE001 - no instance answered in time: a 409
             if type(exc).__name__ in ("RpcTimeout", "Timeout"):
-                raise Unavailable(NOT_RUNNING, {"connector": name}) from None
+                raise Conflict(NOT_RUNNING, {"connector": name}) from None
             raise
         connector = self._call(self.permits.get_connector, name)
         return req.json_response(dict(connector, resumed=result.get("resumed", 0)))

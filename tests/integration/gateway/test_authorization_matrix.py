@@ -117,6 +117,12 @@ def targets(ids):
                                                       scoped=False),
         ("PUT", "/api/v1/admin/ikm-elements"): Target("/api/v1/admin/ikm-elements", json={},
                                                       scoped=False),
+        # the list is every supervisor's (of their own agency's connectors); resuming is
+        # for the agency the connector serves (``manual``: DPMPTSP's SIP; not running: 409)
+        ("GET", "/api/v1/admin/connectors"): Target("/api/v1/admin/connectors",
+                                                    scoped=False),
+        ("POST", "/api/v1/admin/connectors/<string:name>/resume"): Target(
+            "/api/v1/admin/connectors/manual/resume", json={}),
     }
 
 

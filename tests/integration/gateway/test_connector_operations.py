@@ -99,6 +99,8 @@ def test_unmapped_word_parks_with_an_alert_and_moves_once_fixed(api, gateway_con
     assert "tirta" not in connectors(api, samsat)
     assert_problem(api.post("/api/v1/admin/connectors/tirta/resume", headers=samsat), 403)
     assert_problem(api.post("/api/v1/admin/connectors/no_such/resume", headers=admin), 404)
+    assert_problem(api.post("/api/v1/admin/connectors/nobody_runs_this/resume", headers=admin),
+                   409)                                  # named, but no service runs it
 
     ready = api.get("/readyz").json()
     assert ready["connectors"]["tirta"] == "suspended"
