@@ -18,6 +18,10 @@ For each forwarding the engine asks permits for the application, calls the conne
   is parked too, an alert (``connector_suspended``) names the reason, until an operator
   resumes it (after fixing the mapping or the agency's server). Permits refusing the report
   (a bad decision) parks at once. Nothing is ever dropped silently.
+
+A connector serving several agencies with separate systems (``suspend_per_agency = True``,
+the webhook connector) suspends per agency: one agency's failing server parks that agency's
+work only, and ``status()["agencies"]`` gives each agency's own state.
 """
 import logging
 import time
@@ -73,6 +77,14 @@ class Engine:
         self.now = now
         self.sleep = sleep
         self.settings = settings if settings is not None else connector.config
+        self.per_agency = bool(getattr(connector, "suspend_per_agency", False))
+        connector.permits = permits  # what a connector may ask the suite (its agencies' setup)
+
+    def _scope(self, job):
+        return job["agency"] if self.per_agency else None
+
+    def _held(self, job, suspensions):
+        return None in suspensions or self._scope(job) in suspensions
 
     def setting(self, key):
         return type(DEFAULTS[key])(self.settings.get(key, DEFAULTS[key]))
@@ -89,7 +101,7 @@ class Engine:
                "application_id": event["application_id"], "seq": event["seq"],
                "agency": event["agency"], "attempts": 0, "status": "waiting",
                "next_at": iso(self.now()), "last_error": None}
-        if self.jobs.suspended():
+        if self._held(job, self.jobs.suspensions()):
             self.jobs.put(dict(job, status="parked", last_error="connector suspended"))
             return job["_id"]
         self.run(job)
@@ -97,22 +109,26 @@ class Engine:
 
     def retry_due(self):
         """Run every waiting job whose time has come (the service's timer)."""
-        if self.jobs.suspended():
+        suspensions = self.jobs.suspensions()
+        if None in suspensions:
             return 0
         now = iso(self.now())
-        due = [job for job in self.jobs.all()
-               if job["status"] == "waiting" and job["next_at"] <= now]
+        due = [job for job in self.jobs.all() if job["status"] == "waiting"
+               and job["next_at"] <= now and not self._held(job, suspensions)]
         for job in due:
             self.run(job)
         return len(due)
 
-    def resume(self):
-        """Lift a suspension: parked work is tried again at once."""
-        self.jobs.lift()
+    def resume(self, agency=None):
+        """Lift a suspension (``agency``: only that agency's, for a connector suspending per
+        agency; else every one): parked work is tried again at once."""
+        for scope in self.jobs.suspensions():
+            if agency is None or scope == agency:
+                self.jobs.lift(scope)
         now = iso(self.now())
         resumed = 0
         for job in self.jobs.all():
-            if job["status"] == "parked":
+            if job["status"] == "parked" and (agency is None or job["agency"] == agency):
                 self.jobs.put(dict(job, status="waiting", attempts=0, next_at=now),
                               upsert=False)
                 resumed += 1
@@ -120,13 +136,26 @@ class Engine:
         return {"resumed": resumed}
 
     def status(self):
+        """The connector's state; ``agencies``: each agency's own, for a connector that
+        suspends per agency."""
         on_file = self.jobs.all()
-        suspension = self.jobs.suspended()
-        return {"connector": self.name, "state": "suspended" if suspension else "running",
-                "suspended_at": (suspension or {}).get("since"),
-                "reason": (suspension or {}).get("reason"),
-                "waiting": sum(j["status"] == "waiting" for j in on_file),
-                "parked": sum(j["status"] == "parked" for j in on_file)}
+        suspensions = self.jobs.suspensions()
+
+        def state(suspension, jobs):
+            return {"state": "suspended" if suspension else "running",
+                    "suspended_at": (suspension or {}).get("since"),
+                    "reason": (suspension or {}).get("reason"),
+                    "waiting": sum(j["status"] == "waiting" for j in jobs),
+                    "parked": sum(j["status"] == "parked" for j in jobs)}
+
+        out = dict(state(suspensions.get(None), on_file), connector=self.name)
+        if self.per_agency:
+            agencies = {s for s in suspensions if s is not None} | {j["agency"] for j in on_file}
+            out["agencies"] = {
+                agency: state(suspensions.get(agency),
+                              [j for j in on_file if j["agency"] == agency])
+                for agency in sorted(agencies)}
+        return out
 
     # -- one job ------------------------------------------------------------------------------
 
@@ -196,7 +225,7 @@ class Engine:
 
     def _suspend(self, job, error):
         self.jobs.put(dict(job, status="parked", last_error=error))
-        self.jobs.suspend(iso(self.now()), error)
+        self.jobs.suspend(iso(self.now()), error, self._scope(job))
         log.error("connector %s suspended after %d attempts: %s", self.name, job["attempts"],
                   error)
         self.alert({"connector": self.name, "application_id": job["application_id"],

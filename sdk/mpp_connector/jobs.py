@@ -8,9 +8,19 @@ A job is ``{"_id": "<application id>:<seq of the forwarding>", "application_id",
 - ``parked``: not tried until an operator resumes the connector (why: ``last_error``).
 
 Jobs that are done are deleted, so reading them all (a scan on FerretDB) only ever sees work
-that is waiting or parked. The connector's suspension is one document, ``state/suspended``.
+that is waiting or parked. A suspension is one document in ``state``: ``suspended`` for the
+whole connector, ``suspended:<scope>`` for one agency of a connector that suspends per agency
+(the webhook connector: one agency's server failing does not hold up the others).
 """
 SUSPENDED = "suspended"
+
+
+def _key(scope):
+    return SUSPENDED if scope is None else "{}:{}".format(SUSPENDED, scope)
+
+
+def _scope(key):
+    return None if key == SUSPENDED else key.split(":", 1)[1]
 
 
 class MemoryJobs:
@@ -18,7 +28,7 @@ class MemoryJobs:
 
     def __init__(self):
         self.jobs = {}
-        self.suspension = None
+        self.state = {}
 
     def put(self, job, upsert=True):
         if upsert or job["_id"] in self.jobs:
@@ -30,15 +40,19 @@ class MemoryJobs:
     def all(self):
         return [dict(job) for job in self.jobs.values()]
 
-    def suspend(self, since, reason):
-        self.suspension = {"since": since, "reason": reason}
+    def suspend(self, since, reason, scope=None):
+        self.state[_key(scope)] = {"since": since, "reason": reason}
 
-    def suspended(self):
-        """``{"since", "reason"}`` while suspended, else ``None``."""
-        return self.suspension
+    def suspended(self, scope=None):
+        """``{"since", "reason"}`` while suspended (``scope``: one agency's), else ``None``."""
+        return self.state.get(_key(scope))
 
-    def lift(self):
-        self.suspension = None
+    def suspensions(self):
+        """``{scope: {"since", "reason"}}`` of every suspension (``None``: the connector's)."""
+        return {_scope(key): dict(value) for key, value in self.state.items()}
+
+    def lift(self, scope=None):
+        self.state.pop(_key(scope), None)
 
 
 class MongoJobs:
@@ -56,12 +70,16 @@ class MongoJobs:
     def all(self):
         return list(self.db.jobs.find({}))
 
-    def suspend(self, since, reason):
-        self.db.state.replace_one({"_id": SUSPENDED}, {"_id": SUSPENDED, "since": since,
-                                                      "reason": reason}, upsert=True)
+    def suspend(self, since, reason, scope=None):
+        self.db.state.replace_one({"_id": _key(scope)}, {"_id": _key(scope), "since": since,
+                                                        "reason": reason}, upsert=True)
 
-    def suspended(self):
-        return self.db.state.find_one({"_id": SUSPENDED}, {"_id": 0})
+    def suspended(self, scope=None):
+        return self.db.state.find_one({"_id": _key(scope)}, {"_id": 0})
 
-    def lift(self):
-        self.db.state.delete_one({"_id": SUSPENDED})
+    def suspensions(self):
+        return {_scope(doc["_id"]): {"since": doc.get("since"), "reason": doc.get("reason")}
+                for doc in self.db.state.find({}) if str(doc["_id"]).startswith(SUSPENDED)}
+
+    def lift(self, scope=None):
+        self.db.state.delete_one({"_id": _key(scope)})

@@ -7,7 +7,8 @@ It gives, for free:
   that is down finds its applications waiting in the queue when it comes back);
 - each event handled once (by ``event_id``) and each result reported once (``decision_id``);
 - the retries, polling, parking and suspension of ``mpp_connector.engine``;
-- RPCs: ``health`` (``degraded`` while suspended), ``status`` and ``resume``;
+- RPCs: ``health`` (``degraded`` while suspended), ``status`` and ``resume`` (``agency``:
+  one agency's suspension, for a connector that suspends per agency);
 - reports to the suite: every ``CONNECTOR_REPORT_SECONDS`` (default 15) and at once when it
   suspends or resumes, the connector tells permits its state (``connector_report``): the admin
   page, ``/readyz`` and ``/metrics`` show it, and a catalogue entry naming a connector that
@@ -182,9 +183,10 @@ def connector_service(connector_class, service_name=None, retry_interval=1.0,
         return self._engine().status()
 
     @rpc
-    def resume(self):
-        """Lift a suspension: parked work is tried again now."""
-        result = self._engine().resume()
+    def resume(self, agency=None):
+        """Lift a suspension (``agency``: only that agency's): parked work is tried again
+        now."""
+        result = self._engine().resume(agency)
         self._report()
         return dict(self._engine().status(), **result)
 

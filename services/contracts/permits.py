@@ -289,3 +289,14 @@ class PermitTypeVersionSchema(StrictSchema):
             data["effective_to"] = data["effective_to"].isoformat()
         data["name_en"] = data.get("name_en") or data["name"]
         return data
+
+
+class WebhookAgencySchema(StrictSchema):
+    """An agency whose system the webhook connector calls, set through the admin API:
+    where to POST, how long to wait, and whether to issue a new shared secret (the first
+    setting always issues one; it is shown once)."""
+
+    url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False,
+                     validate=validate.Length(max=500))
+    timeout_seconds = fields.Float(load_default=10, validate=validate.Range(min=1, max=60))
+    rotate_secret = fields.Boolean(load_default=False)

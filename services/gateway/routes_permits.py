@@ -144,10 +144,12 @@ class PermitRoutes:
            auth="hmac", body=pc.ConnectorDecisionSchema, summary="An agency back office reports a decision (HMAC-SHA256 signed: "
                                 "X-MPP-Timestamp, X-MPP-Signature)")
     def connector_callback(self, request, agency):
-        secret = mapping_setting(self.config, "GATEWAY_CONNECTOR_SECRETS").get(agency)
         raw = request.get_data(cache=True)
         if len(raw) > req.MAX_JSON_BYTES:
             raise req.PayloadTooLarge("Isi permintaan terlalu besar / Request body too large")
+        # configured in the environment, or set at runtime through the admin API
+        secret = mapping_setting(self.config, "GATEWAY_CONNECTOR_SECRETS").get(agency) \
+            or self._callback_secret(agency)
         if not secret:
             raise Forbidden("Konektor tidak dikenal / Unknown connector", {"agency": agency})
         refused = signing.check(secret, request.headers.get(signing.TIMESTAMP_HEADER),

@@ -15,7 +15,7 @@ from services.permits import catalogue, store
 STALE_SECONDS = 60
 STATES = ("running", "suspended", "unknown")
 BUILT_IN = ("simulated", "manual", "webhook")
-_REPORTED = ("state", "suspended_at", "reason", "waiting", "parked", "instance")
+_REPORTED = ("state", "suspended_at", "reason", "waiting", "parked", "instance", "agencies")
 
 
 def report(ctx, data):
@@ -46,7 +46,8 @@ def _entry(ctx, name, agencies, reported):
         state = reported.get("state") or "unknown"
     agencies = sorted(agencies)
     return {"name": name, "agency": agencies[0] if len(agencies) == 1 else None,
-            "agencies": agencies, "kind": name if name in BUILT_IN else "custom",
+            "agencies": agencies,
+            "kind": name.split("@")[0] if name.split("@")[0] in BUILT_IN else "custom",
             "state": state,
             "suspended_at": (reported or {}).get("suspended_at") if state == "suspended" else None,
             "reason": (reported or {}).get("reason") if state == "suspended" else None,
@@ -56,13 +57,31 @@ def _entry(ctx, name, agencies, reported):
             "named_by_catalogue": bool(agencies)}
 
 
+def _units(ctx, name, reported, configured):
+    """``<connector>@<agency>`` entries of a connector that suspends per agency (the webhook
+    connector): each agency it reported on or that is configured for it at runtime."""
+    units = dict((reported or {}).get("agencies") or {})
+    seen = reported and reported.get("last_seen_at")
+    for agency in configured:
+        units.setdefault(agency, {"state": "running"})
+    return [_entry(ctx, "{}@{}".format(name, agency), (agency,),
+                   dict(unit, last_seen_at=seen) if seen else None)
+            for agency, unit in sorted(units.items())]
+
+
 def list_connectors(ctx, agency=None):
     """Every connector the catalogue names or that reported, with its state; ``agency``:
-    only those serving that agency."""
+    only those serving that agency. A connector that suspends per agency is followed by one
+    entry per agency (``webhook@dpmptsp``), with that agency's own state."""
     named = _agencies(ctx)
     reports = store.connector_reports(ctx.db)
-    out = [_entry(ctx, name, named.get(name, ()), reports.get(name))
-           for name in sorted(set(named) | set(reports))]
+    webhook_agencies = [doc["_id"] for doc in store.webhook_agencies(ctx.db)]
+    out = []
+    for name in sorted(set(named) | set(reports)):
+        out.append(_entry(ctx, name, named.get(name, ()), reports.get(name)))
+        if name == "webhook" or (reports.get(name) or {}).get("agencies"):
+            out.extend(_units(ctx, name, reports.get(name),
+                              webhook_agencies if name == "webhook" else ()))
     return [c for c in out if agency is None or agency in c["agencies"]]
 
 

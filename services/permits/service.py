@@ -21,7 +21,7 @@ from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.permits import (acting, applications, catalogue, connector_desk,
                               connector_registry, filing, issuing, outbox, sla_sweep, store,
-                              views)
+                              views, webhook_agencies)
 from services.permits.context import Context
 
 boot.install()
@@ -148,6 +148,18 @@ class PermitsService(HealthMixin):
     @rpc
     def get_connector(self, name):
         return connector_registry.get_connector(self._ctx, name)
+
+    @rpc
+    def put_webhook_agency(self, agency, data):
+        return webhook_agencies.put(self._ctx, agency, data)
+
+    @rpc
+    def get_webhook_agency(self, agency):
+        return webhook_agencies.get(self._ctx, agency)
+
+    @rpc
+    def list_webhook_agencies(self):
+        return webhook_agencies.list_all(self._ctx)
 
     # -- issued permits ------------------------------------------------------------------
 

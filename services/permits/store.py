@@ -467,3 +467,18 @@ def put_connector_report(db, name, report):
 
 def connector_reports(db):
     return {doc["_id"]: doc for doc in db.connectors.find({})}
+
+
+# -- webhook agencies set at runtime -------------------------------------------------------
+# ``webhook_agencies``: ``_id`` = agency code; url, timeout, the secret sealed (ciphertext).
+
+def put_webhook_agency(db, agency, doc):
+    db.webhook_agencies.replace_one({"_id": agency}, dict(doc, _id=agency), upsert=True)
+
+
+def get_webhook_agency(db, agency):
+    return db.webhook_agencies.find_one({"_id": agency})
+
+
+def webhook_agencies(db):
+    return list(db.webhook_agencies.find({}, sort=[("_id", ASCENDING)]))

@@ -197,8 +197,10 @@ class Harness:
 
     def next_due(self):
         """Move the clock to the next waiting job's time and run what is due then."""
-        waiting = [j["next_at"] for j in self.jobs.all() if j["status"] == "waiting"]
-        if not waiting or self.jobs.suspended():
+        held = self.jobs.suspensions()
+        waiting = [j["next_at"] for j in self.jobs.all() if j["status"] == "waiting"
+                   and not self.engine._held(j, held)]
+        if not waiting or None in self.jobs.suspensions():
             return False
         due = min(waiting)
         if due > iso(self.at):
@@ -212,17 +214,17 @@ class Harness:
         application = self.forward(application)
         for _ in range(max_polls):
             if self.permits.final_decision(application["application_id"]) or \
-                    self.jobs.suspended() or not self.next_due():
+                    self.jobs.suspensions() or not self.next_due():
                 break
         return application
 
-    def resume(self):
+    def resume(self, agency=None):
         """An operator resumes the connector (``POST /api/v1/admin/connectors/<name>/resume``),
         with the connector's settings as they are now."""
         self.engine = self._engine()
-        result = self.engine.resume()
+        result = self.engine.resume(agency)
         for _ in range(50):
-            if self.jobs.suspended() or not self.next_due():
+            if self.jobs.suspensions() or not self.next_due():
                 break
         return result
 

@@ -123,6 +123,12 @@ def targets(ids):
                                                     scoped=False),
         ("POST", "/api/v1/admin/connectors/<string:name>/resume"): Target(
             "/api/v1/admin/connectors/manual/resume", json={}),
+        ("GET", "/api/v1/admin/webhook-agencies"): Target("/api/v1/admin/webhook-agencies",
+                                                          scoped=False),
+        # no CONNECTOR_SECRETS_KEY here: the admin gets a 409 that says so
+        ("PUT", "/api/v1/admin/webhook-agencies/<string:agency>"): Target(
+            "/api/v1/admin/webhook-agencies/" + OWN, json={"url": "http://127.0.0.1:9/mpp"},
+            scoped=False),
     }
 
 

@@ -146,14 +146,17 @@ def test_webhook_posts_signed_and_suspends_after_failures(runner_factory, config
     suspended = wait_for(lambda: SuspensionWatcher.seen, timeout=20, message="suspension")
     assert suspended[0]["application_id"] == second and suspended[0]["attempts"] >= 4
     with ClusterRpcProxy(hooks) as cluster:
-        assert cluster.connector_webhook.health()["status"] == "degraded"
+        # the agency is suspended, not the connector: other agencies go on
+        status = cluster.connector_webhook.status()
+        assert status["agencies"]["dpmptsp"]["state"] == "suspended"
+        assert status["state"] == "running"
         httpserver.clear()
         httpserver.expect_request("/mpp").respond_with_data("{}", status=200)
-        resumed = cluster.connector_webhook.resume()
+        resumed = cluster.connector_webhook.resume("dpmptsp")
         assert resumed["resumed"] == 1 and resumed["state"] == "running"
         wait_for(lambda: (permits.permits.get_application(second, "dpmptsp")[
             "connector_status"] or {}).get("status") == "received", message="resumed delivery")
-        assert cluster.connector_webhook.health()["status"] == "ok"
+        assert "dpmptsp" not in cluster.connector_webhook.status()["agencies"]  # nothing held
 
 
 def test_signature_scheme():
