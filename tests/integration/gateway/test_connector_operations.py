@@ -9,7 +9,8 @@ import uuid
 from mpp_connector import Connector, Pending
 
 from services.permits.connectors.sdk import connector_service
-from tests.integration.gateway.helpers import APPLICANT, PDF, assert_problem, bearer
+from tests.e2e.browser import harness
+from tests.integration.gateway.helpers import APPLICANT, PASSWORD, PDF, assert_problem, bearer
 from tests.support import wait_for
 
 #: what the water company's system says about each application (by tracking code)
@@ -108,14 +109,21 @@ def test_unmapped_word_parks_with_an_alert_and_moves_once_fixed(api, gateway_con
     metrics = api.get("/metrics").text
     assert 'mpp_connector_state{connector="tirta",state="suspended"} 1.0' in metrics
 
+    # the agency's supervisor sees it in the back office (a banner, in Indonesian)
+    base_url = "http://" + gateway_config["WEB_SERVER_ADDRESS"]
+    seen = harness.run("connector_journey:supervisor_sees_the_stopped_link", base_url,
+                       username="dpmptsp.supervisor", password=PASSWORD)
+    assert "Selesai Dipasang" in seen["banner"] and "belum dipetakan" in seen["banner"]
+
     # the fix: the connector's own process restarted with the word mapped, then resumed
+    # from the banner
     first.stop()
     fixed = runner_factory(tirta_config(gateway_config, dict(MAPPING, **{
         "SELESAI DIPASANG": "approved"})), TirtaService)
     fixed.start()
-    resumed = api.post("/api/v1/admin/connectors/tirta/resume", headers=supervisor)
-    assert resumed.status_code == 200, resumed.text
-    assert resumed.json()["state"] == "running" and resumed.json()["resumed"] == 1
+    harness.run("connector_journey:supervisor_resumes_it", base_url,
+                username="dpmptsp.supervisor", password=PASSWORD)
+    assert connectors(api, admin)["tirta"]["state"] == "running"
     wait_for(lambda: staff_view()["state"] == "approval_1", timeout=20,
              message="the application to move on")
     history = api.get("/api/v1/applications/by-id/{}".format(app_id), headers=officer).json()
