@@ -126,5 +126,6 @@ def test_unmapped_word_parks_with_an_alert_and_moves_once_fixed(api, gateway_con
     assert connectors(api, admin)["tirta"]["state"] == "running"
     wait_for(lambda: staff_view()["state"] == "approval_1", timeout=20,
              message="the application to move on")
-    history = api.get("/api/v1/applications/by-id/{}".format(app_id), headers=officer).json()
-    assert history["state"] == "approval_1"
+    agency_side = staff_view()["connector_status"]     # the agency's own word, to staff
+    assert agency_side["status"] == "approved" and agency_side["reference"] == "SB-77"
+    assert agency_side["agency_status"] == "Selesai Dipasang"
