@@ -132,8 +132,7 @@ class Engine:
                 self.jobs.put(dict(job, status="waiting", attempts=0, next_at=now),
                               upsert=False)
                 resumed += 1
-        self.retry_due()
-        return {"resumed": resumed}
+        return {"resumed": resumed}  # the retry timer takes them now, not this caller
 
     def status(self):
         """The connector's state; ``agencies``: each agency's own, for a connector that
