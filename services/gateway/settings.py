@@ -12,6 +12,7 @@
 | ``GATEWAY_STREAM_MAX`` | 2000 | open live-update (SSE) connections per gateway instance |
 | ``GATEWAY_MAX_UPLOAD_BYTES`` | 8 MiB | JSON bodies that carry documents (base64) |
 | ``GATEWAY_CONNECTOR_SECRETS`` | empty | ``agency=secret,agency2=secret2`` (or a mapping in YAML): HMAC keys of connector callbacks |
+| ``CONNECTOR_SECRETS_KEY`` | empty | Fernet key unsealing the agencies' secrets set through the admin API (``services.common.secretbox``; the webhook connector needs it too) |
 """
 import os
 
