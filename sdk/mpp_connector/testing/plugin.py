@@ -93,15 +93,14 @@ class SuiteClient:
         import base64
 
         body = {"permit_type_id": permit_type_id, "form": form,
-                "applicant": applicant or {"nik": "6203010101900001", "name": "Uji Konektor",
+                "applicant": applicant or {"nik": "6203015708900001", "name": "Uji Konektor",
                                            "phone": "+6281234567890"},
                 "documents": [{"kind": kind, "filename": kind + ".pdf",
                                "media_type": "application/pdf",
                                "content": base64.b64encode(b"%PDF-1.4 test\n").decode()}
-                              for kind in documents],
-                "idempotency_key": "kit-" + uuid.uuid4().hex}
+                              for kind in documents]}
         answer = self.http.post(self.url + "/api/v1/applications", json=body, timeout=10,
-                                headers={"Idempotency-Key": body["idempotency_key"]})
+                                headers={"Idempotency-Key": "kit-" + uuid.uuid4().hex})
         assert answer.status_code == 201, answer.text
         return answer.json()["application_id"]
 
