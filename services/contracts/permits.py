@@ -300,3 +300,8 @@ class WebhookAgencySchema(StrictSchema):
                      validate=validate.Length(max=500))
     timeout_seconds = fields.Float(load_default=10, validate=validate.Range(min=1, max=60))
     rotate_secret = fields.Boolean(load_default=False)
+    #: the agency's own words in its callbacks (``agency_status``) -> canonical statuses
+    status_mapping = fields.Dict(keys=Text(validate=validate.Length(min=1, max=100)),
+                                 values=fields.String(validate=validate.OneOf(
+                                     CANONICAL_STATUSES)),
+                                 load_default=dict, validate=validate.Length(max=100))

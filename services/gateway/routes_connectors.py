@@ -92,7 +92,8 @@ class ConnectorRoutes:
             existing = self._call(self.permits.get_webhook_agency, agency)
         except NotFound:
             existing = None
-        data = {"url": body["url"], "timeout_seconds": body["timeout_seconds"]}
+        data = {"url": body["url"], "timeout_seconds": body["timeout_seconds"],
+                "status_mapping": body["status_mapping"]}
         secret = None
         if existing is None or body["rotate_secret"]:
             secret = secretbox.new_secret()

@@ -2,7 +2,7 @@
 decisions it reports (applied once per ``decision_id``)."""
 from services.common import clock as clk
 from services.common.errors import Conflict, Forbidden
-from services.permits import acting, applications, schemas, store
+from services.permits import acting, applications, schemas, store, webhook_agencies
 from services.permits.connectors import vocabulary
 
 
@@ -45,7 +45,8 @@ def record_decision(ctx, agency, decision):
                     duplicate=True)
     status = d.get("status")
     if status is None:
-        mapping = (ctx.config.get("PERMITS_STATUS_MAPPINGS") or {}).get(agency) or {}
+        mapping = (ctx.config.get("PERMITS_STATUS_MAPPINGS") or {}).get(agency) \
+            or webhook_agencies.status_mapping(ctx, agency)
         status = vocabulary.map_status(mapping, d["agency_status"])
     app = applications.get(ctx, d["application_id"])
     if app["agency"] != agency:

@@ -6,8 +6,10 @@ from services.common import clock as clk
 from services.common.errors import NotFound, ValidationFailed
 from services.contracts.messages import INVALID_DATA
 from services.permits import store
+from services.permits.connectors import vocabulary
 
-_PUBLIC = ("agency", "url", "timeout_seconds", "secret_hint", "secret_set_at", "updated_at")
+_PUBLIC = ("agency", "url", "timeout_seconds", "status_mapping", "secret_hint", "secret_set_at",
+           "updated_at")
 
 
 def _public(doc):
@@ -22,7 +24,12 @@ def put(ctx, agency, data):
     if not sealed:
         raise ValidationFailed(INVALID_DATA, {"fields": {"secret": ["Wajib / Required."]}})
     now = clk.iso(ctx.now())
+    try:
+        vocabulary.check_mapping(data.get("status_mapping") or {})
+    except ValueError as exc:
+        raise ValidationFailed(INVALID_DATA, {"fields": {"status_mapping": [str(exc)]}})
     doc = {"url": data["url"], "timeout_seconds": float(data.get("timeout_seconds") or 10),
+           "status_mapping": dict(data.get("status_mapping") or {}),
            "secret_sealed": sealed, "updated_at": now,
            "secret_hint": data.get("secret_hint") if data.get("secret_sealed")
            else existing.get("secret_hint"),
@@ -38,6 +45,11 @@ def get(ctx, agency):
         raise NotFound("Instansi webhook tidak dikenal / Unknown webhook agency",
                        {"agency": agency})
     return dict(_public(doc), secret_sealed=doc["secret_sealed"])
+
+
+def status_mapping(ctx, agency):
+    """The agency's words of its callbacks, as set with its webhook (empty: none set)."""
+    return (store.get_webhook_agency(ctx.db, agency) or {}).get("status_mapping") or {}
 
 
 def list_all(ctx):

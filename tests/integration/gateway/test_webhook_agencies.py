@@ -67,8 +67,12 @@ def test_a_webhook_agency_joins_and_runs_without_a_restart(api, gateway_config, 
     assert secret not in json.dumps(listed) and "secret_sealed" not in listed[0]
     stored = mongo_client[db_prefix + "_permits"].webhook_agencies.find_one({"_id": "dpmptsp"})
     assert secret not in json.dumps(stored, default=str)           # sealed at rest
-    again = api.put(url, json={"url": httpserver.url_for("/mpp")}, headers=admin)
+    again = api.put(url, json={"url": httpserver.url_for("/mpp"), "status_mapping": {
+        "SELESAI": "approved", "PROSES": "in_review"}}, headers=admin)
     assert "secret" not in again.json()                            # shown once only
+    clash = api.put(url, json={"url": httpserver.url_for("/mpp"), "status_mapping": {
+        "ok": "approved", "OK": "rejected"}}, headers=admin)
+    assert "status_mapping" in assert_problem(clash, 422)["errors"]
 
     # the running connector forwards there, signed with the new secret
     filed = file_reklame(api, uuid.uuid4().hex)
@@ -78,12 +82,22 @@ def test_a_webhook_agency_joins_and_runs_without_a_restart(api, gateway_config, 
     assert signing.check(secret, received[0].headers[signing.TIMESTAMP_HEADER], body,
                          received[0].headers[signing.SIGNATURE_HEADER]) is None
 
-    # the agency's callback, signed with the same secret, is accepted by the gateway
+    # the agency's callback, signed with the same secret, is accepted by the gateway, in the
+    # agency's own words as mapped with its webhook
+    def signed(payload):
+        raw = json.dumps(payload).encode()
+        return api.post("/api/v1/connectors/dpmptsp/callbacks", data=raw, headers=dict(
+            signing.signature_headers(secret, raw), **{"Content-Type": "application/json"}))
+
+    unmapped = signed({"application_id": filed["application_id"], "decision_id": "rek-1-x",
+                       "agency_status": "ANEH"})
+    assert "status" in assert_problem(unmapped, 422)["errors"]
     decision = json.dumps({"application_id": filed["application_id"],
-                           "decision_id": "rek-1-final", "status": "approved"}).encode()
+                           "decision_id": "rek-1-final", "agency_status": " selesai "}).encode()
     callback = api.post("/api/v1/connectors/dpmptsp/callbacks", data=decision, headers=dict(
         signing.signature_headers(secret, decision), **{"Content-Type": "application/json"}))
     assert callback.status_code == 200, callback.text
+    assert callback.json()["applied"] and callback.json()["status"] == "approved"
     forged = api.post("/api/v1/connectors/dpmptsp/callbacks", data=decision, headers=dict(
         signing.signature_headers("guess", decision), **{"Content-Type": "application/json"}))
     assert assert_problem(forged, 401)["details"]["reason"] == "bad_signature"
