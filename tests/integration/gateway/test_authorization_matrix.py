@@ -129,6 +129,9 @@ def targets(ids):
         ("PUT", "/api/v1/admin/webhook-agencies/<string:agency>"): Target(
             "/api/v1/admin/webhook-agencies/" + OWN, json={"url": "http://127.0.0.1:9/mpp"},
             scoped=False),
+        ("GET", "/api/v1/admin/calendar"): Target("/api/v1/admin/calendar", scoped=False),
+        ("PUT", "/api/v1/admin/calendar"): Target("/api/v1/admin/calendar", json={},
+                                                  scoped=False),
     }
 
 
