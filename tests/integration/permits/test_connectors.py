@@ -156,7 +156,8 @@ def test_webhook_posts_signed_and_suspends_after_failures(runner_factory, config
         assert resumed["resumed"] == 1 and resumed["state"] == "running"
         wait_for(lambda: (permits.permits.get_application(second, "dpmptsp")[
             "connector_status"] or {}).get("status") == "received", message="resumed delivery")
-        assert "dpmptsp" not in cluster.connector_webhook.status()["agencies"]  # nothing held
+        wait_for(lambda: "dpmptsp" not in cluster.connector_webhook.status()["agencies"],
+                 message="nothing held for the agency")
 
 
 def test_signature_scheme():
