@@ -6,6 +6,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PYTHONPATH=/app MPP_ENV=product
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
+# the connector kit (mpp_connector), installed as an integrator installs it
+COPY sdk sdk
+RUN pip install --no-cache-dir --no-deps ./sdk
 COPY config config
 COPY catalogue catalogue
 COPY services services

@@ -5,6 +5,7 @@ permit signing key (Ed25519, PEM) is written to ``PERMITS_SIGNING_KEY_PATH`` (in
 that file exists. Provider tokens (WhatsApp, SMS, SMTP) stay empty: they come from the
 providers; fill them in before ``docker compose up``.
 """
+import base64
 import os
 import re
 import secrets
@@ -24,6 +25,9 @@ def render(example_text, base=ROOT):
         name, sep, value = line.partition("=")
         if sep and not line.startswith("#") and GENERATED.match(name) and not value:
             line = "{}={}".format(name, secrets.token_urlsafe(36))
+        elif sep and not line.startswith("#") and name == "CONNECTOR_SECRETS_KEY" and not value:
+            # a Fernet key: 32 random bytes, URL-safe base64
+            line = "{}={}".format(name, base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
         if name == "PERMITS_SIGNING_KEY_PATH":
             key_path = value
         lines.append(line)

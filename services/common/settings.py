@@ -219,6 +219,10 @@ SCHEMA = (
        "bearer token of the gateway's /metrics (all services in one scrape); without it "
        "/metrics is open in development and absent in production", ("gateway",), secret=True,
        min_length=32),
+    _s("CONNECTOR_SECRETS_KEY", "str", None,
+       "Fernet key sealing the agencies' connector secrets set through the admin API (empty: "
+       "runtime webhook agencies are refused)", ("gateway", "connector_webhook"), secret=True,
+       min_length=44),
     _s("RPC_TIMEOUT", "float", 10.0,
        "seconds the gateway waits for a service's answer before 503", ("gateway",)),
     # -- connectors ------------------------------------------------------------------------

@@ -33,6 +33,8 @@ def reader_services(path):
     parts = path.parts
     if parts[0] == "scripts":
         return settings.TOOLS
+    if parts[0] == "sdk":
+        return settings.CONNECTORS  # the connector kit: what every connector process runs
     if parts[1] == "common":
         return None  # every service: the variable must be read by at least one
     if parts[1:3] == ("permits", "connectors"):
@@ -56,6 +58,8 @@ def reads():
     found = []
     files = [p for p in (ROOT / "services").rglob("*.py") if "/web/" not in str(p)]
     files += [p for p in (ROOT / "scripts").rglob("*.py")]
+    # the connector kit's runtime (its test plugin reads the integrator's test settings)
+    files += [p for p in (ROOT / "sdk" / "mpp_connector").glob("*.py")]
     for path in files:
         tree = ast.parse(path.read_text(), str(path))
         for node in ast.walk(tree):
@@ -80,7 +84,7 @@ def test_the_scan_finds_reads_of_every_kind():
     assert ("services/gateway/auth.py", "GATEWAY_JWT_SECRET") in found            # settings.get
     assert ("services/common/mongo.py", "MONGO_URI") in found                     # config[...]
     assert ("scripts/preflight.py", "AMQP_URI") in found
-    assert ("services/permits/connectors/sdk.py", "CONNECTOR_MAX_ATTEMPTS") in found
+    assert ("sdk/mpp_connector/engine.py", "CONNECTOR_MAX_ATTEMPTS") in found
 
 
 def test_every_variable_the_code_reads_is_in_the_schema_for_its_service():
