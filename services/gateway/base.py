@@ -76,6 +76,14 @@ class GatewayBase:
                            {"application_id": application_id})
         auth.require(principal, auth.STAFF, owner)
 
+    def _ticket_in_scope(self, principal, ticket_id):
+        """404 for no such ticket, 403 for another agency's: ticket ids are predictable, so a
+        counter of one's own is not enough to act on a ticket (ticketing checks again)."""
+        owner = self._call(self.ticketing.reference_agency, ticket_id)
+        if owner is None:
+            raise NotFound("Tiket tidak ditemukan / Ticket not found", {"ticket_id": ticket_id})
+        auth.require(principal, auth.STAFF, owner)
+
     def _counter_in_scope(self, principal, counter_id):
         """The counter (from ticketing) if the principal's agency runs it, else 403."""
         counter = self._call(self.ticketing.get_counter, counter_id)

@@ -24,6 +24,7 @@ from werkzeug.routing import Map, Rule
 from services.gateway import auth
 from services.gateway import service  # noqa: F401 - registers every route
 from services.gateway.http import ROUTES
+from services.gateway.routes_counters import TICKET_ACTIONS
 from tests.integration.gateway.helpers import assert_problem, bearer, file_reklame
 
 OWN, OTHER = "dpmptsp", "samsat"
@@ -268,3 +269,51 @@ def test_an_officer_cannot_work_another_agencys_ticket_from_their_own_counter(ap
         assert 400 <= acted.status_code < 500, (action, acted.text)
     still = api.get("/api/v1/tickets/" + ticket, params={"token": world["ticket_token"]})
     assert still.status_code == 200 and still.json()["status"] == "waiting", still.text
+
+
+# -- ticket actions: the ticket's agency as well as the counter's -----------------------------
+
+def test_ticket_actions_are_checked_by_the_tickets_agency(api, world):
+    """Ticket ids are predictable (``<service>:<day>:<seq>``): every caller of the other
+    agency, at a counter of their own that they opened, gets 403 "not your agency" for
+    every ticket action on this agency's ticket, and the ticket stays where it was."""
+    ticket = world["ids"]["ticket"]
+    wrong = []
+    for caller in ("samsat.officer", "samsat.supervisor", "samsat.apikey-officer",
+                   "samsat.apikey-supervisor"):
+        headers = world["callers"][caller][2]
+        api.post("/api/v1/counters/samsat-7/close", headers=headers)
+        opened = api.post("/api/v1/counters/samsat-7/open", headers=headers)
+        assert opened.status_code == 200, opened.text
+        attempts = [("call", "/api/v1/counters/samsat-7/call",
+                     {"ticket_id": ticket, "reason": "bukan antrean saya"})]
+        for action in TICKET_ACTIONS:
+            body = {"counter_id": "samsat-7"}
+            if action == "transfer":
+                body["target_service_id"] = "samsat-pkb"
+            attempts.append((action, "/api/v1/tickets/{}/{}".format(ticket, action), body))
+        for action, path, body in attempts:
+            answer = api.post(path, headers=headers, json=body)
+            detail = answer.json().get("detail")
+            if answer.status_code != 403 or detail != auth.OTHER_AGENCY:
+                wrong.append("{} {} as {}: {} {}".format(action, ticket, caller,
+                                                        answer.status_code, answer.text[:160]))
+        api.post("/api/v1/counters/samsat-7/close", headers=headers)
+    assert not wrong, "\n".join(wrong)
+    still = api.get("/api/v1/tickets/" + ticket, params={"token": world["ticket_token"]})
+    assert still.json()["status"] == "waiting" and still.json()["service_id"] == "ptsp-izin"
+    # the own agency's officer still works it
+    own = world["callers"]["dpmptsp.officer"][2]
+    assert api.post("/api/v1/counters/ptsp-1/open", headers=own).status_code == 200
+    called = api.post("/api/v1/counters/ptsp-1/call", headers=own,
+                      json={"ticket_id": ticket, "reason": "matriks"})
+    assert called.status_code == 200, called.text
+    assert api.post("/api/v1/tickets/{}/start".format(ticket), headers=own,
+                    json={"counter_id": "ptsp-1"}).status_code == 200
+
+
+def test_an_unknown_ticket_is_a_404_before_any_counter_check(api, world):
+    officer = world["callers"]["samsat.officer"][2]
+    missing = api.post("/api/v1/tickets/ptsp-izin:2000-01-01:000999/recall", headers=officer,
+                       json={"counter_id": "samsat-7"})
+    assert_problem(missing, 404)
