@@ -8,7 +8,7 @@
   refresh re-reads it: a disabled account or a changed role takes effect at the next refresh.
 - API keys (``api_keys``, ``_id`` = key id): ``mpk_<id>_<secret>`` sent as ``X-API-Key``, the
   secret stored as SHA-256 (it is 256 random bits: a slow hash adds nothing), bound to one
-  agency with role ``officer`` or ``supervisor``; revocable.
+  agency with role ``officer`` (the default: least privilege) or ``supervisor``; revocable.
 - ``require(principal, roles, agency)``: no or bad credentials -> 401; a role not allowed or
   another agency's resource -> 403. ``admin`` is MPP-wide.
 """
@@ -223,7 +223,7 @@ def _digest(secret):
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_api_key(db, agency, role=staff_roles.SUPERVISOR, label=None, created_by=None):
+def create_api_key(db, agency, role=staff_roles.OFFICER, label=None, created_by=None):
     problems = {}
     if not isinstance(agency, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,99}$", agency):
         problems["agency"] = ["Wajib diisi / Required"]

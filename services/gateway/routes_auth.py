@@ -62,7 +62,7 @@ class AuthRoutes:
         principal = self._staff(request, auth.ADMIN)
         body = self._body(request, gs.ApiKeyRequest)
         self._known_agency(body["agency"])
-        key = auth.create_api_key(self.db, body["agency"], body.get("role", roles.SUPERVISOR),
+        key = auth.create_api_key(self.db, body["agency"], body.get("role", roles.OFFICER),
                                   body.get("label"),
                                   principal.subject)
         return req.json_response(key, status=201)

@@ -43,7 +43,7 @@ class AccountRequest(StrictSchema):
 
 class ApiKeyRequest(StrictSchema):
     agency = fields.String(required=True, validate=KEY)
-    role = fields.String(load_default=roles.SUPERVISOR, validate=validate.OneOf(roles.KEY_ROLES))
+    role = fields.String(load_default=roles.OFFICER, validate=validate.OneOf(roles.KEY_ROLES))
     label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 

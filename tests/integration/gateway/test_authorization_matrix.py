@@ -317,3 +317,81 @@ def test_an_unknown_ticket_is_a_404_before_any_counter_check(api, world):
     missing = api.post("/api/v1/tickets/ptsp-izin:2000-01-01:000999/recall", headers=officer,
                        json={"counter_id": "samsat-7"})
     assert_problem(missing, 404)
+
+
+# -- separation of duties: who acted before decides who may act now ----------------------------
+
+TWO_LEVELS = {"permit_type_id": "imb-dua", "version": 1, "agency": OWN, "name": "Izin Dua Tingkat",
+              "effective_from": "2026-01-01", "sla_working_days": 5, "fee": 0,
+              "approval_levels": 2, "connector": "manual",
+              "requirements": [{"kind": "ktp", "name": "KTP"}],
+              "form": [{"name": "luas", "type": "number", "min": 1, "max": 999,
+                        "required": True, "label": "Luas"}]}
+
+
+def _two_level_application_awaiting_approval(api, world):
+    admin = world["admin"]
+    made = api.put("/api/v1/admin/permit-types", json=TWO_LEVELS, headers=admin)
+    assert made.status_code == 200, made.text
+    from tests.integration.gateway.helpers import APPLICANT, PDF
+
+    filed = api.post("/api/v1/applications", headers={"Idempotency-Key": uuid.uuid4().hex},
+                     json={"permit_type_id": "imb-dua", "applicant": APPLICANT,
+                           "form": {"luas": 40},
+                           "documents": [{"kind": "ktp", "filename": "ktp.pdf",
+                                          "media_type": "application/pdf", "content": PDF}]})
+    assert filed.status_code == 201, filed.text
+    app_id = filed.json()["application_id"]
+    officer = world["callers"]["dpmptsp.officer"][2]
+    for action in ("start_intake", "accept", "forward", "agency_approve"):
+        done = _act(api, app_id, action, officer)
+        assert done.status_code == 200, (action, done.text)
+    return app_id
+
+
+def _act(api, app_id, action, headers):
+    return api.post("/api/v1/applications/by-id/{}/actions".format(app_id),
+                    json={"action": action}, headers=headers)
+
+
+def _supervisor(api, world, name):
+    made = api.post("/api/v1/admin/accounts", headers=world["admin"], json={
+        "username": name, "password": "long-enough-1", "role": "supervisor", "agency": OWN})
+    assert made.status_code == 201, made.text
+    return bearer_for(api, name, "long-enough-1")
+
+
+def bearer_for(api, username, password):
+    answer = api.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": "Bearer " + answer.json()["access_token"]}
+
+
+def test_separation_of_duties_row(api, world):
+    """Multi-level approval needs distinct people, and the last approver alone does not
+    issue: one supervisor (or one supervisor API key) cannot take an application from
+    approval to permit by themselves."""
+    app_id = _two_level_application_awaiting_approval(api, world)
+    first = world["callers"]["dpmptsp.supervisor"][2]
+    second = _supervisor(api, world, "dpmptsp.kabid")
+    key = world["callers"]["dpmptsp.apikey-supervisor"][2]
+
+    assert _act(api, app_id, "approve", first).status_code == 200
+    for same in (first,):
+        again = _act(api, app_id, "approve", same)
+        assert again.status_code == 403, again.text
+    assert _act(api, app_id, "approve", second).status_code == 200
+    alone = _act(api, app_id, "issue", second)
+    assert alone.status_code == 403, alone.text
+    state = api.get("/api/v1/applications/by-id/" + app_id, headers=first).json()["state"]
+    assert state == "approved"
+    issued = _act(api, app_id, "issue", key)
+    assert issued.status_code == 200 and issued.json()["state"] == "issued", issued.text
+
+
+def test_api_keys_default_to_the_least_role(api, world):
+    made = api.post("/api/v1/admin/api-keys", headers=world["admin"],
+                    json={"agency": OWN, "label": "tanpa peran"})
+    assert made.status_code == 201 and made.json()["role"] == "officer", made.text
+    me = api.get("/api/v1/auth/me", headers={"X-API-Key": made.json()["key"]}).json()
+    assert me["role"] == "officer"

@@ -128,6 +128,7 @@ def wait_state(cluster, application_id, state, agency="dpmptsp", timeout=15):
 
 
 def staff(cluster, application_id, action, role="officer", agency="dpmptsp", note=None,
-          **kwargs):
-    return cluster.permits.act(application_id, action, "{}-1".format(role), role, agency,
+          actor=None, **kwargs):
+    return cluster.permits.act(application_id, action, actor or "{}-1".format(role), role,
+                               agency,
                                note=note, **kwargs)
