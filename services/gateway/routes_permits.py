@@ -40,7 +40,7 @@ class PermitRoutes:
         body = self._body(request, gs.FileApplicationRequest, max_bytes=self._upload_limit())
         key = req.idempotency_key(request)
         result = self._call(self.permits.file_application, body, key)
-        return req.json_response(result, status=201)
+        return req.json_response(result, status=201 if result.get("created") else 200)
 
     @route("GET", "/api/v1/applications/<string:tracking>", public=True, tags=[TAG_APP],
            query={"pin": "the applicant's PIN (or header X-Application-Pin)"},
