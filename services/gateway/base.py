@@ -31,8 +31,9 @@ class GatewayBase:
     def _principal(self, request):
         return auth.authenticate(self.db, self.tokens, request)
 
-    def _staff(self, request, roles=auth.STAFF, agency=None):
-        return auth.require(self._principal(request), roles, agency)
+    def _staff(self, request, roles=auth.STAFF, agency=None, allow_must_change=False):
+        return auth.require(self._principal(request), roles, agency,
+                            allow_must_change=allow_must_change)
 
     def _body(self, request, schema=None, max_bytes=req.MAX_JSON_BYTES):
         data = req.read_json(request, max_bytes=max_bytes)

@@ -34,6 +34,10 @@ def json_response(data, status=200, headers=None):
     return response
 
 
+def empty_response(status=204):
+    return Response(status=status)
+
+
 def read_json(request, max_bytes=MAX_JSON_BYTES):
     """The request body as a JSON object; 415/413/400 for the wrong kind of body."""
     if request.mimetype != "application/json":

@@ -18,6 +18,11 @@ class RefreshRequest(StrictSchema):
     refresh_token = fields.String(required=True, validate=validate.Length(1, 4000))
 
 
+class PasswordChangeRequest(StrictSchema):
+    current_password = fields.String(required=True, validate=validate.Length(1, 200))
+    new_password = fields.String(required=True, validate=validate.Length(8, 200))
+
+
 class AccountOut(Schema):
     username = fields.String()
     role = fields.String()

@@ -52,6 +52,14 @@ def targets(ids):
     return {
         ("GET", "/api/v1/auth/me"): Target("/api/v1/auth/me", scoped=False),
         ("GET", "/api/v1/admin/accounts"): Target("/api/v1/admin/accounts", scoped=False),
+        # an account that does not exist: the matrix must not end its callers' sessions
+        ("POST", "/api/v1/admin/accounts/<string:username>/<any(disable,enable):change>"):
+            Target("/api/v1/admin/accounts/nobody.matrix/disable", scoped=False),
+        ("POST", "/api/v1/admin/accounts/<string:username>/reset-password"): Target(
+            "/api/v1/admin/accounts/nobody.matrix/reset-password", scoped=False),
+        ("POST", "/api/v1/auth/password"): Target("/api/v1/auth/password", json={
+            "current_password": "not-the-password", "new_password": "long-enough-2"},
+            scoped=False),
         ("POST", "/api/v1/admin/accounts"): Target("/api/v1/admin/accounts", json={
             "username": "m" + unique, "password": "long-enough-1", "role": "officer",
             "agency": OWN}),
