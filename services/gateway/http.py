@@ -29,7 +29,7 @@ from services.common.tracing import CONTEXT_KEY, correlated, new_id
 from services.gateway import openapi, problems
 from services.gateway.backends import SERVICES
 from services.gateway.hub import StreamHub, Subscription
-from services.gateway.ratelimit import TokenBuckets, client_address
+from services.gateway.ratelimit import TokenBuckets, client_key
 from services.gateway.route_registry import ROUTES
 from services.gateway.settings import int_setting, list_setting
 
@@ -236,7 +236,7 @@ class GatewayWebServer(WebServer):
             response.headers["Vary"] = "Origin"
 
     def rate_limited(self, request):
-        return self.limiter.take(client_address(request, self.trusted_proxies))
+        return self.limiter.take(client_key(request, self.trusted_proxies))
 
 
 class ApiHandler(HttpRequestHandler):
