@@ -26,9 +26,20 @@ log = logging.getLogger(__name__)
 TAG_APP, TAG_PERMIT, TAG_CONN = "applications", "permits", "connectors"
 
 
-def _pin(request, body=None):
-    return ((body or {}).get("pin") or request.headers.get("X-Application-Pin")
-            or request.args.get("pin") or "")
+PIN_HEADER = "X-Application-Pin"
+
+
+def _pin(request):
+    """The applicant's PIN from ``X-Application-Pin``. A PIN in the address (``?pin=``) is
+    refused, not ignored: a URL is kept in browser history, proxy logs and Referer headers,
+    and a client sending one should learn it at once."""
+    if "pin" in request.args:
+        from services.common.errors import ValidationFailed
+
+        raise ValidationFailed(INVALID_DATA, {"fields": {"pin": [
+            "Kirim PIN di header X-Application-Pin, bukan di alamat / Send the PIN in the "
+            "X-Application-Pin header, not in the address"]}})
+    return request.headers.get(PIN_HEADER) or ""
 
 
 class PermitRoutes:
@@ -43,7 +54,7 @@ class PermitRoutes:
         return req.json_response(result, status=201 if result.get("created") else 200)
 
     @route("GET", "/api/v1/applications/<string:tracking>", public=True, tags=[TAG_APP],
-           query={"pin": "the applicant's PIN (or header X-Application-Pin)"},
+           headers={PIN_HEADER: "the applicant's PIN"},
            summary="Status and history of an application (no personal data)")
     def application_status(self, request, tracking):
         return req.json_response(self._call(self.permits.get_application_public, tracking,
@@ -51,7 +62,7 @@ class PermitRoutes:
 
     @route("GET", "/api/v1/applications/<string:tracking>/permit.pdf", public=True,
            tags=[TAG_APP], produces="application/pdf",
-           query={"pin": "the applicant's PIN (or header X-Application-Pin)"},
+           headers={PIN_HEADER: "the applicant's PIN"},
            summary="The issued permit as PDF, with its verification QR code")
     def application_permit_pdf(self, request, tracking):
         pdf = base64.b64decode(self._call(self.permits.get_permit_pdf_for_applicant, tracking,

@@ -41,3 +41,25 @@ def test_a_booking_replay_returns_nothing_that_opens_the_booking(api):
     assert replay.status_code == 200, replay.text
     assert first.json()["code"] not in replay.text
     assert replay.json()["status"] == "booked" and replay.json()["created"] is False
+
+
+def test_the_pin_is_taken_from_a_header_never_from_the_address(api):
+    """A URL lands in browser history, proxies' logs and Referer headers: the PIN travels in
+    ``X-Application-Pin`` only (the portal sends it so)."""
+    filed = api.post("/api/v1/applications", json=FILING,
+                     headers={"Idempotency-Key": "pin-header-1"}).json()
+    path = "/api/v1/applications/" + filed["tracking_code"]
+    in_query = api.get(path, params={"pin": filed["pin"]})
+    assert in_query.status_code == 422, in_query.text
+    assert "X-Application-Pin" in in_query.text
+    assert api.get(path, headers={"X-Application-Pin": filed["pin"]}).status_code == 200
+    pdf = api.get(path + "/permit.pdf", params={"pin": filed["pin"]})
+    assert pdf.status_code == 422, pdf.text
+
+
+def test_the_ticket_token_is_accepted_in_a_header(api):
+    ticket = api.post("/api/v1/tickets", json={"service_id": "ptsp-izin"}).json()
+    path = "/api/v1/tickets/" + ticket["id"]
+    seen = api.get(path, headers={"X-Ticket-Token": ticket["access_token"]})
+    assert seen.status_code == 200 and seen.json()["id"] == ticket["id"]
+    assert api.get(path, headers={"X-Ticket-Token": "wrong"}).status_code == 404

@@ -50,7 +50,8 @@ def test_application_filed_tracked_and_acted_on_by_its_agency_only(api):
     assert status.status_code == 200, status.text
     assert APPLICANT["name"] not in status.text and APPLICANT["nik"] not in status.text
     assert status.json()["state"] == "submitted"
-    assert api.get("/api/v1/applications/" + app["tracking_code"] + "?pin=000000").status_code in (
+    assert api.get("/api/v1/applications/" + app["tracking_code"],
+                   headers={"X-Application-Pin": "000000"}).status_code in (
         403, 404)
 
     ptsp = bearer(api, "dpmptsp.supervisor")
