@@ -60,6 +60,13 @@ class PermitRoutes:
         return req.json_response(self._call(self.permits.get_application_public, tracking,
                                             _pin(request)))
 
+    @route("POST", "/api/v1/applications/<string:tracking>/new-pin", public=True,
+           tags=[TAG_APP], status=202,
+           summary="Send a new PIN to the phone or e-mail given at filing (lifts a lock after "
+                   "too many wrong PINs); the same answer for any code")
+    def new_pin(self, request, tracking):
+        return req.json_response(self._call(self.permits.request_new_pin, tracking), status=202)
+
     @route("GET", "/api/v1/applications/<string:tracking>/permit.pdf", public=True,
            tags=[TAG_APP], produces="application/pdf",
            headers={PIN_HEADER: "the applicant's PIN"},

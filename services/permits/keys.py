@@ -45,9 +45,12 @@ class Keys:
     def applicant_salt(self):
         return self.sub("applicant-key")
 
-    def pin_for(self, application_id):
-        """The application's PIN: derived, never stored (a retried filing shows it again)."""
-        digest = hmac.new(self.sub("pin"), application_id.encode(), hashlib.sha256).digest()
+    def pin_for(self, application_id, generation=0):
+        """The application's PIN: derived, never stored; ``generation`` counts the new PINs
+        the applicant asked for (0: the one shown at filing)."""
+        message = application_id if not generation else "{}#{}".format(application_id,
+                                                                        generation)
+        digest = hmac.new(self.sub("pin"), message.encode(), hashlib.sha256).digest()
         return "{:06d}".format(int.from_bytes(digest[:8], "big") % 10 ** 6)
 
     def public_keys(self, db):

@@ -63,3 +63,28 @@ def test_the_ticket_token_is_accepted_in_a_header(api):
     seen = api.get(path, headers={"X-Ticket-Token": ticket["access_token"]})
     assert seen.status_code == 200 and seen.json()["id"] == ticket["id"]
     assert api.get(path, headers={"X-Ticket-Token": "wrong"}).status_code == 404
+
+
+def test_wrong_pins_over_http_end_in_a_429_with_retry_after(api):
+    filed = api.post("/api/v1/applications", json=FILING,
+                     headers={"Idempotency-Key": "pin-guess-1"}).json()
+    path = "/api/v1/applications/" + filed["tracking_code"]
+    wrong = "{:06d}".format((int(filed["pin"]) + 1) % 10 ** 6)
+    answers = [api.get(path, headers={"X-Application-Pin": wrong}).status_code
+               for _ in range(4)]
+    assert answers == [404, 404, 404, 429], answers
+    refused = api.get(path, headers={"X-Application-Pin": filed["pin"]})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    renewed = api.post(path + "/new-pin")
+    assert renewed.status_code == 202 and filed["pin"] not in renewed.text
+    # the new PIN goes to the applicant's phone (notifications' history of the application)
+    from tests.integration.gateway.helpers import bearer
+    from tests.support import wait_for
+
+    staff = bearer(api, "dpmptsp.officer")
+    history = wait_for(lambda: [m for m in api.get("/api/v1/notifications", headers=staff, params={
+        "reference": filed["application_id"]}).json().get("messages", [])
+        if "pin" in str(m.get("kind", m.get("event", "")))], message="the new PIN's message")
+    assert history
+    unknown = api.post("/api/v1/applications/2222-2222-2X/new-pin")
+    assert unknown.status_code in (202, 422)

@@ -73,7 +73,8 @@ class Recorder:
 EVENT_TYPES = ("application_submitted", "application_status_changed", "application_returned",
                "application_sla_warning", "permit_issued", "permit_revoked",
                "application_forwarded.simulated", "application_forwarded.manual",
-               "application_forwarded.webhook", "calendar_changed")
+               "application_forwarded.webhook", "calendar_changed",
+               "application_pin_reissued")
 
 for _event_type in EVENT_TYPES:
     def _make(event_type):
