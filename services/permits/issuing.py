@@ -35,7 +35,10 @@ def issue(ctx, app):
     valid_until = issuance.last_valid_day(clk.local_day(now, ctx.tz),
                                           version.get("validity_months"))
     record = issuance.build_record(number, version, agency.get("name") or app["agency"],
-                                   now, valid_until, secrets.signing_key)
+                                   now, valid_until, secrets.signing_key,
+                                   issuance.holder_binding(app["applicant"]["name"],
+                                                           app["applicant"]["nik"],
+                                                           secrets.sub("holder-nik")))
     labels = {f["name"]: f.get("label") for f in version.get("form", [])}
     details = [(labels.get(k, k), v) for k, v in app["form"].items()]
     issued = issuance.issue(secrets.signing_key, record,

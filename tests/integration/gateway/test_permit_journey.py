@@ -71,6 +71,7 @@ def test_application_to_verified_permit_over_http(api):
     assert verified.status_code == 200, verified.text
     view = verified.json()
     assert view["status"] == "valid" and view["permit_number"] == number
+    assert view["holder"] == "Si** Am****"  # the holder, masked, from the signed record
     assert APPLICANT["name"] not in verified.text and APPLICANT["nik"] not in verified.text
     tampered = api.get("/api/v1/permits/{}/verify".format(number),
                        params={"hash": "0" * 64}).json()
