@@ -10,6 +10,7 @@ answers without a worker.
   assets, the OpenAPI document and the live-update streams (SSE) are served here, in the
   connection's own greenthread, without a nameko worker (see ``hub``).
 """
+import collections
 import functools
 import logging
 import time
@@ -158,17 +159,46 @@ class GatewayWsgiApp:
         else:
             raise NotFound()
         hub = self.server.stream_hub.hub
+        client = self.server.client_key(request)
+        wait = self.server.limiter.take(client)
+        if wait:
+            return too_many(wait)
+        clients = self.server.stream_clients
+        if clients[client] >= self.server.stream_per_client:
+            # one address cannot take the gateway's streams from every board
+            return problems.problem(429, "Too many requests",
+                                    "Terlalu banyak koneksi langsung dari alamat ini / Too many "
+                                    "live connections from this address",
+                                    headers={"Retry-After": "10"})
         # eventlet's WSGI server buffers writes below 4 KiB by default: flush every event
         request.environ["eventlet.minimum_write_chunk_size"] = 0
         if hub.subscribe(sub) is None:
             return problems.problem(503, "Service unavailable",
                                     "Terlalu banyak koneksi langsung / Too many live connections",
                                     headers={"Retry-After": "10"})
-        response = Response(hub.stream(sub), mimetype="text/event-stream",
-                            direct_passthrough=True)
+        response = Response(counted(hub.stream(sub), clients, client),
+                            mimetype="text/event-stream", direct_passthrough=True)
         response.headers["Cache-Control"] = "no-cache"
         response.headers["X-Accel-Buffering"] = "no"
         return response
+
+
+def counted(stream, clients, client):
+    """``stream``, holding one of ``client``'s places in ``clients`` while it is open."""
+    clients[client] += 1
+    try:
+        yield from stream
+    finally:
+        clients[client] -= 1
+        if clients[client] <= 0:
+            del clients[client]
+
+
+def too_many(wait):
+    return problems.problem(
+        429, "Too many requests",
+        "Terlalu banyak permintaan, coba lagi sebentar / Too many requests, retry "
+        "shortly", headers={"Retry-After": str(max(1, int(wait + 0.999)))})
 
 
 def allow_open_files(needed):
@@ -191,6 +221,12 @@ class GatewayWebServer(WebServer):
         allow_open_files(int_setting(config, "GATEWAY_STREAM_MAX", 2000) + 1024)
         self.limiter = TokenBuckets(int_setting(config, "GATEWAY_RATE_LIMIT_PER_MINUTE", 120),
                                     int_setting(config, "GATEWAY_RATE_LIMIT_BURST", 40))
+        # staff consoles, connector callbacks and health checks: a higher limit of their own
+        self.staff_limiter = TokenBuckets(
+            int_setting(config, "GATEWAY_STAFF_RATE_LIMIT_PER_MINUTE", 600),
+            int_setting(config, "GATEWAY_STAFF_RATE_LIMIT_BURST", 200))
+        self.stream_per_client = int_setting(config, "GATEWAY_STREAM_MAX_PER_CLIENT", 50)
+        self.stream_clients = collections.Counter()
         self.trusted_proxies = tuple(list_setting(config, "GATEWAY_TRUSTED_PROXIES"))
         self.cors_origins = set(list_setting(config, "GATEWAY_CORS_ORIGINS"))
         super().setup()
@@ -235,8 +271,12 @@ class GatewayWebServer(WebServer):
             response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE
             response.headers["Vary"] = "Origin"
 
-    def rate_limited(self, request):
-        return self.limiter.take(client_key(request, self.trusted_proxies))
+    def client_key(self, request):
+        return client_key(request, self.trusted_proxies)
+
+    def rate_limited(self, request, public=True):
+        limiter = self.limiter if public else self.staff_limiter
+        return limiter.take(self.client_key(request))
 
 
 class ApiHandler(HttpRequestHandler):
@@ -247,13 +287,9 @@ class ApiHandler(HttpRequestHandler):
         super().__init__(method, url, **kwargs)
 
     def handle_request(self, request):
-        if self.public:
-            wait = self.server.rate_limited(request)
-            if wait:
-                return problems.problem(
-                    429, "Too many requests",
-                    "Terlalu banyak permintaan, coba lagi sebentar / Too many requests, retry "
-                    "shortly", headers={"Retry-After": str(max(1, int(wait + 0.999)))})
+        wait = self.server.rate_limited(request, self.public)
+        if wait:
+            return too_many(wait)
         response = super().handle_request(request)
         rid = request.environ.get(REQUEST_ID_ENVIRON)
         if rid:

@@ -163,9 +163,12 @@ class PermitRoutes:
                                 "X-MPP-Timestamp, X-MPP-Signature)")
     def connector_callback(self, request, agency):
         secret = mapping_setting(self.config, "GATEWAY_CONNECTOR_SECRETS").get(agency)
-        raw = request.get_data(cache=True)
-        if len(raw) > req.MAX_JSON_BYTES:
+        # the declared size first: a body is read only when it may be accepted
+        if request.content_length is None:
+            raise req.LengthRequired("Content-Length wajib / Content-Length is required")
+        if request.content_length > req.MAX_JSON_BYTES:
             raise req.PayloadTooLarge("Isi permintaan terlalu besar / Request body too large")
+        raw = request.get_data(cache=True)
         if not secret:
             raise Forbidden("Konektor tidak dikenal / Unknown connector", {"agency": agency})
         if not signing.verify(secret, request.headers.get(signing.TIMESTAMP_HEADER),
