@@ -47,6 +47,7 @@ DEFAULTS = {
     "SMS_SENDER": "MPP",
     "SMTP_PORT": "25",
     "SMTP_SECURITY": "none",
+    "NOTIFY_PHONE_COUNTRY_CODES": "62",
 }
 
 
@@ -91,6 +92,9 @@ class Settings:
     mpp_name: str = DEFAULTS["MPP_NAME"]
     zone: str = "Asia/Jakarta"
     agency_webhooks: dict = field(default_factory=dict)  # agency code -> URL
+    #: country calling codes citizens' numbers may have (anonymous endpoints take a number:
+    #: without this, anyone could make the MPP pay for messages to any country)
+    phone_countries: tuple = (62,)
 
     def delays(self):
         """Every delay (seconds) a TTL queue must exist for: retries and receipt waits."""
@@ -133,4 +137,6 @@ def load(config):
         mpp_name=g("MPP_NAME"),
         zone=timezone_name(config or {}),
         agency_webhooks=_pairs(g("NOTIFY_AGENCY_WEBHOOKS")),
+        phone_countries=tuple(int(c) for c in str(g("NOTIFY_PHONE_COUNTRY_CODES")).replace(
+            "+", "").split(",") if c.strip().isdigit()),
     )
