@@ -48,6 +48,7 @@ DEFAULTS = {
     "SMTP_PORT": "25",
     "SMTP_SECURITY": "none",
     "NOTIFY_PHONE_COUNTRY_CODES": "62",
+    "NOTIFY_MAX_MESSAGES_PER_NUMBER_PER_DAY": "20",
 }
 
 
@@ -95,6 +96,8 @@ class Settings:
     #: country calling codes citizens' numbers may have (anonymous endpoints take a number:
     #: without this, anyone could make the MPP pay for messages to any country)
     phone_countries: tuple = (62,)
+    #: messages one phone number receives per local day at most
+    max_per_number_per_day: int = 20
 
     def delays(self):
         """Every delay (seconds) a TTL queue must exist for: retries and receipt waits."""
@@ -137,6 +140,7 @@ def load(config):
         mpp_name=g("MPP_NAME"),
         zone=timezone_name(config or {}),
         agency_webhooks=_pairs(g("NOTIFY_AGENCY_WEBHOOKS")),
+        max_per_number_per_day=int(g("NOTIFY_MAX_MESSAGES_PER_NUMBER_PER_DAY")),
         phone_countries=tuple(int(c) for c in str(g("NOTIFY_PHONE_COUNTRY_CODES")).replace(
             "+", "").split(",") if c.strip().isdigit()),
     )

@@ -38,6 +38,7 @@ def ensure_indexes(db):
     db.messages.create_index([("status", ASCENDING)], name="by_status")
     db.messages.create_index([("created_at", ASCENDING)], name="by_created")
     db.recipients.create_index([("created_at", ASCENDING)], name="by_created")
+    db.number_days.create_index([("number", ASCENDING), ("day", ASCENDING)], name="by_number_day")
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -195,3 +196,18 @@ def scrub(db, cutoff, limit=SCRUB_BATCH):
         done["recipients"] += 1
     db.steps.delete_many({"at": {"$lt": cutoff}})
     return done
+
+
+# -- messages per phone number and day (the pumping cap) --------------------------------------
+
+def count_for_number(db, number_key, day, message_key, cap):
+    """Count ``message_key`` against the number's day; False when the day's ``cap`` is
+    already reached by other messages. One insert per message (a redelivered event counts
+    once); ``number_key`` is a hash of the number, never the number."""
+    if db.number_days.find_one({"_id": "{}:{}:{}".format(number_key, day, message_key)}):
+        return True
+    if db.number_days.count_documents({"number": number_key, "day": day}) >= cap:
+        return False
+    insert_unique(db.number_days, {"_id": "{}:{}:{}".format(number_key, day, message_key),
+                                   "number": number_key, "day": day})
+    return True
