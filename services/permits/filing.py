@@ -52,6 +52,8 @@ def file_application(ctx, data, idempotency_key=None):
 
     code = tracking.new_code()
     pin = secrets.pin_for(application_id)
+    # the NIK is kept encrypted (its HMAC, ``applicant_key``, is what lookups use)
+    applicant = dict(applicant, nik=secrets.seal_nik(applicant["nik"]))
     application, entry = workflow.new_application(
         application_id, version, applicant, form, docs, code,
         tracking.secret_digest(code, pin, secrets.tracking), applicant_key,

@@ -5,6 +5,9 @@
   the NIK becoming a key) and the PIN derivation (a retried filing shows the same PIN without
   the PIN ever being stored). Each use gets its own sub-key (HMAC of the master and a label).
 - ``PERMITS_SIGNING_KEY`` (config; an Ed25519 private key in PEM): signs issued permits.
+- ``PERMITS_NIK_KEY`` (config; at least 16 characters): the key (SHA-256 of it, AES-256-GCM)
+  the applicant's NIK is encrypted with in the database (``seal_nik``/``open_nik``). Unset:
+  a sub-key of the master secret (development).
 
 **Production must set both.** When one is not configured, a key is generated once and stored in
 the permits database (``settings``; the first instance to insert it wins, so every instance and
@@ -18,7 +21,10 @@ import base64
 import hashlib
 import hmac
 import logging
+import os
 import secrets
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from services.permits import issuance, store
 
@@ -27,12 +33,31 @@ log = logging.getLogger(__name__)
 _cache = {}
 
 
+NIK_PREFIX = "enc1:"
+
+
 class Keys:
-    def __init__(self, master, signing_key, public_keys):
+    def __init__(self, master, signing_key, public_keys, nik_key=None):
         self.master = master
         self.signing_key = signing_key
         self.key_id = issuance.key_id(signing_key)
         self._public = public_keys
+        self._nik = AESGCM(hashlib.sha256(nik_key).digest() if nik_key
+                           else self.sub("nik-field"))
+
+    def seal_nik(self, nik):
+        """The NIK as stored: ``enc1:`` + base64(nonce + AES-GCM ciphertext)."""
+        nonce = os.urandom(12)
+        sealed = self._nik.encrypt(nonce, nik.encode("utf-8"), b"nik")
+        return NIK_PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
+
+    def open_nik(self, stored):
+        """The NIK from what is stored (a value stored before encryption is returned as is;
+        an erased one is ``None``)."""
+        if not isinstance(stored, str) or not stored.startswith(NIK_PREFIX):
+            return stored
+        raw = base64.b64decode(stored[len(NIK_PREFIX):])
+        return self._nik.decrypt(raw[:12], raw[12:], b"nik").decode("utf-8")
 
     def sub(self, label):
         return hmac.new(self.master, label.encode(), hashlib.sha256).digest()
@@ -90,6 +115,9 @@ def load(db, config):
     store.add_public_key(db, issuance.key_id(signing), issuance.public_key_pem(signing).decode())
     public = {k: issuance.public_key_from_pem(v.encode())
               for k, v in store.public_keys(db).items()}
-    keys = Keys(master, signing, public)
+    nik_key = config.get("PERMITS_NIK_KEY")
+    if nik_key and len(nik_key) < 16:
+        raise ValueError("PERMITS_NIK_KEY must be at least 16 characters")
+    keys = Keys(master, signing, public, nik_key.encode() if nik_key else None)
     _cache[db.name] = keys
     return keys
