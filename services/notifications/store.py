@@ -201,13 +201,16 @@ def scrub(db, cutoff, limit=SCRUB_BATCH):
 # -- messages per phone number and day (the pumping cap) --------------------------------------
 
 def count_for_number(db, number_key, day, message_key, cap):
-    """Count ``message_key`` against the number's day; False when the day's ``cap`` is
-    already reached by other messages. One insert per message (a redelivered event counts
-    once); ``number_key`` is a hash of the number, never the number."""
-    if db.number_days.find_one({"_id": "{}:{}:{}".format(number_key, day, message_key)}):
+    """Count ``message_key`` against the number's day; False when the day's ``cap`` places
+    are taken by other messages. Each place is a unique insert (concurrent workers never
+    both take the last one) and a redelivered message keeps its place; ``number_key`` is a
+    hash of the number, never the number."""
+    mark = "{}:{}:m:{}".format(number_key, day, message_key)
+    if db.number_days.find_one({"_id": mark}):
         return True
-    if db.number_days.count_documents({"number": number_key, "day": day}) >= cap:
-        return False
-    insert_unique(db.number_days, {"_id": "{}:{}:{}".format(number_key, day, message_key),
-                                   "number": number_key, "day": day})
-    return True
+    for place in range(cap):
+        if insert_unique(db.number_days, {"_id": "{}:{}:s:{}".format(number_key, day, place),
+                                          "number": number_key, "day": day}):
+            insert_unique(db.number_days, {"_id": mark, "number": number_key, "day": day})
+            return True
+    return False
