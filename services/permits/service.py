@@ -19,8 +19,8 @@ from services.common import clock as clk
 from services.common.events import Events, SubscriberQueues
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
-from services.permits import (acting, applications, catalogue, connector_desk, filing, issuing,
-                              outbox, sla_sweep, store, views)
+from services.permits import (acting, applications, catalogue, connector_desk, erasure, filing,
+                              issuing, outbox, sla_sweep, store, views)
 from services.permits.context import Context
 
 boot.install()
@@ -164,6 +164,15 @@ class PermitsService(HealthMixin):
     @timer(interval=SWEEP_TIMER_SECONDS)
     def sla_timer(self):
         sla_sweep.tick(self._ctx)
+
+    @rpc
+    def erase_personal_data(self, at=None):
+        """Erase applicants' personal data due (``erasure``) as of ``at`` (default now)."""
+        return erasure.erase(self._ctx, at)
+
+    @timer(interval=3600)
+    def erasure_timer(self):
+        erasure.erase(self._ctx)
 
     @timer(interval=OUTBOX_TIMER_SECONDS)
     def outbox_timer(self):

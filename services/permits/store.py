@@ -328,6 +328,15 @@ def history(db, application_id, up_to):
         seq += 1
 
 
+def decided_before(db, states, cutoff, limit):
+    """Applications in one of ``states`` since before ``cutoff`` (ISO-8601) whose applicant
+    is not erased yet."""
+    return list(db.applications.find({"state": {"$in": list(states)},
+                                      "state_since": {"$lt": cutoff},
+                                      "applicant.erased_at": {"$exists": False}},
+                                     {"applicant.language": 1}).limit(limit))
+
+
 # -- PIN guesses and renewals ---------------------------------------------------------------
 
 def record_pin_failure(db, application_id, generation, at):
