@@ -7,6 +7,7 @@ does the work, passing the worker itself (``self``) as ``ctx``.
 - ``booking_desk``: availability, book, cancel a booking, check in;
 - ``catalogue_admin``: agencies, services, counters, settings;
 - ``boards``: display boards, queue status, metrics;
+- ``waiting_list``: who waits for a counter's services and what it serves now;
 - ``day_end``: day statistics and close-out.
 
 Rules live in plain modules (``states``, ``queue``, ``calling``, ``bookings``, ``hours``,
@@ -28,7 +29,7 @@ from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.common.sequences import Tails
 from services.ticketing import (boards, booking_desk, catalogue_admin, catalogue_reads,
-                                counter_desk, day_end, issuing, store)
+                                counter_desk, day_end, issuing, store, waiting_list)
 
 boot.install()
 
@@ -126,6 +127,10 @@ class TicketingService(HealthMixin):
         return boards.domain_metrics(self)
 
     # -- counters ---------------------------------------------------------------------------
+
+    @rpc
+    def counter_waiting(self, counter_id):
+        return waiting_list.counter_waiting(self, counter_id)
 
     @rpc
     def open_counter(self, counter_id, officer):

@@ -426,6 +426,19 @@ def entry_at(db, service_id, day, lane, n):
     return None if ticket is _END else ticket
 
 
+def lane_walk(db, service_id, day, lane, start, max_probe):
+    """The live tickets of a lane from entry ``start`` on, in order, stepping over dead
+    entries, until the lane ends or ``max_probe`` entries were read: ``(n, ticket)`` pairs."""
+    n = start
+    for _ in range(max_probe):
+        ticket = _probe(db, service_id, day, lane, n)
+        if ticket is _END:
+            return
+        if ticket is not None:
+            yield n, ticket
+        n += 1
+
+
 def _near_key(service_id, day, lane):
     return "near:" + lane_prefix(service_id, day, lane)
 

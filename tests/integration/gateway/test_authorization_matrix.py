@@ -71,6 +71,8 @@ def targets(ids):
             "/api/v1/admin/api-keys/" + "0" * 12),
         ("GET", "/api/v1/counters"): Target("/api/v1/counters", params={"agency": OWN}),
         ("GET", "/api/v1/counters/<string:counter_id>"): Target("/api/v1/counters/" + counter),
+        ("GET", "/api/v1/counters/<string:counter_id>/waiting"): Target(
+            "/api/v1/counters/{}/waiting".format(counter)),
         ("POST", "/api/v1/counters/<string:counter_id>/open"): Target(
             "/api/v1/counters/{}/open".format(counter)),
         ("POST", "/api/v1/counters/<string:counter_id>/close"): Target(
