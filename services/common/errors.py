@@ -90,3 +90,12 @@ class Unavailable(DomainError):
 
     status = 503
     title = "Service unavailable"
+
+
+@deserialize_to_instance
+class TooManyAttempts(DomainError):
+    """Too many tries at a secret (a PIN): ``details`` says ``retry_after`` (seconds) and
+    whether it is ``locked`` until the secret is renewed."""
+
+    status = 429
+    title = "Too many requests"

@@ -39,6 +39,8 @@ APPLICATION_SUBMITTED = "application_submitted"
 APPLICATION_RETURNED = "application_returned"
 APPLICATION_STATUS_CHANGED = "application_status_changed"
 APPLICATION_SLA_WARNING = "application_sla_warning"
+#: the applicant asked for a new PIN: it is sent to the contact given at filing
+APPLICATION_PIN_REISSUED = "application_pin_reissued"
 #: ``application_forwarded.<connector>``: one event name per connector (``forwarded_to``)
 APPLICATION_FORWARDED = "application_forwarded"
 PERMIT_ISSUED = "permit_issued"
@@ -200,6 +202,15 @@ class ApplicationSubmitted(ApplicationEvent):
     due_at = _opt(metadata={"description": "the SLA's due time, UTC ISO-8601"})
 
 
+class ApplicationPinReissued(ApplicationEvent):
+    """Carries the new PIN: only notifications consumes it, to send it to ``contact``."""
+    agency = _str()
+    pin = _str()
+    pin_generation = fields.Integer(required=True)
+    contact = fields.Nested(Contact, required=True)
+    language = _str()
+
+
 class ApplicationStatusChanged(ApplicationEvent, SlaOutcome):
     """``from`` and ``to`` are workflow states; ``action`` the step taken."""
     agency = _str()
@@ -317,6 +328,7 @@ PAYLOADS = {
     APPLICATION_RETURNED: ApplicationReturned,
     APPLICATION_STATUS_CHANGED: ApplicationStatusChanged,
     APPLICATION_SLA_WARNING: ApplicationSlaWarning,
+    APPLICATION_PIN_REISSUED: ApplicationPinReissued,
     APPLICATION_FORWARDED: ApplicationForwarded,
     PERMIT_ISSUED: PermitIssued,
     PERMIT_REVOKED: PermitRevoked,
@@ -337,7 +349,7 @@ SOURCES = dict(
     **{name: PERMITS for name in (
         APPLICATION_SUBMITTED, APPLICATION_RETURNED, APPLICATION_STATUS_CHANGED,
         APPLICATION_SLA_WARNING, APPLICATION_FORWARDED, PERMIT_ISSUED, PERMIT_REVOKED,
-        CALENDAR_CHANGED)},
+        CALENDAR_CHANGED, APPLICATION_PIN_REISSUED)},
     **{name: FEEDBACK for name in (SURVEY_INVITED, COMPLAINT_RECEIVED, COMPLAINT_STATUS_CHANGED)})
 
 

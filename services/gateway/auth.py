@@ -3,12 +3,23 @@
 - Accounts live in the gateway's own database (``accounts``, ``_id`` = username): an argon2id
   hash (argon2-cffi; hashing runs in eventlet's thread pool so a login never stalls the hub),
   a role and, except for ``admin``, one agency.
+- Passwords: argon2id at OWASP's 19 MiB profile (m=19456 KiB, t=2, p=1) and at most
+  ``GATEWAY_HASH_CONCURRENCY`` (default 2) hashes at once per process, so ten parallel
+  sign-ins stay inside the container's memory (bench/login_memory.py); a hash made with other
+  parameters is redone at the next sign-in.
 - Tokens: PyJWT HS256 with ``GATEWAY_JWT_SECRET``. An *access* token lives 15 minutes and
-  carries ``sub``, ``role``, ``agency``; a *refresh* token (12 h) only names the account, so a
-  refresh re-reads it: a disabled account or a changed role takes effect at the next refresh.
+  carries ``sub``, ``role``, ``agency`` and the account's session version ``sv``; every request
+  re-reads the account (one read by ``_id``), so disabling it, a password change or a reset
+  (each bumps ``sv``) ends every session at once. A *refresh* token (12 h) belongs to a
+  session *family* (``sessions``) and is used once: its ``jti`` is inserted into
+  ``refresh_used`` (a unique insert decides between two concurrent uses), and a second use of
+  the same token (a stolen copy) revokes the whole family. Logout revokes the family.
+- Failed sign-ins are logged with a keyed hash of the username (never the name itself) and
+  the address truncated to its network (/24, /48), and counted
+  (``mpp_gateway_login_failures_total``).
 - API keys (``api_keys``, ``_id`` = key id): ``mpk_<id>_<secret>`` sent as ``X-API-Key``, the
   secret stored as SHA-256 (it is 256 random bits: a slow hash adds nothing), bound to one
-  agency with role ``officer`` or ``supervisor``; revocable.
+  agency with role ``officer`` (the default: least privilege) or ``supervisor``; revocable.
 - ``require(principal, roles, agency)``: no or bad credentials -> 401; a role not allowed or
   another agency's resource -> 403. ``admin`` is MPP-wide.
 """
@@ -25,7 +36,10 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from eventlet import tpool
+from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
+from prometheus_client import Counter
+from pymongo.errors import DuplicateKeyError
 
 from services.common.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from services.contracts import roles as staff_roles
@@ -48,9 +62,20 @@ BAD_LOGIN = "Nama pengguna atau kata sandi salah / Wrong username or password"
 NOT_ALLOWED = "Peran Anda tidak boleh melakukan ini / Your role may not do this"
 OTHER_AGENCY = "Bukan instansi Anda / Not your agency"
 
-_hasher = PasswordHasher()
+MUST_CHANGE = ("Ganti kata sandi Anda terlebih dahulu / Change your password first")
+WRONG_CURRENT = "Kata sandi saat ini salah / The current password is wrong"
+ACCOUNT_NOT_FOUND = "Akun tidak ditemukan / Account not found"
+
+#: OWASP Password Storage Cheat Sheet, argon2id: m=19 MiB, t=2, p=1
+ARGON2_PARAMETERS = {"memory_cost": 19456, "time_cost": 2, "parallelism": 1}
+_hasher = PasswordHasher(**ARGON2_PARAMETERS)
 _DUMMY_HASH = None
 _process_secret = None
+#: hashes running at once in this process (``limit_hashing`` sets it from the config)
+_hashing = Semaphore(2)
+
+LOGIN_FAILURES = Counter("mpp_gateway_login_failures_total", "Refused staff sign-ins",
+                         ["reason"])
 
 
 @dataclass(frozen=True)
@@ -59,16 +84,33 @@ class Principal:
     role: str
     agency: str = None
     kind: str = "user"
+    must_change: bool = False
+    session_version: int = 0
 
     def public(self):
-        return {"username": self.subject, "role": self.role, "agency": self.agency,
-                "kind": self.kind}
+        out = {"username": self.subject, "role": self.role, "agency": self.agency,
+               "kind": self.kind}
+        if self.must_change:
+            out["must_change_password"] = True
+        return out
 
 
 # -- passwords -----------------------------------------------------------------------------
 
+def limit_hashing(concurrency):
+    """At most ``concurrency`` argon2 computations at once in this process (each holds
+    ``memory_cost`` KiB while it runs); the others wait their turn."""
+    global _hashing
+    _hashing = Semaphore(max(1, int(concurrency)))
+
+
+def _hash_work(function, *args):
+    with _hashing:
+        return tpool.execute(function, *args)
+
+
 def hash_password(password):
-    return tpool.execute(_hasher.hash, password)
+    return _hash_work(_hasher.hash, password)
 
 
 def verify_password(stored_hash, password):
@@ -79,15 +121,29 @@ def verify_password(stored_hash, password):
         stored_hash = _DUMMY_HASH
         password = password + "x"
     try:
-        return tpool.execute(_hasher.verify, stored_hash, password)
+        return _hash_work(_hasher.verify, stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(stored_hash):
+    try:
+        return _hasher.check_needs_rehash(stored_hash)
+    except InvalidHashError:
+        return True
+
+
+def check_new_password(password, field="password"):
+    if not isinstance(password, str) or len(password) < 8 or len(password) > 200:
+        raise ValidationFailed(INVALID_DATA, {
+            "fields": {field: ["Minimal 8 karakter / At least 8 characters"]}})
 
 
 # -- accounts ------------------------------------------------------------------------------
 
 def ensure_indexes(db):
     db.api_keys.create_index("agency")
+    db.sessions.create_index("sub")
 
 
 def check_account_fields(username, role, agency):
@@ -104,17 +160,13 @@ def check_account_fields(username, role, agency):
 
 def create_account(db, username, password, role, agency=None, replace=False):
     check_account_fields(username, role, agency)
-    if not isinstance(password, str) or len(password) < 8 or len(password) > 200:
-        raise ValidationFailed(INVALID_DATA, {
-            "fields": {"password": ["Minimal 8 karakter / At least 8 characters"]}})
+    check_new_password(password)
     doc = {"_id": username, "password_hash": hash_password(password), "role": role,
            "agency": None if role == staff_roles.ADMIN else agency, "active": True,
            "created_at": time.time()}
     if replace:
         db.accounts.replace_one({"_id": username}, doc, upsert=True)
         return public_account(doc)
-    from pymongo.errors import DuplicateKeyError
-
     try:
         db.accounts.insert_one(doc)
     except DuplicateKeyError:
@@ -123,8 +175,59 @@ def create_account(db, username, password, role, agency=None, replace=False):
 
 
 def public_account(doc):
+    created = doc.get("created_at")
     return {"username": doc["_id"], "role": doc["role"], "agency": doc.get("agency"),
-            "active": doc.get("active", True)}
+            "active": doc.get("active", True), "disabled": not doc.get("active", True),
+            "must_change_password": bool(doc.get("must_change")),
+            "created_at": (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(created))
+                           if isinstance(created, (int, float)) else None)}
+
+
+def _account(db, username):
+    doc = db.accounts.find_one({"_id": username}) if isinstance(username, str) else None
+    if doc is None:
+        raise NotFound(ACCOUNT_NOT_FOUND, {"username": str(username)[:64]})
+    return doc
+
+
+def _bump(db, username, fields):
+    """Write ``fields`` and end every session of the account (its session version moves)."""
+    doc = _account(db, username)
+    db.accounts.update_one({"_id": username}, {"$set": dict(
+        fields, session_version=doc.get("session_version", 0) + 1)})
+    db.sessions.update_many({"sub": username}, {"$set": {"revoked": True}})
+    return public_account(_account(db, username))
+
+
+def set_disabled(db, username, disabled):
+    if disabled:
+        return _bump(db, username, {"active": False})
+    _account(db, username)
+    db.accounts.update_one({"_id": username}, {"$set": {"active": True}})
+    return public_account(_account(db, username))
+
+
+def reset_password(db, username):
+    """A temporary password (shown once) that must be changed at the next sign-in."""
+    _account(db, username)
+    temporary = secrets.token_urlsafe(12)
+    _bump(db, username, {"password_hash": hash_password(temporary), "must_change": True})
+    return {"username": username, "temporary_password": temporary,
+            "must_change_password": True}
+
+
+def change_password(db, principal, current, new):
+    if principal.kind != "user":
+        raise Forbidden("Kunci API tidak memiliki kata sandi / An API key has no password",
+                        {"kind": principal.kind})
+    check_new_password(new, "new_password")
+    doc = _account(db, principal.subject)
+    if not verify_password(doc["password_hash"], current if isinstance(current, str) else ""):
+        raise ValidationFailed(INVALID_DATA, {"fields": {"current_password": [WRONG_CURRENT]}})
+    if new == current:
+        raise ValidationFailed(INVALID_DATA, {"fields": {"new_password": [
+            "Harus berbeda dari yang sekarang / Must differ from the current one"]}})
+    _bump(db, principal.subject, {"password_hash": hash_password(new), "must_change": False})
 
 
 def ensure_demo_accounts(db, agency_codes, password):
@@ -162,13 +265,29 @@ def demo_accounts(db):
     return sorted(found)
 
 
-def login(db, username, password):
+def login(db, username, password, client="unknown", log_key=b""):
     doc = db.accounts.find_one({"_id": username}) if isinstance(username, str) else None
     ok = verify_password(doc["password_hash"] if doc else None, password or "")
     if not ok or not doc or not doc.get("active", True):
-        log.info("login refused", extra={"entity": "account"})
+        reason = "disabled" if ok and doc else "credentials"
+        LOGIN_FAILURES.labels(reason).inc()
+        # an operator can group attempts on one account and from one network without the
+        # log holding a username (which is often a person's name) or a full address
+        log.warning("login refused: user %s from %s (%s)",
+                    hmac.new(log_key, str(username).encode("utf-8"),
+                             hashlib.sha256).hexdigest()[:16], client, reason,
+                    extra={"entity": "account"})
         raise Unauthorized(BAD_LOGIN)
-    return Principal(doc["_id"], doc["role"], doc.get("agency"))
+    if needs_rehash(doc["password_hash"]):
+        db.accounts.update_one({"_id": doc["_id"], "password_hash": doc["password_hash"]},
+                               {"$set": {"password_hash": hash_password(password)}})
+    return principal_of(doc)
+
+
+def principal_of(doc):
+    return Principal(doc["_id"], doc["role"], doc.get("agency"),
+                     must_change=bool(doc.get("must_change")),
+                     session_version=doc.get("session_version", 0))
 
 
 # -- tokens --------------------------------------------------------------------------------
@@ -179,14 +298,21 @@ class TokenKeys:
         self.access_seconds = access_seconds
         self.refresh_seconds = refresh_seconds
 
-    def issue(self, principal):
+    @property
+    def log_key(self):
+        """The key of the usernames' hashes in the log (derived: not the signing key)."""
+        return hmac.new(self.secret.encode("utf-8"), b"login-log", hashlib.sha256).digest()
+
+    def issue(self, principal, family):
         now = int(time.time())
         access = jwt.encode({"sub": principal.subject, "role": principal.role,
                              "agency": principal.agency, "typ": "access", "iat": now,
-                             "exp": now + self.access_seconds, "jti": uuid.uuid4().hex},
+                             "exp": now + self.access_seconds, "jti": uuid.uuid4().hex,
+                             "sv": principal.session_version},
                             self.secret, algorithm=ALGORITHM)
         refresh = jwt.encode({"sub": principal.subject, "typ": "refresh", "iat": now,
-                              "exp": now + self.refresh_seconds, "jti": uuid.uuid4().hex},
+                              "exp": now + self.refresh_seconds, "jti": uuid.uuid4().hex,
+                              "fam": family, "sv": principal.session_version},
                              self.secret, algorithm=ALGORITHM)
         return {"access_token": access, "token_type": "Bearer",
                 "expires_in": self.access_seconds, "refresh_token": refresh,
@@ -206,12 +332,53 @@ class TokenKeys:
         return claims
 
 
-def refresh(db, keys, refresh_token):
-    claims = keys.decode(refresh_token or "", "refresh")
+def start_session(db, keys, principal):
+    """A new session family and its first token pair (at sign-in)."""
+    family = uuid.uuid4().hex
+    db.sessions.insert_one({"_id": family, "sub": principal.subject, "revoked": False,
+                            "created_at": time.time()})
+    return keys.issue(principal, family)
+
+
+def _live_account(db, claims):
     doc = db.accounts.find_one({"_id": claims["sub"]})
     if doc is None or not doc.get("active", True):
         raise Unauthorized(NEED_LOGIN, {"reason": "account disabled"})
-    return keys.issue(Principal(doc["_id"], doc["role"], doc.get("agency")))
+    if claims.get("sv", 0) != doc.get("session_version", 0):
+        raise Unauthorized(NEED_LOGIN, {"reason": "session ended"})
+    return doc
+
+
+def refresh(db, keys, refresh_token):
+    """A new pair for a refresh token used for the first time; a second use of one (a stolen
+    copy, or the thief's after the owner's) ends the whole session family."""
+    claims = keys.decode(refresh_token or "", "refresh")
+    family, jti = claims.get("fam"), claims.get("jti")
+    session = db.sessions.find_one({"_id": family}) if isinstance(family, str) else None
+    if session is None or session.get("revoked") or not isinstance(jti, str):
+        raise Unauthorized(NEED_LOGIN, {"reason": "session ended"})
+    doc = _live_account(db, claims)
+    try:
+        db.refresh_used.insert_one({"_id": jti, "family": family, "at": time.time(),
+                                    "exp": claims["exp"]})
+    except DuplicateKeyError:
+        db.sessions.update_one({"_id": family}, {"$set": {"revoked": True}})
+        log.warning("refresh token reused: session family revoked",
+                    extra={"entity": "session"})
+        raise Unauthorized(NEED_LOGIN, {"reason": "session ended"}) from None
+    return keys.issue(principal_of(doc), family)
+
+
+def logout(db, keys, refresh_token):
+    """End the refresh token's session family (an expired token still names it)."""
+    try:
+        claims = jwt.decode(refresh_token or "", keys.secret, algorithms=[ALGORITHM],
+                            options={"require": ["sub", "typ"], "verify_exp": False})
+    except jwt.InvalidTokenError:
+        raise Unauthorized(NEED_LOGIN, {"reason": "invalid token"}) from None
+    if claims.get("typ") != "refresh" or not isinstance(claims.get("fam"), str):
+        raise Unauthorized(NEED_LOGIN, {"reason": "wrong token type"})
+    db.sessions.update_one({"_id": claims["fam"]}, {"$set": {"revoked": True}})
 
 
 class Tokens(DependencyProvider):
@@ -232,6 +399,7 @@ class Tokens(DependencyProvider):
             secret = _process_secret
         self.keys = TokenKeys(secret, settings.get(config, "GATEWAY_ACCESS_TOKEN_SECONDS"),
                               settings.get(config, "GATEWAY_REFRESH_TOKEN_SECONDS"))
+        limit_hashing(settings.get(config, "GATEWAY_HASH_CONCURRENCY"))
 
     def get_dependency(self, worker_ctx):
         return self.keys
@@ -243,7 +411,7 @@ def _digest(secret):
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_api_key(db, agency, role=staff_roles.SUPERVISOR, label=None, created_by=None):
+def create_api_key(db, agency, role=staff_roles.OFFICER, label=None, created_by=None):
     problems = {}
     if not isinstance(agency, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,99}$", agency):
         problems["agency"] = ["Wajib diisi / Required"]
@@ -300,13 +468,17 @@ def authenticate(db, keys, request):
     claims = keys.decode(token.strip(), "access")
     if claims.get("role") not in ROLES:
         raise Unauthorized(NEED_LOGIN, {"reason": "invalid token"})
-    return Principal(claims["sub"], claims["role"], claims.get("agency"))
+    # the account as it is now: disabled, or its sessions ended, the token is dead at once
+    return principal_of(_live_account(db, claims))
 
 
-def require(principal, roles=STAFF, agency=None):
-    """401 without credentials; 403 for a role not in ``roles`` or another agency's thing."""
+def require(principal, roles=STAFF, agency=None, allow_must_change=False):
+    """401 without credentials; 403 for a role not in ``roles`` or another agency's thing,
+    and for anything but changing it while the password is a temporary one."""
     if principal is None:
         raise Unauthorized(NEED_LOGIN)
+    if principal.must_change and not allow_must_change:
+        raise Forbidden(MUST_CHANGE, {"reason": "must change password"})
     if principal.role not in roles:
         raise Forbidden(NOT_ALLOWED, {"role": principal.role})
     if agency is not None and principal.role != staff_roles.ADMIN and principal.agency != agency:

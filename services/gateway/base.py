@@ -31,8 +31,9 @@ class GatewayBase:
     def _principal(self, request):
         return auth.authenticate(self.db, self.tokens, request)
 
-    def _staff(self, request, roles=auth.STAFF, agency=None):
-        return auth.require(self._principal(request), roles, agency)
+    def _staff(self, request, roles=auth.STAFF, agency=None, allow_must_change=False):
+        return auth.require(self._principal(request), roles, agency,
+                            allow_must_change=allow_must_change)
 
     def _body(self, request, schema=None, max_bytes=req.MAX_JSON_BYTES):
         data = req.read_json(request, max_bytes=max_bytes)
@@ -74,6 +75,14 @@ class GatewayBase:
         if owner is None:
             raise NotFound("Permohonan tidak ditemukan / Application not found",
                            {"application_id": application_id})
+        auth.require(principal, auth.STAFF, owner)
+
+    def _ticket_in_scope(self, principal, ticket_id):
+        """404 for no such ticket, 403 for another agency's: ticket ids are predictable, so a
+        counter of one's own is not enough to act on a ticket (ticketing checks again)."""
+        owner = self._call(self.ticketing.reference_agency, ticket_id)
+        if owner is None:
+            raise NotFound("Tiket tidak ditemukan / Ticket not found", {"ticket_id": ticket_id})
         auth.require(principal, auth.STAFF, owner)
 
     def _counter_in_scope(self, principal, counter_id):

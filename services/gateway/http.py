@@ -10,6 +10,7 @@ answers without a worker.
   assets, the OpenAPI document and the live-update streams (SSE) are served here, in the
   connection's own greenthread, without a nameko worker (see ``hub``).
 """
+import collections
 import functools
 import hmac
 import logging
@@ -32,7 +33,7 @@ from services.common.tracing import CONTEXT_KEY, correlated, new_id
 from services.gateway import openapi, problems
 from services.gateway.backends import SERVICES
 from services.gateway.hub import StreamHub, Subscription
-from services.gateway.ratelimit import TokenBuckets, client_address
+from services.gateway.ratelimit import TokenBuckets, client_key
 from services.gateway.route_registry import ROUTES
 from services.common import settings
 
@@ -179,17 +180,46 @@ class GatewayWsgiApp:
         else:
             raise NotFound()
         hub = self.server.stream_hub.hub
+        client = self.server.client_key(request)
+        wait = self.server.limiter.take(client)
+        if wait:
+            return too_many(wait)
+        clients = self.server.stream_clients
+        if clients[client] >= self.server.stream_per_client:
+            # one address cannot take the gateway's streams from every board
+            return problems.problem(429, "Too many requests",
+                                    "Terlalu banyak koneksi langsung dari alamat ini / Too many "
+                                    "live connections from this address",
+                                    headers={"Retry-After": "10"})
         # eventlet's WSGI server buffers writes below 4 KiB by default: flush every event
         request.environ["eventlet.minimum_write_chunk_size"] = 0
         if hub.subscribe(sub) is None:
             return problems.problem(503, "Service unavailable",
                                     "Terlalu banyak koneksi langsung / Too many live connections",
                                     headers={"Retry-After": "10"})
-        response = Response(hub.stream(sub), mimetype="text/event-stream",
-                            direct_passthrough=True)
+        response = Response(counted(hub.stream(sub), clients, client),
+                            mimetype="text/event-stream", direct_passthrough=True)
         response.headers["Cache-Control"] = "no-cache"
         response.headers["X-Accel-Buffering"] = "no"
         return response
+
+
+def counted(stream, clients, client):
+    """``stream``, holding one of ``client``'s places in ``clients`` while it is open."""
+    clients[client] += 1
+    try:
+        yield from stream
+    finally:
+        clients[client] -= 1
+        if clients[client] <= 0:
+            del clients[client]
+
+
+def too_many(wait):
+    return problems.problem(
+        429, "Too many requests",
+        "Terlalu banyak permintaan, coba lagi sebentar / Too many requests, retry "
+        "shortly", headers={"Retry-After": str(max(1, int(wait + 0.999)))})
 
 
 def allow_open_files(needed):
@@ -212,6 +242,12 @@ class GatewayWebServer(WebServer):
         allow_open_files(settings.get(config, "GATEWAY_STREAM_MAX") + 1024)
         self.limiter = TokenBuckets(settings.get(config, "GATEWAY_RATE_LIMIT_PER_MINUTE"),
                                     settings.get(config, "GATEWAY_RATE_LIMIT_BURST"))
+        # staff consoles, connector callbacks and health checks: a higher limit of their own
+        self.staff_limiter = TokenBuckets(
+            settings.get(config, "GATEWAY_STAFF_RATE_LIMIT_PER_MINUTE"),
+            settings.get(config, "GATEWAY_STAFF_RATE_LIMIT_BURST"))
+        self.stream_per_client = settings.get(config, "GATEWAY_STREAM_MAX_PER_CLIENT")
+        self.stream_clients = collections.Counter()
         self.trusted_proxies = tuple(settings.get(config, "GATEWAY_TRUSTED_PROXIES"))
         self.cors_origins = set(settings.get(config, "GATEWAY_CORS_ORIGINS"))
         super().setup()
@@ -290,8 +326,12 @@ class GatewayWebServer(WebServer):
             response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE
             response.headers["Vary"] = "Origin"
 
-    def rate_limited(self, request):
-        return self.limiter.take(client_address(request, self.trusted_proxies))
+    def client_key(self, request):
+        return client_key(request, self.trusted_proxies)
+
+    def rate_limited(self, request, public=True):
+        limiter = self.limiter if public else self.staff_limiter
+        return limiter.take(self.client_key(request))
 
 
 class ApiHandler(HttpRequestHandler):
@@ -302,13 +342,9 @@ class ApiHandler(HttpRequestHandler):
         super().__init__(method, url, **kwargs)
 
     def handle_request(self, request):
-        if self.public:
-            wait = self.server.rate_limited(request)
-            if wait:
-                return problems.problem(
-                    429, "Too many requests",
-                    "Terlalu banyak permintaan, coba lagi sebentar / Too many requests, retry "
-                    "shortly", headers={"Retry-After": str(max(1, int(wait + 0.999)))})
+        wait = self.server.rate_limited(request, self.public)
+        if wait:
+            return too_many(wait)
         response = super().handle_request(request)
         rid = request.environ.get(REQUEST_ID_ENVIRON)
         if rid:

@@ -94,6 +94,9 @@ def _operation(route):
         params.append({"in": "query", "name": name, "required": query.get("required", False),
                        "description": query.get("description", ""),
                        "schema": query.get("schema", {"type": "string"})})
+    for name, description in (route.get("headers") or {}).items():
+        params.append({"in": "header", "name": name, "required": False,
+                       "description": description, "schema": {"type": "string"}})
     if route.get("idempotent"):
         params.append({"in": "header", "name": "Idempotency-Key", "required": False,
                        "description": "Retrying with the same key returns the first result",

@@ -5,6 +5,7 @@ balancer a client gets up to N times the limit. That is the intended trade-off (
 store on the hot path; the limit is a guard against a runaway kiosk or a scraper, not a
 quota). Under eventlet a bucket update never yields, so no lock is needed.
 """
+import ipaddress
 import time
 from collections import OrderedDict
 
@@ -42,3 +43,29 @@ def client_address(request, trusted_proxies=()):
         if forwarded:
             return forwarded[-1]
     return peer
+
+
+def client_key(request, trusted_proxies=()):
+    """What a rate limit counts as one client: the address, or for IPv6 its /64 (one
+    subscriber's network; its host part is the subscriber's to change at will)."""
+    address = client_address(request, trusted_proxies)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network("{}/64".format(ip), strict=False))
+
+
+def network_of(address, v4_prefix=24, v6_prefix=48):
+    """``address`` truncated to its network (``203.0.113.0/24``, ``2001:db8:1::/48``): what a
+    log line may keep of a client's address. Not an address: returned as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return str(address)[:64]
+    prefix = v4_prefix if ip.version == 4 else v6_prefix
+    return str(ipaddress.ip_network("{}/{}".format(ip, prefix), strict=False))

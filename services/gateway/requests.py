@@ -16,6 +16,11 @@ class PayloadTooLarge(DomainError):
     title = "Payload too large"
 
 
+class LengthRequired(DomainError):
+    status = 411
+    title = "Length required"
+
+
 class UnsupportedMediaType(DomainError):
     status = 415
     title = "Unsupported media type"
@@ -32,6 +37,10 @@ def json_response(data, status=200, headers=None):
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def empty_response(status=204):
+    return Response(status=status)
 
 
 def read_json(request, max_bytes=MAX_JSON_BYTES):

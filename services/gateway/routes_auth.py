@@ -8,6 +8,8 @@ from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway import schemas as gs
 from services.gateway.http import route
+from services.gateway.ratelimit import client_address, network_of
+from services.gateway.settings import list_setting
 
 TAG = "auth"
 
@@ -19,26 +21,66 @@ class AuthRoutes:
            summary="Staff sign-in: access + refresh token")
     def login(self, request):
         body = self._body(request, gs.LoginRequest)
-        principal = auth.login(self.db, body["username"], body["password"])
-        return req.json_response(self.tokens.issue(principal))
+        client = network_of(client_address(
+            request, tuple(list_setting(self.config, "GATEWAY_TRUSTED_PROXIES"))))
+        principal = auth.login(self.db, body["username"], body["password"], client,
+                               self.tokens.log_key)
+        return req.json_response(auth.start_session(self.db, self.tokens, principal))
 
     @route("POST", "/api/v1/auth/refresh", public=True, tags=[TAG], body=gs.RefreshRequest,
            response=gs.TokenResponse, problems=(401,),
-           summary="A new token pair for a valid refresh token")
+           summary="A new token pair for a refresh token used for the first time (a reused "
+                   "one ends its session)")
     def refresh(self, request):
         body = self._body(request, gs.RefreshRequest)
         return req.json_response(auth.refresh(self.db, self.tokens, body["refresh_token"]))
 
+    @route("POST", "/api/v1/auth/logout", public=True, tags=[TAG], body=gs.RefreshRequest,
+           status=204, problems=(401,), summary="End the session of this refresh token")
+    def logout(self, request):
+        body = self._body(request, gs.RefreshRequest)
+        auth.logout(self.db, self.tokens, body["refresh_token"])
+        return req.empty_response()
+
+    @route("POST", "/api/v1/auth/password", tags=[TAG], auth="staff",
+           body=gs.PasswordChangeRequest, status=204,
+           summary="Change one's own password (ends every session: sign in again)")
+    def change_password(self, request):
+        principal = self._staff(request, allow_must_change=True)
+        body = self._body(request, gs.PasswordChangeRequest)
+        auth.change_password(self.db, principal, body["current_password"],
+                             body["new_password"])
+        return req.empty_response()
+
     @route("GET", "/api/v1/auth/me", tags=[TAG], auth="staff", response=gs.AccountOut,
            summary="Who the token or API key belongs to")
     def me(self, request):
-        return req.json_response(self._staff(request).public())
+        return req.json_response(self._staff(request, allow_must_change=True).public())
 
     @route("GET", "/api/v1/admin/accounts", tags=[TAG], auth="admin", summary="Staff accounts")
     def list_accounts(self, request):
         self._staff(request, auth.ADMIN)
         return req.json_response({"accounts": [auth.public_account(d)
                                                for d in self.db.accounts.find({})]})
+
+    @route("POST", "/api/v1/admin/accounts/<string:username>/<any(disable,enable):change>",
+           tags=[TAG], auth="admin", path_enum={"change": ("disable", "enable")},
+           summary="Disable (ends every session at once) or enable a staff account")
+    def disable_account(self, request, username, change):
+        principal = self._staff(request, auth.ADMIN)
+        if change == "disable" and username == principal.subject:
+            from services.common.errors import Conflict
+
+            raise Conflict("Anda tidak dapat menonaktifkan akun sendiri / You cannot disable "
+                           "your own account", {"username": username})
+        return req.json_response(auth.set_disabled(self.db, username, change == "disable"))
+
+    @route("POST", "/api/v1/admin/accounts/<string:username>/reset-password", tags=[TAG],
+           auth="admin", summary="A temporary password (shown once) to be changed at the next "
+                                 "sign-in; ends every session of the account")
+    def reset_password(self, request, username):
+        self._staff(request, auth.ADMIN)
+        return req.json_response(auth.reset_password(self.db, username))
 
     @route("POST", "/api/v1/admin/accounts", tags=[TAG], auth="admin", body=gs.AccountRequest,
            status=201, summary="Create a staff account")
@@ -64,7 +106,7 @@ class AuthRoutes:
         principal = self._staff(request, auth.ADMIN)
         body = self._body(request, gs.ApiKeyRequest)
         self._known_agency(body["agency"])
-        key = auth.create_api_key(self.db, body["agency"], body.get("role", roles.SUPERVISOR),
+        key = auth.create_api_key(self.db, body["agency"], body.get("role", roles.OFFICER),
                                   body.get("label"),
                                   principal.subject)
         return req.json_response(key, status=201)

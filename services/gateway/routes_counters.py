@@ -1,7 +1,8 @@
 """Counter console routes: who waits, open, close, call next, call a ticket, and the ticket actions.
 
 Every route resolves the counter's agency through ``ticketing.get_counter`` and refuses
-(403) a principal of another agency before anything changes. The officer named to ticketing
+(403) a principal of another agency before anything changes; a route naming a ticket also
+resolves the *ticket's* agency (``reference_agency``), since ticket ids are predictable. The officer named to ticketing
 is the signed-in account (an API key acts as ``apikey:<id>``).
 """
 from services.contracts.messages import INVALID_DATA
@@ -64,6 +65,7 @@ class CounterRoutes:
     def call_ticket(self, request, counter_id):
         principal = self._staff(request)
         body = self._body(request, gs.CallTicketRequest)
+        self._ticket_in_scope(principal, body["ticket_id"])
         self._counter_in_scope(principal, counter_id)
         return req.json_response(self._call(self.ticketing.call_ticket, counter_id,
                                             body["ticket_id"], principal.subject, body["reason"]))
@@ -81,6 +83,7 @@ class CounterRoutes:
             raise ValidationFailed(INVALID_DATA, {
                 "fields": {"target_service_id": ["Wajib diisi / Required."]}})
         counter_id = body["counter_id"]
+        self._ticket_in_scope(principal, ticket_id)
         self._counter_in_scope(principal, counter_id)
         method = getattr(self.ticketing, action)
         if action == "skip":

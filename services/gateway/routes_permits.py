@@ -26,9 +26,20 @@ log = logging.getLogger(__name__)
 TAG_APP, TAG_PERMIT, TAG_CONN = "applications", "permits", "connectors"
 
 
-def _pin(request, body=None):
-    return ((body or {}).get("pin") or request.headers.get("X-Application-Pin")
-            or request.args.get("pin") or "")
+PIN_HEADER = "X-Application-Pin"
+
+
+def _pin(request):
+    """The applicant's PIN from ``X-Application-Pin``. A PIN in the address (``?pin=``) is
+    refused, not ignored: a URL is kept in browser history, proxy logs and Referer headers,
+    and a client sending one should learn it at once."""
+    if "pin" in request.args:
+        from services.common.errors import ValidationFailed
+
+        raise ValidationFailed(INVALID_DATA, {"fields": {"pin": [
+            "Kirim PIN di header X-Application-Pin, bukan di alamat / Send the PIN in the "
+            "X-Application-Pin header, not in the address"]}})
+    return request.headers.get(PIN_HEADER) or ""
 
 
 class PermitRoutes:
@@ -40,18 +51,25 @@ class PermitRoutes:
         body = self._body(request, gs.FileApplicationRequest, max_bytes=self._upload_limit())
         key = req.idempotency_key(request)
         result = self._call(self.permits.file_application, body, key)
-        return req.json_response(result, status=201)
+        return req.json_response(result, status=201 if result.get("created") else 200)
 
     @route("GET", "/api/v1/applications/<string:tracking>", public=True, tags=[TAG_APP],
-           query={"pin": "the applicant's PIN (or header X-Application-Pin)"},
+           headers={PIN_HEADER: "the applicant's PIN"},
            summary="Status and history of an application (no personal data)")
     def application_status(self, request, tracking):
         return req.json_response(self._call(self.permits.get_application_public, tracking,
                                             _pin(request)))
 
+    @route("POST", "/api/v1/applications/<string:tracking>/new-pin", public=True,
+           tags=[TAG_APP], status=202,
+           summary="Send a new PIN to the phone or e-mail given at filing (lifts a lock after "
+                   "too many wrong PINs); the same answer for any code")
+    def new_pin(self, request, tracking):
+        return req.json_response(self._call(self.permits.request_new_pin, tracking), status=202)
+
     @route("GET", "/api/v1/applications/<string:tracking>/permit.pdf", public=True,
            tags=[TAG_APP], produces="application/pdf",
-           query={"pin": "the applicant's PIN (or header X-Application-Pin)"},
+           headers={PIN_HEADER: "the applicant's PIN"},
            summary="The issued permit as PDF, with its verification QR code")
     def application_permit_pdf(self, request, tracking):
         pdf = base64.b64decode(self._call(self.permits.get_permit_pdf_for_applicant, tracking,
@@ -144,9 +162,12 @@ class PermitRoutes:
            auth="hmac", body=pc.ConnectorDecisionSchema, summary="An agency back office reports a decision (HMAC-SHA256 signed: "
                                 "X-MPP-Timestamp, X-MPP-Signature)")
     def connector_callback(self, request, agency):
-        raw = request.get_data(cache=True)
-        if len(raw) > req.MAX_JSON_BYTES:
+        # the declared size first: a body is read only when it may be accepted
+        if request.content_length is None:
+            raise req.LengthRequired("Content-Length wajib / Content-Length is required")
+        if request.content_length > req.MAX_JSON_BYTES:
             raise req.PayloadTooLarge("Isi permintaan terlalu besar / Request body too large")
+        raw = request.get_data(cache=True)
         # configured in the environment, or set at runtime through the admin API
         secret = settings.get(self.config, "GATEWAY_CONNECTOR_SECRETS").get(agency) \
             or self._callback_secret(agency)

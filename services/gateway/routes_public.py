@@ -135,7 +135,7 @@ class PublicRoutes:
                              body["slot_start"], body["name"], body["phone"],
                              nik=body.get("nik"), language=body.get("language", "id"),
                              idempotency_key=req.idempotency_key(request))
-        return req.json_response(booking, status=201)
+        return req.json_response(booking, status=201 if booking.get("created", True) else 200)
 
     @route("POST", "/api/v1/bookings/<string:code>/check-in", public=True, tags=[TAG_BOOKINGS],
            summary="Check in at the kiosk: the booking becomes a ticket")

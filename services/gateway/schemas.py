@@ -18,6 +18,11 @@ class RefreshRequest(StrictSchema):
     refresh_token = fields.String(required=True, validate=validate.Length(1, 4000))
 
 
+class PasswordChangeRequest(StrictSchema):
+    current_password = fields.String(required=True, validate=validate.Length(1, 200))
+    new_password = fields.String(required=True, validate=validate.Length(8, 200))
+
+
 class AccountOut(Schema):
     username = fields.String()
     role = fields.String()
@@ -43,7 +48,7 @@ class AccountRequest(StrictSchema):
 
 class ApiKeyRequest(StrictSchema):
     agency = fields.String(required=True, validate=KEY)
-    role = fields.String(load_default=roles.SUPERVISOR, validate=validate.OneOf(roles.KEY_ROLES))
+    role = fields.String(load_default=roles.OFFICER, validate=validate.OneOf(roles.KEY_ROLES))
     label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 

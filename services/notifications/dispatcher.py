@@ -31,9 +31,11 @@ it died between the provider's answer and the record, the send repeats: provider
 message id as ``Idempotency-Key`` to drop it).
 Nothing here logs an address or a body: message ids and statuses only.
 """
+import hashlib
 import logging
 from datetime import timedelta
 
+from services.common.clock import local_day
 from services.notifications import channels, lifecycle, preferences, receipts, store, templates
 from services.notifications.channels import SendResult
 from services.notifications.lifecycle import (CREATED, EXPIRED, PERMANENT_FAILURE, SENDING,
@@ -95,6 +97,8 @@ class Dispatcher:
         if prefs is None or agency:
             prefs, kept = self._prefs(doc)
         known = (prefs, kept) if prefs is not None and kept is not None else None
+        if prefs is not None and not agency and prefs.get("phone"):
+            prefs = self._within_number_cap(doc, prefs, now)
         if prefs is not None:
             planned = self._planned(doc, prefs, now)
             # Only a message deferred to later (quiet hours) is checked for staleness now; one
@@ -123,6 +127,17 @@ class Dispatcher:
             elif store.claim_step(self.db, step_key(first), now):
                 self._attempt(message, first, None, known)
         return message, created
+
+    def _within_number_cap(self, doc, prefs, now):
+        """``prefs`` without the phone once the number had its messages for the day
+        (anonymous endpoints take any number: the cap bounds what one number costs)."""
+        number_key = hashlib.sha256(prefs["phone"].encode()).hexdigest()[:32]
+        day = local_day(now, self.settings.zone).isoformat()
+        if store.count_for_number(self.db, number_key, day, doc["_id"],
+                                  self.settings.max_per_number_per_day):
+            return prefs
+        log.warning("message %s: the number had its messages for today", doc["_id"])
+        return {k: v for k, v in prefs.items() if k != "phone"}
 
     def _planned(self, doc, prefs, now):
         """The plan's fields for a message (``preferences.plan_delivery``)."""

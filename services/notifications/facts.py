@@ -37,7 +37,7 @@ SUBSCRIPTIONS = (
     (TICKETING, ev.BOOKING_CREATED), (TICKETING, ev.BOOKING_CANCELLED),
     (PERMITS, ev.APPLICATION_SUBMITTED), (PERMITS, ev.APPLICATION_RETURNED),
     (PERMITS, ev.APPLICATION_STATUS_CHANGED), (PERMITS, ev.PERMIT_ISSUED),
-    (PERMITS, ev.APPLICATION_SLA_WARNING),
+    (PERMITS, ev.APPLICATION_SLA_WARNING), (PERMITS, ev.APPLICATION_PIN_REISSUED),
     (FEEDBACK, ev.SURVEY_INVITED),
 )
 
@@ -160,6 +160,11 @@ def _application(event_type, event):
                             permit_name=event.get("permit_type_name"),
                             verify_url=event.get("verify_url"),
                             issued_at=event.get("occurred_at"))
+    elif event_type == ev.APPLICATION_PIN_REISSUED:
+        # to the contact given at filing (the event carries it again), the PIN in the text
+        fact.recipient = _contact(event)
+        fact.language = event.get("language")
+        fact.context.update(pin=event.get("pin"))
     elif event_type == ev.APPLICATION_SLA_WARNING:
         fact.context.update(permit_name=event.get("permit_type_name"),
                             status=event.get("state"), due_at=event.get("due_at"),

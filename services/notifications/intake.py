@@ -14,16 +14,22 @@ from services.notifications import facts, preferences, store
 log = logging.getLogger(__name__)
 
 
-def recipient_prefs(fact):
-    """The preferences an event's contact points give: its language, a usable phone (E.164)
-    and e-mail."""
+def recipient_prefs(fact, countries=(62,)):
+    """The preferences an event's contact points give: its language, a usable phone (E.164,
+    of one of ``countries``' calling codes) and e-mail."""
     prefs = {"language": fact.language if fact.language in preferences.LANGUAGES else "id"}
     phone = fact.recipient.get("phone")
     if phone:
         try:
-            prefs["phone"] = preferences.normalise_phone(phone)
+            number = preferences.normalise_phone(phone)
         except ValidationFailed:
             log.warning("recipient of %s: phone number not usable", fact.reference)
+        else:
+            if any(number.startswith("+{}".format(code)) for code in countries):
+                prefs["phone"] = number
+            else:
+                log.warning("recipient of %s: phone number of a country not served",
+                            fact.reference)
     email = fact.recipient.get("email")
     if isinstance(email, str) and "@" in email:
         prefs["email"] = email.strip()
@@ -39,7 +45,7 @@ class Intake:
         now = self.clock.now()
         prefs = kept = None
         if fact.recipient is not None:
-            prefs = recipient_prefs(fact)
+            prefs = recipient_prefs(fact, self.dispatcher.settings.phone_countries)
             if store.put_recipient(self.db, fact.reference, prefs, fact.keep, now):
                 kept = fact.keep or {}   # what is stored now: no need to read it back
             prefs = preferences.normalise(prefs)

@@ -252,6 +252,7 @@ DEDUP_FIELDS = {
     "application_status_changed": ("application_id", "seq"),
     "permit_issued": ("application_id",),
     "application_sla_warning": ("application_id", "threshold"),  # each threshold warns once
+    "application_pin_reissued": ("application_id", "pin_generation"),
     "survey_invited": ("reference",),  # one invitation per ticket or application
 }
 

@@ -22,6 +22,11 @@ class Settings:
     zone: str = "Asia/Jakarta"
     agency_webhooks: dict = field(default_factory=dict)  # agency code -> URL
     phone_key: str = ""                 # keyed hash of opted-out phone numbers
+    #: country calling codes citizens' numbers may have (anonymous endpoints take a number:
+    #: without this, anyone could make the MPP pay for messages to any country)
+    phone_countries: tuple = (62,)
+    #: messages one phone number receives per local day at most
+    max_per_number_per_day: int = 20
 
     def delays(self):
         """Every delay (seconds) a TTL queue must exist for: retries and receipt waits."""
@@ -65,4 +70,7 @@ def load(config):
         zone=timezone_name(config or {}),
         agency_webhooks=g("NOTIFY_AGENCY_WEBHOOKS"),
         phone_key=settings.secret(config, "NOTIFY_PHONE_KEY"),
+        max_per_number_per_day=g("NOTIFY_MAX_MESSAGES_PER_NUMBER_PER_DAY"),
+        phone_countries=tuple(int(str(c).replace("+", "")) for c in g("NOTIFY_PHONE_COUNTRY_CODES")
+                              if str(c).replace("+", "").isdigit()),
     )

@@ -38,6 +38,7 @@ def ensure_indexes(db):
     db.messages.create_index([("status", ASCENDING)], name="by_status")
     db.messages.create_index([("created_at", ASCENDING)], name="by_created")
     db.recipients.create_index([("created_at", ASCENDING)], name="by_created")
+    db.number_days.create_index([("number", ASCENDING), ("day", ASCENDING)], name="by_number_day")
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -221,3 +222,21 @@ def add_opt_out(db, phone_key, channel, now):
 def opted_out_channels(db, phone_key):
     doc = db.opt_outs.find_one({"_id": phone_key})
     return list((doc or {}).get("channels") or [])
+
+
+# -- messages per phone number and day (the pumping cap) --------------------------------------
+
+def count_for_number(db, number_key, day, message_key, cap):
+    """Count ``message_key`` against the number's day; False when the day's ``cap`` places
+    are taken by other messages. Each place is a unique insert (concurrent workers never
+    both take the last one) and a redelivered message keeps its place; ``number_key`` is a
+    hash of the number, never the number."""
+    mark = "{}:{}:m:{}".format(number_key, day, message_key)
+    if db.number_days.find_one({"_id": mark}):
+        return True
+    for place in range(cap):
+        if insert_unique(db.number_days, {"_id": "{}:{}:s:{}".format(number_key, day, place),
+                                          "number": number_key, "day": day}):
+            insert_unique(db.number_days, {"_id": mark, "number": number_key, "day": day})
+            return True
+    return False

@@ -52,6 +52,8 @@ EVENTS = {
     "application_status_changed": ("whatsapp", "sms", "email"),
     "permit_issued": ("whatsapp", "sms", "email", "webhook"),
     "application_sla_warning": ("webhook",),
+    # the new PIN a citizen asked for (after too many wrong ones)
+    "application_pin_reissued": ("whatsapp", "sms", "email"),
     # from the feedback service: the satisfaction survey after a visit or a permit
     "survey_invited": ("whatsapp", "sms", "email"),
 }

@@ -61,6 +61,8 @@ def act(ctx, application_id, action, actor, role, agency, note=None, corrections
                        {"approval_levels": app["terms"]["approval_levels"],
                         "fee": app["terms"]["fee"], "note": transition_data["note"]})
         workflow_role, details["officer_role"] = "connector", role
+    workflow.check_duties(app["state"], action, actor, role, app["terms"]["approval_levels"],
+                          applications.history_of(ctx, app))
     new = transition(ctx, app, action, workflow_role, actor, transition_data["note"], details)
     return result(new)
 

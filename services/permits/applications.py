@@ -10,7 +10,8 @@ after its filing.
 import logging
 
 from services.common import clock as clk
-from services.common.errors import NotFound
+from services.common.errors import NotFound, TooManyAttempts
+from services.contracts import events
 from services.permits import issuing, schemas, sla, sla_schedule, store, tracking, workflow
 
 log = logging.getLogger(__name__)
@@ -54,10 +55,66 @@ def by_tracking(ctx, tracking_code, pin):
     if app_id is None:
         raise missing
     app = store.get_application_raw(ctx.db, app_id)
-    if app is None or not tracking.check_secret(app["secret_digest"], app["tracking_code"],
-                                                lookup["pin"], ctx.keys.tracking):
+    if app is None:
         raise missing
+    generation = app.get("pin_generation", 0)
+    failures, last = store.pin_failures(ctx.db, app_id, generation)
+    now = ctx.now()
+    locked, wait = tracking.pin_wait(failures, clk.parse(last) if last else None, now)
+    if locked or wait:
+        raise TooManyAttempts(PIN_LOCKED if locked else PIN_WAIT,
+                              {"retry_after": wait, "locked": locked})
+    if not tracking.check_secret(app["secret_digest"], app["tracking_code"], lookup["pin"],
+                                 ctx.keys.tracking):
+        store.record_pin_failure(ctx.db, app_id, generation, clk.iso(now))
+        raise missing
+    if failures:
+        store.clear_pin_failures(ctx.db, app_id)
     return synced(ctx, app)
+
+
+PIN_WAIT = ("Terlalu banyak PIN salah; tunggu sebentar lalu coba lagi / Too many wrong PINs; "
+            "wait a moment and try again")
+PIN_LOCKED = ("Terlalu banyak PIN salah; minta PIN baru, yang dikirim ke nomor atau e-mail "
+              "Anda / Too many wrong PINs; ask for a new PIN, sent to your phone or e-mail")
+NEW_PIN_SENT = ("Jika kode pelacakan ini terdaftar, PIN baru dikirim ke nomor atau e-mail "
+                "pemohon / If this tracking code exists, a new PIN was sent to the applicant's "
+                "phone or e-mail")
+#: new PINs an application may get per day (each is a message to the citizen)
+MAX_PIN_RENEWALS_PER_DAY = 3
+
+
+def request_new_pin(ctx, tracking_code):
+    """A new PIN for the application, sent to the contact given at filing (the event
+    ``application_pin_reissued``); the old PIN stops working and the guess count starts
+    again. The answer is the same whether the code exists or not, and never has the PIN."""
+    answer = {"sent": True, "message": NEW_PIN_SENT}
+    code = schemas.load(schemas.StatusLookupSchema,
+                        {"tracking_code": tracking_code, "pin": "000000"})["tracking_code"]
+    app_id = store.find_by_tracking(ctx.db, code)
+    app = store.get_application_raw(ctx.db, app_id) if app_id else None
+    if app is None:
+        return answer
+    now = ctx.now()
+    day = clk.iso(now)[:10]
+    if store.pin_renewals_on(ctx.db, app_id, day) >= MAX_PIN_RENEWALS_PER_DAY:
+        return answer
+    generation = app.get("pin_generation", 0) + 1
+    if not store.claim_pin_generation(ctx.db, app_id, generation, day):
+        return answer  # a concurrent request renewed it
+    pin = ctx.keys.pin_for(app_id, generation)
+    store.write_application(ctx.db, app_id, {
+        "pin_generation": generation,
+        "secret_digest": tracking.secret_digest(app["tracking_code"], pin, ctx.keys.tracking)})
+    store.clear_pin_failures(ctx.db, app_id)
+    applicant = app["applicant"]
+    ctx.emit(events.APPLICATION_PIN_REISSUED, {
+        "event_id": "{}:pin:{}".format(app_id, generation),
+        "application_id": app_id, "tracking_code": app["tracking_code"], "pin": pin,
+        "pin_generation": generation, "agency": app["agency"],
+        "contact": {"phone": applicant.get("phone"), "email": applicant.get("email")},
+        "language": applicant.get("language", "id")})
+    return answer
 
 
 def history_of(ctx, app):

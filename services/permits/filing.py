@@ -21,8 +21,8 @@ DOCUMENT_STATES = (workflow.SUBMITTED, workflow.RETURNED)
 def file_application(ctx, data, idempotency_key=None):
     """File an application; ``{application_id, tracking_code, pin, state, created}``.
 
-    The same applicant filing the same permit type with the same idempotency key gets the
-    same application back (and the same PIN: it is derived, never stored). Every check
+    The same applicant filing the same permit type with the same idempotency key files once;
+    the retry's answer (``_replayed``) carries neither the tracking code nor the PIN. Every check
     (applicant, form, documents, requirements) passes before anything is stored.
     """
     data = dict(data) if isinstance(data, dict) else data
@@ -45,13 +45,15 @@ def file_application(ctx, data, idempotency_key=None):
                                                loaded["idempotency_key"])
     existing = store.get_application_raw(ctx.db, application_id)
     if existing is not None:
-        return _filed(ctx, finish_filing(ctx, existing), created=False)
+        return _replayed(finish_filing(ctx, existing))
 
     docs, uploads = _inspect_documents(ctx, loaded["documents"], applicant_key)
     documents.check_requirements(version["requirements"], docs)
 
     code = tracking.new_code()
     pin = secrets.pin_for(application_id)
+    # the NIK is kept encrypted (its HMAC, ``applicant_key``, is what lookups use)
+    applicant = dict(applicant, nik=secrets.seal_nik(applicant["nik"]))
     application, entry = workflow.new_application(
         application_id, version, applicant, form, docs, code,
         tracking.secret_digest(code, pin, secrets.tracking), applicant_key,
@@ -68,6 +70,20 @@ def file_application(ctx, data, idempotency_key=None):
     store.mark_unannounced(ctx.db, application_id, 1, clk.iso(now))
     stored, created = store.insert_application(ctx.db, application)
     return _filed(ctx, finish_filing(ctx, stored), created=created)
+
+
+#: what a replayed filing says instead of the code and PIN
+REPLAYED = ("Permohonan ini sudah diajukan; kode pelacakan dan PIN telah dikirim ke nomor "
+            "atau e-mail yang Anda berikan / This application was already filed; its tracking "
+            "code and PIN were sent to the phone or e-mail you gave")
+
+
+def _replayed(application):
+    """A retry of a filing (same applicant, type and Idempotency-Key): it says the filing
+    exists and nothing that opens it. Keys can be guessed (a timestamp, a reused key); the
+    tracking code and PIN reach the applicant once in the answer that created it and by the
+    filing notification."""
+    return {"created": False, "message": REPLAYED}
 
 
 def _filed(ctx, application, created):

@@ -27,6 +27,7 @@ What the service stores per permit (``issue`` returns it plus the ``pdf`` bytes)
 """
 import base64
 import hashlib
+import hmac
 import io
 import re
 import unicodedata
@@ -139,10 +140,28 @@ def last_valid_day(first_day, validity_months):
     return add_months(first_day, validity_months) - timedelta(days=1)
 
 
-def build_record(number, version, agency_name, issued_at, valid_until=None, signing_key=None):
+def mask_name(name):
+    """``Siti Aminah`` -> ``Si** Am****``: enough for a verifier to compare with the name on
+    the document in front of them, not enough to learn a name from a permit number."""
+    words = [w for w in str(name or "").split() if w]
+    return " ".join(w if len(w) <= 2 else w[:2] + "*" * (len(w) - 2) for w in words)
+
+
+def holder_binding(name, nik, key):
+    """What the signed record says of its holder: the masked name, and an HMAC of the NIK
+    under the permits' holder key (the MPP can tell whether a KTP is the holder's; nobody
+    can recover the NIK from a record)."""
+    return {"name": mask_name(name),
+            "nik_hmac": hmac.new(key, str(nik).encode("utf-8"), hashlib.sha256).hexdigest()}
+
+
+def build_record(number, version, agency_name, issued_at, valid_until=None, signing_key=None,
+                 holder=None):
     """The public permit record for ``version`` (a permit type version) issued at ``issued_at``.
 
-    ``valid_until`` is a local ``date`` (inclusive) or ``None`` for no expiry.
+    ``valid_until`` is a local ``date`` (inclusive) or ``None`` for no expiry; ``holder`` the
+    ``holder_binding`` (signed with the rest, so a QR copied onto a document with another name
+    shows the true holder).
     """
     if issued_at.tzinfo is None:
         raise ValueError("issued_at must be aware")
@@ -159,6 +178,7 @@ def build_record(number, version, agency_name, issued_at, valid_until=None, sign
         "valid_from": clk.local_day(issued_at).isoformat(),
         "valid_until": valid_until.isoformat() if valid_until else None,
         "key_id": key_id(signing_key) if signing_key is not None else None,
+        **({"holder": holder} if holder else {}),
     }
 
 
@@ -347,4 +367,6 @@ def public_view(permit, status):
     view.update({k: record[k] for k in ("permit_number", "agency", "agency_name", "title",
                                         "title_en", "issued_at", "valid_from", "valid_until")})
     view["record_sha256"] = permit["record_sha256"]
+    if record.get("holder"):
+        view["holder"] = record["holder"]["name"]
     return view

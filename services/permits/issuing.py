@@ -32,15 +32,18 @@ def issue(ctx, app):
     secrets = ctx.keys
     version = app["permit_type"]
     agency = store.get_agency(ctx.db, app["agency"]) or {}
+    nik = secrets.open_nik(app["applicant"]["nik"])
     valid_until = issuance.last_valid_day(clk.local_day(now, ctx.tz),
                                           version.get("validity_months"))
     record = issuance.build_record(number, version, agency.get("name") or app["agency"],
-                                   now, valid_until, secrets.signing_key)
+                                   now, valid_until, secrets.signing_key,
+                                   issuance.holder_binding(app["applicant"]["name"], nik,
+                                                           secrets.sub("holder-nik")))
     labels = {f["name"]: f.get("label") for f in version.get("form", [])}
     details = [(labels.get(k, k), v) for k, v in app["form"].items()]
     issued = issuance.issue(secrets.signing_key, record,
                             {"name": app["applicant"]["name"],
-                             "nik": app["applicant"]["nik"]},
+                             "nik": nik},
                             ctx.verify_base_url(), details)
     pdf = issued.pop("pdf")
     store.put_permit(ctx.db, number, issued, pdf, app["_id"])

@@ -6,6 +6,9 @@
   the PIN ever being stored). Each use gets its own sub-key (HMAC of the master and a label).
 - ``PERMITS_SIGNING_KEY`` (an Ed25519 private key in PEM; or ``PERMITS_SIGNING_KEY_FILE``, a
   mounted file): signs issued permits.
+- ``PERMITS_NIK_KEY`` (at least 16 characters): the key (SHA-256 of it, AES-256-GCM)
+  the applicant's NIK is encrypted with in the database (``seal_nik``/``open_nik``). Unset:
+  a sub-key of the master secret (development).
 
 Both come from the environment or a mounted file (``services.common.settings``). **Production
 (``MPP_ENV=production``) refuses to start without them**: nothing is generated into the
@@ -21,7 +24,10 @@ import base64
 import hashlib
 import hmac
 import logging
+import os
 import secrets
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from services.common import settings
 from services.permits import issuance, store
@@ -31,12 +37,31 @@ log = logging.getLogger(__name__)
 _cache = {}
 
 
+NIK_PREFIX = "enc1:"
+
+
 class Keys:
-    def __init__(self, master, signing_key, public_keys):
+    def __init__(self, master, signing_key, public_keys, nik_key=None):
         self.master = master
         self.signing_key = signing_key
         self.key_id = issuance.key_id(signing_key)
         self._public = public_keys
+        self._nik = AESGCM(hashlib.sha256(nik_key).digest() if nik_key
+                           else self.sub("nik-field"))
+
+    def seal_nik(self, nik):
+        """The NIK as stored: ``enc1:`` + base64(nonce + AES-GCM ciphertext)."""
+        nonce = os.urandom(12)
+        sealed = self._nik.encrypt(nonce, nik.encode("utf-8"), b"nik")
+        return NIK_PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
+
+    def open_nik(self, stored):
+        """The NIK from what is stored (a value stored before encryption is returned as is;
+        an erased one is ``None``)."""
+        if not isinstance(stored, str) or not stored.startswith(NIK_PREFIX):
+            return stored
+        raw = base64.b64decode(stored[len(NIK_PREFIX):])
+        return self._nik.decrypt(raw[:12], raw[12:], b"nik").decode("utf-8")
 
     def sub(self, label):
         return hmac.new(self.master, label.encode(), hashlib.sha256).digest()
@@ -49,9 +74,12 @@ class Keys:
     def applicant_salt(self):
         return self.sub("applicant-key")
 
-    def pin_for(self, application_id):
-        """The application's PIN: derived, never stored (a retried filing shows it again)."""
-        digest = hmac.new(self.sub("pin"), application_id.encode(), hashlib.sha256).digest()
+    def pin_for(self, application_id, generation=0):
+        """The application's PIN: derived, never stored; ``generation`` counts the new PINs
+        the applicant asked for (0: the one shown at filing)."""
+        message = application_id if not generation else "{}#{}".format(application_id,
+                                                                        generation)
+        digest = hmac.new(self.sub("pin"), message.encode(), hashlib.sha256).digest()
         return "{:06d}".format(int.from_bytes(digest[:8], "big") % 10 ** 6)
 
     def public_keys(self, db):
@@ -96,6 +124,9 @@ def load(db, config):
     store.add_public_key(db, issuance.key_id(signing), issuance.public_key_pem(signing).decode())
     public = {k: issuance.public_key_from_pem(v.encode())
               for k, v in store.public_keys(db).items()}
-    keys = Keys(master, signing, public)
+    nik_key = settings.get(config, "PERMITS_NIK_KEY")
+    if nik_key and len(nik_key) < 16:
+        raise ValueError("PERMITS_NIK_KEY must be at least 16 characters")
+    keys = Keys(master, signing, public, nik_key.encode() if nik_key else None)
     _cache[db.name] = keys
     return keys

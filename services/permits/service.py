@@ -20,8 +20,8 @@ from services.common.events import Events, SubscriberQueues
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.permits import (acting, applications, catalogue, connector_desk,
-                              connector_registry, filing, issuing, outbox, sla_sweep, store,
-                              views, webhook_agencies)
+                              connector_registry, erasure, filing, issuing, outbox, sla_sweep,
+                              store, views, webhook_agencies)
 from services.permits.context import Context
 
 boot.install()
@@ -89,6 +89,10 @@ class PermitsService(HealthMixin):
     @rpc
     def application_agency(self, application_id):
         return applications.agency_of(self._ctx, application_id)
+
+    @rpc
+    def request_new_pin(self, tracking_code):
+        return applications.request_new_pin(self._ctx, tracking_code)
 
     @rpc
     def get_application_public(self, tracking_code, pin):
@@ -186,6 +190,15 @@ class PermitsService(HealthMixin):
     @timer(interval=SWEEP_TIMER_SECONDS)
     def sla_timer(self):
         sla_sweep.tick(self._ctx)
+
+    @rpc
+    def erase_personal_data(self, at=None):
+        """Erase applicants' personal data due (``erasure``) as of ``at`` (default now)."""
+        return erasure.erase(self._ctx, at)
+
+    @timer(interval=3600)
+    def erasure_timer(self):
+        erasure.erase(self._ctx)
 
     @timer(interval=OUTBOX_TIMER_SECONDS)
     def outbox_timer(self):

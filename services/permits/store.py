@@ -106,6 +106,8 @@ ROLL_FORWARD_AFTER = timedelta(seconds=5)
 
 def ensure_indexes(db):
     db.permit_types.create_index([("agency", ASCENDING)], name="by_agency")
+    db.pin_failures.create_index([("app", ASCENDING)], name="by_application")
+    db.pin_renewals.create_index([("app", ASCENDING)], name="by_application")
 
 
 # -- append-only slot logs ----------------------------------------------------------------
@@ -324,6 +326,43 @@ def history(db, application_id, up_to):
             return entries
         entries.append(entry)
         seq += 1
+
+
+def decided_before(db, states, cutoff, limit):
+    """Applications in one of ``states`` since before ``cutoff`` (ISO-8601) whose applicant
+    is not erased yet."""
+    return list(db.applications.find({"state": {"$in": list(states)},
+                                      "state_since": {"$lt": cutoff},
+                                      "applicant.erased_at": {"$exists": False}},
+                                     {"applicant.language": 1}).limit(limit))
+
+
+# -- PIN guesses and renewals ---------------------------------------------------------------
+
+def record_pin_failure(db, application_id, generation, at):
+    """One wrong PIN (an insert each: concurrent failures are all counted)."""
+    db.pin_failures.insert_one({"app": application_id, "gen": generation, "at": at})
+
+
+def pin_failures(db, application_id, generation):
+    """``(count, time of the last)`` of the wrong PINs for this PIN generation."""
+    found = list(db.pin_failures.find({"app": application_id, "gen": generation},
+                                      {"at": 1}))
+    return len(found), max((f["at"] for f in found), default=None)
+
+
+def clear_pin_failures(db, application_id):
+    db.pin_failures.delete_many({"app": application_id})
+
+
+def claim_pin_generation(db, application_id, generation, day):
+    """The unique insert that decides who renews the PIN to ``generation``."""
+    return insert_unique(db.pin_renewals, {"_id": "{}#{}".format(application_id, generation),
+                                           "app": application_id, "day": day})
+
+
+def pin_renewals_on(db, application_id, day):
+    return db.pin_renewals.count_documents({"app": application_id, "day": day})
 
 
 def put_tracking(db, code, application_id):

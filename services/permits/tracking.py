@@ -16,6 +16,12 @@ has the applicant's number and cannot be changed. The store keeps only
 ``secret_digest(code, pin, key)`` = HMAC-SHA256 under a server key (a PIN has 10⁶ values, so a
 plain hash could be brute-forced from a leaked database; the key lives in config, not in Mongo).
 ``check_secret`` compares digests in constant time. Rate-limit lookups at the gateway.
+
+Guessing: a per-address limit alone does not stop someone with many addresses, so wrong PINs
+are also counted per application (``pin_wait``): ``FREE_FAILURES`` are free, each further one
+makes the next try wait twice as long (5 s, 10 s, ... up to ``MAX_WAIT_SECONDS``), and after
+``LOCK_AFTER`` the code is locked until the citizen asks for a new PIN, which is sent to the
+contact they gave when filing. With a lock at 10, a guesser's odds are 10 in 10⁶ per PIN.
 """
 import hashlib
 import hmac
@@ -94,6 +100,24 @@ def is_valid(text, prefix=None):
     except ValidationFailed:
         return False
     return True
+
+
+FREE_FAILURES = 3
+LOCK_AFTER = 10
+FIRST_WAIT_SECONDS = 5
+MAX_WAIT_SECONDS = 300
+
+
+def pin_wait(failures, last_failure_at, now):
+    """``(locked, seconds to wait)`` before the next try at a PIN after ``failures`` wrong
+    ones, the last at ``last_failure_at`` (datetimes)."""
+    if failures >= LOCK_AFTER:
+        return True, MAX_WAIT_SECONDS
+    if failures < FREE_FAILURES or last_failure_at is None:
+        return False, 0
+    wait = min(FIRST_WAIT_SECONDS * 2 ** (failures - FREE_FAILURES), MAX_WAIT_SECONDS)
+    left = wait - (now - last_failure_at).total_seconds()
+    return False, max(0, int(left + 0.999))
 
 
 def new_pin(rng=secrets):

@@ -65,7 +65,8 @@ def staff_view(ctx, app):
         "filed_at": app["filed_at"],
         "updated_at": app["updated_at"],
         "applicant": {"name": app["applicant"]["name"],
-                      "nik_masked": issuance.mask_nik(app["applicant"]["nik"]),
+                      "nik_masked": issuance.mask_nik(
+                          ctx.keys.open_nik(app["applicant"]["nik"])),
                       "language": app["applicant"].get("language", "id")},
         "form": app["form"],
         "documents": store.app_documents(ctx.db, app["_id"], app["requirement_kinds"]),

@@ -285,6 +285,54 @@ def apply(state, action, role, context=None):
     return _resolve(target, state, context)
 
 
+# --- separation of duties ------------------------------------------------------------------
+
+#: roles that are people (or a key acting for one); ``system`` and ``connector`` steps are the
+#: suite's own and an agency's back office, which the rule does not bind
+PERSONAL_ROLES = ("officer", "supervisor", "admin")
+SAME_APPROVER = ("Persetujuan bertingkat harus oleh orang yang berbeda / Each approval level "
+                 "needs a different person")
+LAST_APPROVER_ISSUES = ("Izin tidak dapat diterbitkan oleh pemberi persetujuan terakhir / The "
+                        "last approver may not also issue the permit")
+
+
+def _approval_round(entries):
+    """The approvals of the current round: those since the application last entered
+    ``approval_1`` (a return for correction starts the approvals again)."""
+    start = 0
+    for i, entry in enumerate(entries):
+        if entry.get("to") == approval_state(1):
+            start = i
+    return [e for e in entries[start:] if e.get("action") == "approve"]
+
+
+def duty_conflict(state, action, actor, role, approval_levels, entries):
+    """Why ``actor`` may not take ``action`` now, given who took the earlier steps
+    (``entries``: the application's history, oldest first), or ``None``.
+
+    - an approval level needs a person who has not approved an earlier level of this round;
+    - where the type has more than one approval level, the permit is not issued by the person
+      who gave the last approval (a second pair of eyes between the decision and the permit).
+    """
+    if role not in PERSONAL_ROLES:
+        return None
+    approvals = _approval_round(entries)
+    if action == "approve" and approval_level(state) is not None:
+        if any(e.get("actor") == actor for e in approvals):
+            return SAME_APPROVER
+    if action == "issue" and approval_levels > 1 and approvals:
+        if approvals[-1].get("actor") == actor:
+            return LAST_APPROVER_ISSUES
+    return None
+
+
+def check_duties(state, action, actor, role, approval_levels, entries):
+    """``duty_conflict`` as a ``Forbidden`` (nothing changes)."""
+    reason = duty_conflict(state, action, actor, role, approval_levels, entries)
+    if reason:
+        raise Forbidden(reason, {"state": state, "action": action, "rule": "separation_of_duties"})
+
+
 # --- applications as the workflow sees them ------------------------------------------------
 
 #: Filing is not a row of the table (there is no state before it): these roles may file.

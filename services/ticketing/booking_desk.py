@@ -53,7 +53,7 @@ def book(ctx, service_id, date, slot_start, name, phone, nik, language, idempote
             if booking is None:
                 raise Conflict("Permintaan yang sama sedang diproses / The same request is "
                                "in progress", {})
-            return views.public_booking(booking)
+            return replayed_booking(booking)
     taken = []
     try:
         booking = _take_seat_and_book(ctx, service, data, day, now, tz, taken)
@@ -70,7 +70,21 @@ def book(ctx, service_id, date, slot_start, name, phone, nik, language, idempote
         "service_name": service["name"], "agency": service["agency"],
         "slot_start": views.iso(booking["slot_start"]), "slot_local": booking["slot_local"],
         "date": day, "contact": {"phone": booking["phone"]}, "language": booking["language"]})
-    return views.public_booking(booking)
+    return dict(views.public_booking(booking), created=True)
+
+
+def replayed_booking(booking):
+    """A retried booking (same service and Idempotency-Key): the slot, not the code. The code
+    alone checks in at the kiosk, and a key may be guessed; the citizen received the code in
+    the answer that made the booking and by message."""
+    out = views.public_booking(booking)
+    out.pop("code")
+    out.pop("ticket_id")
+    return dict(out, created=False, message=REPLAYED)
+
+
+REPLAYED = ("Pemesanan ini sudah dibuat; kodenya telah dikirim ke nomor Anda / This booking "
+            "was already made; its code was sent to your phone")
 
 
 def _take_seat_and_book(ctx, service, data, day, now, tz, taken):

@@ -48,10 +48,19 @@ def at_counter(ctx, counter_id, officer, must_be_open=True):
     return counter
 
 
+def own_ticket(counter, ticket):
+    """A counter acts only on its own agency's tickets (ids are predictable: a counter of
+    another agency naming one is refused before anything changes)."""
+    if ticket.get("agency") != counter["agency"]:
+        raise Forbidden("Tiket instansi lain / A ticket of another agency",
+                        {"ticket_id": ticket["_id"], "counter_id": counter["_id"]})
+    return ticket
+
+
 def _counter_action(ctx, schema, payload):
     data = sc.load(schema, payload)
     counter = at_counter(ctx, data["counter_id"], data["officer"])
-    return data, counter, issuing.ticket(ctx, data["ticket_id"])
+    return data, counter, own_ticket(counter, issuing.ticket(ctx, data["ticket_id"]))
 
 
 def _officer_acts(ctx, action, ticket_id, counter_id, officer, schema=sc.OfficerActionSchema,
@@ -175,7 +184,7 @@ def call_ticket(ctx, counter_id, ticket_id, officer, reason):
     data = sc.load(sc.OverrideCallSchema, {"counter_id": counter_id, "ticket_id": ticket_id,
                                              "officer": officer, "reason": reason})
     counter = at_counter(ctx, data["counter_id"], data["officer"])
-    current = issuing.ticket(ctx, data["ticket_id"])
+    current = own_ticket(counter, issuing.ticket(ctx, data["ticket_id"]))
     now = ctx.clock.now()
     rules = catalogue_reads.rules(ctx)
     record = calling.override_record(current, counter, data["officer"], data["reason"], now)
@@ -241,6 +250,9 @@ def complete(ctx, ticket_id, counter_id, officer):
 
 
 def transfer(ctx, ticket_id, counter_id, officer, target_service_id, reason):
+    """Send the citizen to another service. A ticket called or served at this counter keeps
+    its arrival time in the new queue; one still waiting joins its back (``own_ticket``:
+    only the ticket's own agency moves it)."""
     data, counter, current = _counter_action(ctx, sc.OfficerTransferSchema, {
         "ticket_id": ticket_id, "counter_id": counter_id, "officer": officer,
         "target_service_id": target_service_id, "reason": reason})
@@ -253,6 +265,10 @@ def transfer(ctx, ticket_id, counter_id, officer, target_service_id, reason):
     now = ctx.clock.now()
     follow = followups.transferred_ticket(current, data["target_service_id"], now,
                                           catalogue_reads.tz(ctx))
+    if current["status"] == states.WAITING:
+        # nobody served it yet: it joins the new queue at the back, so a transfer is never a
+        # way past the people already waiting there (a served citizen keeps their place)
+        follow["arrived_at"] = now
     moved = issuing.transition(ctx, current, "transfer", now, counter_id=None,
                                officer=data["officer"],
                                target_service_id=data["target_service_id"],

@@ -11,7 +11,11 @@ def gateway_config(service_config):
     config = dict(service_config)
     config.update(GATEWAY_JWT_SECRET="test-secret-" + "x" * 32,
                   GATEWAY_CONNECTOR_SECRETS={"dpmptsp": CONNECTOR_SECRET},
-                  GATEWAY_RATE_LIMIT_PER_MINUTE=6000, GATEWAY_RATE_LIMIT_BURST=2000)
+                  GATEWAY_RATE_LIMIT_PER_MINUTE=6000, GATEWAY_RATE_LIMIT_BURST=2000,
+                  GATEWAY_STAFF_RATE_LIMIT_PER_MINUTE=60000,
+                  GATEWAY_STAFF_RATE_LIMIT_BURST=20000,
+                  # the live-update test holds hundreds of streams from one address
+                  GATEWAY_STREAM_MAX_PER_CLIENT=2000)
     return config
 
 

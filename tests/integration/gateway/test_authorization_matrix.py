@@ -24,6 +24,7 @@ from werkzeug.routing import Map, Rule
 from services.gateway import auth
 from services.gateway import service  # noqa: F401 - registers every route
 from services.gateway.http import ROUTES
+from services.gateway.routes_counters import TICKET_ACTIONS
 from tests.integration.gateway.helpers import assert_problem, bearer, file_reklame
 
 OWN, OTHER = "dpmptsp", "samsat"
@@ -51,6 +52,14 @@ def targets(ids):
     return {
         ("GET", "/api/v1/auth/me"): Target("/api/v1/auth/me", scoped=False),
         ("GET", "/api/v1/admin/accounts"): Target("/api/v1/admin/accounts", scoped=False),
+        # an account that does not exist: the matrix must not end its callers' sessions
+        ("POST", "/api/v1/admin/accounts/<string:username>/<any(disable,enable):change>"):
+            Target("/api/v1/admin/accounts/nobody.matrix/disable", scoped=False),
+        ("POST", "/api/v1/admin/accounts/<string:username>/reset-password"): Target(
+            "/api/v1/admin/accounts/nobody.matrix/reset-password", scoped=False),
+        ("POST", "/api/v1/auth/password"): Target("/api/v1/auth/password", json={
+            "current_password": "not-the-password", "new_password": "long-enough-2"},
+            scoped=False),
         ("POST", "/api/v1/admin/accounts"): Target("/api/v1/admin/accounts", json={
             "username": "m" + unique, "password": "long-enough-1", "role": "officer",
             "agency": OWN}),
@@ -285,3 +294,129 @@ def test_an_officer_cannot_work_another_agencys_ticket_from_their_own_counter(ap
         assert 400 <= acted.status_code < 500, (action, acted.text)
     still = api.get("/api/v1/tickets/" + ticket, params={"token": world["ticket_token"]})
     assert still.status_code == 200 and still.json()["status"] == "waiting", still.text
+
+
+# -- ticket actions: the ticket's agency as well as the counter's -----------------------------
+
+def test_ticket_actions_are_checked_by_the_tickets_agency(api, world):
+    """Ticket ids are predictable (``<service>:<day>:<seq>``): every caller of the other
+    agency, at a counter of their own that they opened, gets 403 "not your agency" for
+    every ticket action on this agency's ticket, and the ticket stays where it was."""
+    ticket = world["ids"]["ticket"]
+    wrong = []
+    for caller in ("samsat.officer", "samsat.supervisor", "samsat.apikey-officer",
+                   "samsat.apikey-supervisor"):
+        headers = world["callers"][caller][2]
+        api.post("/api/v1/counters/samsat-7/close", headers=headers)
+        opened = api.post("/api/v1/counters/samsat-7/open", headers=headers)
+        assert opened.status_code == 200, opened.text
+        attempts = [("call", "/api/v1/counters/samsat-7/call",
+                     {"ticket_id": ticket, "reason": "bukan antrean saya"})]
+        for action in TICKET_ACTIONS:
+            body = {"counter_id": "samsat-7"}
+            if action == "transfer":
+                body["target_service_id"] = "samsat-pkb"
+            attempts.append((action, "/api/v1/tickets/{}/{}".format(ticket, action), body))
+        for action, path, body in attempts:
+            answer = api.post(path, headers=headers, json=body)
+            detail = answer.json().get("detail")
+            if answer.status_code != 403 or detail != auth.OTHER_AGENCY:
+                wrong.append("{} {} as {}: {} {}".format(action, ticket, caller,
+                                                        answer.status_code, answer.text[:160]))
+        api.post("/api/v1/counters/samsat-7/close", headers=headers)
+    assert not wrong, "\n".join(wrong)
+    still = api.get("/api/v1/tickets/" + ticket, params={"token": world["ticket_token"]})
+    assert still.json()["status"] == "waiting" and still.json()["service_id"] == "ptsp-izin"
+    # the own agency's officer still works it
+    own = world["callers"]["dpmptsp.officer"][2]
+    assert api.post("/api/v1/counters/ptsp-1/open", headers=own).status_code == 200
+    called = api.post("/api/v1/counters/ptsp-1/call", headers=own,
+                      json={"ticket_id": ticket, "reason": "matriks"})
+    assert called.status_code == 200, called.text
+    assert api.post("/api/v1/tickets/{}/start".format(ticket), headers=own,
+                    json={"counter_id": "ptsp-1"}).status_code == 200
+
+
+def test_an_unknown_ticket_is_a_404_before_any_counter_check(api, world):
+    officer = world["callers"]["samsat.officer"][2]
+    missing = api.post("/api/v1/tickets/ptsp-izin:2000-01-01:000999/recall", headers=officer,
+                       json={"counter_id": "samsat-7"})
+    assert_problem(missing, 404)
+
+
+# -- separation of duties: who acted before decides who may act now ----------------------------
+
+TWO_LEVELS = {"permit_type_id": "imb-dua", "version": 1, "agency": OWN, "name": "Izin Dua Tingkat",
+              "effective_from": "2026-01-01", "sla_working_days": 5, "fee": 0,
+              "approval_levels": 2, "connector": "manual",
+              "requirements": [{"kind": "ktp", "name": "KTP"}],
+              "form": [{"name": "luas", "type": "number", "min": 1, "max": 999,
+                        "required": True, "label": "Luas"}]}
+
+
+def _two_level_application_awaiting_approval(api, world):
+    admin = world["admin"]
+    made = api.put("/api/v1/admin/permit-types", json=TWO_LEVELS, headers=admin)
+    assert made.status_code == 200, made.text
+    from tests.integration.gateway.helpers import APPLICANT, PDF
+
+    filed = api.post("/api/v1/applications", headers={"Idempotency-Key": uuid.uuid4().hex},
+                     json={"permit_type_id": "imb-dua", "applicant": APPLICANT,
+                           "form": {"luas": 40},
+                           "documents": [{"kind": "ktp", "filename": "ktp.pdf",
+                                          "media_type": "application/pdf", "content": PDF}]})
+    assert filed.status_code == 201, filed.text
+    app_id = filed.json()["application_id"]
+    officer = world["callers"]["dpmptsp.officer"][2]
+    for action in ("start_intake", "accept", "forward", "agency_approve"):
+        done = _act(api, app_id, action, officer)
+        assert done.status_code == 200, (action, done.text)
+    return app_id
+
+
+def _act(api, app_id, action, headers):
+    return api.post("/api/v1/applications/by-id/{}/actions".format(app_id),
+                    json={"action": action}, headers=headers)
+
+
+def _supervisor(api, world, name):
+    made = api.post("/api/v1/admin/accounts", headers=world["admin"], json={
+        "username": name, "password": "long-enough-1", "role": "supervisor", "agency": OWN})
+    assert made.status_code == 201, made.text
+    return bearer_for(api, name, "long-enough-1")
+
+
+def bearer_for(api, username, password):
+    answer = api.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": "Bearer " + answer.json()["access_token"]}
+
+
+def test_separation_of_duties_row(api, world):
+    """Multi-level approval needs distinct people, and the last approver alone does not
+    issue: one supervisor (or one supervisor API key) cannot take an application from
+    approval to permit by themselves."""
+    app_id = _two_level_application_awaiting_approval(api, world)
+    first = world["callers"]["dpmptsp.supervisor"][2]
+    second = _supervisor(api, world, "dpmptsp.kabid")
+    key = world["callers"]["dpmptsp.apikey-supervisor"][2]
+
+    assert _act(api, app_id, "approve", first).status_code == 200
+    for same in (first,):
+        again = _act(api, app_id, "approve", same)
+        assert again.status_code == 403, again.text
+    assert _act(api, app_id, "approve", second).status_code == 200
+    alone = _act(api, app_id, "issue", second)
+    assert alone.status_code == 403, alone.text
+    state = api.get("/api/v1/applications/by-id/" + app_id, headers=first).json()["state"]
+    assert state == "approved"
+    issued = _act(api, app_id, "issue", key)
+    assert issued.status_code == 200 and issued.json()["state"] == "issued", issued.text
+
+
+def test_api_keys_default_to_the_least_role(api, world):
+    made = api.post("/api/v1/admin/api-keys", headers=world["admin"],
+                    json={"agency": OWN, "label": "tanpa peran"})
+    assert made.status_code == 201 and made.json()["role"] == "officer", made.text
+    me = api.get("/api/v1/auth/me", headers={"X-API-Key": made.json()["key"]}).json()
+    assert me["role"] == "officer"

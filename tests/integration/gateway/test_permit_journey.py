@@ -56,8 +56,8 @@ def test_application_to_verified_permit_over_http(api):
                   headers={"X-Application-Pin": app["pin"]})
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
-    assert api.get("/api/v1/applications/{}/permit.pdf?pin=000000".format(
-        app["tracking_code"])).status_code in (403, 404)
+    assert api.get("/api/v1/applications/{}/permit.pdf".format(app["tracking_code"]),
+                   headers={"X-Application-Pin": "000000"}).status_code in (403, 404)
 
     qr = urlsplit(permit["verify_url"])
     assert qr.path == "/verify"
@@ -71,6 +71,7 @@ def test_application_to_verified_permit_over_http(api):
     assert verified.status_code == 200, verified.text
     view = verified.json()
     assert view["status"] == "valid" and view["permit_number"] == number
+    assert view["holder"] == "Si** Am****"  # the holder, masked, from the signed record
     assert APPLICANT["name"] not in verified.text and APPLICANT["nik"] not in verified.text
     tampered = api.get("/api/v1/permits/{}/verify".format(number),
                        params={"hash": "0" * 64}).json()

@@ -73,7 +73,8 @@ class Recorder:
 EVENT_TYPES = ("application_submitted", "application_status_changed", "application_returned",
                "application_sla_warning", "permit_issued", "permit_revoked",
                "application_forwarded.simulated", "application_forwarded.manual",
-               "application_forwarded.webhook", "calendar_changed")
+               "application_forwarded.webhook", "calendar_changed",
+               "application_pin_reissued")
 
 for _event_type in EVENT_TYPES:
     def _make(event_type):
@@ -128,6 +129,7 @@ def wait_state(cluster, application_id, state, agency="dpmptsp", timeout=15):
 
 
 def staff(cluster, application_id, action, role="officer", agency="dpmptsp", note=None,
-          **kwargs):
-    return cluster.permits.act(application_id, action, "{}-1".format(role), role, agency,
+          actor=None, **kwargs):
+    return cluster.permits.act(application_id, action, actor or "{}-1".format(role), role,
+                               agency,
                                note=note, **kwargs)

@@ -23,6 +23,7 @@ QUEUES = {
     "evt-permits-application_status_changed--notifications.on_application_status_changed",
     "evt-permits-permit_issued--notifications.on_permit_issued",
     "evt-permits-application_sla_warning--notifications.on_application_sla_warning",
+    "evt-permits-application_pin_reissued--notifications.on_application_pin_reissued",
     "evt-feedback-survey_invited--notifications.on_survey_invited",
 }
 
@@ -38,7 +39,7 @@ def _handlers():
 
 def test_one_durable_shared_handler_per_subscription():
     handlers = _handlers()
-    assert len(handlers) == len(facts.SUBSCRIPTIONS) == 17
+    assert len(handlers) == len(facts.SUBSCRIPTIONS) == 18
     for source, event_type in facts.SUBSCRIPTIONS:
         entrypoint = handlers[facts.handler_name(event_type)]
         assert (entrypoint.source_service, entrypoint.event_type) == (source, event_type)

@@ -11,7 +11,7 @@ UTC = timezone.utc
 CONTEXT = dict(
     number="A-012", service_name="KTP-el", mpp_name="MPP Kabupaten Kapuas", people_ahead=3,
     issued_at=datetime(2025, 3, 4, 1, 5, tzinfo=UTC), counter="5", booking_code="BK-7Q2",
-    slot_start=datetime(2025, 3, 5, 2, 30, tzinfo=UTC), tracking_code="MPP-25-00042",
+    slot_start=datetime(2025, 3, 5, 2, 30, tzinfo=UTC), tracking_code="MPP-25-00042", pin="482913",
     permit_name="PBG", submitted_at="2025-03-04T01:00:00Z", due_date=date(2025, 3, 18),
     reason="Foto KTP buram", status="verified", permit_number="503/PBG/2025/0012",
     verify_url="https://mpp.example/v/abc", application_id="app1", agency_id="dpmptsp",
