@@ -109,7 +109,23 @@ class PermitRoutes:
         principal = self._staff(request)
         self._application_in_scope(principal, application_id)
         agency = None if principal.role == roles.ADMIN else principal.agency
-        return req.json_response(self._call(self.permits.get_application, application_id, agency))
+        return req.json_response(self._call(self.permits.get_application, application_id, agency,
+                                            role=principal.role))
+
+    @route("GET", "/api/v1/applications/by-id/<string:application_id>/documents/<string:kind>",
+           tags=[TAG_APP], auth="staff", produces="application/octet-stream",
+           summary="A document of the application, for the owning agency's staff")
+    def application_document(self, request, application_id, kind):
+        principal = self._staff(request)
+        self._application_in_scope(principal, application_id)
+        agency = None if principal.role == roles.ADMIN else principal.agency
+        document = self._call(self.permits.get_document, application_id, agency, kind)
+        response = Response(base64.b64decode(document["content_b64"]),
+                            mimetype=document["media_type"])
+        response.headers["Content-Disposition"] = 'attachment; filename="{}"'.format(
+            "".join(c for c in document["filename"] if c.isalnum() or c in "._-"))
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
 
     @route("POST", "/api/v1/applications/by-id/<string:application_id>/actions", tags=[TAG_APP],
            auth="staff", body=gs.ApplicationActionRequest,

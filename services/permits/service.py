@@ -98,8 +98,12 @@ class PermitsService(HealthMixin):
         return views.applicant_permit_pdf(self._ctx, tracking_code, pin)
 
     @rpc
-    def get_application(self, application_id, agency):
-        return views.staff_application(self._ctx, application_id, agency)
+    def get_application(self, application_id, agency, role=None):
+        return views.staff_application(self._ctx, application_id, agency, role)
+
+    @rpc
+    def get_document(self, application_id, agency, kind):
+        return views.staff_document(self._ctx, application_id, agency, kind)
 
     @rpc
     def list_applications(self, agency, state=None, limit=50, after=None):
