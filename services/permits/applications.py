@@ -24,6 +24,14 @@ def agency_of(ctx, application_id):
     return app["agency"] if app else None
 
 
+def id_of_tracking(ctx, tracking_code):
+    """The id of the application a tracking code names, or None (staff look-ups only: the
+    applicant's own look-up needs the PIN too)."""
+    if not isinstance(tracking_code, str) or not 1 <= len(tracking_code) <= 40:
+        return None
+    return store.find_by_tracking(ctx.db, tracking_code)
+
+
 def get(ctx, application_id):
     """The application by id, synced (``NotFound`` when there is none)."""
     if not isinstance(application_id, str):

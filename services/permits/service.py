@@ -90,6 +90,10 @@ class PermitsService(HealthMixin):
         return applications.agency_of(self._ctx, application_id)
 
     @rpc
+    def application_id_of(self, tracking_code):
+        return applications.id_of_tracking(self._ctx, tracking_code)
+
+    @rpc
     def get_application_public(self, tracking_code, pin):
         return views.public_status(self._ctx, tracking_code, pin)
 

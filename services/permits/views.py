@@ -78,7 +78,12 @@ def staff_view(ctx, app, role=None):
         "available_actions": {r: list(workflow.available_actions(app["state"], r))
                               for r in roles.STAFF},
         "actions": workflow.allowed_actions(app, role) if role in roles.STAFF else [],
-        "history": applications.history_of(ctx, app),
+        "history": [dict(h, to_label=workflow.label(h["to"]))
+                    for h in applications.history_of(ctx, app)],
+        "form_fields": [{k: f.get(k) for k in ("name", "label", "label_en")}
+                        for f in app["permit_type"].get("form", [])],
+        "requirements": [{k: r.get(k) for k in ("kind", "name", "name_en")}
+                         for r in app["permit_type"].get("requirements", [])],
     }
 
 
