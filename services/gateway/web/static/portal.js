@@ -74,35 +74,41 @@
     const cancel = el("button", {type: "button", class: "secondary", onclick: ev => MPP.busy(ev.currentTarget, () =>
       api("POST", "/api/v1/bookings/" + encodeURIComponent(r.code) + "/cancel", {phone}).then(() => {
         $("book-out").replaceChildren(el("p", {class: "ok"}, t("po_booking_cancelled"))); MPP.say(t("po_booking_cancelled")); })
-        .catch(e => MPP.say(e.message, "error")))}, t("po_booking_cancel"));
+        .catch(e => { note.textContent = e.message; }))}, t("po_booking_cancel"));
     const checkin = el("button", {type: "button", onclick: ev => MPP.busy(ev.currentTarget, () =>
       api("POST", "/api/v1/bookings/" + encodeURIComponent(r.code) + "/check-in").then(tk => {
         $("book-out").append(el("p", {class: "ok", id: "checkin-number"}, t("po_booking_ticket", {number: tk.number})));
         location.hash = "track=" + encodeURIComponent(tk.id) + "&token=" + encodeURIComponent(tk.access_token);
-      }).catch(e => MPP.say(e.message, "error")))}, t("po_booking_checkin"));
+      }).catch(e => { note.textContent = e.message; }))}, t("po_booking_checkin"));
+    const note = el("p", {class: "error", role: "alert"});
     $("book-out").replaceChildren(el("p", {}, t("po_booking_code"), ": ", el("strong", {class: "big-code", id: "booking-code"}, r.code)),
-      dl([[t("po_service"), svc ? name(svc) : "–"], [t("po_booking_when"), fmt.date(r.date) + " " + (r.slot_local || "").slice(0, 5).replace(":", ".")]]),
-      el("p", {}, checkin, cancel));
+      dl([[t("po_service"), svc ? name(svc) : "–"], [t("po_booking_when"), fmt.dateTime(r.slot_start)]]),
+      el("p", {}, checkin, cancel), note);
   }
 
   // -- a permit type, and filing ---------------------------------------------------------
+  function typeInfo(pt) {
+    const box = document.createDocumentFragment();
+    box.append(dl([[t("po_issued_by"), agencies[pt.agency] ? name(agencies[pt.agency]) : "–"],
+      [t("po_fee"), rupiah(pt.fee)], [t("po_sla"), t("po_sla_days", {n: pt.sla_working_days})]]),
+      el("p", {}, el("strong", {}, t("po_requirements"))), el("ul", {}, (pt.requirements || []).map(r => el("li", {}, name(r)))));
+    return box;
+  }
   function typeForm() {
     const pt = types.find(x => x.id === $("app-type").value); if (!pt) return;
     MPP.formErrors($("apply"));
-    $("type-info").replaceChildren(dl([[t("po_issued_by"), agencies[pt.agency] ? name(agencies[pt.agency]) : "–"],
-      [t("po_fee"), rupiah(pt.fee)], [t("po_sla"), t("po_sla_days", {n: pt.sla_working_days})]]),
-      el("p", {}, el("strong", {}, t("po_requirements"))), el("ul", {}, (pt.requirements || []).map(r => el("li", {}, name(r)))));
+    $("type-info").replaceChildren(typeInfo(pt));
     $("app-form").replaceChildren(...(pt.form || []).map(f => {
-      const id = "f-" + f.name, attrs = {id, name: "form." + f.name, "data-type": f.type, required: f.required};
+      const id = "f-" + f.name, attrs = {id, name: "form." + f.name, "data-field": f.name, "data-type": f.type, required: f.required};
       let input;
       if (f.type === "enum") input = el("select", attrs, el("option", {value: ""}, t("po_choice")), (f.choices || []).map(c => el("option", {value: c}, (f.choice_labels && f.choice_labels[c]) || c.replace(/_/g, " "))));
       else if (f.type === "number") input = el("input", Object.assign(attrs, {inputmode: "decimal", autocomplete: "off"}));
       else if (f.type === "integer") input = el("input", Object.assign(attrs, {inputmode: "numeric", autocomplete: "off"}));
       else input = el("input", Object.assign(attrs, {autocomplete: "off"}));
-      return el("div", {class: "field"}, el("label", {for: id}, label(f)), input);
+      return el("div", {class: "field"}, el("label", {for: id, "data-id": f.label || f.name, "data-en": f.label_en || f.label || f.name}, label(f)), input);
     }));
     $("app-docs").replaceChildren(...(pt.requirements || []).map(r => el("div", {class: "field"},
-      el("label", {for: "d-" + r.kind}, name(r)), el("input", {type: "file", id: "d-" + r.kind, name: "documents." + r.kind, "data-kind": r.kind, accept: "application/pdf,image/jpeg,image/png"}))));
+      el("label", {for: "d-" + r.kind, "data-id": r.name, "data-en": r.name_en || r.name}, name(r)), el("input", {type: "file", id: "d-" + r.kind, name: "documents." + r.kind, "data-kind": r.kind, accept: "application/pdf,image/jpeg,image/png"}))));
     fileKey = null;
   }
   $("app-type").addEventListener("change", typeForm);
@@ -110,6 +116,11 @@
   $("apply").addEventListener("submit", ev => {
     ev.preventDefault();
     const form = ev.currentTarget; MPP.formErrors(form);
+    // what is plainly missing is said at once, beside each field, before anything is sent
+    const missing = {};
+    form.querySelectorAll("#app-form [required], #app-nik, #app-name, #app-phone").forEach(i => { if (!i.value.trim()) missing[i.name] = [t("po_required")]; });
+    form.querySelectorAll("#app-docs [data-kind]").forEach(i => { if (!i.files[0]) missing[i.name] = [t("po_required_doc")]; });
+    if (Object.keys(missing).length) { MPP.formErrors(form, {message: t("po_fix"), fields: missing}); return; }
     fileKey = fileKey || MPP.newKey();
     MPP.busy($("apply-send"), async () => {
       try {
@@ -213,7 +224,7 @@
     const d = await api("GET", "/api/v1/agencies");
     MPP.setZone(d.timezone);
     d.agencies.forEach(a => { agencies[a.code] = a; a.services.forEach(s => { services[s.id] = s; }); });
-    $("book-service").replaceChildren(...d.agencies.flatMap(a => a.services.map(s => el("option", {value: s.id}, name(a) + " · " + name(s)))));
+    $("book-service").replaceChildren(...d.agencies.filter(a => a.services.length).map(a => el("optgroup", {label: name(a)}, a.services.map(s => el("option", {value: s.id}, name(s))))));
     types = d.agencies.flatMap(a => a.permit_types || []);
     $("app-type").replaceChildren(...types.map(p => el("option", {value: p.id}, name(p))));
     $("book-date").min = new Date().toISOString().slice(0, 10);
@@ -228,5 +239,12 @@
     await track();
   })().catch(e => MPP.say(e.message, "error"));
   window.addEventListener("hashchange", () => track().catch(e => MPP.say(e.message, "error")));
-  document.addEventListener("mpp:lang", () => { typeForm(); if (followed) showStatus().catch(() => null); track().catch(() => null); });
+  // A language switch renames the form's labels; what was typed and chosen stays.
+  function relabel() {
+    document.querySelectorAll("#app-form label[data-id], #app-docs label[data-id]").forEach(l => { l.textContent = MPP.lang === "en" ? l.dataset.en : l.dataset.id; });
+    const pt = types.find(x => x.id === $("app-type").value);
+    if (pt) $("type-info").replaceChildren(typeInfo(pt));
+    [...$("app-type").options].forEach(o => { const p = types.find(x => x.id === o.value); if (p) o.textContent = name(p); });
+  }
+  document.addEventListener("mpp:lang", () => { relabel(); if (followed) showStatus().catch(() => null); track().catch(() => null); });
 })();
