@@ -36,3 +36,27 @@ def test_a_citizen_books_a_slot_with_nik_and_cancels_it(base_url):
 def test_an_unknown_permit_is_said_to_be_unknown(base_url):
     r = harness.run("portal_journey:citizen_verifies_a_permit", base_url)
     assert r["status"].startswith("Izin tidak dikenal")
+
+
+def test_a_complaint_is_filed_on_a_phone_and_answered_in_the_back_office(base_url):
+    from tests.e2e.browser.public_journey import HOSTILE_TEXT
+    from tests.e2e.conftest import DEMO_PASSWORD
+
+    r = harness.run("public_journey:citizen_complains_and_the_office_reads_it", base_url,
+                    password=DEMO_PASSWORD)
+    assert "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu" in r["agency_options"]
+    assert "dpmptsp" not in r["agency_options"]  # names, never codes
+    assert r["small_radios"] == []  # every choice is a 48 px target at least
+    assert r["empty_error"] == "Wajib diisi"
+    # the deadline is a day in the MPP's calendar, not "00.00" of the day after
+    assert r["due"].startswith("Batas tanggapan: ") and "00.00" not in r["due"]
+    # what the citizen typed is shown as typed: text, never markup
+    assert r["office_text"] == HOSTILE_TEXT and r["markup_in_cell"] == 0
+    assert "Dijawab" in r["answered_row"] and r["alerts"] == []
+
+
+def test_the_statistics_fit_a_phone(base_url):
+    r = harness.run("public_journey:statistics_on_a_phone", base_url)
+    assert r["scroll_width"] <= r["viewport_width"] == 390  # no horizontal scroll
+    assert r["smallest_text_px"] >= 14
+    assert "Dinas Penanaman Modal" in r["ikm_text"]
