@@ -81,6 +81,18 @@ class PermitRoutes:
         return req.json_response(self._call(self.permits.applicant_act, tracking, body["pin"],
                                             body["action"], note=body.get("note")))
 
+    @route("PUT", "/api/v1/applications/<string:tracking>/notification-preferences",
+           public=True, tags=[TAG_APP], body=gs.PreferencesRequest, problems=(404,),
+           summary="The applicant's notification preferences and opt-out (tracking code + PIN)")
+    def application_preferences(self, request, tracking):
+        body = self._body(request, gs.PreferencesRequest)
+        # the same secret as the status page: a wrong code or PIN is one 404
+        self._call(self.permits.get_application_public, tracking, body["pin"])
+        reference = self._call(self.permits.application_id_of, tracking)
+        saved = self._call(self.notifications.set_preferences, reference, body["preferences"])
+        saved.pop("reference", None)  # the internal id stays inside
+        return req.json_response(saved)
+
     # -- staff -----------------------------------------------------------------------------
 
     @route("GET", "/api/v1/applications", tags=[TAG_APP], auth="staff",

@@ -10,7 +10,7 @@ after its filing.
 import logging
 
 from services.common import clock as clk
-from services.common.errors import NotFound
+from services.common.errors import NotFound, ValidationFailed
 from services.permits import issuing, schemas, sla, sla_schedule, store, tracking, workflow
 
 log = logging.getLogger(__name__)
@@ -27,9 +27,11 @@ def agency_of(ctx, application_id):
 def id_of_tracking(ctx, tracking_code):
     """The id of the application a tracking code names, or None (staff look-ups only: the
     applicant's own look-up needs the PIN too)."""
-    if not isinstance(tracking_code, str) or not 1 <= len(tracking_code) <= 40:
+    try:
+        code = tracking.normalise(tracking_code)
+    except ValidationFailed:
         return None
-    return store.find_by_tracking(ctx.db, tracking_code)
+    return store.find_by_tracking(ctx.db, code)
 
 
 def get(ctx, application_id):
