@@ -31,6 +31,8 @@ def test_a_permit_goes_from_the_portal_to_pdf_through_the_back_office(base_url):
     assert r["returned_state"] == "Berkas dikembalikan untuk perbaikan"
     assert "Rekomendasi IBI sudah kedaluwarsa" in r["reason_shown"]
     assert r["resubmitted_state"] == "Perbaikan berkas diterima"
+    # the citizen's notification settings: the phone's message by its field, then saved
+    assert r["prefs_error"] and "Pengaturan pemberitahuan disimpan" in r["prefs_saved"]
     # notification status by the tracking code; perception for supervisors only
     assert "Permohonan diterima" in r["notifications"]
     assert r["officer_sees_perception"] is False and r["supervisor_sees_perception"] is True

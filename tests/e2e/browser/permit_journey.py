@@ -57,9 +57,9 @@ def permit_from_filing_to_pdf(b, base_url, password):
     portal.get_by_label("KTP pemohon").set_input_files(pdf("ktp.pdf"))
     portal.get_by_label("Surat Tanda Registrasi (STR)").set_input_files(pdf("str.pdf"))
     portal.get_by_label("Rekomendasi organisasi profesi (IBI)").set_input_files(pdf("ibi.pdf"))
-    portal.get_by_label("NIK (16 angka)").last.fill(NIK)
-    portal.get_by_label("Nama lengkap").last.fill("Siti Aminah")
-    portal.get_by_label("Nomor WhatsApp/HP").last.fill("0811-5200-0001")
+    portal.locator("#apply").get_by_label("NIK (16 angka)").fill(NIK)
+    portal.locator("#apply").get_by_label("Nama lengkap").fill("Siti Aminah")
+    portal.locator("#apply").get_by_label("Nomor WhatsApp/HP").fill("0811-5200-0001")
     portal.get_by_role("button", name="Kirim permohonan").click()
     code = b.wait_text(portal, "#tracking-code", bool)
     pin = portal.inner_text("#tracking-pin").strip()
@@ -99,6 +99,16 @@ def permit_from_filing_to_pdf(b, base_url, password):
     out["resubmitted_state"] = b.wait_text(portal, "#app-state",
                                            lambda text: text == "Perbaikan berkas diterima")
     b.check(portal, "06-portal-resubmitted")
+    # notification settings: a wrong number is named beside its field, then only WhatsApp
+    prefs = portal.locator("#prefs")
+    prefs.get_by_label("Nomor WhatsApp/HP").fill("12")
+    prefs.get_by_label("SMS").uncheck()
+    prefs.get_by_role("button", name="Simpan pengaturan").click()
+    out["prefs_error"] = b.wait_text(portal, "#prefs .field-error, #prefs [role=alert]", bool)
+    prefs.get_by_label("Nomor WhatsApp/HP").fill("0811-5200-0001")
+    prefs.get_by_role("button", name="Simpan pengaturan").click()
+    out["prefs_saved"] = b.wait_text(portal, "#prefs p.muted", lambda text: "disimpan" in text)
+    b.check(portal, "06b-portal-notification-settings")
 
     # -- the officer takes it through intake and the agency's decision ---------------------
     open_application(b, officer, code)

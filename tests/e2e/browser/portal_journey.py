@@ -10,7 +10,7 @@ def pdf(name):
 
 def field_error(page, label):
     """The message shown beside the field labelled ``label``."""
-    field = page.get_by_label(label, exact=True).last
+    field = page.locator("#apply").get_by_label(label, exact=True)
     described = field.get_attribute("aria-describedby")
     return page.inner_text("#" + described).strip() if described else None
 
@@ -33,16 +33,16 @@ def citizen_files_with_mistakes(b, base_url):
     portal.get_by_label("Ukuran (m²)").fill("0,2")
     portal.get_by_label("Lokasi").fill("Jl. Pemuda km 2, Kuala Kapuas")
     portal.get_by_label("Lama pemasangan (bulan)").fill("3")
-    portal.get_by_label("NIK (16 angka)").last.fill("62030157")
-    portal.get_by_label("Nama lengkap").last.fill("Budi Santoso")
-    portal.get_by_label("Nomor WhatsApp/HP").last.fill("0811-5200-0002")
+    portal.locator("#apply").get_by_label("NIK (16 angka)").fill("62030157")
+    portal.locator("#apply").get_by_label("Nama lengkap").fill("Budi Santoso")
+    portal.locator("#apply").get_by_label("Nomor WhatsApp/HP").fill("0811-5200-0002")
     portal.get_by_label("KTP pemohon").set_input_files(pdf("ktp.pdf"))
     portal.get_by_label("Desain reklame").set_input_files(pdf("desain.pdf"))
     portal.get_by_role("button", name="Kirim permohonan").click()
     b.wait_text(portal, "#apply [role=alert]", bool)
     out["wrong_nik"] = field_error(portal, "NIK (16 angka)")
     b.check(portal, "03-wrong-nik")
-    portal.get_by_label("NIK (16 angka)").last.fill("6203015708900002")
+    portal.locator("#apply").get_by_label("NIK (16 angka)").fill("6203015708900002")
     portal.get_by_role("button", name="Kirim permohonan").click()
     b.wait_text(portal, "#apply .field-error", bool)
     out["wrong_size"] = field_error(portal, "Ukuran (m²)")
@@ -57,7 +57,7 @@ def citizen_files_with_mistakes(b, base_url):
     portal.get_by_role("button", name="Bahasa Indonesia").click()
     # corrected: two and a half square metres, written with a comma
     portal.get_by_label("Ukuran (m²)").fill("2,5")
-    portal.get_by_label("NIK (16 angka)").last.fill("6203015708900002")
+    portal.locator("#apply").get_by_label("NIK (16 angka)").fill("6203015708900002")
     portal.get_by_role("button", name="Kirim permohonan").click()
     out["tracking_code"] = b.wait_text(portal, "#tracking-code", bool)
     out["errors_left"] = portal.locator("#apply .field-error").count()
@@ -76,9 +76,9 @@ def citizen_books_a_slot(b, base_url, service_label, day):
     portal.get_by_label("Tanggal").fill(day)
     portal.get_by_label("Tanggal").dispatch_event("change")
     b.wait_text(portal, "#book-slot", lambda text: "tempat" in text)
-    portal.get_by_label("NIK (16 angka)").first.fill("6203015708900003")
-    portal.get_by_label("Nama lengkap").first.fill("Rina Wati")
-    portal.get_by_label("Nomor WhatsApp/HP").first.fill("0811-5200-0003")
+    portal.locator("#book").get_by_label("NIK (16 angka)").fill("6203015708900003")
+    portal.locator("#book").get_by_label("Nama lengkap").fill("Rina Wati")
+    portal.locator("#book").get_by_label("Nomor WhatsApp/HP").fill("0811-5200-0003")
     portal.get_by_role("button", name="Pesan jadwal").click()
     out["booking_code"] = b.wait_text(portal, "#booking-code", bool)
     out["booking"] = portal.inner_text("#book-out")

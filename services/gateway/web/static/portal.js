@@ -160,6 +160,7 @@
     parts.push(el("h3", {}, t("po_history")), el("ol", {class: "history"}, (r.history || []).map(h => el("li", {},
       el("span", {class: "when"}, fmt.dateTime(h.at)), " · ", serverText(h.to_label || h.to), h.note ? el("span", {class: "note"}, " · " + h.note) : ""))));
     $("status-out").replaceChildren(...parts);
+    $("prefs").hidden = false;
     const correctable = (r.available_actions || []).includes("resubmit");
     $("correct").hidden = !correctable;
     if (correctable) {
@@ -194,6 +195,20 @@
         await showStatus();
       } catch (e) { $("correct-progress").hidden = true; MPP.formErrors(form, e); }
     });
+  });
+  $("prefs").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const form = ev.currentTarget; MPP.formErrors(form);
+    const channels = [...form.querySelectorAll("input[name=channel]:checked")].map(i => i.value);
+    const stop = $("pf-stop").checked;
+    if (!channels.length && !stop) { MPP.formErrors(form, {message: t("po_fix"), fields: {channels: [t("po_pick_channel")]}}); return; }
+    const all = ["whatsapp", "sms", "email"];
+    const preferences = {phone: $("pf-phone").value.trim() || null, email: $("pf-email").value.trim() || null, language: $("pf-lang").value,
+      channels: channels.length ? channels : all, opt_out: stop ? all : all.filter(c => !channels.includes(c))};
+    MPP.busy($("prefs-send"), () => api("PUT", "/api/v1/applications/" + encodeURIComponent(followed.code) + "/notification-preferences", {pin: followed.pin, preferences})
+      .then(() => { form.querySelector("[role=alert]").textContent = ""; const msg = stop ? t("po_prefs_stopped") : t("po_prefs_saved"); MPP.say(msg);
+        form.querySelector("p.muted").textContent = msg; })
+      .catch(e => MPP.formErrors(form, e)));
   });
   // The PIN travels in a header, never in a URL: the PDF is fetched and handed over as a blob.
   async function downloadPermit(code, pin) {
