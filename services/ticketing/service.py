@@ -28,7 +28,7 @@ from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.common.sequences import Tails
 from services.ticketing import (boards, booking_desk, catalogue_admin, catalogue_reads,
-                                counter_desk, day_end, issuing, store)
+                                counter_desk, day_end, issuing, number_lookup, store)
 
 boot.install()
 
@@ -103,6 +103,10 @@ class TicketingService(HealthMixin):
     @rpc
     def get_ticket(self, ticket_id, access_token):
         return issuing.get_ticket(self, ticket_id, access_token)
+
+    @rpc
+    def ticket_by_number(self, number):
+        return number_lookup.ticket_by_number(self, number)
 
     @rpc
     def cancel_ticket(self, ticket_id, access_token):

@@ -104,3 +104,25 @@ def citizen_verifies_a_permit(b, base_url):
     status = b.wait_text(portal, "#verify-status", bool)
     b.check(portal, "01-unknown-permit")
     return {"status": status}
+
+
+def citizen_tracks_a_ticket_by_its_number(b, base_url, agency_name, service_button):
+    """A ticket from the kiosk, followed on the phone by typing the number printed on it."""
+    kiosk = b.page("kiosk", "kiosk")
+    kiosk.goto(base_url + "/kiosk")
+    kiosk.get_by_role("button", name=agency_name).click()
+    kiosk.get_by_role("button", name=service_button).click()
+    kiosk.get_by_role("button", name="Umum").click()
+    number = b.wait_text(kiosk, "#ticket-number", bool)
+    portal = b.page("citizen", "phone")
+    portal.goto(base_url + "/portal")
+    portal.get_by_label("Nomor antrean").fill(number.lower().replace("-", ""))
+    portal.get_by_role("button", name="Lacak").click()
+    shown = b.wait_text(portal, "#ticket-number", lambda text: text == number)
+    tracking = b.wait_text(portal, "#track-out", lambda text: "Perkiraan dipanggil" in text)
+    b.check(portal, "01-tracking-by-number")
+    portal.get_by_label("Nomor antrean").fill("Z-999")
+    portal.get_by_role("button", name="Lacak").click()
+    unknown = b.wait_text(portal, "#track [role=alert]", bool)
+    b.check(portal, "02-unknown-number")
+    return {"number": number, "shown": shown, "tracking": tracking, "unknown": unknown}

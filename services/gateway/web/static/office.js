@@ -65,7 +65,7 @@
     $("detail-form").replaceChildren(...Object.entries(a.form || {}).flatMap(([k, v]) => [el("dt", {}, labels[k] || k), el("dd", {}, typeof v === "number" ? fmt.number(v, 2) : String(v))]));
     $("detail-docs").replaceChildren(...(a.documents || []).map(doc => el("li", {},
       el("button", {type: "button", class: "secondary", onclick: ev => openDocument(a, doc, ev.currentTarget)}, t("of_open_doc", {name: docName(a, doc)})),
-      " ", el("span", {class: "muted"}, doc.filename + " · " + fmt.number(doc.size / 1024, 1) + " KB"))));
+      " ", el("span", {class: "muted"}, doc.filename + " · " + (doc.size < 1024 ? "< 1 KB" : fmt.number(doc.size / 1024, 1) + " KB")))));
     renderActions(a);
     $("detail-history").replaceChildren(el("thead", {}, el("tr", {}, ["of_when", "of_step", "of_by", "of_note"].map(k => el("th", {scope: "col"}, t(k))))),
       el("tbody", {}, (a.history || []).map(h => el("tr", {},
@@ -106,7 +106,7 @@
         {action: x.action, note: note || undefined, expected_seq: current.history_seq});
       MPP.say(t("of_done", {action: MPP.lang === "en" ? x.label_en : x.label, state: serverText(r.state_label)}));
       $("reason-form").hidden = true; $("reason").value = ""; pending = null;
-      await openApp(current.application_id); await apps();
+      await apps(); await openApp(current.application_id);
     } catch (e) {
       if (form) MPP.formErrors(form, e); else MPP.say(e.message, "error");
     }

@@ -23,27 +23,38 @@
 
   // -- a ticket, live ----------------------------------------------------------------------
   let trackTimer = null;
+  let trackedNumber = null;
   async function track() {
     const p = new URLSearchParams(location.hash.slice(1));
-    if (!p.get("track")) return;
+    if (!p.get("track") && !trackedNumber) return;
     const base = "/api/v1/tickets/" + encodeURIComponent(p.get("track"));
     const q = "?token=" + encodeURIComponent(p.get("token") || "");
-    const tk = await api("GET", base + q);
+    // by the QR (id + token), or by the number typed (what the board shows of it)
+    const tk = p.get("track") ? await api("GET", base + q) : await api("GET", "/api/v1/tickets/by-number/" + encodeURIComponent(trackedNumber));
     const eta = tk.eta_min_minutes == null || tk.eta_max_minutes == null ? t("po_eta_unknown")
       : t("po_eta_range", {min: fmt.number(tk.eta_min_minutes), max: fmt.number(tk.eta_max_minutes)});
     const state = MPP_TEXT["po_ticket_state_" + tk.status] ? t("po_ticket_state_" + tk.status) : serverText(tk.status_label || "–");
     const svc = services[tk.service_id];
     $("track-out").replaceChildren(el("p", {class: "big", id: "ticket-number"}, tk.number),
-      dl([[t("po_service"), svc ? name(svc) : "–"], [t("status"), state], [t("ahead"), tk.ahead == null ? "–" : fmt.number(tk.ahead)],
+      dl([[t("po_service"), svc ? name(svc) : "–"], [t("po_ticket_status"), state], [t("ahead"), tk.ahead == null ? "–" : fmt.number(tk.ahead)],
           [t("po_eta"), ["waiting"].includes(tk.status) ? eta : "–"]]),
       el("p", {class: "muted"}, t("po_live")));
-    if (tk.status === "completed") {  // the same phone that followed the queue rates the service
+    if (tk.status === "completed" && p.get("track")) {  // the same phone that followed the queue rates the service
       const s = await api("GET", base + "/survey" + q).catch(() => null);
       if (s) $("track-out").append(el("p", {}, el("a", {class: "btn", href: s.survey_url}, t("survey_title"))));
     }
     clearTimeout(trackTimer);
     if (!["completed", "cancelled", "no_show", "not_served", "transferred"].includes(tk.status)) trackTimer = setTimeout(() => track().catch(() => null), 15000);
   }
+
+  $("track").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const form = ev.currentTarget; MPP.formErrors(form);
+    trackedNumber = $("tk-number").value.trim();
+    if (!trackedNumber) { MPP.formErrors(form, {message: t("po_fix"), fields: {number: [t("po_required")]}}); return; }
+    if (location.hash.includes("track=")) history.replaceState(null, "", location.pathname + location.search);
+    MPP.busy(form.querySelector("button"), () => track().catch(e => { trackedNumber = null; $("track-out").replaceChildren(); MPP.formErrors(form, e); }));
+  });
 
   // -- booking -----------------------------------------------------------------------------
   async function slots() {
@@ -149,9 +160,9 @@
     const r = await api("GET", "/api/v1/applications/" + encodeURIComponent(code), undefined, {"X-Application-Pin": pin});
     const pt = types.find(x => x.id === r.permit_type_id);
     const last = (r.history || [])[r.history.length - 1] || {};
-    const parts = [el("p", {id: "app-state", class: "state"}, serverText(r.state_label)),
-      dl([[t("permit_title"), pt ? name(pt) : "–"], [t("po_filed_at"), fmt.dateTime(r.filed_at)],
-          [t("po_due"), r.sla && r.sla.due_at && !["issued", "rejected", "withdrawn", "cancelled"].includes(r.state) ? fmt.dueDate(r.sla.due_at) : "–"]])];
+    const facts = [[t("permit_title"), pt ? name(pt) : "–"], [t("po_filed_at"), fmt.dateTime(r.filed_at)]];
+    if (r.sla && r.sla.due_at && r.sla.mode !== "stopped") facts.push([t("po_due"), fmt.dueDate(r.sla.due_at)]);
+    const parts = [el("p", {id: "app-state", class: "state"}, serverText(r.state_label)), dl(facts)];
     if (r.permit) {
       parts.push(el("p", {id: "permit"}, t("permit_no") + ": ", el("strong", {}, r.permit.permit_number)),
         el("p", {}, el("button", {type: "button", id: "permit-pdf", onclick: ev => MPP.busy(ev.currentTarget, () => downloadPermit(code, pin).catch(e => MPP.say(e.message, "error")))}, t("permit_pdf")),

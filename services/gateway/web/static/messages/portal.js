@@ -2,7 +2,10 @@
 Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "po_home": {"id": "Beranda", "en": "Home"},
   "po_sections": {"id": "Bagian halaman", "en": "Page sections"},
-  "po_track_hint": {"id": "Pindai kode QR pada tiket Anda untuk memantau antrean di sini.", "en": "Scan the QR code on your ticket to follow the queue here."},
+  "po_track_hint": {"id": "Ketik nomor pada tiket Anda, atau pindai kode QR-nya.", "en": "Type the number on your ticket, or scan its QR code."},
+  "po_ticket_number": {"id": "Nomor antrean", "en": "Queue number"},
+  "po_ticket_status": {"id": "Keadaan", "en": "State"},
+  "po_track_send": {"id": "Lacak", "en": "Track"},
   "po_ticket_state_waiting": {"id": "Menunggu dipanggil", "en": "Waiting to be called"},
   "po_ticket_state_called": {"id": "Dipanggil, silakan ke loket", "en": "Called, please go to the counter"},
   "po_ticket_state_serving": {"id": "Sedang dilayani", "en": "Being served"},
