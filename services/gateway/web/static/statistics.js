@@ -9,6 +9,7 @@
   const agencyName = code => agencies[code] ? MPP.name(agencies[code]) : "";
   const minutes = s => s == null ? null : s / 60;
   const min = s => s == null ? t("st_no_data") : fmt.minutes(minutes(s));
+  const minCell = s => s == null ? "–" : fmt.minutes(minutes(s));
   const GRADE = {A: "grade-a", B: "grade-b", C: "grade-c", D: "grade-d"};
 
   // rows: [{label, bars: [{value, text, kind}]}]; max: the scale's end
@@ -32,7 +33,7 @@
     $("summary").replaceChildren(
       card(t("st_visitors_today"), fmt.number(m.visitors_today)),
       card(t("st_visitors_month"), fmt.number(m.visitors_month)),
-      card(t("stats_wait_avg"), min(m.wait_month.average_seconds), t("st_p90") + ": " + min(m.wait_month.p90_seconds)),
+      card(t("stats_wait_avg"), minCell(m.wait_month.average_seconds), m.wait_month.average_seconds == null ? t("st_no_data") : t("st_p90") + ": " + min(m.wait_month.p90_seconds)),
       card(t("stats_sla"), m.sla.percent == null ? "–" : fmt.percent(m.sla.percent, 1), fmt.number(m.sla.decided) + " " + t("stats_decided")),
       card("IKM", m.ikm.score == null ? "–" : fmt.number(m.ikm.score, 2) + " (" + m.ikm.grade + ")",
            m.ikm.grade ? (MPP.lang === "en" ? m.ikm.grade_label_en : m.ikm.grade_label) + " · " + fmt.number(m.ikm.respondents) + " " + t("stats_respondents") : t("stats_no_ikm")));
@@ -50,7 +51,7 @@
     const rows = [];
     data.agencies.forEach(a => a.services.forEach(s => rows.push(el("tr", {}, [
       agencyName(a.agency), s.service_name, fmt.number(s.visitors_today), fmt.number(s.visitors_month),
-      min(s.wait_month.average_seconds), min(s.wait_month.p90_seconds),
+      minCell(s.wait_month.average_seconds), minCell(s.wait_month.p90_seconds),
       s.sla.percent == null ? "–" : fmt.percent(s.sla.percent, 1), s.ikm.score == null ? "–" : fmt.number(s.ikm.score, 2) + " " + s.ikm.grade,
     ].map((v, i) => el("td", {"data-label": heads[i]}, v))))));
     $("detail").replaceChildren(el("table", {class: "stack"}, el("thead", {}, el("tr", {}, heads.map(h => el("th", {scope: "col"}, h)))), el("tbody", {}, rows)));
