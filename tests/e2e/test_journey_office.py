@@ -36,6 +36,7 @@ def test_a_permit_goes_from_the_portal_to_pdf_through_the_back_office(base_url):
     # notification status by the tracking code; perception for supervisors only
     assert "Permohonan diterima" in r["notifications"]
     assert r["officer_sees_perception"] is False and r["supervisor_sees_perception"] is True
+    assert r["officer_refused_reads"] == []  # no 403 on the officer's page loads
     # the history says who did what
     assert "dpmptsp.officer" in r["history"] and "dpmptsp.supervisor" in r["history"]
     assert "Izin telah terbit" in r["history"]

@@ -68,6 +68,9 @@ def permit_from_filing_to_pdf(b, base_url, password):
 
     # -- the officer checks it and returns it for a correction ---------------------------
     officer = b.page("officer", "desk")
+    refused_reads = []  # what the page asked and was refused (a 403 on load, say)
+    officer.on("response", lambda r: refused_reads.append("{} {}".format(r.status, r.url))
+               if r.status >= 400 and r.request.method == "GET" else None)
     sign_in(b, officer, base_url, "dpmptsp.officer", password)
     row = officer.locator("#apps tr[data-code='{}']".format(code))
     out["row"] = row.inner_text()
@@ -122,6 +125,7 @@ def permit_from_filing_to_pdf(b, base_url, password):
     officer.get_by_role("button", name="Tampilkan").click()
     out["notifications"] = b.wait_text(officer, "#notif-out", lambda text: "Status pengiriman" in text)
     out["officer_sees_perception"] = officer.is_visible("#perception-box")
+    out["officer_refused_reads"] = refused_reads
     b.check(officer, "07-office-awaiting-approval")
 
     # -- the supervisor approves and issues ------------------------------------------------
