@@ -44,3 +44,17 @@ def test_a_permit_goes_from_the_portal_to_pdf_through_the_back_office(base_url):
     assert r["issued_state"] == "Izin telah terbit"
     assert r["pdf_head"] == "%PDF-" and r["pdf_name"].endswith(".pdf")
     assert "6203015708900001" not in r["portal_text"]
+
+
+def test_a_building_approval_passes_the_agency_and_two_approval_levels(base_url):
+    from tests.e2e.conftest import DEMO_PASSWORD
+
+    r = harness.run("permit_journey:building_approval_through_two_levels", base_url,
+                    password=DEMO_PASSWORD)
+    assert "120,5" in r["form_shown"]  # typed with a comma, kept as a number
+    assert r["offered_in_process"] == []  # the agency's own system decides, not the officer
+    steps = r["history"]
+    assert "Menunggu persetujuan tingkat 1\tSistem instansi" in steps
+    assert "Menunggu persetujuan tingkat 2\tdpmptsp.supervisor" in steps
+    assert "Izin telah terbit\tdpmptsp.supervisor" in steps
+    assert r["issued_state"] == "Izin telah terbit" and r["pdf_head"] == "%PDF-"

@@ -148,3 +148,64 @@ def permit_from_filing_to_pdf(b, base_url, password):
     out["pdf_name"] = download.value.suggested_filename
     out["portal_text"] = portal.inner_text("body")
     return out
+
+
+def reopen_until(b, page, code, state, attempts=40):
+    """Reload the list and reopen ``code`` until it shows ``state`` (the agency's own system
+    decides in its own time)."""
+    for _ in range(attempts):
+        open_application(b, page, code)
+        if state in page.inner_text("#detail-facts"):
+            return
+        page.wait_for_timeout(500)
+    b.shot(page, "timeout")
+    raise AssertionError("{} never reached {!r}".format(code, state))
+
+
+def building_approval_through_two_levels(b, base_url, password):
+    """PBG: decimals in the form, the agency's system deciding, two approval levels."""
+    out = {}
+    portal = b.page("citizen", "phone")
+    portal.goto(base_url + "/portal")
+    portal.wait_for_selector("#app-type option[value='pbg']", state="attached")
+    portal.get_by_label("Jenis izin").select_option(label="Persetujuan Bangunan Gedung")
+    portal.get_by_label("Fungsi bangunan").select_option(label="hunian")
+    portal.get_by_label("Luas lantai (m²)").fill("120,5")
+    portal.get_by_label("Jumlah lantai").fill("2")
+    portal.get_by_label("Alamat bangunan").fill("Jl. Seth Adji 7, Kuala Kapuas")
+    for label in ("KTP pemohon", "Bukti kepemilikan tanah", "Gambar teknis bangunan"):
+        portal.get_by_label(label).set_input_files(pdf(label.split()[0].lower() + ".pdf"))
+    portal.locator("#apply").get_by_label("NIK (16 angka)").fill("6203015708900005")
+    portal.locator("#apply").get_by_label("Nama lengkap").fill("Yohanes Dilan")
+    portal.locator("#apply").get_by_label("Nomor WhatsApp/HP").fill("0811-5200-0005")
+    portal.get_by_role("button", name="Kirim permohonan").click()
+    code = b.wait_text(portal, "#tracking-code", bool)
+    pin = portal.inner_text("#tracking-pin").strip()
+    b.check(portal, "01-portal-filed")
+
+    officer = b.page("officer", "desk")
+    sign_in(b, officer, base_url, "dpmptsp.officer", password)
+    open_application(b, officer, code)
+    out["form_shown"] = officer.inner_text("#detail-form")
+    act(b, officer, "Mulai pemeriksaan berkas", "Pemeriksaan berkas")
+    act(b, officer, "Terima berkas", "Berkas lengkap dan diterima")
+    act(b, officer, "Teruskan ke instansi", "Diproses oleh instansi")
+    out["offered_in_process"] = offered(officer)  # the agency's own system decides
+    b.check(officer, "02-office-forwarded")
+
+    supervisor = b.page("supervisor", "desk")
+    sign_in(b, supervisor, base_url, "dpmptsp.supervisor", password)
+    reopen_until(b, supervisor, code, "Menunggu persetujuan tingkat 1")
+    act(b, supervisor, "Setujui", "Menunggu persetujuan tingkat 2")
+    b.check(supervisor, "03-office-level-2")
+    act(b, supervisor, "Setujui", "Disetujui, menunggu penerbitan")
+    act(b, supervisor, "Terbitkan izin", "Izin telah terbit")
+    out["history"] = supervisor.inner_text("#detail-history")
+    b.check(supervisor, "04-office-issued")
+
+    out["issued_state"] = citizen_status(b, portal, code, pin, "Izin telah terbit")
+    with portal.expect_download() as download:
+        portal.get_by_role("button", name="Unduh izin (PDF)").click()
+    out["pdf_head"] = open(download.value.path(), "rb").read(5).decode("latin-1")
+    b.check(portal, "05-portal-issued")
+    return out

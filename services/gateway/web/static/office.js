@@ -70,10 +70,17 @@
     $("detail-history").replaceChildren(el("thead", {}, el("tr", {}, ["of_when", "of_step", "of_by", "of_note"].map(k => el("th", {scope: "col"}, t(k))))),
       el("tbody", {}, (a.history || []).map(h => el("tr", {},
         el("td", {}, fmt.dateTime(h.at)), el("td", {}, h.to_label ? serverText(h.to_label) : actionLabel(h.action)),
-        el("td", {}, h.actor === "applicant" ? t("of_applicant") : h.actor), el("td", {}, h.note || "")))));
+        el("td", {}, actorName(h.actor)), el("td", {}, h.note || "")))));
     await notifications(a.tracking_code, $("detail-notif")).catch(e => $("detail-notif").replaceChildren(el("p", {class: "error"}, e.message)));
     $("detail").focus();
     return pt;
+  }
+  // staff by their user name; the applicant, the agency's own system and the clock by role
+  function actorName(actor) {
+    if (actor === "applicant") return t("of_applicant");
+    if (/^connector:/.test(actor || "")) return t("ch_webhook");
+    if (/^system(:|$)/.test(actor || "")) return t("of_system");
+    return actor;
   }
   function docName(a, doc) {
     const r = (a.requirements || []).find(x => x.kind === doc.kind);

@@ -34,6 +34,7 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "of_by": {"id": "Oleh", "en": "By"},
   "of_note": {"id": "Catatan", "en": "Note"},
   "of_filing": {"id": "Pengajuan", "en": "Filing"},
+  "of_system": {"id": "Sistem (otomatis)", "en": "System (automatic)"},
   "of_actions": {"id": "Tindakan", "en": "Actions"},
   "of_no_actions": {"id": "Tidak ada tindakan untuk Anda pada status ini.", "en": "Nothing for you to do in this state."},
   "of_reason": {"id": "Alasan (dibaca oleh pemohon)", "en": "Reason (the applicant reads it)"},
