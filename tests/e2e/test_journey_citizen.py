@@ -7,7 +7,10 @@ from tests.e2e.browser import harness
 
 
 def test_filing_mistakes_are_named_beside_their_fields_and_decimals_take_a_comma(base_url):
-    r = harness.run("portal_journey:citizen_files_with_mistakes", base_url)
+    from tests.e2e.conftest import DEMO_PASSWORD
+
+    r = harness.run("portal_journey:citizen_files_with_mistakes", base_url,
+                    password=DEMO_PASSWORD)
     assert "Rp 150.000" in r["type_info"] and "3 hari kerja" in r["type_info"]
     assert set(r["empty"].values()) == {"Wajib diisi"}
     assert r["wrong_nik"] == "NIK harus 16 angka"
@@ -15,6 +18,7 @@ def test_filing_mistakes_are_named_beside_their_fields_and_decimals_take_a_comma
     assert r["wrong_size_en"] == "Between 0.5 and 200."
     assert r["kept_after_switch"] == "Jl. Pemuda km 2, Kuala Kapuas"
     assert r["tracking_code"] and r["errors_left"] == 0  # "2,5" went through
+    assert r["new_rows_for_applicant"] == 1  # a double tap filed once
 
 
 def _working_day():

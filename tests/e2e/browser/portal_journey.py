@@ -15,7 +15,7 @@ def field_error(page, label):
     return page.inner_text("#" + described).strip() if described else None
 
 
-def citizen_files_with_mistakes(b, base_url):
+def citizen_files_with_mistakes(b, base_url, password):
     out = {}
     portal = b.page("citizen", "phone")
     portal.goto(base_url + "/portal")
@@ -58,10 +58,23 @@ def citizen_files_with_mistakes(b, base_url):
     # corrected: two and a half square metres, written with a comma
     portal.get_by_label("Ukuran (m²)").fill("2,5")
     portal.locator("#apply").get_by_label("NIK (16 angka)").fill("6203015708900002")
-    portal.get_by_role("button", name="Kirim permohonan").click()
+    office = b.page("officer", "desk")  # the agency's list before the filing
+    office.goto(base_url + "/office")
+    office.get_by_label("Nama pengguna").fill("dpmptsp.officer")
+    office.get_by_label("Kata sandi").fill(password)
+    office.get_by_role("button", name="Masuk").click()
+    office.wait_for_selector("#office:not([hidden])")
+    b.wait_text(office, "#apps", bool)
+    before = office.locator("#apps tr", has_text="B*** S******").count()
+    portal.get_by_role("button", name="Kirim permohonan").dblclick()  # an impatient tap
     out["tracking_code"] = b.wait_text(portal, "#tracking-code", bool)
     out["errors_left"] = portal.locator("#apply .field-error").count()
     b.check(portal, "06-filed")
+    # the agency received one application, whatever the taps
+    office.get_by_role("button", name="Muat ulang daftar").click()
+    b.wait_text(office, "#apps", lambda text: out["tracking_code"] in text)
+    out["new_rows_for_applicant"] = office.locator(
+        "#apps tr", has_text="B*** S******").count() - before
     return out
 
 
