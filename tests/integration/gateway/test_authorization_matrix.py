@@ -120,6 +120,9 @@ def targets(ids):
                                                       scoped=False),
         ("PUT", "/api/v1/admin/ikm-elements"): Target("/api/v1/admin/ikm-elements", json={},
                                                       scoped=False),
+        ("GET", "/api/v1/admin/calendar"): Target("/api/v1/admin/calendar", scoped=False),
+        ("PUT", "/api/v1/admin/calendar"): Target("/api/v1/admin/calendar", json={},
+                                                  scoped=False),
     }
 
 

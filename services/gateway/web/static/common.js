@@ -165,7 +165,11 @@ const MPP = (() => {
   // the form's alert; the first invalid field gets the focus.
   function formErrors(form, error) {
     form.querySelectorAll(".field-error").forEach(n => n.remove());
-    form.querySelectorAll("[aria-invalid]").forEach(n => { n.removeAttribute("aria-invalid"); n.removeAttribute("aria-describedby"); });
+    // a field's own help text (its aria-describedby) stays described beside the error
+    form.querySelectorAll("[aria-invalid]").forEach(n => {
+      n.removeAttribute("aria-invalid");
+      if (n.dataset.describedby) n.setAttribute("aria-describedby", n.dataset.describedby); else n.removeAttribute("aria-describedby");
+    });
     const alert = form.querySelector("[role=alert]");
     if (alert) alert.textContent = "";
     if (!error) return;
@@ -182,7 +186,9 @@ const MPP = (() => {
       if (!input) { unplaced.push(message); return; }
       const id = (input.id || name.replace(/\W/g, "-")) + "-error";
       const note = el("p", {class: "field-error error", id}, message);
-      input.setAttribute("aria-invalid", "true"); input.setAttribute("aria-describedby", id);
+      const help = input.dataset.describedby || input.getAttribute("aria-describedby");
+      if (help) input.dataset.describedby = help;
+      input.setAttribute("aria-invalid", "true"); input.setAttribute("aria-describedby", help ? id + " " + help : id);
       input.insertAdjacentElement("afterend", note);
       first = first || input;
     });
