@@ -11,7 +11,7 @@ Every error carries a human message in Bahasa Indonesia first, English second
 """
 from nameko.exceptions import deserialize_to_instance
 
-from services.contracts.messages import INVALID_DATA
+from services.contracts.messages import INVALID_DATA, bilingual_fields
 
 
 class DomainError(Exception):
@@ -50,7 +50,7 @@ class ValidationFailed(DomainError):
 
     @classmethod
     def from_marshmallow(cls, err):
-        return cls(INVALID_DATA, {"fields": err.normalized_messages()})
+        return cls(INVALID_DATA, {"fields": bilingual_fields(err.normalized_messages())})
 
     @property
     def fields(self):

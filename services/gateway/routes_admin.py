@@ -88,7 +88,7 @@ class AdminRoutes:
                                             request.args.get("day") or None, agency))
 
     @route("GET", "/api/v1/notifications", tags=[TAG], auth="staff", problems=(404,),
-           query={"reference": {"description": "ticket id, booking code or application id "
+           query={"reference": {"description": "ticket id, booking code, application id or tracking code "
                                                "(staff: of their agency)", "required": True,
                                  "schema": {"type": "string", "minLength": 1, "maxLength": 100}}},
            summary="Delivery status of the messages about a ticket or application")
@@ -98,6 +98,8 @@ class AdminRoutes:
         if not reference or len(reference) > 100:
             raise ValidationFailed(INVALID_DATA,
                                    {"fields": {"reference": ["Wajib diisi / Required."]}})
+        # an application's messages are filed by its id; staff know it by its tracking code
+        reference = self._call(self.permits.application_id_of, reference) or reference
         if principal.role != roles.ADMIN:  # staff see their own agency's messages only
             owner = self._reference_agency(reference)
             if owner is None:

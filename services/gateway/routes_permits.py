@@ -99,6 +99,18 @@ class PermitRoutes:
         return req.json_response(self._call(self.permits.applicant_act, tracking, body["pin"],
                                             body["action"], note=body.get("note")))
 
+    @route("PUT", "/api/v1/applications/<string:tracking>/notification-preferences",
+           public=True, tags=[TAG_APP], body=gs.PreferencesRequest, problems=(404,),
+           summary="The applicant's notification preferences and opt-out (tracking code + PIN)")
+    def application_preferences(self, request, tracking):
+        body = self._body(request, gs.PreferencesRequest)
+        # the same secret as the status page: a wrong code or PIN is one 404
+        self._call(self.permits.get_application_public, tracking, body["pin"])
+        reference = self._call(self.permits.application_id_of, tracking)
+        saved = self._call(self.notifications.set_preferences, reference, body["preferences"])
+        saved.pop("reference", None)  # the internal id stays inside
+        return req.json_response(saved)
+
     # -- staff -----------------------------------------------------------------------------
 
     @route("GET", "/api/v1/applications", tags=[TAG_APP], auth="staff",
@@ -127,7 +139,23 @@ class PermitRoutes:
         principal = self._staff(request)
         self._application_in_scope(principal, application_id)
         agency = None if principal.role == roles.ADMIN else principal.agency
-        return req.json_response(self._call(self.permits.get_application, application_id, agency))
+        return req.json_response(self._call(self.permits.get_application, application_id, agency,
+                                            role=principal.role, actor=principal.subject))
+
+    @route("GET", "/api/v1/applications/by-id/<string:application_id>/documents/<string:kind>",
+           tags=[TAG_APP], auth="staff", produces="application/octet-stream",
+           summary="A document of the application, for the owning agency's staff")
+    def application_document(self, request, application_id, kind):
+        principal = self._staff(request)
+        self._application_in_scope(principal, application_id)
+        agency = None if principal.role == roles.ADMIN else principal.agency
+        document = self._call(self.permits.get_document, application_id, agency, kind)
+        response = Response(base64.b64decode(document["content_b64"]),
+                            mimetype=document["media_type"])
+        response.headers["Content-Disposition"] = 'attachment; filename="{}"'.format(
+            "".join(c for c in document["filename"] if c.isalnum() or c in "._-"))
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
 
     @route("POST", "/api/v1/applications/by-id/<string:application_id>/actions", tags=[TAG_APP],
            auth="staff", body=gs.ApplicationActionRequest,

@@ -82,6 +82,12 @@ class PublicRoutes:
         return req.json_response(self._call(self.ticketing.get_ticket, ticket_id,
                                             _ticket_token(request)))
 
+    @route("GET", "/api/v1/tickets/by-number/<string:number>", public=True, tags=[TAG_TICKETS],
+           problems=(404,), summary="Today's ticket with this number, as the board shows it "
+                                    "(status, people ahead, ETA; no id or token)")
+    def ticket_by_number(self, request, number):
+        return req.json_response(self._call(self.ticketing.ticket_by_number, number))
+
     @route("DELETE", "/api/v1/tickets/<string:ticket_id>", public=True, tags=[TAG_TICKETS],
            query={"token": "the ticket's access token"}, summary="Give up a ticket")
     def cancel_ticket(self, request, ticket_id):

@@ -104,6 +104,13 @@ class ApplicantActionRequest(StrictSchema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
+class PreferencesRequest(StrictSchema):
+    """The applicant's notification preferences (checked by notifications: phone or e-mail,
+    language, channels in order, channels opted out of), behind the application's PIN."""
+    pin = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4,10}$"))
+    preferences = fields.Dict(required=True)
+
+
 class DocumentRequest(StrictSchema):
     pin = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4,10}$"))
     kind = fields.String(required=True, validate=validate.Length(1, 50))

@@ -26,7 +26,9 @@ from datetime import datetime, time, timedelta
 
 from services.common import clock as clk
 from services.common.errors import ValidationFailed
+from services.contracts.fields import PHONE_MESSAGE
 from services.contracts.fields import normalise_phone as e164
+from services.contracts.messages import bilingual
 from services.notifications import templates
 
 DEFAULT_ORDER = ("whatsapp", "sms", "email")
@@ -64,12 +66,11 @@ def normalise_phone(raw, region=DEFAULT_REGION):
     """E.164 (``"0811-0000-0001"`` -> ``"+6281100000001"``) by the suite's one normaliser
     (``services.common.schemas``); ``ValidationFailed`` naming ``phone`` if invalid."""
     if not isinstance(raw, str):
-        raise ValidationFailed(INVALID_PHONE, {"fields": {"phone": ["Not a valid string."]}})
+        raise ValidationFailed(INVALID_PHONE, {"fields": {"phone": [bilingual("Not a valid string.")]}})
     try:
         return e164(raw, region)
     except ValueError:
-        raise ValidationFailed(INVALID_PHONE, {"fields": {"phone": [
-            "Not a valid phone number."]}}) from None
+        raise ValidationFailed(INVALID_PHONE, {"fields": {"phone": [PHONE_MESSAGE]}}) from None
 
 
 def parse_hhmm(value):

@@ -20,9 +20,6 @@ from services.permits import applications, issuing, schemas, sla_schedule, store
 from services.permits.connectors.sdk import subscription
 
 APPLICANT_ACTIONS = ("withdraw", "resubmit")
-AGENCY_ACTIONS = ("agency_approve", "agency_return", "agency_reject")
-#: staff who may take a manual connector's agency decisions
-AGENCY_DECIDERS = (roles.OFFICER, roles.SUPERVISOR)
 #: decisions whose events say whether the SLA was kept (issued, rejected, deemed approved)
 SLA_DECIDED = frozenset({workflow.ISSUED, workflow.REJECTED, workflow.DEEMED_APPROVED})
 RETURN_ACTIONS = ("return", "agency_return")
@@ -50,19 +47,16 @@ def act(ctx, application_id, action, actor, role, agency, note=None, corrections
         raise Conflict("Permohonan telah berubah; muat ulang / The application changed; "
                        "reload", {"expected_seq": transition_data["expected_seq"],
                                   "history_seq": app["history_seq"]})
-    workflow_role, details = role, {}
+    details = {}
     if transition_data["corrections"]:
         details["corrections"] = transition_data["corrections"]
-    if action in AGENCY_ACTIONS:
-        if app["terms"]["connector"] != "manual" or role not in AGENCY_DECIDERS:
-            raise Forbidden("Keputusan instansi hanya dari konektor / Agency decisions come "
-                            "from the connector", {"action": action})
-        workflow.apply(app["state"], action, "connector",
-                       {"approval_levels": app["terms"]["approval_levels"],
-                        "fee": app["terms"]["fee"], "note": transition_data["note"]})
-        workflow_role, details["officer_role"] = "connector", role
-    workflow.check_duties(app["state"], action, actor, role, app["terms"]["approval_levels"],
-                          applications.history_of(ctx, app))
+    # the same rule the console's offered actions come from (workflow.allowed_actions),
+    # separation of duties included
+    workflow_role, _ = workflow.check_action(app, action, role, note=transition_data["note"],
+                                             actor=actor,
+                                             entries=applications.history_of(ctx, app))
+    if workflow_role != role:
+        details["officer_role"] = role
     new = transition(ctx, app, action, workflow_role, actor, transition_data["note"], details)
     return result(new)
 

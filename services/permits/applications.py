@@ -10,7 +10,7 @@ after its filing.
 import logging
 
 from services.common import clock as clk
-from services.common.errors import NotFound, TooManyAttempts
+from services.common.errors import NotFound, TooManyAttempts, ValidationFailed
 from services.contracts import events
 from services.permits import issuing, schemas, sla, sla_schedule, store, tracking, workflow
 
@@ -23,6 +23,16 @@ def agency_of(ctx, application_id):
         return None
     app = store.get_application_raw(ctx.db, application_id)
     return app["agency"] if app else None
+
+
+def id_of_tracking(ctx, tracking_code):
+    """The id of the application a tracking code names, or None (staff look-ups only: the
+    applicant's own look-up needs the PIN too)."""
+    try:
+        code = tracking.normalise(tracking_code)
+    except ValidationFailed:
+        return None
+    return store.find_by_tracking(ctx.db, code)
 
 
 def get(ctx, application_id):

@@ -242,6 +242,14 @@ def mask_nik(nik):
     return nik[:4] + "*" * 8 + nik[-4:]
 
 
+def mask_name(name):
+    """``Siti Aminah`` -> ``S*** A*****``: enough for staff to tell rows apart on a shared
+    screen, not enough to read the name over a shoulder."""
+    if not isinstance(name, str):
+        return ""
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split())
+
+
 def render_pdf(record, holder, verify_url, details=()):
     """The permit as PDF bytes (A4), with a QR code carrying ``verify_url``.
 

@@ -24,6 +24,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from services.common import clock as clk
 from services.common.errors import NotFound, ValidationFailed
+from services.contracts.messages import bilingual_fields, id_number
 
 FIELD_TYPES = ("string", "integer", "number", "date", "boolean", "enum")
 
@@ -103,9 +104,10 @@ class _IsoDate(fields.Date):
 def _range_messages(spec):
     lo, hi = spec.get("min"), spec.get("max")
     return {
-        "min": "Minimal {} / At least {}.".format(lo, lo),
-        "max": "Maksimal {} / At most {}.".format(hi, hi),
-        "all": "Antara {} dan {} / Between {} and {}.".format(lo, hi, lo, hi),
+        "min": "Minimal {} / At least {}.".format(id_number(lo), lo),
+        "max": "Maksimal {} / At most {}.".format(id_number(hi), hi),
+        "all": "Antara {} dan {} / Between {} and {}.".format(id_number(lo), id_number(hi), lo,
+                                                             hi),
     }
 
 
@@ -203,8 +205,7 @@ def validate_form(fields_spec, data):
         cleaned = form_schema(fields_spec).load(data)
     except ValidationError as err:
         messages = err.normalized_messages()
-        messages = {k: ([MSG["unknown"]] if v == ["Unknown field."] else v)
-                    for k, v in messages.items()}
+        messages = bilingual_fields(messages)
         raise ValidationFailed("Data formulir tidak valid / Invalid form data",
                                {"fields": messages})
     return {k: v for k, v in cleaned.items() if v is not None}

@@ -95,6 +95,10 @@ class PermitsService(HealthMixin):
         return applications.request_new_pin(self._ctx, tracking_code)
 
     @rpc
+    def application_id_of(self, tracking_code):
+        return applications.id_of_tracking(self._ctx, tracking_code)
+
+    @rpc
     def get_application_public(self, tracking_code, pin):
         return views.public_status(self._ctx, tracking_code, pin)
 
@@ -103,8 +107,12 @@ class PermitsService(HealthMixin):
         return views.applicant_permit_pdf(self._ctx, tracking_code, pin)
 
     @rpc
-    def get_application(self, application_id, agency):
-        return views.staff_application(self._ctx, application_id, agency)
+    def get_application(self, application_id, agency, role=None, actor=None):
+        return views.staff_application(self._ctx, application_id, agency, role, actor)
+
+    @rpc
+    def get_document(self, application_id, agency, kind):
+        return views.staff_document(self._ctx, application_id, agency, kind)
 
     @rpc
     def list_applications(self, agency, state=None, limit=50, after=None):

@@ -235,6 +235,11 @@ def put_file(db, key, meta, content):
     insert_unique(db.files, dict(meta, _id=key, content=Binary(content)))
 
 
+def get_file(db, key):
+    """The stored file with its content (``None`` when absent)."""
+    return db.files.find_one({"_id": key})
+
+
 def get_file_meta(db, key):
     return db.files.find_one({"_id": key}, {"content": 0})
 

@@ -5,6 +5,8 @@ The applicant's view has no actor names, NIK, name, phone or form; the staff vie
 NIK. A work-list page reads by ``_id`` only (``store`` docstring: append-only slot logs), so
 it costs the same with 100 or 100,000 applications on file.
 """
+import base64
+
 from services.common.errors import NotFound, ValidationFailed
 from services.common.schemas import shared
 from services.contracts import messages, roles
@@ -44,13 +46,16 @@ def applicant_permit_pdf(ctx, tracking_code, pin):
     return issuing.permit_pdf(ctx, app["permit_number"])
 
 
-def staff_application(ctx, application_id, agency):
-    """The staff view (applicant name, NIK masked). ``agency=None`` only for MPP admins."""
-    return staff_view(ctx, applications.get_for_agency(ctx, application_id, agency))
+def staff_application(ctx, application_id, agency, role=None, actor=None):
+    """The staff view (applicant name, NIK masked). ``agency=None`` only for MPP admins;
+    ``role`` and ``actor``: the viewer's, for the actions the workflow allows them now."""
+    return staff_view(ctx, applications.get_for_agency(ctx, application_id, agency), role,
+                      actor)
 
 
-def staff_view(ctx, app):
+def staff_view(ctx, app, role=None, actor=None):
     status = sla_schedule.status(ctx, app)
+    history = applications.history_of(ctx, app)
     return {
         "application_id": app["_id"],
         "tracking_code": app["tracking_code"],
@@ -73,9 +78,31 @@ def staff_view(ctx, app):
         "sla": status.to_dict(),
         "permit_number": app.get("permit_number"),
         "connector_status": store.get_connector_status(ctx.db, app["_id"]),
-        "available_actions": {role: list(workflow.available_actions(app["state"], role))
-                              for role in roles.STAFF},
+        "available_actions": {r: list(workflow.available_actions(app["state"], r))
+                              for r in roles.STAFF},
+        "actions": workflow.allowed_actions(app, role, actor, history)
+        if role in roles.STAFF else [],
+        "history": [dict(h, to_label=workflow.label(h["to"])) for h in history],
+        "form_fields": [{k: f.get(k) for k in ("name", "label", "label_en")}
+                        for f in app["permit_type"].get("form", [])],
+        "requirements": [{k: r.get(k) for k in ("kind", "name", "name_en")}
+                         for r in app["permit_type"].get("requirements", [])],
     }
+
+
+def staff_document(ctx, application_id, agency, kind):
+    """One document of an application for the owning agency's staff (``agency=None``: MPP
+    admin): ``{"filename", "media_type", "content_b64"}``; another agency's gets NotFound."""
+    app = applications.get_for_agency(ctx, application_id, agency)
+    document = next((d for d in store.app_documents(ctx.db, app["_id"],
+                                                    app["requirement_kinds"])
+                     if d["kind"] == kind), None)
+    stored = store.get_file(ctx.db, document["reuse_key"]) if document else None
+    if stored is None:
+        raise NotFound("Dokumen tidak ditemukan / Document not found",
+                       {"application_id": application_id, "kind": str(kind)})
+    return {"filename": document["filename"], "media_type": document["media_type"],
+            "content_b64": base64.b64encode(bytes(stored["content"])).decode("ascii")}
 
 
 def _check_list_request(agency, state, limit, after):
@@ -121,7 +148,11 @@ def work_list(ctx, agency, state=None, limit=50, after=None):
         status = sla_schedule.status(ctx, app, now, calendar)
         items.append({
             "application_id": app["_id"], "tracking_code": app["tracking_code"],
-            "permit_type_id": app["permit_type_id"], "state": app["state"],
+            "permit_type_id": app["permit_type_id"],
+            "permit_type_name": (app.get("permit_type") or {}).get("name"),
+            "permit_type_name_en": (app.get("permit_type") or {}).get("name_en"),
+            "applicant_masked": issuance.mask_name(app["applicant"].get("name")),
+            "state": app["state"],
             "state_label": workflow.label(app["state"]), "filed_at": app["filed_at"],
             "state_since": app["state_since"], "history_seq": app["history_seq"],
             "sla": {k: status.to_dict()[k] for k in ROW_SLA},

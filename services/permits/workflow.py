@@ -400,10 +400,7 @@ def step(application, action, role, actor, at, note=None, details=None, sla_over
     writes ``changes``.
     """
     state = application["state"]
-    terms = application["terms"]
-    context = {"approval_levels": terms["approval_levels"], "fee": terms["fee"], "note": note,
-               "sla_overdue": sla_overdue}
-    new_state = apply(state, action, role, context)
+    _, new_state = check_action(application, action, role, note=note, sla_overdue=sla_overdue)
     details = dict(details or {})
     if approval_level(state) is not None:
         details.setdefault("approval_level", approval_level(state))
@@ -416,3 +413,60 @@ def step(application, action, role, actor, at, note=None, details=None, sla_over
     changes = {"state": new_state, "state_since": entry["at"], "updated_at": entry["at"],
                "history_seq": entry["seq"], "head_hash": entry["hash"]}
     return changes, entry
+
+
+# --- who may do what to an application (the one rule the console and the act path share) --
+
+#: the agency's own decisions; taken by the connector, or by the agency's officers when the
+#: type's connector is ``manual`` (they are then the agency's back office)
+AGENCY_ACTIONS = ("agency_approve", "agency_return", "agency_reject")
+MANUAL_AGENCY_DECIDERS = ("officer", "supervisor")
+
+
+def acting_role(application, action, role):
+    """The workflow role ``role`` takes ``action`` on ``application`` as.
+
+    ``role`` itself, except for an agency decision on an application whose connector is
+    ``manual``: its officers and supervisors take it as ``connector``. ``Forbidden`` when the
+    agency decision is not theirs to take."""
+    if action in AGENCY_ACTIONS and role != "connector":
+        if application["terms"].get("connector") != "manual" or \
+                role not in MANUAL_AGENCY_DECIDERS:
+            raise Forbidden("Keputusan instansi hanya dari konektor / Agency decisions come "
+                            "from the connector", {"action": action})
+        return "connector"
+    return role
+
+
+def check_action(application, action, role, note=None, sla_overdue=False, actor=None,
+                 entries=None):
+    """``(workflow role, next state)`` when ``role`` may take ``action`` on ``application``
+    now; raises as ``apply`` does otherwise. With ``entries`` (the history, oldest first) the
+    person ``actor`` is also held to the separation of duties (``check_duties``). The act path
+    and ``allowed_actions`` both ask this, so what the console offers and what it accepts
+    cannot differ."""
+    terms = application["terms"]
+    as_role = acting_role(application, action, role)
+    context = {"approval_levels": terms["approval_levels"], "fee": terms["fee"],
+               "note": note, "sla_overdue": sla_overdue}
+    new_state = apply(application["state"], action, as_role, context)
+    if entries is not None:
+        check_duties(application["state"], action, actor, role, terms["approval_levels"],
+                     entries)
+    return as_role, new_state
+
+
+def allowed_actions(application, role, actor=None, entries=None):
+    """What ``role`` (the person ``actor``, with the history ``entries``) may do to
+    ``application`` now, for the console: ``[{"action", "label", "label_en",
+    "needs_reason"}]`` (the reason itself is asked when the action is taken)."""
+    offered = []
+    for action in ACTIONS:
+        try:
+            check_action(application, action, role, note="-", actor=actor, entries=entries)
+        except (IllegalTransition, Forbidden, ValidationFailed):
+            continue
+        offered.append({"action": action, "label": ACTION_LABELS[action][0],
+                        "label_en": ACTION_LABELS[action][1],
+                        "needs_reason": action in NOTE_REQUIRED})
+    return offered

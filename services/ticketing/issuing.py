@@ -221,7 +221,11 @@ def _held(ctx, ticket_id, access_token):
 def get_ticket(ctx, ticket_id, access_token):
     if not isinstance(ticket_id, str) or not isinstance(access_token, str):
         raise NotFound(TICKET_NOT_FOUND)
-    held = _held(ctx, ticket_id, access_token)
+    return get_ticket_view(ctx, _held(ctx, ticket_id, access_token))
+
+
+def get_ticket_view(ctx, held):
+    """What the holder sees of a ticket: its public view, position and follow-up."""
     out = dict(views.public_ticket(held), **position(ctx, held))
     follow_up = _follow_up_of(ctx, held)
     if follow_up is not None:

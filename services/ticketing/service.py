@@ -29,7 +29,8 @@ from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.common.sequences import Tails
 from services.ticketing import (boards, booking_desk, catalogue_admin, catalogue_reads,
-                                counter_desk, day_end, issuing, store, waiting_list)
+                                counter_desk, day_end, issuing, number_lookup, store,
+                                waiting_list)
 
 boot.install()
 
@@ -104,6 +105,10 @@ class TicketingService(HealthMixin):
     @rpc
     def get_ticket(self, ticket_id, access_token):
         return issuing.get_ticket(self, ticket_id, access_token)
+
+    @rpc
+    def ticket_by_number(self, number):
+        return number_lookup.ticket_by_number(self, number)
 
     @rpc
     def cancel_ticket(self, ticket_id, access_token):

@@ -18,6 +18,7 @@ Counter: ``closed ──open(officer)──▶ open ──close──▶ closed`
 for a service the counter does not serve, is an ``IllegalTransition``.
 """
 from services.common.errors import IllegalTransition, ValidationFailed
+from services.contracts.messages import bilingual
 
 WAITING, CALLED, SERVING, COMPLETED = "waiting", "called", "serving", "completed"
 SKIPPED, TRANSFERRED, CANCELLED, NOT_SERVED = "skipped", "transferred", "cancelled", "not_served"
@@ -145,7 +146,7 @@ def open_counter(counter, officer, now):
     officer is a no-op (``{}``: a retried request); by another officer it is refused."""
     if not isinstance(officer, str) or not officer:
         raise ValidationFailed("Petugas wajib diisi / Officer is required",
-                               {"fields": {"officer": ["Missing data for required field."]}})
+                               {"fields": {"officer": [bilingual("Missing data for required field.")]}})
     if counter.get("status") == COUNTER_OPEN:
         if counter.get("officer") == officer:
             return {}

@@ -259,6 +259,17 @@ def insert_ticket(db, tails, ticket, prefix, quota=None, win=None):
     return doc, True
 
 
+def service_by_prefix(db, prefix):
+    return db.services.find_one({"prefix": prefix})
+
+
+def ticket_id_by_seq(db, service_id, day, seq):
+    """The id of a service's ``seq``-th ticket of ``day`` (the ``number_per_service_day``
+    index), or None."""
+    doc = db.tickets.find_one({"service_id": service_id, "day": day, "seq": seq}, {"_id": 1})
+    return doc["_id"] if doc else None
+
+
 def get_ticket(db, ticket_id):
     """The ticket as it is now (its document with its transitions folded on)."""
     return current_ticket(db, ticket_id)

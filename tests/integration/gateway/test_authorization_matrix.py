@@ -88,6 +88,9 @@ def targets(ids):
         ("GET", "/api/v1/applications"): Target("/api/v1/applications", params={"agency": OWN}),
         ("GET", "/api/v1/applications/by-id/<string:application_id>"): Target(
             "/api/v1/applications/by-id/" + app),
+        ("GET", "/api/v1/applications/by-id/<string:application_id>/documents/"
+                "<string:kind>"): Target(
+            "/api/v1/applications/by-id/{}/documents/ktp".format(app)),
         ("POST", "/api/v1/applications/by-id/<string:application_id>/actions"): Target(
             "/api/v1/applications/by-id/{}/actions".format(app), json={"action": "accept"}),
         ("PUT", "/api/v1/admin/agencies"): Target("/api/v1/admin/agencies", json={

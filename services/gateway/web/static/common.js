@@ -66,6 +66,14 @@ const MPP = (() => {
       const hm = new Intl.DateTimeFormat(locale(), {hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone}).format(toDate(value));
       return hm.replace(":", lang === "en" ? ":" : ".") + " " + (ZONE_ABBR[zone] || zone);
     },
+    // A deadline that ends at midnight belongs to the day before it: "until Friday", not
+    // "Saturday 00.00". Shown as that day's date.
+    dueDate(value) {
+      if (!value) return "–";
+      const d = toDate(value);
+      const hm = new Intl.DateTimeFormat("en-GB", {hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone}).format(d);
+      return fmt.date(hm === "00:00" ? new Date(d.getTime() - 60000) : d);
+    },
     // Senin, 7 Desember 2026 07.30 WIB
     dateTime(value) { return value ? fmt.date(value) + " " + fmt.time(value) : "–"; },
   };
@@ -120,6 +128,27 @@ const MPP = (() => {
       throw err;
     }
     return data;
+  }
+  // ``api`` for large bodies (documents): XMLHttpRequest, so ``progress(fraction)`` can show
+  // how much of the upload has gone; the same problem+json errors as ``api``.
+  function upload(method, path, body, extra, progress) {
+    return new Promise((resolve, reject) => {
+      const x = new XMLHttpRequest();
+      x.open(method, path);
+      Object.entries(Object.assign({"Accept": "application/json", "Accept-Language": lang, "Content-Type": "application/json"}, extra || {}))
+        .forEach(([k, v]) => x.setRequestHeader(k, v));
+      if (progress) x.upload.onprogress = ev => { if (ev.lengthComputable) progress(ev.loaded / ev.total); };
+      x.onerror = () => { const err = new Error(t("offline")); err.status = 0; reject(err); };
+      x.onload = () => {
+        let data = x.responseText;
+        try { data = JSON.parse(x.responseText); } catch (e) { /* not JSON: keep the text */ }
+        if (x.status >= 200 && x.status < 300) { if (progress) progress(1); resolve(data); return; }
+        const err = new Error(serverText((data && (data.detail || data.title)) || String(x.status)));
+        err.status = x.status; err.data = data; err.fields = (data && data.errors) || {};
+        reject(err);
+      };
+      x.send(JSON.stringify(body));
+    });
   }
   async function login(username, password) {
     const s = await api("POST", "/api/v1/auth/login", {username, password});
@@ -200,6 +229,6 @@ const MPP = (() => {
     const b = document.getElementById("lang"); if (b) b.addEventListener("click", toggle); apply();
     if (document.querySelector("[data-mpp-name]")) loadSite().catch(() => {});
   });
-  return {t, serverText, api, login, logout, session, el, show, say, busy, formErrors, name, when, fmt,
+  return {t, serverText, api, login, logout, session, el, show, say, busy, upload, formErrors, name, when, fmt,
           newKey, setZone, setLang, site, loadSite, svgFrom, get zone() { return zone; }, get lang() { return lang; }, apply};
 })();

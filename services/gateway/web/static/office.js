@@ -1,74 +1,209 @@
+// The back office: an agency's work list (SLA state in colour, due date in the MPP's zone),
+// an application's details with the actions the workflow allows this user now (from the API),
+// reasons asked in a form, documents, history and notification status; complaints; the
+// supervisor's perception panel. Everything from the API is shown with textContent.
 "use strict";
 (() => {
-  const {t, api, el, show, login, logout, session} = MPP;
+  const {t, api, el, session, fmt} = MPP;
   const $ = id => document.getElementById(id);
-  const ACTIONS = ["verify", "return", "forward", "approve", "reject"];
+  let agencies = {}, current = null, pending = null, replying = null;
+
+  const serverText = MPP.serverText;
+  const agencyName = code => (agencies[code] ? MPP.name(agencies[code]) : code) || "MPP";
+  const typeName = row => (MPP.lang === "en" && row.permit_type_name_en) || row.permit_type_name || "–";
+  // on time · past 50 % · past 80 % · late, or paused/finished when the clock is not running
+  function slaBadge(sla) {
+    if (!sla) return el("span", {}, "–");
+    let key = "of_sla_on_time";
+    if (sla.breached) key = "of_sla_late";
+    else if (sla.mode === "paused") key = "of_sla_paused";
+    else if (sla.mode === "stopped") key = "of_sla_stopped";
+    else if (sla.percent_used >= 80) key = "of_sla_late_soon";
+    else if (sla.percent_used >= 50) key = "of_sla_half";
+    return el("span", {class: "sla " + key.slice(7).replace(/_/g, "-")},
+      el("span", {class: "badge"}, t(key)), sla.due_at ? el("span", {class: "due"}, t("of_due") + " " + fmt.dueDate(sla.due_at)) : "");
+  }
+
   async function start() {
     const s = session(); if (!s) return;
     $("login-box").hidden = true; $("office").hidden = false;
-    $("who").textContent = s.account.username + " (" + s.account.role + ", " + (s.account.agency || "MPP") + ")";
+    const d = await api("GET", "/api/v1/agencies").catch(() => ({agencies: []}));
+    MPP.setZone(d.timezone);
+    agencies = Object.fromEntries((d.agencies || []).map(a => [a.code, a]));
+    $("who").textContent = t("of_signed_in") + " " + s.account.username + " · " + t("of_role_" + s.account.role) + " · " + agencyName(s.account.agency);
     await apps();
-    await complaints().catch(e => show("err", e));
-    await perception().catch(() => null);  // supervisors only
-    const cs = (await api("GET", "/api/v1/counters")).counters;
-    $("counters").replaceChildren(...cs.map(c => el("tr", {}, el("td", {}, c.id), el("td", {}, c.name), el("td", {}, c.status), el("td", {}, c.services.join(", ")))));
+    await complaints().catch(e => MPP.say(e.message, "error"));
+    const supervisor = ["supervisor", "admin"].includes(s.account.role);
+    $("perception-box").hidden = !supervisor;
+    if (supervisor) await perception().catch(e => MPP.say(e.message, "error"));
   }
+
   async function apps() {
     const s = session();
-    if (!s.account.agency) { $("apps").replaceChildren(el("tr", {}, el("td", {}, "admin: ?agency="))); return; }
-    const r = await api("GET", "/api/v1/applications");
-    $("apps").replaceChildren(el("tr", {}, ["Kode / Code", "Status", "SLA", ""].map(h => el("th", {}, h))),
-      ...(r.items || []).map(a => el("tr", {}, el("td", {}, a.tracking_code), el("td", {}, a.state_label || a.state),
-        el("td", {}, a.sla ? (a.sla.state || "") + " " + (a.sla.due_at || "") : ""),
-        el("td", {}, el("select", {"aria-label": "action"}, ACTIONS.map(x => el("option", {value: x}, x))),
-          el("button", {type: "button", onclick: ev => act(a, ev.target.previousSibling.value)}, "OK")))));
+    const q = s.account.agency ? "" : "?agency=" + encodeURIComponent(Object.keys(agencies)[0] || "");
+    const r = await api("GET", "/api/v1/applications" + q);
+    const head = el("tr", {}, ["of_code", "of_applicant", "of_type", "of_filed", "of_state", "of_sla", "of_actions"].map(k => el("th", {scope: "col"}, t(k))));
+    const rows = (r.items || []).map(a => el("tr", {"data-code": a.tracking_code},
+      el("td", {class: "code"}, a.tracking_code), el("td", {}, a.applicant_masked || "–"), el("td", {}, typeName(a)),
+      el("td", {}, fmt.dateTime(a.filed_at)), el("td", {}, serverText(a.state_label)), el("td", {}, slaBadge(a.sla)),
+      el("td", {}, el("button", {type: "button", class: "secondary", "aria-label": t("of_open_app", {code: a.tracking_code}),
+        onclick: () => openApp(a.application_id).catch(e => MPP.say(e.message, "error"))}, t("of_open")))));
+    $("apps").replaceChildren(el("thead", {}, head), el("tbody", {}, rows.length ? rows : el("tr", {}, el("td", {colspan: 7}, t("of_empty")))));
   }
+
+  async function openApp(id) {
+    const a = await api("GET", "/api/v1/applications/by-id/" + encodeURIComponent(id));
+    current = a; pending = null; $("reason-form").hidden = true;
+    const pt = a.permit_type || {};
+    $("detail").hidden = false;
+    $("detail-h").textContent = t("of_detail") + " " + a.tracking_code;
+    $("detail-facts").replaceChildren(...[
+      [t("of_applicant"), a.applicant.name], [t("of_nik"), a.applicant.nik_masked || "–"], [t("of_type"), a.permit_type_name || "–"],
+      [t("of_filed"), fmt.dateTime(a.filed_at)], [t("of_state"), serverText(a.state_label)]].flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]),
+      el("dt", {}, t("of_sla")), el("dd", {}, slaBadge(a.sla)));
+    const labels = Object.fromEntries((a.form_fields || []).map(f => [f.name, (MPP.lang === "en" && f.label_en) || f.label]));
+    $("detail-form").replaceChildren(...Object.entries(a.form || {}).flatMap(([k, v]) => [el("dt", {}, labels[k] || k), el("dd", {}, typeof v === "number" ? fmt.number(v, 2) : String(v))]));
+    $("detail-docs").replaceChildren(...(a.documents || []).map(doc => el("li", {},
+      el("button", {type: "button", class: "secondary", onclick: ev => openDocument(a, doc, ev.currentTarget)}, t("of_open_doc", {name: docName(a, doc)})),
+      " ", el("span", {class: "muted"}, doc.filename + " · " + (doc.size < 1024 ? "< 1 KB" : fmt.number(doc.size / 1024, 1) + " KB")))));
+    renderActions(a);
+    $("detail-history").replaceChildren(el("thead", {}, el("tr", {}, ["of_when", "of_step", "of_by", "of_note"].map(k => el("th", {scope: "col"}, t(k))))),
+      el("tbody", {}, (a.history || []).map(h => el("tr", {},
+        el("td", {}, fmt.dateTime(h.at)), el("td", {}, h.to_label ? serverText(h.to_label) : actionLabel(h.action)),
+        el("td", {}, actorName(h.actor)), el("td", {}, h.note || "")))));
+    await notifications(a.tracking_code, $("detail-notif")).catch(e => $("detail-notif").replaceChildren(el("p", {class: "error"}, e.message)));
+    $("detail").focus();
+    return pt;
+  }
+  // staff by their user name; the applicant, the agency's own system and the clock by role
+  function actorName(actor) {
+    if (actor === "applicant") return t("of_applicant");
+    if (/^connector:/.test(actor || "")) return t("ch_webhook");
+    if (/^system(:|$)/.test(actor || "")) return t("of_system");
+    return actor;
+  }
+  function docName(a, doc) {
+    const r = (a.requirements || []).find(x => x.kind === doc.kind);
+    return r ? MPP.name(r) : doc.kind;
+  }
+  function actionLabel(action) {
+    const known = current && (current.actions || []).find(x => x.action === action);
+    if (known) return MPP.lang === "en" ? known.label_en : known.label;
+    return action === "submit" ? t("of_filing") : action;
+  }
+
+  function renderActions(a) {
+    const box = $("detail-actions");
+    if (!(a.actions || []).length) { box.replaceChildren(el("p", {class: "muted"}, t("of_no_actions"))); return; }
+    box.replaceChildren(...a.actions.map(x => el("button", {type: "button", class: x.needs_reason ? "secondary" : "",
+      "data-action": x.action, onclick: ev => choose(x, ev.currentTarget)}, MPP.lang === "en" ? x.label_en : x.label)));
+  }
+  function choose(x, button) {
+    if (x.needs_reason) {
+      pending = x; $("reason-form").hidden = false;
+      $("reason-label").textContent = (MPP.lang === "en" ? x.label_en : x.label) + ": " + t("of_reason");
+      MPP.formErrors($("reason-form")); $("reason").focus();
+      return;
+    }
+    MPP.busy(button, () => take(x, null, null));
+  }
+  async function take(x, note, form) {
+    try {
+      const r = await api("POST", "/api/v1/applications/by-id/" + encodeURIComponent(current.application_id) + "/actions",
+        {action: x.action, note: note || undefined, expected_seq: current.history_seq});
+      MPP.say(t("of_done", {action: MPP.lang === "en" ? x.label_en : x.label, state: serverText(r.state_label)}));
+      $("reason-form").hidden = true; $("reason").value = ""; pending = null;
+      await apps(); await openApp(current.application_id);
+    } catch (e) {
+      if (form) MPP.formErrors(form, e); else MPP.say(e.message, "error");
+    }
+  }
+  $("reason-form").addEventListener("submit", ev => {
+    ev.preventDefault();
+    if (pending) MPP.busy($("reason-send"), () => take(pending, $("reason").value.trim(), $("reason-form")));
+  });
+  $("reason-cancel").addEventListener("click", () => { pending = null; $("reason-form").hidden = true; });
+  $("detail-close").addEventListener("click", () => { $("detail").hidden = true; current = null; });
+
+  // Staff fetch the file with their token and hand it to the browser as a download.
+  async function openDocument(a, doc, button) {
+    await MPP.busy(button, async () => {
+      const s = session();
+      const r = await fetch("/api/v1/applications/by-id/" + encodeURIComponent(a.application_id) + "/documents/" + encodeURIComponent(doc.kind),
+        {headers: {Authorization: "Bearer " + s.access_token}});
+      if (!r.ok) { MPP.say(serverText((await r.json()).detail || String(r.status)), "error"); return; }
+      const link = el("a", {href: URL.createObjectURL(await r.blob()), download: doc.filename});
+      document.body.append(link); link.click(); link.remove();
+    });
+  }
+
+  async function notifications(reference, box) {
+    const r = await api("GET", "/api/v1/notifications?reference=" + encodeURIComponent(reference));
+    if (!r.messages.length) { box.replaceChildren(el("p", {class: "muted"}, t("of_notif_none"))); return; }
+    box.replaceChildren(el("table", {}, el("thead", {}, el("tr", {}, ["of_notif_kind", "of_notif_channel", "of_notif_status", "of_notif_at"].map(k => el("th", {scope: "col"}, t(k))))),
+      el("tbody", {}, r.messages.map(m => el("tr", {}, el("td", {}, t("nk_" + m.kind)), el("td", {}, m.channel ? t("ch_" + m.channel) : "–"),
+        el("td", {class: "ns-" + m.status}, t("ns_" + m.status)), el("td", {}, fmt.dateTime(m.created_at)))))));
+  }
+  $("notif").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    MPP.formErrors(form);
+    MPP.busy(form.querySelector("button"), () => notifications($("ref").value.trim(), $("notif-out")).catch(e => MPP.formErrors(form, e)));
+  });
+
   // Complaints of the officer's agency (an admin: all). Their text is a citizen's: text nodes only.
   async function complaints() {
     const r = await api("GET", "/api/v1/feedback/complaints");
     const next = {received: ["in_progress", "answered"], in_progress: ["answered", "closed"], answered: ["closed", "in_progress"], closed: []};
-    $("complaints").replaceChildren(el("tr", {}, ["No.", t("complaint_kind"), "", "Status", t("complaint_due"), ""].map(h => el("th", {}, h))),
-      ...r.items.map(c => el("tr", {}, el("td", {}, c.id), el("td", {}, c.kind), el("td", {}, c.text),
-        el("td", {}, c.status_label), el("td", {class: c.overdue ? "error" : ""}, MPP.when(c.due_at)),
-        el("td", {}, ...next[c.status].map(s => el("button", {type: "button", class: "secondary", onclick: () => reply(c, s)}, t("to_" + s)))))));
+    $("complaints").replaceChildren(el("thead", {}, el("tr", {}, ["of_complaint_no", "complaint_kind", "of_complaint_text", "of_complaint_status", "complaint_due", "of_actions"].map(k => el("th", {scope: "col"}, t(k))))),
+      el("tbody", {}, r.items.map(c => el("tr", {}, el("td", {class: "code"}, c.id), el("td", {}, t("ck_" + c.kind)), el("td", {}, c.text),
+        el("td", {}, serverText(c.status_label)), el("td", {class: c.overdue ? "error" : ""}, fmt.dueDate(c.due_at)),
+        el("td", {}, ...next[c.status].map(s => el("button", {type: "button", class: "secondary", onclick: ev => reply(c, s, ev.currentTarget)}, t("to_" + s))))))));
   }
-  async function reply(c, status) {
-    show("err");
-    try {
-      const response = status === "answered" ? prompt(t("complaint_reply")) : null;
-      if (status === "answered" && !response) return;
-      await api("POST", "/api/v1/feedback/complaints/" + encodeURIComponent(c.id), {status, response});
-      await complaints();
-    } catch (e) { show("err", e); }
+  function reply(c, status, button) {
+    if (status === "answered") {
+      replying = c; $("reply-form").hidden = false; MPP.formErrors($("reply-form"));
+      $("reply-label").textContent = t("complaint_reply") + " · " + c.id; $("reply").focus();
+      return;
+    }
+    MPP.busy(button, () => api("POST", "/api/v1/feedback/complaints/" + encodeURIComponent(c.id), {status})
+      .then(complaints).catch(e => MPP.say(e.message, "error")));
   }
-  async function perception() {
-    const r = await api("GET", "/api/v1/feedback/perception");
-    const minutes = s => s == null ? "–" : (Math.round(s / 6) / 10) + " " + t("min");
-    $("perception").replaceChildren(el("tr", {}, ["", "IKM", t("waktu_score"), t("stats_wait_avg"), "P90", t("stats_sla")].map(h => el("th", {}, h))),
-      ...r.items.map(i => { const w = i.elements.find(e => e.code === "waktu") || {};
-        return el("tr", {}, el("td", {}, i.service_name), el("td", {}, (i.ikm.score || "–") + " " + (i.ikm.grade || "")),
-          el("td", {}, w.score || "–"), el("td", {}, minutes(i.measured.wait.average_seconds)), el("td", {}, minutes(i.measured.wait.p90_seconds)),
-          el("td", {}, i.measured.sla.percent == null ? "–" : i.measured.sla.percent + " %")); }));
-  }
-  $("lapor-csv").addEventListener("click", async ev => {
-    ev.preventDefault(); show("err");
+  $("reply-form").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    MPP.busy(form.querySelector("button[type=submit]"), () => api("POST", "/api/v1/feedback/complaints/" + encodeURIComponent(replying.id),
+      {status: "answered", response: $("reply").value.trim()}).then(() => { form.hidden = true; $("reply").value = ""; return complaints(); })
+      .catch(e => MPP.formErrors(form, e)));
+  });
+  $("reply-cancel").addEventListener("click", () => { $("reply-form").hidden = true; replying = null; });
+  $("lapor-csv").addEventListener("click", ev => MPP.busy(ev.currentTarget, async () => {
     try {
       const text = await api("GET", "/api/v1/feedback/lapor-export?format=csv", undefined, {Accept: "text/csv"});
-      const a = el("a", {href: URL.createObjectURL(new Blob([text], {type: "text/csv"})), download: "lapor.csv"}); a.click();
-    } catch (e) { show("err", e); }
-  });
-  async function act(a, action) {
-    show("err");
-    try {
-      const note = ["return", "reject"].includes(action) ? prompt("Alasan / Reason") : null;
-      await api("POST", "/api/v1/applications/by-id/" + encodeURIComponent(a.application_id) + "/actions", {action, note});
-      await apps();
-    } catch (e) { show("err", e); }
+      const a = el("a", {href: URL.createObjectURL(new Blob([text], {type: "text/csv"})), download: "lapor.csv"});
+      document.body.append(a); a.click(); a.remove();
+    } catch (e) { MPP.say(e.message, "error"); }
+  }));
+
+  // Supervisors (and the MPP admin) only: officers never ask, so they never meet a 403.
+  async function perception() {
+    const r = await api("GET", "/api/v1/feedback/perception");
+    const minutes = s => s == null ? "–" : fmt.minutes(s / 60);
+    $("perception").replaceChildren(el("thead", {}, el("tr", {}, [t("of_service"), "IKM", t("waktu_score"), t("stats_wait_avg"), t("of_p90"), t("stats_sla")].map(h => el("th", {scope: "col"}, h)))),
+      el("tbody", {}, r.items.map(i => { const w = i.elements.find(e => e.code === "waktu") || {};
+        return el("tr", {}, el("td", {}, i.service_name), el("td", {}, i.ikm.score == null ? "–" : fmt.number(i.ikm.score, 2) + " " + (i.ikm.grade || "")),
+          el("td", {}, w.score == null ? "–" : fmt.number(w.score, 2)), el("td", {}, minutes(i.measured.wait.average_seconds)), el("td", {}, minutes(i.measured.wait.p90_seconds)),
+          el("td", {}, fmt.percent(i.measured.sla.percent, 1))); })));
   }
-  $("login").addEventListener("submit", ev => { ev.preventDefault(); show("err"); login($("u").value, $("p").value).then(start).catch(e => show("err", e)); });
-  $("logout").addEventListener("click", logout);
-  $("notif").addEventListener("submit", ev => { ev.preventDefault(); show("err");
-    api("GET", "/api/v1/notifications?reference=" + encodeURIComponent($("ref").value.trim())).then(r =>
-      $("notif-out").replaceChildren(...r.messages.map(m => el("tr", {}, el("td", {}, m.kind), el("td", {}, m.status), el("td", {}, m.created_at))))).catch(e => show("err", e)); });
-  start().catch(e => show("err", e));
+
+  $("login").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    MPP.formErrors(form);
+    MPP.busy(form.querySelector("button"), () => MPP.login($("u").value.trim(), $("p").value).then(start).catch(e => MPP.formErrors(form, e)));
+  });
+  $("logout").addEventListener("click", MPP.logout);
+  $("refresh").addEventListener("click", ev => MPP.busy(ev.currentTarget, () => apps().catch(e => MPP.say(e.message, "error"))));
+  document.addEventListener("mpp:lang", () => { if (session()) { apps().catch(() => null); if (current) openApp(current.application_id).catch(() => null); } });
+  start().catch(e => MPP.say(e.message, "error"));
 })();

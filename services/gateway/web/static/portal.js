@@ -1,90 +1,281 @@
+// The citizen portal, for a phone: follow a ticket (live), book a slot, see a permit type's
+// requirements, fee and completion time, file with documents, follow and correct an
+// application, download the permit, verify a permit. Field messages from the server are shown
+// next to their fields; a filing keeps its random Idempotency-Key until it has gone through.
 "use strict";
 (() => {
-  const {t, api, el, show, name} = MPP;
+  const {t, api, el, fmt, name} = MPP;
   const $ = id => document.getElementById(id);
-  let types = [];
-  const kv = obj => el("dl", {}, Object.entries(obj).flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v ?? "–"))]));
+  let types = [], services = {}, agencies = {}, fileKey = null, followed = null;
+  const serverText = MPP.serverText;
+  const label = f => (MPP.lang === "en" && f.label_en) || f.label || f.name;
+  const dl = pairs => el("dl", {}, pairs.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v == null ? "–" : v)]));
+  const rupiah = n => n ? "Rp " + fmt.number(n) : t("po_free");
+  // "2,5" and "2.5" are both two and a half; what cannot be read goes as typed (the server names it)
+  function number(text, integer) {
+    const s = text.trim().replace(/\s/g, "");
+    if (s === "") return null;
+    const n = Number(s.replace(",", "."));
+    return Number.isFinite(n) && /^-?\d+([.,]\d+)?$/.test(s) && (!integer || Number.isInteger(n)) ? n : text;
+  }
+  const b64 = file => new Promise((ok, no) => { const fr = new FileReader(); fr.onload = () => ok(fr.result.split(",")[1]); fr.onerror = no; fr.readAsDataURL(file); });
+  const docPayload = async file => ({filename: file.name, media_type: file.type || "application/octet-stream", content: await b64(file)});
+
+  // -- a ticket, live ----------------------------------------------------------------------
+  let trackTimer = null;
+  let trackedNumber = null;
   async function track() {
     const p = new URLSearchParams(location.hash.slice(1));
-    if (!p.get("track")) { $("track-out").textContent = "–"; return; }
-    const tk = await api("GET", "/api/v1/tickets/" + encodeURIComponent(p.get("track")) + "?token=" + encodeURIComponent(p.get("token") || ""));
-    $("track-out").replaceChildren(el("p", {class: "big"}, tk.number), kv({status: tk.status, [t("ahead")]: tk.ahead, ETA: (tk.eta_min_minutes ?? "–") + "–" + (tk.eta_max_minutes ?? "–") + " min"}));
-    if (tk.status === "completed") {  // the same phone that followed the queue rates the service
-      const s = await api("GET", "/api/v1/tickets/" + encodeURIComponent(p.get("track")) + "/survey?token=" + encodeURIComponent(p.get("token") || "")).catch(() => null);
+    if (!p.get("track") && !trackedNumber) return;
+    const base = "/api/v1/tickets/" + encodeURIComponent(p.get("track"));
+    const q = "?token=" + encodeURIComponent(p.get("token") || "");
+    // by the QR (id + token), or by the number typed (what the board shows of it)
+    const tk = p.get("track") ? await api("GET", base + q) : await api("GET", "/api/v1/tickets/by-number/" + encodeURIComponent(trackedNumber));
+    const eta = tk.eta_min_minutes == null || tk.eta_max_minutes == null ? t("po_eta_unknown")
+      : t("po_eta_range", {min: fmt.number(tk.eta_min_minutes), max: fmt.number(tk.eta_max_minutes)});
+    const state = MPP_TEXT["po_ticket_state_" + tk.status] ? t("po_ticket_state_" + tk.status) : serverText(tk.status_label || "–");
+    const svc = services[tk.service_id];
+    $("track-out").replaceChildren(el("p", {class: "big", id: "ticket-number"}, tk.number),
+      dl([[t("po_service"), svc ? name(svc) : "–"], [t("po_ticket_status"), state], [t("ahead"), tk.ahead == null ? "–" : fmt.number(tk.ahead)],
+          [t("po_eta"), ["waiting"].includes(tk.status) ? eta : "–"]]),
+      el("p", {class: "muted"}, t("po_live")));
+    if (tk.status === "completed" && p.get("track")) {  // the same phone that followed the queue rates the service
+      const s = await api("GET", base + "/survey" + q).catch(() => null);
       if (s) $("track-out").append(el("p", {}, el("a", {class: "btn", href: s.survey_url}, t("survey_title"))));
     }
+    clearTimeout(trackTimer);
+    if (!["completed", "cancelled", "no_show", "not_served", "transferred"].includes(tk.status)) trackTimer = setTimeout(() => track().catch(() => null), 15000);
   }
-  const guard = fn => ev => { ev.preventDefault(); show("err"); fn().catch(e => show("err", e)); };
-  async function verify(number, hash) {
-    const q = hash ? "?hash=" + encodeURIComponent(hash) : "";
-    const r = await api("GET", "/api/v1/permits/" + encodeURIComponent(number) + "/verify" + q);
-    $("verify-out").replaceChildren(el("p", {id: "verify-status", class: "big", style: "font-size:2rem"}, r.status_label || r.status),
-      kv({[t("permit_no")]: r.permit_number || number, [t("permit_title")]: (MPP.lang === "en" && r.title_en) || r.title || "–", [t("agency")]: r.agency_name || "–", [t("valid_until")]: r.valid_until || "–"}));
-  }
-  $("verify").addEventListener("submit", guard(() => verify($("permit-number").value.trim())));
-  // A permit's QR code opens /verify?n=<number>&h=<record hash>: verify it straight away.
-  const qr = new URLSearchParams(location.search);
-  if (location.pathname === "/verify" && qr.get("n")) {
-    $("permit-number").value = qr.get("n");
-    verify(qr.get("n"), qr.get("h")).catch(e => show("err", e));
-  }
+
+  $("track").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const form = ev.currentTarget; MPP.formErrors(form);
+    trackedNumber = $("tk-number").value.trim();
+    if (!trackedNumber) { MPP.formErrors(form, {message: t("po_fix"), fields: {number: [t("po_required")]}}); return; }
+    if (location.hash.includes("track=")) history.replaceState(null, "", location.pathname + location.search);
+    MPP.busy(form.querySelector("button"), () => track().catch(e => { trackedNumber = null; $("track-out").replaceChildren(); MPP.formErrors(form, e); }));
+  });
+
+  // -- booking -----------------------------------------------------------------------------
   async function slots() {
     if (!$("book-service").value || !$("book-date").value) return;
     const r = await api("GET", "/api/v1/bookings/availability?service_id=" + encodeURIComponent($("book-service").value) + "&date=" + $("book-date").value);
-    $("book-slot").replaceChildren(...r.slots.filter(s => s.bookable).map(s => el("option", {value: s.local.slice(0, 5)}, s.local + " (" + s.free + ")")));
+    const free = r.slots.filter(s => s.bookable);
+    $("book-slot").replaceChildren(...(free.length ? free.map(s => el("option", {value: s.local.slice(0, 5)}, t("po_slot_free", {time: s.local.slice(0, 5).replace(":", "."), free: s.free})))
+      : [el("option", {value: ""}, t("po_no_slot"))]));
   }
-  $("book-service").addEventListener("change", () => slots().catch(e => show("err", e)));
-  $("book-date").addEventListener("change", () => slots().catch(e => show("err", e)));
-  $("book").addEventListener("submit", guard(async () => {
-    const r = await api("POST", "/api/v1/bookings", {service_id: $("book-service").value, date: $("book-date").value, slot_start: $("book-slot").value,
-      name: $("book-name").value, phone: $("book-phone").value, language: MPP.lang}, {"Idempotency-Key": "book-" + Date.now()});
-    $("book-out").replaceChildren(el("p", {class: "big", id: "booking-code"}, r.code), kv({date: r.date, slot: r.slot_local}));
-  }));
+  ["book-service", "book-date"].forEach(id => $(id).addEventListener("change", () => slots().catch(e => MPP.formErrors($("book"), e))));
+  let bookKey = null;
+  $("book").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const form = ev.currentTarget; MPP.formErrors(form);
+    bookKey = bookKey || MPP.newKey();
+    MPP.busy(form.querySelector("button[type=submit]"), async () => {
+      try {
+        const phone = $("book-phone").value.trim();
+        const r = await api("POST", "/api/v1/bookings", {service_id: $("book-service").value, date: $("book-date").value, slot_start: $("book-slot").value,
+          nik: $("book-nik").value.trim(), name: $("book-name").value.trim(), phone, language: MPP.lang}, {"Idempotency-Key": bookKey});
+        bookKey = null;
+        if (r.created === false) { $("book-out").replaceChildren(el("p", {class: "ok"}, MPP.serverText(r.message))); return; }
+        showBooking(r, phone);
+      } catch (e) { MPP.formErrors(form, e); }
+    });
+  });
+  function showBooking(r, phone) {
+    const svc = services[r.service_id];
+    const cancel = el("button", {type: "button", class: "secondary", onclick: ev => MPP.busy(ev.currentTarget, () =>
+      api("POST", "/api/v1/bookings/" + encodeURIComponent(r.code) + "/cancel", {phone}).then(() => {
+        $("book-out").replaceChildren(el("p", {class: "ok"}, t("po_booking_cancelled"))); MPP.say(t("po_booking_cancelled")); })
+        .catch(e => { note.textContent = e.message; }))}, t("po_booking_cancel"));
+    const checkin = el("button", {type: "button", onclick: ev => MPP.busy(ev.currentTarget, () =>
+      api("POST", "/api/v1/bookings/" + encodeURIComponent(r.code) + "/check-in").then(tk => {
+        $("book-out").append(el("p", {class: "ok", id: "checkin-number"}, t("po_booking_ticket", {number: tk.number})));
+        location.hash = "track=" + encodeURIComponent(tk.id) + "&token=" + encodeURIComponent(tk.access_token);
+      }).catch(e => { note.textContent = e.message; }))}, t("po_booking_checkin"));
+    const note = el("p", {class: "error", role: "alert"});
+    $("book-out").replaceChildren(el("p", {}, t("po_booking_code"), ": ", el("strong", {class: "big-code", id: "booking-code"}, r.code)),
+      dl([[t("po_service"), svc ? name(svc) : "–"], [t("po_booking_when"), fmt.dateTime(r.slot_start)]]),
+      el("p", {}, checkin, cancel), note);
+  }
+
+  // -- a permit type, and filing ---------------------------------------------------------
+  function typeInfo(pt) {
+    const box = document.createDocumentFragment();
+    box.append(dl([[t("po_issued_by"), agencies[pt.agency] ? name(agencies[pt.agency]) : "–"],
+      [t("po_fee"), rupiah(pt.fee)], [t("po_sla"), t("po_sla_days", {n: pt.sla_working_days})]]),
+      el("p", {}, el("strong", {}, t("po_requirements"))), el("ul", {}, (pt.requirements || []).map(r => el("li", {}, name(r)))));
+    return box;
+  }
   function typeForm() {
     const pt = types.find(x => x.id === $("app-type").value); if (!pt) return;
-    $("app-form").replaceChildren(...(pt.form || []).map(f => el("label", {}, (MPP.lang === "en" && f.label_en) || f.label || f.name,
-      f.type === "enum" ? el("select", {"data-field": f.name, "data-type": f.type}, (f.choices || []).map(c => el("option", {value: c}, c)))
-                        : el("input", {"data-field": f.name, "data-type": f.type, type: ["number", "integer"].includes(f.type) ? "number" : "text"}))));
-    $("app-docs").replaceChildren(...(pt.requirements || []).map(r => el("label", {}, name(r), el("input", {type: "file", "data-kind": r.kind}))));
+    MPP.formErrors($("apply"));
+    $("type-info").replaceChildren(typeInfo(pt));
+    $("app-form").replaceChildren(...(pt.form || []).map(f => {
+      const id = "f-" + f.name, attrs = {id, name: "form." + f.name, "data-field": f.name, "data-type": f.type, required: f.required};
+      let input;
+      if (f.type === "enum") input = el("select", attrs, el("option", {value: ""}, t("po_choice")), (f.choices || []).map(c => el("option", {value: c}, (f.choice_labels && f.choice_labels[c]) || c.replace(/_/g, " "))));
+      else if (f.type === "number") input = el("input", Object.assign(attrs, {inputmode: "decimal", autocomplete: "off"}));
+      else if (f.type === "integer") input = el("input", Object.assign(attrs, {inputmode: "numeric", autocomplete: "off"}));
+      else input = el("input", Object.assign(attrs, {autocomplete: "off"}));
+      return el("div", {class: "field"}, el("label", {for: id, "data-id": f.label || f.name, "data-en": f.label_en || f.label || f.name}, label(f)), input);
+    }));
+    $("app-docs").replaceChildren(...(pt.requirements || []).map(r => el("div", {class: "field"},
+      el("label", {for: "d-" + r.kind, "data-id": r.name, "data-en": r.name_en || r.name}, name(r)), el("input", {type: "file", id: "d-" + r.kind, name: "documents." + r.kind, "data-kind": r.kind, accept: "application/pdf,image/jpeg,image/png"}))));
+    fileKey = null;
   }
   $("app-type").addEventListener("change", typeForm);
-  const b64 = file => new Promise((ok, no) => { const fr = new FileReader(); fr.onload = () => ok(fr.result.split(",")[1]); fr.onerror = no; fr.readAsDataURL(file); });
-  $("apply").addEventListener("submit", guard(async () => {
-    const form = {};
-    document.querySelectorAll("#app-form [data-field]").forEach(i => { form[i.dataset.field] = ["number", "integer"].includes(i.dataset.type) ? Number(i.value) : i.value; });
-    const documents = [];
-    for (const i of document.querySelectorAll("#app-docs [data-kind]")) {
-      if (i.files[0]) documents.push({kind: i.dataset.kind, filename: i.files[0].name, media_type: i.files[0].type || "application/pdf", content: await b64(i.files[0])});
+  $("apply").addEventListener("input", () => { fileKey = null; });  // a changed form is a new filing
+  $("apply").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const form = ev.currentTarget; MPP.formErrors(form);
+    // what is plainly missing is said at once, beside each field, before anything is sent
+    const missing = {};
+    form.querySelectorAll("#app-form [required], #app-nik, #app-name, #app-phone").forEach(i => { if (!i.value.trim()) missing[i.name] = [t("po_required")]; });
+    form.querySelectorAll("#app-docs [data-kind]").forEach(i => { if (!i.files[0]) missing[i.name] = [t("po_required_doc")]; });
+    if (Object.keys(missing).length) { MPP.formErrors(form, {message: t("po_fix"), fields: missing}); return; }
+    fileKey = fileKey || MPP.newKey();
+    MPP.busy($("apply-send"), async () => {
+      try {
+        const values = {};
+        form.querySelectorAll("#app-form [name]").forEach(i => {
+          const v = ["number", "integer"].includes(i.dataset.type) ? number(i.value, i.dataset.type === "integer") : i.value;
+          if (v !== null && v !== "") values[i.name.slice(5)] = v;
+        });
+        const documents = [];
+        for (const i of form.querySelectorAll("#app-docs [data-kind]")) if (i.files[0]) documents.push(Object.assign({kind: i.dataset.kind}, await docPayload(i.files[0])));
+        const progress = $("app-progress"); progress.hidden = false; progress.value = 0;
+        const r = await MPP.upload("POST", "/api/v1/applications", {permit_type_id: $("app-type").value, form: values, documents,
+          applicant: {nik: $("app-nik").value.trim(), name: $("app-name").value.trim(), phone: $("app-phone").value.trim(), language: MPP.lang}},
+          {"Idempotency-Key": fileKey}, f => { progress.value = f; });
+        progress.hidden = true; fileKey = null;
+        if (r.created === false) {  // a retry of a filing already received: its code and PIN went to the applicant's phone
+          $("apply-out").replaceChildren(el("p", {class: "ok"}, MPP.serverText(r.message)));
+          return;
+        }
+        $("apply-out").replaceChildren(el("p", {class: "ok"}, t("po_filed")),
+          dl([[t("po_code"), el("strong", {id: "tracking-code", class: "big-code"}, r.tracking_code)], [t("po_pin"), el("strong", {id: "tracking-pin", class: "big-code"}, r.pin)]]));
+        $("st-code").value = r.tracking_code; $("st-pin").value = r.pin;
+      } catch (e) { $("app-progress").hidden = true; MPP.formErrors(form, e); }
+    });
+  });
+
+  // -- following an application, correcting it, the permit -------------------------------
+  async function showStatus() {
+    const {code, pin} = followed;
+    const r = await api("GET", "/api/v1/applications/" + encodeURIComponent(code), undefined, {"X-Application-Pin": pin});
+    const pt = types.find(x => x.id === r.permit_type_id);
+    const last = (r.history || [])[r.history.length - 1] || {};
+    const facts = [[t("permit_title"), pt ? name(pt) : "–"], [t("po_filed_at"), fmt.dateTime(r.filed_at)]];
+    if (r.sla && r.sla.due_at && r.sla.mode !== "stopped") facts.push([t("po_due"), fmt.dueDate(r.sla.due_at)]);
+    const parts = [el("p", {id: "app-state", class: "state"}, serverText(r.state_label)), dl(facts)];
+    if (r.permit) {
+      parts.push(el("p", {id: "permit"}, t("permit_no") + ": ", el("strong", {}, r.permit.permit_number)),
+        el("p", {}, el("button", {type: "button", id: "permit-pdf", onclick: ev => MPP.busy(ev.currentTarget, () => downloadPermit(code, pin).catch(e => MPP.say(e.message, "error")))}, t("permit_pdf")),
+          " ", el("a", {href: r.permit.verify_url}, t("verify"))));
     }
-    const r = await api("POST", "/api/v1/applications", {permit_type_id: $("app-type").value, form, documents,
-      applicant: {nik: $("app-nik").value, name: $("app-name").value, phone: $("app-phone").value, language: MPP.lang}}, {"Idempotency-Key": "apply-" + Date.now()});
-    $("apply-out").replaceChildren(el("p", {}, "Kode / Code: ", el("strong", {id: "tracking-code"}, r.tracking_code), " · PIN: ", el("strong", {id: "tracking-pin"}, r.pin)));
-    $("st-code").value = r.tracking_code; $("st-pin").value = r.pin;
-  }));
+    parts.push(el("h3", {}, t("po_history")), el("ol", {class: "history"}, (r.history || []).map(h => el("li", {},
+      el("span", {class: "when"}, fmt.dateTime(h.at)), " · ", serverText(h.to_label || h.to), h.note ? el("span", {class: "note"}, " · " + h.note) : ""))));
+    $("status-out").replaceChildren(...parts);
+    $("prefs").hidden = false;
+    const correctable = (r.available_actions || []).includes("resubmit");
+    $("correct").hidden = !correctable;
+    if (correctable) {
+      $("correct-reason").textContent = t("po_reason") + ": " + (last.note || "–");
+      $("correct-docs").replaceChildren(...((pt && pt.requirements) || []).map(q => el("div", {class: "field"},
+        el("label", {for: "c-" + q.kind}, t("po_replace", {name: name(q)})), el("input", {type: "file", id: "c-" + q.kind, name: q.kind, "data-kind": q.kind, accept: "application/pdf,image/jpeg,image/png"}))));
+    }
+  }
+  $("status").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const form = ev.currentTarget; MPP.formErrors(form);
+    followed = {code: $("st-code").value.trim().toUpperCase(), pin: $("st-pin").value.trim()};
+    MPP.busy(form.querySelector("button"), () => showStatus().catch(e => { $("status-out").replaceChildren(); $("correct").hidden = true; MPP.formErrors(form, e); }));
+  });
+  $("correct").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const form = ev.currentTarget; MPP.formErrors(form);
+    MPP.busy($("correct-send"), async () => {
+      try {
+        const chosen = [...form.querySelectorAll("[data-kind]")].filter(i => i.files[0]);
+        if (!chosen.length) { form.querySelector("[role=alert]").textContent = t("po_pick_file"); return; }
+        const progress = $("correct-progress"); progress.hidden = false;
+        for (const [n, i] of chosen.entries()) {
+          const d = await docPayload(i.files[0]);
+          await MPP.upload("POST", "/api/v1/applications/" + encodeURIComponent(followed.code) + "/documents",
+            {pin: followed.pin, kind: i.dataset.kind, filename: d.filename, media_type: d.media_type, content_b64: d.content},
+            undefined, f => { progress.value = (n + f) / chosen.length; });
+        }
+        await api("POST", "/api/v1/applications/" + encodeURIComponent(followed.code) + "/applicant-actions", {pin: followed.pin, action: "resubmit"});
+        progress.hidden = true;
+        MPP.say(t("po_resubmitted"));
+        await showStatus();
+      } catch (e) { $("correct-progress").hidden = true; MPP.formErrors(form, e); }
+    });
+  });
+  $("prefs").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const form = ev.currentTarget; MPP.formErrors(form);
+    const channels = [...form.querySelectorAll("input[name=channel]:checked")].map(i => i.value);
+    const stop = $("pf-stop").checked;
+    if (!channels.length && !stop) { MPP.formErrors(form, {message: t("po_fix"), fields: {channels: [t("po_pick_channel")]}}); return; }
+    const all = ["whatsapp", "sms", "email"];
+    const preferences = {phone: $("pf-phone").value.trim() || null, email: $("pf-email").value.trim() || null, language: $("pf-lang").value,
+      channels: channels.length ? channels : all, opt_out: stop ? all : all.filter(c => !channels.includes(c))};
+    MPP.busy($("prefs-send"), () => api("PUT", "/api/v1/applications/" + encodeURIComponent(followed.code) + "/notification-preferences", {pin: followed.pin, preferences})
+      .then(() => { form.querySelector("[role=alert]").textContent = ""; const msg = stop ? t("po_prefs_stopped") : t("po_prefs_saved"); MPP.say(msg);
+        form.querySelector("p.muted").textContent = msg; })
+      .catch(e => MPP.formErrors(form, e)));
+  });
   // The PIN travels in a header, never in a URL: the PDF is fetched and handed over as a blob.
   async function downloadPermit(code, pin) {
-    const r = await fetch("/api/v1/applications/" + encodeURIComponent(code) + "/permit.pdf", {headers: {"X-Application-Pin": pin}});
-    if (!r.ok) throw new Error((await r.json()).detail || r.status);
+    const r = await fetch("/api/v1/applications/" + encodeURIComponent(code) + "/permit.pdf", {headers: {"X-Application-Pin": pin, "Accept-Language": MPP.lang}});
+    if (!r.ok) throw new Error(serverText((await r.json()).detail || String(r.status)));
     const a = el("a", {href: URL.createObjectURL(await r.blob()), download: "izin-" + code + ".pdf"});
     document.body.append(a); a.click(); a.remove();
+    MPP.say(t("po_pdf_ready"));
   }
-  $("status").addEventListener("submit", guard(async () => {
-    const code = $("st-code").value.trim(), pin = $("st-pin").value.trim();
-    const r = await api("GET", "/api/v1/applications/" + encodeURIComponent(code), undefined, {"X-Application-Pin": pin});
-    const permit = r.permit ? el("p", {id: "permit"}, r.permit.permit_number + " · ",
-      el("button", {type: "button", id: "permit-pdf", onclick: () => downloadPermit(code, pin).catch(e => show("err", e))}, t("permit_pdf")), " ",
-      el("a", {href: r.permit.verify_url}, t("verify"))) : "";
-    $("status-out").replaceChildren(el("p", {id: "app-state", class: "big", style: "font-size:2rem"}, r.state_label || r.state), permit,
-      el("ol", {}, (r.history || []).map(h => el("li", {}, MPP.when(h.at) + " · " + (h.to_label || h.to) + (h.note ? " · " + h.note : "")))));
-  }));
+
+  // -- verifying a permit ----------------------------------------------------------------
+  async function verify(number, hash) {
+    const q = hash ? "?hash=" + encodeURIComponent(hash) : "";
+    const r = await api("GET", "/api/v1/permits/" + encodeURIComponent(number) + "/verify" + q);
+    const pairs = [[t("permit_no"), r.permit_number || number], [t("permit_title"), (MPP.lang === "en" && r.title_en) || r.title || "–"],
+      [t("agency"), r.agency_name || "–"]];
+    if (r.holder) pairs.push([t("po_holder"), r.holder]);
+    pairs.push([t("valid_until"), r.valid_until ? fmt.date(r.valid_until) : "–"]);
+    $("verify-out").replaceChildren(el("p", {id: "verify-status", class: "state"}, serverText(r.status_label || r.status)), dl(pairs));
+  }
+  $("verify").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const form = ev.currentTarget; MPP.formErrors(form);
+    MPP.busy(form.querySelector("button"), () => verify($("permit-number").value.trim()).catch(e => MPP.formErrors(form, e)));
+  });
+
   (async () => {
     const d = await api("GET", "/api/v1/agencies");
     MPP.setZone(d.timezone);
-    $("book-service").replaceChildren(...d.agencies.flatMap(a => a.services.map(s => el("option", {value: s.id}, name(a) + " · " + name(s)))));
+    d.agencies.forEach(a => { agencies[a.code] = a; a.services.forEach(s => { services[s.id] = s; }); });
+    $("book-service").replaceChildren(...d.agencies.filter(a => a.services.length).map(a => el("optgroup", {label: name(a)}, a.services.map(s => el("option", {value: s.id}, name(s))))));
     types = d.agencies.flatMap(a => a.permit_types || []);
     $("app-type").replaceChildren(...types.map(p => el("option", {value: p.id}, name(p))));
+    $("book-date").min = new Date().toISOString().slice(0, 10);
     typeForm();
+    // A permit's QR code opens /verify?n=<number>&h=<record hash>: verify it straight away.
+    const qr = new URLSearchParams(location.search);
+    if (location.pathname === "/verify" && qr.get("n")) {
+      $("permit-number").value = qr.get("n");
+      await verify(qr.get("n"), qr.get("h")).catch(e => MPP.formErrors($("verify"), e));
+      $("s-verify").scrollIntoView();
+    }
     await track();
-  })().catch(e => show("err", e));
-  window.addEventListener("hashchange", () => track().catch(e => show("err", e)));
+  })().catch(e => MPP.say(e.message, "error"));
+  window.addEventListener("hashchange", () => track().catch(e => MPP.say(e.message, "error")));
+  // A language switch renames the form's labels; what was typed and chosen stays.
+  function relabel() {
+    document.querySelectorAll("#app-form label[data-id], #app-docs label[data-id]").forEach(l => { l.textContent = MPP.lang === "en" ? l.dataset.en : l.dataset.id; });
+    const pt = types.find(x => x.id === $("app-type").value);
+    if (pt) $("type-info").replaceChildren(typeInfo(pt));
+    [...$("app-type").options].forEach(o => { const p = types.find(x => x.id === o.value); if (p) o.textContent = name(p); });
+  }
+  document.addEventListener("mpp:lang", () => { relabel(); if (followed) showStatus().catch(() => null); track().catch(() => null); });
 })();

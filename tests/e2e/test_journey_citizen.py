@@ -1,0 +1,77 @@
+"""A citizen's day on a phone, by clicking and typing (tests/e2e/browser/portal_journey.py and
+public_journey.py): filing with mistakes, booking a slot, verifying a permit, the public
+statistics, survey and complaint forms."""
+import datetime
+
+from tests.e2e.browser import harness
+
+
+def test_filing_mistakes_are_named_beside_their_fields_and_decimals_take_a_comma(base_url):
+    from tests.e2e.conftest import DEMO_PASSWORD
+
+    r = harness.run("portal_journey:citizen_files_with_mistakes", base_url,
+                    password=DEMO_PASSWORD)
+    assert "Rp 150.000" in r["type_info"] and "3 hari kerja" in r["type_info"]
+    assert set(r["empty"].values()) == {"Wajib diisi"}
+    assert r["wrong_nik"] == "NIK harus 16 angka"
+    assert r["wrong_size"] == "Antara 0,5 dan 200"  # the server's message, Indonesian half
+    assert r["wrong_size_en"] == "Between 0.5 and 200."
+    assert r["kept_after_switch"] == "Jl. Pemuda km 2, Kuala Kapuas"
+    assert r["tracking_code"] and r["errors_left"] == 0  # "2,5" went through
+    assert r["new_rows_for_applicant"] == 1  # a double tap filed once
+
+
+def _working_day():
+    day = datetime.date.today() + datetime.timedelta(days=2)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day.isoformat()
+
+
+def test_a_citizen_books_a_slot_with_nik_and_cancels_it(base_url):
+    r = harness.run("portal_journey:citizen_books_a_slot", base_url,
+                    service_label="Nomor Induk Berusaha (NIB)", day=_working_day())
+    assert len(r["booking_code"]) >= 6 and "WIB" in r["booking"]
+    assert r["second"].startswith("NIK ini sudah punya booking")
+    assert r["early"].startswith("Terlalu awal untuk check-in") and "WIB" in r["early"]
+    assert "Booking dibatalkan" in r["cancelled"]
+
+
+def test_an_unknown_permit_is_said_to_be_unknown(base_url):
+    r = harness.run("portal_journey:citizen_verifies_a_permit", base_url)
+    assert r["status"].startswith("Izin tidak dikenal")
+
+
+def test_a_complaint_is_filed_on_a_phone_and_answered_in_the_back_office(base_url):
+    from tests.e2e.browser.public_journey import HOSTILE_TEXT
+    from tests.e2e.conftest import DEMO_PASSWORD
+
+    r = harness.run("public_journey:citizen_complains_and_the_office_reads_it", base_url,
+                    password=DEMO_PASSWORD)
+    assert "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu" in r["agency_options"]
+    assert "dpmptsp" not in r["agency_options"]  # names, never codes
+    assert r["small_radios"] == []  # every choice is a 48 px target at least
+    assert r["empty_error"] == "Wajib diisi"
+    # the deadline is a day in the MPP's calendar, not "00.00" of the day after
+    assert r["due"].startswith("Batas tanggapan: ") and "00.00" not in r["due"]
+    # what the citizen typed is shown as typed: text, never markup
+    assert r["office_text"] == HOSTILE_TEXT and r["markup_in_cell"] == 0
+    assert "Dijawab" in r["answered_row"] and r["alerts"] == []
+
+
+def test_the_statistics_fit_a_phone(base_url):
+    r = harness.run("public_journey:statistics_on_a_phone", base_url)
+    assert r["scroll_width"] <= r["viewport_width"] == 390  # no horizontal scroll
+    assert r["smallest_text_px"] >= 14
+    assert "Dinas Penanaman Modal" in r["ikm_text"]
+
+
+def test_a_kiosk_ticket_is_followed_on_a_phone_by_its_number(base_url):
+    r = harness.run("portal_journey:citizen_tracks_a_ticket_by_its_number", base_url,
+                    agency_name="Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+                    service_button="D · Nomor Induk Berusaha (NIB)")
+    assert r["shown"] == r["number"]  # typed in lower case without the hyphen
+    assert "Menunggu dipanggil" in r["tracking"]
+    eta = r["tracking"].split("Perkiraan dipanggil")[1]
+    assert "belum dapat diperkirakan" in eta or "menit lagi" in eta  # never "––– min"
+    assert r["unknown"] == "Nomor antrean tidak ditemukan hari ini"
