@@ -140,7 +140,7 @@ def last_valid_day(first_day, validity_months):
     return add_months(first_day, validity_months) - timedelta(days=1)
 
 
-def mask_name(name):
+def mask_holder_name(name):
     """``Siti Aminah`` -> ``Si** Am****``: enough for a verifier to compare with the name on
     the document in front of them, not enough to learn a name from a permit number."""
     words = [w for w in str(name or "").split() if w]
@@ -151,7 +151,7 @@ def holder_binding(name, nik, key):
     """What the signed record says of its holder: the masked name, and an HMAC of the NIK
     under the permits' holder key (the MPP can tell whether a KTP is the holder's; nobody
     can recover the NIK from a record)."""
-    return {"name": mask_name(name),
+    return {"name": mask_holder_name(name),
             "nik_hmac": hmac.new(key, str(nik).encode("utf-8"), hashlib.sha256).hexdigest()}
 
 
