@@ -153,7 +153,7 @@ def check_in(ctx, code):
               "contact": {"phone": booking.get("phone"), "email": None},
               "issued_at": now, "arrived_at": now, "access_token": codes.access_token(),
               "booking_code": booking["code"]}
-    ticket, created, win = issuing.enqueue(ctx, service, fields, "checkin:" + booking["code"],
+    ticket, created = issuing.enqueue(ctx, service, fields, "checkin:" + booking["code"],
                                            catalogue_reads.rules(ctx))
     issuing.announce_issued(ctx, ticket, created)
     if booking["status"] == bookings.BOOKED:
@@ -162,4 +162,4 @@ def check_in(ctx, code):
         except Conflict:
             pass  # a concurrent check-in of the same code: same ticket (idempotent)
     return dict(views.public_ticket(ticket), access_token=ticket["access_token"],
-                **issuing.position(ctx, ticket, service, win))
+                **issuing.position(ctx, ticket, service))

@@ -34,7 +34,6 @@ the near-front scan's hints ``near:<service>:<day>:<lane>`` and the calling rule
 ``passover:<service>:<day>``.
 """
 import hashlib
-import time
 import uuid
 
 from pymongo import ASCENDING
@@ -46,7 +45,6 @@ from services.common.sequences import Hint, LimitReached, Sequence
 from services.ticketing import bookings, numbering, queue, states
 
 MAX_NUMBER_ATTEMPTS = 500
-RECENT_SECONDS = 1.0
 
 # the next number would pass the day's walk-in quota (nothing was written)
 QuotaReached = LimitReached
@@ -140,48 +138,10 @@ def put_rules(db, rules):
     replace(db.settings, dict(rules, _id="rules"))
 
 
-# -- hints: lower bounds kept in ``sequences``, and this process's recent copy of them -------
+# -- hints: lower bounds kept in ``sequences`` (see ``services.common.sequences``) ----------
 
-class RecentHints:
-    """This process's copy of hint documents, read again once ``seconds`` old. Hints this
-    process raises are written through, so the copy is never behind this process's own
-    writes; it lags other processes' by at most ``seconds``. Hints are lower bounds, so a
-    lagging copy only makes an estimate (or a probe) start lower."""
-
-    def __init__(self, seconds=RECENT_SECONDS):
-        self.seconds = seconds
-        self._docs = {}
-
-    def read(self, db, key):
-        now = time.monotonic()
-        hit = self._docs.get((db.name, key))
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        if len(self._docs) > 1000:  # old service-days: drop what has expired
-            self._docs = {k: v for k, v in self._docs.items() if v[0] > now}
-        doc = db.sequences.find_one({"_id": key}) or {}
-        self._docs[(db.name, key)] = (now + self.seconds, doc)
-        return doc
-
-    def raised(self, db, key, field, value):
-        hit = self._docs.get((db.name, key))
-        if hit is not None:
-            hit[1][field] = max(hit[1].get(field, 0), value)
-
-
-RECENT = RecentHints()
-
-
-class _Hint(Hint):
-    """A hint in ``sequences`` whose raises are written through to ``RECENT``."""
-
-    def __init__(self, db, hint_id, field):
-        super().__init__(db.sequences, hint_id, field)
-        self.db = db
-
-    def raise_to(self, n):
-        super().raise_to(n)
-        RECENT.raised(self.db, self.hint_id, self.field, n)
+def _Hint(db, hint_id, field):
+    return Hint(db.sequences, hint_id, field)
 
 
 def hints_key(service_id, day):
@@ -222,21 +182,32 @@ def ticket_by_idempotency(db, service_id, idempotency_key):
     return find_by_idempotency(db, idem_hash(service_id, idempotency_key))
 
 
-def insert_ticket(db, tails, ticket, prefix, quota=None, win=None):
-    """Insert ``ticket`` (which has ``service_id``, ``day``, ``lane`` and ``idem``) with the
-    next free number of its service and day, formatted with the service's ``prefix``.
-    ``tails``: this process's ``sequences.Tails``; ``quota``: refuse (``QuotaReached``) rather
-    than take a number above it, exact under any concurrency (numbers are gapless and tried in
-    order). ``win``: the lane windows a walk-in's ``issued_ahead`` is computed from (a walk-in
-    is its own entry of the ``n`` lane, so the number is its position).
+def insert_ticket(db, tails, ticket, prefix, quota=None):
+    """Insert ``ticket`` (which has ``service_id``, ``day``, ``lane``, ``issued_at`` and
+    ``idem``) with the next free number of its service and day, formatted with the service's
+    ``prefix``. ``tails``: this process's ``sequences.Tails``; ``quota``: refuse
+    (``QuotaReached``) rather than take a number above it, exact under any concurrency
+    (numbers are gapless and tried in order).
+
+    ``issued_at`` is raised to the previous number's, so issue times never go down along the
+    numbers (clocks of two instances may differ a little): the new lane is then in arrival
+    order, which the position arithmetic relies on (``queue``). A ticket of another lane
+    leaves its number dead in the new lane: its departure is noted before the insert
+    (``note_departure``; a departure is only counted once its entry is seen dead).
 
     Returns ``(ticket, created)``; ``created`` is False when the idempotency key was used."""
-    sequence = _ticket_sequence(db, ticket["service_id"], ticket["day"])
+    service_id, day = ticket["service_id"], ticket["day"]
+    sequence = _ticket_sequence(db, service_id, day)
 
     def document(n):
         doc = dict(ticket, seq=n, number=numbering.ticket_number(prefix, n))
-        if win is not None and ticket["lane"] == queue.NEW:
-            doc["issued_ahead"] = queue.ahead_of(win, queue.NEW, n)
+        before = db.tickets.find_one({"_id": sequence.key(n - 1)}, {"issued_at": 1})
+        if before is not None and before["issued_at"] > doc["issued_at"]:
+            doc["issued_at"] = before["issued_at"]
+            if ticket["lane"] == queue.NEW:
+                doc["arrived_at"] = before["issued_at"]
+        if ticket["lane"] != queue.NEW:
+            note_departure(db, tails, service_id, day, queue.NEW, n)
         return doc
 
     with tails.turn(sequence):
@@ -344,20 +315,6 @@ def _lane_sequence(db, service_id, day, lane):
                     _Hint(db, hints_key(service_id, day), "t_" + lane))
 
 
-def windows(db, service_id, day, tails=None, recent=False):
-    """``{lane: (head, tail)}`` of one service-day: one read (the hints document), tails
-    raised to what ``tails`` (this process) last claimed. ``recent``: this process's copy of
-    the hints will do (``RECENT``)."""
-    key = hints_key(service_id, day)
-    doc = RECENT.read(db, key) if recent else db.sequences.find_one({"_id": key}) or {}
-    known = None
-    if tails is not None:
-        known = {lane: tails.known(_lane_sequence(db, service_id, day, lane))
-                 for lane in (queue.PRIORITY, queue.RETURNED)}
-        known[queue.NEW] = tails.known(_ticket_sequence(db, service_id, day))
-    return queue.windows(doc, known)
-
-
 def head(db, service_id, day, lane):
     return max(1, Hint(db.sequences, hints_key(service_id, day), "h_" + lane).read())
 
@@ -366,14 +323,13 @@ def advance_head(db, service_id, day, lane, n):
     _Hint(db, hints_key(service_id, day), "h_" + lane).raise_to(n)
 
 
-def claim_entry(db, tails, ticket, lane, now, win):
+def claim_entry(db, tails, ticket, lane, now):
     """Insert the ticket's next entry in ``lane`` (generation ``ticket["q"]``) and its
-    position record; returns ``n``. ``issued_ahead`` comes from the windows ``win``."""
+    position record; returns ``n``."""
     service_id, day, q = ticket["service_id"], ticket["day"], ticket.get("q", 0)
     n, _ = tails.append(
         _lane_sequence(db, service_id, day, lane),
-        lambda n: {"ticket_id": ticket["_id"], "q": q, "at": now, "n": n,
-                   "issued_ahead": queue.ahead_of(win, lane, n)})
+        lambda n: {"ticket_id": ticket["_id"], "q": q, "at": now, "n": n})
     insert_unique(db.positions, {"_id": position_key(ticket["_id"], q), "lane": lane, "n": n})
     return n
 
@@ -397,14 +353,13 @@ def _probe(db, service_id, day, lane, n):
     if entry is None:
         return _END
     ticket = current_ticket(db, entry["ticket_id"])
-    if queue.is_live(entry, ticket):
-        return dict(ticket, issued_ahead=entry.get("issued_ahead"))
-    return None
+    return ticket if queue.is_live(entry, ticket) else None
 
 
-def head_candidate(db, service_id, day, lane, max_probe=100000):
-    """``(n, ticket)`` of the first live entry of a lane, or None. Raises the head hint past
-    the dead entries it stepped over."""
+def first_live(db, service_id, day, lane, max_probe=100000):
+    """``(n, ticket)``: the first live entry of a lane, or ``(end, None)`` with ``end`` the
+    first missing entry when none is live. Raises the head hint past the dead entries it
+    stepped over."""
     first = n = head(db, service_id, day, lane)
     found = None
     for _ in range(max_probe):
@@ -412,32 +367,195 @@ def head_candidate(db, service_id, day, lane, max_probe=100000):
         if ticket is _END:
             break
         if ticket is not None:
-            found = (n, ticket)
+            found = ticket
             break
         n += 1
     if n > first:
         advance_head(db, service_id, day, lane, n)
-    return found
+    return n, found
 
 
-def entry_at(db, service_id, day, lane, n):
-    """The ticket of entry ``n`` if that entry is live, else None."""
-    ticket = _probe(db, service_id, day, lane, n)
-    return None if ticket is _END else ticket
+def head_candidate(db, service_id, day, lane):
+    """``(n, ticket)`` of the first live entry of a lane, or None."""
+    n, ticket = first_live(db, service_id, day, lane)
+    return (n, ticket) if ticket is not None else None
 
 
-def _near_key(service_id, day, lane):
-    return "near:" + lane_prefix(service_id, day, lane)
+# -- departures: entries that died away from their lane's head ------------------------------
+#
+# A lane's live entries are those from its first live entry (the head) to its last entry,
+# less the ones that died while others waited before them: cancelled, called by name,
+# transferred, or (in the new lane) a number that a ticket of another lane took. Each such
+# death first appends a departure ``departures/_id = "<service>:<day>:<lane>:<k:06d>"``
+# (``{n}``: the entry) and then happens; a departure counts once its entry is seen dead
+# (a writer that lost its race or died in between leaves a departure that never counts).
+# Liveness only goes from live to dead, so a process remembers what it has seen for good
+# (``DEPARTED``): a count reads the departures appended since, and probes only the entries
+# not yet seen dead.
+
+def _departure_sequence(db, service_id, day, lane):
+    return Sequence(db.departures, lane_prefix(service_id, day, lane),
+                    _Hint(db, hints_key(service_id, day), "d_" + lane))
 
 
-def near_front_seen(db, service_id, day, lane):
-    """The last entry of a lane the near-front scan has looked at, or None."""
-    seen = db.sequences.find_one({"_id": _near_key(service_id, day, lane)})
-    return seen["last"] if seen else None
+def note_departure(db, tails, service_id, day, lane, n):
+    tails.append(_departure_sequence(db, service_id, day, lane), lambda k: {"n": n})
 
 
-def near_front_looked(db, service_id, day, lane, last):
-    _Hint(db, _near_key(service_id, day, lane), "last").raise_to(last)
+class DepartureMemory:
+    """Per process: the departures read so far of each lane, and which of their entries are
+    known dead (for good)."""
+
+    def __init__(self):
+        self._lanes = {}
+
+    def dead(self, db, service_id, day, lane, low, high):
+        """The entries in ``(low, high]`` of a lane that departed (sorted)."""
+        sequence = _departure_sequence(db, service_id, day, lane)
+        read, pending, dead = self._lanes.setdefault(sequence.name, [0, set(), set()])
+        k = read + 1
+        while True:
+            doc = db.departures.find_one({"_id": sequence.key(k)})
+            if doc is None:
+                break
+            pending.add(doc["n"])
+            k += 1
+        self._lanes[sequence.name][0] = k - 1
+        for n in sorted(x for x in pending if low < x <= high):
+            if _probe(db, service_id, day, lane, n) is None:
+                pending.discard(n)
+                dead.add(n)
+        return sorted(x for x in dead if low < x <= high)
+
+
+DEPARTED = DepartureMemory()
+
+
+# -- the lanes as they are now: exact counts for waiting, positions and what comes next -----
+
+class Lane:
+    """One lane of a service-day as it is now: ``head`` (first live entry), ``tail`` (last
+    entry) and the dead entries between (``dead``)."""
+
+    def __init__(self, db, service_id, day, lane):
+        self.db, self.service_id, self.day, self.lane = db, service_id, day, lane
+        self.head, self.head_ticket = first_live(db, service_id, day, lane)
+        if self.head_ticket is None:
+            self.tail = self.head - 1
+            self.dead = []
+        else:
+            sequence = (_ticket_sequence(db, service_id, day) if lane == queue.NEW
+                        else _lane_sequence(db, service_id, day, lane))
+            self.tail = sequence.highest(at_least=self.head)
+            self.dead = DEPARTED.dead(db, service_id, day, lane, self.head, self.tail)
+
+    @property
+    def live(self):
+        return self.tail - self.head + 1 - len(self.dead)
+
+    def live_before(self, n):
+        """Live entries before entry ``n`` (``n`` within the lane)."""
+        if n <= self.head:
+            return 0
+        return n - self.head - sum(1 for d in self.dead if d < n)
+
+    def entries(self, upto=None, limit=None):
+        """The live entry numbers from the head, up to ``upto`` (inclusive), at most ``limit``."""
+        dead = set(self.dead)
+        out = []
+        n = self.head
+        last = self.tail if upto is None else min(upto, self.tail)
+        while n <= last and (limit is None or len(out) < limit):
+            if n not in dead:
+                out.append(n)
+            n += 1
+        return out
+
+    def ticket(self, n):
+        if n == self.head:
+            return self.head_ticket
+        return KEYS.ticket(self.db, self.service_id, self.day, self.lane, n)
+
+
+class KeyMemory:
+    """Per process: the ticket behind a lane entry, for the order of regular tickets
+    (``arrived_at``, ``_id`` and ``issued_at`` never change), so positions re-read nothing
+    they have seen."""
+
+    def __init__(self, size=200000):
+        self.size = size
+        self._tickets = {}
+
+    def ticket(self, db, service_id, day, lane, n):
+        key = (db.name, service_id, day, lane, n)
+        hit = self._tickets.get(key)
+        if hit is None:
+            if lane == queue.NEW:
+                doc = db.tickets.find_one({"_id": ticket_key(service_id, day, n)})
+            else:
+                entry = db.lanes.find_one({"_id": entry_key(service_id, day, lane, n)})
+                doc = db.tickets.find_one({"_id": entry["ticket_id"]}) if entry else None
+            if doc is None:
+                return None
+            if len(self._tickets) >= self.size:
+                self._tickets.clear()
+            hit = self._tickets[key] = {k: doc.get(k) for k in (
+                "_id", "arrived_at", "issued_at", "number", "agency", "service_id",
+                "priority_group", "lane")}
+        return hit
+
+
+KEYS = KeyMemory()
+
+
+def queue_now(db, service_id, day):
+    """``{lane: Lane}`` of a service-day, and the fairness streak: what a position, a
+    waiting count or the next calls are computed from."""
+    return {lane: Lane(db, service_id, day, lane) for lane in queue.LANES}, \
+        call_streak(db, service_id, day)
+
+
+def new_before(db, lanes, key):
+    """Live entries of the new lane whose ``regular_key`` is below ``key`` (the new lane is
+    in arrival order: a binary search over its numbers)."""
+    lane = lanes[queue.NEW]
+    low, high = lane.head, lane.tail + 1          # first number with a key >= ``key``
+    while low < high:
+        mid = (low + high) // 2
+        doc = KEYS.ticket(db, lane.service_id, lane.day, queue.NEW, mid)
+        if (doc["issued_at"], str(doc["_id"])) < key:
+            low = mid + 1
+        else:
+            high = mid
+    return lane.live_before(low) if low > lane.head else 0
+
+
+def ahead_of(db, lanes, streak, limit, lane_name, n, ticket):
+    """How many tickets call-next will call before the waiting ticket at entry ``n`` of
+    ``lane_name``, if nothing else arrives (``queue``: *Calling order and position*)."""
+    priority = lanes[queue.PRIORITY]
+    regular_live = lanes[queue.RETURNED].live + lanes[queue.NEW].live
+    if lane_name == queue.PRIORITY:
+        i = priority.live_before(n)
+        return i + queue.regular_ahead(i, regular_live, streak, limit)
+    returned = lanes[queue.RETURNED]
+    if lane_name == queue.NEW:
+        j = lanes[queue.NEW].live_before(n)
+        keys = [queue.regular_key(returned.ticket(m)) for m in returned.entries()]
+        j += queue.returned_before(keys, queue.regular_key(ticket))
+    else:
+        mine = returned.entries(upto=n)
+        top = max(queue.regular_key(returned.ticket(m)) for m in mine)
+        j = len(mine) - 1 + new_before(db, lanes, top)
+    return j + queue.priority_ahead(j, priority.live, streak, limit)
+
+
+def upcoming(db, lanes, streak, limit, count):
+    """The next ``count`` tickets call-next will call, in order (``queue.call_order``)."""
+    per_lane = {name: [lane.ticket(n) for n in lane.entries(limit=count)]
+                for name, lane in lanes.items()}
+    return queue.call_order(per_lane[queue.PRIORITY], per_lane[queue.RETURNED],
+                            per_lane[queue.NEW], streak, limit)[:count]
 
 
 def bulk_waiting(db, service, day, count, now, batch=5000):
@@ -516,18 +634,29 @@ def serving_all(db):
     return {doc["_id"]: doc for doc in db.counter_serving.find({}) if doc.get("ticket_id")}
 
 
-# -- the calling rule's "passed over" count, per service-day --------------------------------
-# Approximate under races: FerretDB's $inc is read-then-write, so two simultaneous priority
-# calls may count once. The rule then lets one more priority ticket by; it never calls a
-# ticket twice (the transition claim decides that).
+# -- the fairness rule's count: each service-day's calls by the rule, in order -----------------
+# ``service_calls/_id = "<service>:<day>:<k:06d>"`` holds the class of the k-th call and the
+# count of priority calls in a row after it. A counter reads the last one before choosing.
+# Two instances calling the same service at the very same moment may both read the same
+# last call: then one more priority call than the rule allows can slip through (never a
+# ticket called twice: the transition claim decides that).
 
-def passed_over(db, service_id, day):
-    doc = db.sequences.find_one({"_id": "passover:{}:{}".format(service_id, day)})
-    return doc["n"] if doc else 0
+def _service_call_sequence(db, service_id, day):
+    return Sequence(db.service_calls, "{}:{}".format(service_id, day),
+                    _Hint(db, hints_key(service_id, day), "c"))
 
 
-def set_passed_over(db, service_id, day, value):
-    upsert(db.sequences, "passover:{}:{}".format(service_id, day), {"$set": {"n": value}})
+def call_streak(db, service_id, day):
+    sequence = _service_call_sequence(db, service_id, day)
+    k = sequence.highest()
+    doc = db.service_calls.find_one({"_id": sequence.key(k)}) if k else None
+    return doc["streak"] if doc else 0
+
+
+def log_service_call(db, tails, service_id, day, ticket_id, cls, streak):
+    tails.append(_service_call_sequence(db, service_id, day),
+                 lambda k: {"ticket_id": ticket_id, "class": cls, "streak": streak},
+                 hint_every=1)
 
 
 # -- observed service durations (the ETA's input): the last 50 per service, by _id ----------
