@@ -95,14 +95,22 @@ def position(ctx, current, service=None):
 # -- creating and announcing -----------------------------------------------------------------
 
 def refusal(ctx, service, decision, now, tz):
+    """The 409 of a refused walk-in, offering the next open booking slot."""
     slot = bookings.next_free_slot(
-        service, now, lambda day: store.booked_counts(ctx.db, service, day, tz), tz)
+        service, now, lambda day: store.booked_counts(ctx.db, service, day), tz,
+        catalogue_reads.calendar(ctx, tz))
     return decision.to_error(slot)
 
 
+def walk_in_decision(ctx, service, now, tz, issued_today=0):
+    """Opening hours, the MPP calendar's closed days and the quota (``hours``)."""
+    return hours.check_walk_in(service, now, issued_today, tz,
+                               ignore_opening_hours=ignore_opening_hours(ctx.config),
+                               closed_dates=catalogue_reads.calendar(ctx, tz))
+
+
 def check_walk_in(ctx, service, now, tz):
-    decision = hours.check_walk_in(service, now, 0, tz,
-                                   ignore_opening_hours=ignore_opening_hours(ctx.config))
+    decision = walk_in_decision(ctx, service, now, tz)
     if not decision.allowed:
         raise refusal(ctx, service, decision, now, tz)
 
@@ -222,9 +230,7 @@ def _issue(ctx, service_id, data, visit=None):
                 ctx, service, fields, data["idempotency_key"], rules,
                 quota=service.get("daily_quota"), key_unused=True)
         except store.QuotaReached:
-            decision = hours.check_walk_in(
-                service, now, service["daily_quota"], tz,
-                ignore_opening_hours=ignore_opening_hours(ctx.config))
+            decision = walk_in_decision(ctx, service, now, tz, service["daily_quota"])
             raise refusal(ctx, service, decision, now, tz) from None
     announce_issued(ctx, issued, created, data["contact"])
     return dict(views.public_ticket(issued), access_token=issued["access_token"],

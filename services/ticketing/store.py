@@ -138,6 +138,12 @@ def put_rules(db, rules):
     replace(db.settings, dict(rules, _id="rules"))
 
 
+def calendar_copies(db):
+    """Where ``services.common.calendar`` keeps the MPP calendar's copy (``mpp_calendar:…``
+    documents beside the settings)."""
+    return db.settings
+
+
 # -- hints: lower bounds kept in ``sequences`` (see ``services.common.sequences``) ----------
 
 def _Hint(db, hint_id, field):
@@ -756,17 +762,19 @@ def update_booking(db, booking_id, set_fields, unset_fields):
     db.bookings.update_one({"_id": booking_id}, update)
 
 
-def seats_taken(db, service_id, start, capacity):
-    return sum(1 for key in bookings.slot_claim_keys(service_id, start, capacity)
-               if db.claims.find_one({"_id": key}, {"_id": 1}))
+def claim_seat(db, key, service_id, day, slot):
+    """A booking's seat: the claim ``key`` (``bookings.slot_claim_keys``), naming its service
+    and slot so that a day's bookings are counted in one read (``booked_counts``)."""
+    return claim(db, key, day=day, service_id=service_id, seat_of=slot)
 
 
-def booked_counts(db, service, day, tz_name):
-    """``{slot_id: seats taken}`` of a day, by ``_id`` reads of the seat claims."""
+def booked_counts(db, service, day):
+    """``{slot_id: seats taken}`` of a service's day: one query over the claims of that day
+    (a small collection: open days only), whatever the seats per slot."""
     out = {}
-    for slot in bookings.slots(service, day, tz_name):
-        out[bookings.slot_id(slot["start"])] = seats_taken(db, service["_id"], slot["start"],
-                                                           slot["capacity"])
+    for doc in db.claims.find({"day": day, "service_id": service["_id"],
+                               "seat_of": {"$exists": True}}, {"seat_of": 1}):
+        out[doc["seat_of"]] = out.get(doc["seat_of"], 0) + 1
     return out
 
 
