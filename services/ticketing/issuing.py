@@ -133,7 +133,13 @@ def enqueue(ctx, service, fields, idempotency_key, rules, quota=None, returned=F
     new = dict(fields, service_id=service_id, agency=service["agency"], status="waiting",
                version=0, q=0, lane=lane, idem=store.idem_hash(service_id, idempotency_key))
     new.pop("idempotency_key", None)
-    doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"], quota=quota)
+    store.owe_announcement(ctx.db, new["idem"], service_id, ctx.clock.now())
+    try:
+        doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"],
+                                           quota=quota)
+    except store.QuotaReached:
+        store.announcement_paid(ctx.db, new["idem"])   # nothing issued, nothing owed
+        raise
     if not created:
         return store.current_ticket(ctx.db, doc["_id"]), False
     store.put_contact(ctx.db, doc["_id"], contact, day)
@@ -160,6 +166,8 @@ def emit_issued(ctx, issued, contact=None):
         # recipient; every later ticket event names the ticket alone.
         ctx.events(ev.TICKET_CONTACT_GIVEN,
                    dict(event, event_id=views.contact_event_id(issued["_id"]), contact=contact))
+    if issued.get("idem"):
+        store.announcement_paid(ctx.db, issued["idem"])   # the outbox: nothing owed now
 
 
 def announce_issued(ctx, issued, created, contact=None):

@@ -8,6 +8,7 @@ does the work, passing the worker itself (``self``) as ``ctx``.
 - ``catalogue_admin``: agencies, services, counters, settings;
 - ``boards``: display boards, queue status, metrics;
 - ``day_end``: day statistics and close-out;
+- ``outbox``: ``ticket_issued`` a broker loss (or a dead process) left owed, on a timer;
 - permits' ``calendar_changed``: the local copy of the MPP calendar (``common.calendar``),
   whose holidays and days off close issuing and bookings (``catalogue_reads.calendar``).
 
@@ -31,7 +32,7 @@ from services.common.mongo import Mongo
 from services.common.sequences import Tails
 from services.contracts import events as ev
 from services.ticketing import (boards, booking_desk, catalogue_admin, catalogue_reads,
-                                counter_desk, day_end, issuing, store)
+                                counter_desk, day_end, issuing, outbox, store)
 
 boot.install()
 
@@ -207,3 +208,7 @@ class TicketingService(HealthMixin):
     @timer(interval=3600)
     def close_past_days(self):
         day_end.close_past_days(self)
+
+    @timer(interval=5)
+    def outbox_timer(self):
+        outbox.tick(self)

@@ -236,6 +236,29 @@ def insert_ticket(db, tails, ticket, prefix, quota=None):
     return doc, True
 
 
+# -- the outbox: tickets whose ``ticket_issued`` is owed ------------------------------------
+# ``owed/_id = <idem>`` is inserted before the ticket (so even a process that dies right
+# after the insert leaves it) and deleted once the ticket is announced. A small collection:
+# only tickets being issued right now, and those whose announcement a broker loss stopped.
+
+def owe_announcement(db, idem, service_id, at):
+    insert_unique(db.owed, {"_id": idem, "service_id": service_id, "at": at})
+
+
+def announcement_paid(db, idem):
+    db.owed.delete_one({"_id": idem})
+
+
+def owed_before(db, at, limit=100):
+    return list(db.owed.find({"at": {"$lt": at}}).limit(limit))
+
+
+def ticket_of_idem(db, idem):
+    """The ticket an ``idem`` value created, or None (by ``_id`` for a client's key; a scan
+    on ``idem`` otherwise: only for an announcement a broker loss left owed)."""
+    return find_by_idempotency(db, idem) or db.tickets.find_one({"idem": idem})
+
+
 def get_ticket(db, ticket_id):
     """The ticket as it is now (its document with its transitions folded on)."""
     return current_ticket(db, ticket_id)

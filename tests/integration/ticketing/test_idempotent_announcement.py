@@ -4,8 +4,10 @@ one event id, so consumers that did hear of it skip the repeat."""
 import pytest
 from nameko.exceptions import RemoteError
 
+from services.common.errors import Conflict
 from services.ticketing import issuing
 from services.ticketing.views import contact_event_id, issued_event_id
+from tests.support import wait_for
 
 PHONE = "0811-0000-0003"
 REAL_EMIT_ISSUED = issuing.emit_issued
@@ -59,3 +61,25 @@ def test_a_new_ticket_is_announced_under_its_own_id(harness):
     assert [e["event_id"] for e in events] == [issued_event_id(first["id"]),
                                                issued_event_id(second["id"])]
     assert harness.events("ticket_contact_given") == []   # no contact left: nothing to tell
+
+
+def test_the_outbox_announces_what_was_never_retried(harness, clock, monkeypatch):
+    """The kiosk never retries: the outbox timer announces the ticket (and its contact) once
+    its announcement has been owed longer than any request takes."""
+    LosesFirstAnnouncement.lost = []
+    monkeypatch.setattr(issuing, "emit_issued", LosesFirstAnnouncement.emit_issued)
+    rpc = harness.start()
+    with pytest.raises(RemoteError):
+        rpc.issue_ticket("ktp", contact={"phone": PHONE})            # no key, no retry
+    [ticket_id] = LosesFirstAnnouncement.lost
+    refused = rpc.issue_ticket("kk"), rpc.issue_ticket("kk")
+    with pytest.raises(Conflict):
+        rpc.issue_ticket("kk")                                       # quota: nothing owed
+    clock.advance(seconds=20)
+    [event] = harness.wait_events("ticket_issued", 1, ticket_id=ticket_id)
+    assert event["event_id"] == issued_event_id(ticket_id)
+    [given] = harness.wait_events("ticket_contact_given", 1)
+    assert given["ticket_id"] == ticket_id and given["contact"]["phone"]
+    wait_for(lambda: harness.db.owed.count_documents({}) == 0, message="nothing owed")
+    assert {e["ticket_id"] for e in harness.events("ticket_issued")} == \
+        {ticket_id} | {t["id"] for t in refused}
