@@ -224,7 +224,8 @@ def start(ctx, ticket_id, counter_id, officer):
 
 def complete(ctx, ticket_id, counter_id, officer):
     _, counter, done, now = _officer_acts(ctx, "complete", ticket_id, counter_id, officer)
-    store.add_duration(ctx.db, done["service_id"], done.get("service_seconds"))
+    store.add_duration(ctx.db, ctx.tails, done["service_id"], done.get("service_seconds"),
+                       done["_id"])
     store.set_serving(ctx.db, counter["_id"], None)
     ctx.events(ev.TICKET_COMPLETED, views.ticket_event(
         done, counter, service_seconds=done.get("service_seconds")))

@@ -121,8 +121,9 @@ def enqueue(ctx, service, fields, idempotency_key, rules, quota=None, returned=F
     position (inserts only). Returns ``(ticket, created)``; a new ticket carries
     ``issued_ahead`` (how many will be called before it) for its announcement; when that is
     already within the near-front position, the near-front notice is claimed at once (the
-    holder knows). ``key_unused``: the caller has just looked the idempotency key up and
-    found no ticket (no second read)."""
+    holder knows). ``quota``: a walk-in first takes a place of the day's walk-in quota
+    (``store.QuotaReached`` when none is left). ``key_unused``: the caller has just looked the
+    idempotency key up and found no ticket (no second read)."""
     if not key_unused:
         existing = store.ticket_by_idempotency(ctx.db, service["_id"], idempotency_key)
         if existing is not None:
@@ -133,13 +134,10 @@ def enqueue(ctx, service, fields, idempotency_key, rules, quota=None, returned=F
     new = dict(fields, service_id=service_id, agency=service["agency"], status="waiting",
                version=0, q=0, lane=lane, idem=store.idem_hash(service_id, idempotency_key))
     new.pop("idempotency_key", None)
+    if quota is not None:
+        store.take_walk_in_place(ctx.db, ctx.tails, service_id, day, quota, new["idem"])
     store.owe_announcement(ctx.db, new["idem"], service_id, ctx.clock.now())
-    try:
-        doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"],
-                                           quota=quota)
-    except store.QuotaReached:
-        store.announcement_paid(ctx.db, new["idem"])   # nothing issued, nothing owed
-        raise
+    doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"])
     if not created:
         return store.current_ticket(ctx.db, doc["_id"]), False
     store.put_contact(ctx.db, doc["_id"], contact, day)

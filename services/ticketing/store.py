@@ -188,12 +188,21 @@ def ticket_by_idempotency(db, service_id, idempotency_key):
     return find_by_idempotency(db, idem_hash(service_id, idempotency_key))
 
 
-def insert_ticket(db, tails, ticket, prefix, quota=None):
+def take_walk_in_place(db, tails, service_id, day, quota, idem):
+    """A place of the day's walk-in quota: the next of the gapless sequence
+    ``quota/_id = "<service>:<day>:<k>"``, refused (``QuotaReached``) above ``quota``. Exact
+    under any concurrency (places are tried in order); only walk-ins take one, so check-ins,
+    transfers and visits' next steps never use the quota up. A request that dies after its
+    place and before its ticket leaves the place used."""
+    tails.append(Sequence(db.quota, "{}:{}".format(service_id, day),
+                          _Hint(db, hints_key(service_id, day), "quota")),
+                 lambda k: {"idem": idem}, limit=quota)
+
+
+def insert_ticket(db, tails, ticket, prefix):
     """Insert ``ticket`` (which has ``service_id``, ``day``, ``lane``, ``issued_at`` and
     ``idem``) with the next free number of its service and day, formatted with the service's
-    ``prefix``. ``tails``: this process's ``sequences.Tails``; ``quota``: refuse
-    (``QuotaReached``) rather than take a number above it, exact under any concurrency
-    (numbers are gapless and tried in order).
+    ``prefix``. ``tails``: this process's ``sequences.Tails``.
 
     ``issued_at`` is raised to the previous number's, so issue times never go down along the
     numbers (clocks of two instances may differ a little): the new lane is then in arrival
@@ -223,7 +232,7 @@ def insert_ticket(db, tails, ticket, prefix, quota=None):
         try:
             # A process that issued the last number skips the hint read: it tries the next
             # one and probes only when another process was faster.
-            n, doc = sequence.append(document, last=tails.known(sequence), limit=quota,
+            n, doc = sequence.append(document, last=tails.known(sequence),
                                      attempts=MAX_NUMBER_ATTEMPTS, check_clash=True)
         except DuplicateKeyError:
             # not the number: the idempotency key. A concurrent retry of the same request
@@ -688,22 +697,54 @@ def log_service_call(db, tails, service_id, day, ticket_id, cls, streak):
                  hint_every=1)
 
 
-# -- observed service durations (the ETA's input): the last 50 per service, by _id ----------
-# Read-modify-write: a racing completion may drop one sample. An estimate's input.
+# -- observed service durations (the ETA's input): the last 50 per service ------------------
+# Each sample is its own document, ``durations/_id = "<service>:<n:09d>"``, appended to a
+# gapless sequence by insert: concurrent completions never lose one. Samples never change,
+# so a process remembers the ones it has read (``SAMPLES``) and reads only newer ones.
 
 DURATION_SAMPLES = 50
 
 
-def durations(db, service_id):
-    doc = db.durations.find_one({"_id": service_id})
-    return doc["seconds"] if doc else []
+def _duration_sequence(db, service_id):
+    return Sequence(db.durations, service_id,
+                    _Hint(db, "durations:" + service_id, "n"), width=9)
 
 
-def add_duration(db, service_id, seconds):
+def add_duration(db, tails, service_id, seconds, ticket_id):
     if seconds is None:
         return
-    values = (durations(db, service_id) + [seconds])[-DURATION_SAMPLES:]
-    replace(db.durations, {"_id": service_id, "seconds": values})
+    tails.append(_duration_sequence(db, service_id),
+                 lambda n: {"seconds": seconds, "ticket_id": ticket_id})
+
+
+class SampleMemory:
+    """Per process: the last ``DURATION_SAMPLES`` samples read of each service."""
+
+    def __init__(self):
+        self._services = {}
+
+    def last(self, db, service_id):
+        sequence = _duration_sequence(db, service_id)
+        read, values = self._services.get(sequence.name, (None, []))
+        if read is None:
+            read = max(0, sequence.highest() - DURATION_SAMPLES)
+        n = read + 1
+        while True:
+            doc = db.durations.find_one({"_id": sequence.key(n)})
+            if doc is None:
+                break
+            values.append(doc["seconds"])
+            n += 1
+        values = values[-DURATION_SAMPLES:]
+        self._services[sequence.name] = (n - 1, values)
+        return list(values)
+
+
+SAMPLES = SampleMemory()
+
+
+def durations(db, service_id):
+    return SAMPLES.last(db, service_id)
 
 
 # -- the day's call log (the board's "last called"), ``calls/_id = "calls:<day>:<n:07d>"`` ---
