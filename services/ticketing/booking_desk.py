@@ -200,4 +200,4 @@ def check_in(ctx, code):
         except Conflict:
             pass  # a concurrent check-in of the same code: same ticket (idempotent)
     return dict(views.public_ticket(ticket), access_token=ticket["access_token"],
-                **issuing.position(ctx, ticket, service))
+                **issuing.position(ctx, ticket, service, ticket.get("issued_ahead")))

@@ -81,10 +81,12 @@ def ahead(ctx, current, service=None, now=None):
                           current)
 
 
-def position(ctx, current, service=None):
-    """``{position, ahead, eta_min_minutes, eta_max_minutes, basis}`` of a waiting ticket."""
+def position(ctx, current, service=None, count=None):
+    """``{position, ahead, eta_min_minutes, eta_max_minutes, basis}`` of a waiting ticket
+    (``count``: its ``ahead`` when the caller has just computed it)."""
     service = service or catalogue_reads.service(ctx, current["service_id"])
-    count = ahead(ctx, current, service)
+    if count is None:
+        count = ahead(ctx, current, service)
     if count is None:
         return dict(NO_POSITION)
     est = estimate(ctx, service, count)
@@ -175,6 +177,8 @@ def announce_issued(ctx, issued, created, contact=None):
     if created:
         emit_issued(ctx, issued)
     else:
+        if issued.get("issued_ahead") is None:   # how many are ahead now
+            issued = dict(issued, issued_ahead=ahead(ctx, issued))
         emit_issued(ctx, issued, contact or store.contact_of(ctx.db, issued["_id"]))
 
 
@@ -240,7 +244,7 @@ def _issue(ctx, service_id, data, visit=None):
             raise refusal(ctx, service, decision, now, tz) from None
     announce_issued(ctx, issued, created, data["contact"])
     return dict(views.public_ticket(issued), access_token=issued["access_token"],
-                **position(ctx, issued, service))
+                **position(ctx, issued, service, issued.get("issued_ahead")))
 
 
 # -- the holder's view -----------------------------------------------------------------------

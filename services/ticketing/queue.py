@@ -20,8 +20,8 @@ Per (service, local day) there are three lanes:
 - ``r``: returned regular tickets: requeued after a skip, transferred in, the next step of a
   visit. They keep their original ``arrived_at``, which is earlier than most of ``n``.
 
-An entry is a document ``_id = "<service>:<day>:<lane>:<n:06d>"`` holding ``ticket_id``,
-the ticket's queue generation ``q`` and ``issued_ahead`` (the position shown when it joined).
+An entry is a document ``_id = "<service>:<day>:<lane>:<n:06d>"`` holding ``ticket_id``
+and the ticket's queue generation ``q``.
 A lane is a gapless ``_id`` sequence (``services.common.sequences``): entries are claimed by
 insert and never deleted, so **a lane is contiguous**: the first missing ``n`` is its end.
 
@@ -41,8 +41,9 @@ lowest entry that may still be live) can only move forward. Tail hints are raise
 ``HINT_EVERY`` (``services.common.sequences``) entries by each process.
 
 Hints: one document per service-day, ``sequences/_id = "lanes:<service>:<day>"`` with the
-head ``h_<lane>`` and tail ``t_<lane>`` of every lane, so a window (position, ETA, board)
-is one read. Every field is a *lower bound* raised with ``$max``; FerretDB rewrites the whole
+head ``h_<lane>`` and tail ``t_<lane>`` of every lane (and the last call ``c`` of the
+fairness count), so the lanes as they are now (position, waiting count, board) start from
+one read and probe by ``_id`` from there. Every field is a *lower bound* raised with ``$max``; FerretDB rewrites the whole
 document on update, so a racing writer can put back an older value of another field, which
 only makes a hint lag (a few more probes), never wrong.
 

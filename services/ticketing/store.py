@@ -394,11 +394,12 @@ def _probe(db, service_id, day, lane, n):
     return ticket if queue.is_live(entry, ticket) else None
 
 
-def first_live(db, service_id, day, lane, max_probe=100000):
+def first_live(db, service_id, day, lane, max_probe=100000, hints=None):
     """``(n, ticket)``: the first live entry of a lane, or ``(end, None)`` with ``end`` the
     first missing entry when none is live. Raises the head hint past the dead entries it
-    stepped over."""
-    first = n = head(db, service_id, day, lane)
+    stepped over. ``hints``: the lanes' hints document, when the caller has read it."""
+    first = n = (head(db, service_id, day, lane) if hints is None
+                 else max(1, hints.get("h_" + lane, 0)))
     found = None
     for _ in range(max_probe):
         ticket = _probe(db, service_id, day, lane, n)
@@ -475,16 +476,18 @@ class Lane:
     """One lane of a service-day as it is now: ``head`` (first live entry), ``tail`` (last
     entry) and the dead entries between (``dead``)."""
 
-    def __init__(self, db, service_id, day, lane):
+    def __init__(self, db, service_id, day, lane, hints):
         self.db, self.service_id, self.day, self.lane = db, service_id, day, lane
-        self.head, self.head_ticket = first_live(db, service_id, day, lane)
+        self.head, self.head_ticket = first_live(db, service_id, day, lane, hints=hints)
         if self.head_ticket is None:
             self.tail = self.head - 1
             self.dead = []
         else:
             sequence = (_ticket_sequence(db, service_id, day) if lane == queue.NEW
                         else _lane_sequence(db, service_id, day, lane))
-            self.tail = sequence.highest(at_least=self.head)
+            self.tail = max(self.head, hints.get("t_" + lane, 0))
+            while sequence.taken(self.tail + 1):
+                self.tail += 1
             self.dead = DEPARTED.dead(db, service_id, day, lane, self.head, self.tail)
 
     @property
@@ -549,8 +552,9 @@ KEYS = KeyMemory()
 def queue_now(db, service_id, day):
     """``{lane: Lane}`` of a service-day, and the fairness streak: what a position, a
     waiting count or the next calls are computed from."""
-    return {lane: Lane(db, service_id, day, lane) for lane in queue.LANES}, \
-        call_streak(db, service_id, day)
+    hints = db.sequences.find_one({"_id": hints_key(service_id, day)}) or {}
+    return ({lane: Lane(db, service_id, day, lane, hints) for lane in queue.LANES},
+            call_streak(db, service_id, day, hints))
 
 
 def new_before(db, lanes, key):
@@ -614,7 +618,7 @@ def bulk_waiting(db, service, day, count, now, batch=5000):
                 "service_id": service_id, "agency": service["agency"], "day": day,
                 "status": "waiting", "version": 0, "q": 0, "priority_group": None,
                 "language": "id", "issued_at": now, "arrived_at": now, "access_token": "bench",
-                "idem": "r:bulk:{}".format(ticket_id), "lane": queue.NEW, "issued_ahead": seq})
+                "idem": "r:bulk:{}".format(ticket_id), "lane": queue.NEW})
         db.tickets.insert_many(tickets, ordered=False)
     sequence.hint.raise_to(first_seq + count - 1)
     return count
@@ -684,9 +688,13 @@ def _service_call_sequence(db, service_id, day):
                     _Hint(db, hints_key(service_id, day), "c"))
 
 
-def call_streak(db, service_id, day):
+def call_streak(db, service_id, day, hints=None):
+    """The service's priority calls in a row now. ``hints``: the lanes' hints document,
+    when the caller has read it (its ``c`` is the service's last call known)."""
     sequence = _service_call_sequence(db, service_id, day)
-    k = sequence.highest()
+    k = sequence.highest() if hints is None else max(0, hints.get("c", 0))
+    while sequence.taken(k + 1):
+        k += 1
     doc = db.service_calls.find_one({"_id": sequence.key(k)}) if k else None
     return doc["streak"] if doc else 0
 
