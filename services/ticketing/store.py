@@ -441,6 +441,16 @@ def note_departure(db, tails, service_id, day, lane, n):
     tails.append(_departure_sequence(db, service_id, day, lane), lambda k: {"n": n})
 
 
+def _read_on(sequence, n):
+    """``(n, document)`` of a gapless sequence from ``n`` to its end, by ``_id``."""
+    while True:
+        doc = sequence.collection.find_one({"_id": sequence.key(n)})
+        if doc is None:
+            return
+        yield n, doc
+        n += 1
+
+
 class DepartureMemory:
     """Per process: the departures read so far of each lane, and which of their entries are
     known dead (for good)."""
@@ -452,14 +462,9 @@ class DepartureMemory:
         """The entries in ``(low, high]`` of a lane that departed (sorted)."""
         sequence = _departure_sequence(db, service_id, day, lane)
         read, pending, dead = self._lanes.setdefault(sequence.name, [0, set(), set()])
-        k = read + 1
-        while True:
-            doc = db.departures.find_one({"_id": sequence.key(k)})
-            if doc is None:
-                break
+        for k, doc in _read_on(sequence, read + 1):
             pending.add(doc["n"])
-            k += 1
-        self._lanes[sequence.name][0] = k - 1
+            self._lanes[sequence.name][0] = k
         for n in sorted(x for x in pending if low < x <= high):
             if _probe(db, service_id, day, lane, n) is None:
                 pending.discard(n)
@@ -736,15 +741,10 @@ class SampleMemory:
         read, values = self._services.get(sequence.name, (None, []))
         if read is None:
             read = max(0, sequence.highest() - DURATION_SAMPLES)
-        n = read + 1
-        while True:
-            doc = db.durations.find_one({"_id": sequence.key(n)})
-            if doc is None:
-                break
+        for read, doc in _read_on(sequence, read + 1):
             values.append(doc["seconds"])
-            n += 1
         values = values[-DURATION_SAMPLES:]
-        self._services[sequence.name] = (n - 1, values)
+        self._services[sequence.name] = (read, values)
         return list(values)
 
 

@@ -58,18 +58,11 @@ def test_booking_anti_calo_capacity_and_check_in(harness, clock):
 
 def test_closed_refusal_says_when_and_offers_the_next_slot(
         runner_factory, service_config, mongo_client, clock):
-    config = dict(service_config, MPP_IGNORE_OPENING_HOURS=0)
     clock.at = datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)     # Sunday 10:00 WIB
-    harness = Harness(runner_factory, config, mongo_client, clock)
-    rpc = harness.start()
+    harness, rpc = hours_kept(runner_factory, service_config, mongo_client, clock)
     try:
-        with pytest.raises(Conflict) as err:
-            rpc.issue_ticket("ktp")
-        details = err.value.details
-        assert details["reason"] == "closed"
-        assert details["come_back_at"] == "2026-11-30T00:30:00Z"   # Monday 07:30 WIB
+        details = walk_in_refused_until(rpc, "2026-11-30T00:30:00Z")   # Monday 07:30 WIB
         assert "Senin" in details["come_back_local"]["id"]
-        assert details["next_booking_slot"]["date"] == "2026-11-30"
         assert details["next_booking_slot"]["slot_start"] == "07:30"
         assert harness.db.tickets.count_documents({}) == 0
     finally:
@@ -149,7 +142,7 @@ def test_availability_says_what_booking_accepts(harness, clock):
     assert "date" in err.value.fields
 
 
-def holiday_harness(runner_factory, service_config, mongo_client, clock, calendar=None):
+def hours_kept(runner_factory, service_config, mongo_client, clock, calendar=None):
     """Ticketing with opening hours kept, and (when given) the MPP calendar as permits
     announces it."""
     config = dict(service_config, MPP_IGNORE_OPENING_HOURS=0)
@@ -165,17 +158,24 @@ def holiday_harness(runner_factory, service_config, mongo_client, clock, calenda
     return harness, rpc
 
 
+def walk_in_refused_until(rpc, come_back_at):
+    """A walk-in now is refused as closed: come back at ``come_back_at`` (UTC), and the first
+    free booking slot is offered on that day."""
+    with pytest.raises(Conflict) as err:
+        rpc.issue_ticket("ktp")
+    details = err.value.details
+    assert details["reason"] == "closed"
+    assert details["come_back_at"] == come_back_at
+    assert details["next_booking_slot"]["date"] == come_back_at[:10]
+    return details
+
+
 def test_a_national_holiday_closes_issuing_and_booking_and_offers_the_next_open_slot(
         runner_factory, service_config, mongo_client, clock):
     clock.at = datetime(2026, 12, 25, 2, 0, tzinfo=timezone.utc)     # Christmas, Fri 09:00
-    harness, rpc = holiday_harness(runner_factory, service_config, mongo_client, clock)
+    harness, rpc = hours_kept(runner_factory, service_config, mongo_client, clock)
     try:
-        with pytest.raises(Conflict) as err:
-            rpc.issue_ticket("ktp")
-        details = err.value.details
-        assert details["reason"] == "closed"
-        assert details["come_back_at"] == "2026-12-28T00:30:00Z"   # Monday 07:30 WIB
-        assert details["next_booking_slot"]["date"] == "2026-12-28"
+        walk_in_refused_until(rpc, "2026-12-28T00:30:00Z")              # Monday 07:30 WIB
         assert rpc.availability("ktp", "2026-12-25")["slots"] == []
         assert rpc.availability("ktp", "2027-01-01")["slots"] == []  # New Year's Day
         with pytest.raises(Conflict) as err:
@@ -191,17 +191,14 @@ def test_days_off_of_the_mpp_calendar_close_the_mpp(
         runner_factory, service_config, mongo_client, clock):
     """A *cuti bersama* day set by the admin (permits announces ``calendar_changed``) closes
     issuing that day and its slots; a normal Monday after it is open."""
-    harness, rpc = holiday_harness(runner_factory, service_config, mongo_client, clock,
+    harness, rpc = hours_kept(runner_factory, service_config, mongo_client, clock,
                                    {"days_off": ["2026-11-30", "2026-12-01"],
                                     "working_days": [], "joint_holidays": False})
     try:
         from tests.support import wait_for
         wait_for(lambda: rpc.availability("ktp", "2026-12-01")["slots"] == [],
                  message="the calendar copy is kept")
-        with pytest.raises(Conflict) as err:
-            rpc.issue_ticket("ktp")                                   # Monday 30 Nov
-        assert err.value.details["come_back_at"] == "2026-12-02T00:30:00Z"
-        assert err.value.details["next_booking_slot"]["date"] == "2026-12-02"
+        walk_in_refused_until(rpc, "2026-12-02T00:30:00Z")              # on Monday 30 Nov
         assert rpc.availability("ktp", "2026-12-02")["slots"]
     finally:
         harness.stop()

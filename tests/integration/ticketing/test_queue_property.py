@@ -26,6 +26,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from scripts.suite import Suite
 from services.common.errors import Conflict, IllegalTransition, NotFound
+from tests.support import own_vhost
 
 S1, S2 = "prop-ktp", "prop-kk"
 LIMITS = {S1: 2, S2: 1}        # the MPP's rule, and S2's own
@@ -55,26 +56,23 @@ def today():
 
 @pytest.fixture(scope="module")
 def cluster(rabbit_manager, mongo_client, tmp_path_factory):
-    vhost = "mpp_prop_{}".format(uuid.uuid4().hex[:8])
-    rabbit_manager.create_vhost(vhost)
-    rabbit_manager.set_vhost_permissions(vhost, "guest", ".*", ".*", ".*")
     prefix = "prop{}".format(uuid.uuid4().hex[:8])
-    env = dict(os.environ, AMQP_URI="pyamqp://guest:guest@127.0.0.1:5672/{}".format(vhost),
-               MONGO_DB_PREFIX=prefix, MPP_IGNORE_OPENING_HOURS="1")
-    suite = Suite(env=env, services=("ticketing",), scale={"ticketing": 2},
-                  log_dir=tmp_path_factory.mktemp("prop-logs"))
-    suite.start()
-    try:
-        with ClusterRpcProxy(suite.config(), timeout=60) as proxy:
-            proxy.ticketing.load_catalogue(CATALOGUE)
-            for counter, (officer, _) in COUNTERS.items():
-                proxy.ticketing.open_counter(counter, officer)
-            time.sleep(2.5)    # the other process's catalogue cache has caught up
-            yield Day(proxy.ticketing, suite)
-    finally:
-        suite.stop()
-        mongo_client.drop_database(prefix + "_ticketing")
-        rabbit_manager.delete_vhost(vhost)
+    with own_vhost(rabbit_manager, "mpp_prop") as amqp_uri:
+        env = dict(os.environ, AMQP_URI=amqp_uri, MONGO_DB_PREFIX=prefix,
+                   MPP_IGNORE_OPENING_HOURS="1")
+        suite = Suite(env=env, services=("ticketing",), scale={"ticketing": 2},
+                      log_dir=tmp_path_factory.mktemp("prop-logs"))
+        suite.start()
+        try:
+            with ClusterRpcProxy(suite.config(), timeout=60) as proxy:
+                proxy.ticketing.load_catalogue(CATALOGUE)
+                for counter, (officer, _) in COUNTERS.items():
+                    proxy.ticketing.open_counter(counter, officer)
+                time.sleep(2.5)    # the other process's catalogue cache has caught up
+                yield Day(proxy.ticketing, suite)
+        finally:
+            suite.stop()
+            mongo_client.drop_database(prefix + "_ticketing")
 
 
 class Day:
