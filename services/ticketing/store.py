@@ -199,6 +199,10 @@ def take_walk_in_place(db, tails, service_id, day, quota, idem):
                  lambda k: {"idem": idem}, limit=quota)
 
 
+# this process's last ticket of each service-day: ``(number, issued_at)``
+_LAST_ISSUED = {}
+
+
 def insert_ticket(db, tails, ticket, prefix):
     """Insert ``ticket`` (which has ``service_id``, ``day``, ``lane``, ``issued_at`` and
     ``idem``) with the next free number of its service and day, formatted with the service's
@@ -216,7 +220,11 @@ def insert_ticket(db, tails, ticket, prefix):
 
     def document(n):
         doc = dict(ticket, seq=n, number=numbering.ticket_number(prefix, n))
-        before = db.tickets.find_one({"_id": sequence.key(n - 1)}, {"issued_at": 1})
+        known = _LAST_ISSUED.get(sequence.name)
+        if known is not None and known[0] == n - 1:   # this process issued the one before
+            before = {"issued_at": known[1]}
+        else:
+            before = db.tickets.find_one({"_id": sequence.key(n - 1)}, {"issued_at": 1})
         if before is not None and before["issued_at"] > doc["issued_at"]:
             doc["issued_at"] = before["issued_at"]
             if ticket["lane"] == queue.NEW:
@@ -239,6 +247,7 @@ def insert_ticket(db, tails, ticket, prefix):
             # won (rare, so the scan on ``idem`` is acceptable here).
             return db.tickets.find_one({"idem": ticket["idem"]}), False
         tails.remember(sequence, n)
+        _LAST_ISSUED[sequence.name] = (n, doc["issued_at"])
     if ticket["idem"].startswith("k:"):
         # an insert, never an update: updates scan on FerretDB
         insert_unique(db.idempotency, {"_id": ticket["idem"], "ticket_id": doc["_id"]})
@@ -458,13 +467,21 @@ class DepartureMemory:
     def __init__(self):
         self._lanes = {}
 
-    def dead(self, db, service_id, day, lane, low, high):
-        """The entries in ``(low, high]`` of a lane that departed (sorted)."""
+    def _lane(self, db, service_id, day, lane):
         sequence = _departure_sequence(db, service_id, day, lane)
-        read, pending, dead = self._lanes.setdefault(sequence.name, [0, set(), set()])
-        for k, doc in _read_on(sequence, read + 1):
-            pending.add(doc["n"])
-            self._lanes[sequence.name][0] = k
+        return sequence, self._lanes.setdefault(sequence.name, [0, set(), set()])
+
+    def refresh(self, db, service_id, day, lane):
+        """Read the departures appended since this process last looked."""
+        sequence, memory = self._lane(db, service_id, day, lane)
+        for k, doc in _read_on(sequence, memory[0] + 1):
+            memory[1].add(doc["n"])
+            memory[0] = k
+
+    def dead(self, db, service_id, day, lane, low, high):
+        """The entries in ``(low, high]`` of a lane that departed (sorted), of the departures
+        read so far (``refresh``)."""
+        _, (_, pending, dead) = self._lane(db, service_id, day, lane)
         for n in sorted(x for x in pending if low < x <= high):
             if _probe(db, service_id, day, lane, n) is None:
                 pending.discard(n)
@@ -479,21 +496,40 @@ DEPARTED = DepartureMemory()
 
 class Lane:
     """One lane of a service-day as it is now: ``head`` (first live entry), ``tail`` (last
-    entry) and the dead entries between (``dead``)."""
+    entry) and the dead entries between (``dead``). The tail is probed only when asked for
+    (a new ticket's own position does not need it)."""
 
     def __init__(self, db, service_id, day, lane, hints):
         self.db, self.service_id, self.day, self.lane = db, service_id, day, lane
         self.head, self.head_ticket = first_live(db, service_id, day, lane, hints=hints)
+        self._tail_hint = hints.get("t_" + lane, 0)
+        self._tail = None
+        if self.head_ticket is not None:
+            DEPARTED.refresh(db, service_id, day, lane)
+
+    @property
+    def tail(self):
+        if self._tail is None:
+            if self.head_ticket is None:
+                self._tail = self.head - 1
+            else:
+                sequence = (_ticket_sequence(self.db, self.service_id, self.day)
+                            if self.lane == queue.NEW
+                            else _lane_sequence(self.db, self.service_id, self.day, self.lane))
+                tail = max(self.head, self._tail_hint)
+                while sequence.taken(tail + 1):
+                    tail += 1
+                self._tail = tail
+        return self._tail
+
+    def dead_upto(self, high):
         if self.head_ticket is None:
-            self.tail = self.head - 1
-            self.dead = []
-        else:
-            sequence = (_ticket_sequence(db, service_id, day) if lane == queue.NEW
-                        else _lane_sequence(db, service_id, day, lane))
-            self.tail = max(self.head, hints.get("t_" + lane, 0))
-            while sequence.taken(self.tail + 1):
-                self.tail += 1
-            self.dead = DEPARTED.dead(db, service_id, day, lane, self.head, self.tail)
+            return []
+        return DEPARTED.dead(self.db, self.service_id, self.day, self.lane, self.head, high)
+
+    @property
+    def dead(self):
+        return self.dead_upto(self.tail)
 
     @property
     def live(self):
@@ -503,16 +539,22 @@ class Lane:
         """Live entries before entry ``n`` (``n`` within the lane)."""
         if n <= self.head:
             return 0
-        return n - self.head - sum(1 for d in self.dead if d < n)
+        return n - self.head - len(self.dead_upto(n - 1))
 
     def entries(self, upto=None, limit=None):
-        """The live entry numbers from the head, up to ``upto`` (inclusive), at most ``limit``."""
-        dead = set(self.dead)
-        out = []
-        n = self.head
-        last = self.tail if upto is None else min(upto, self.tail)
-        while n <= last and (limit is None or len(out) < limit):
+        """The live entry numbers from the head: up to ``upto`` (inclusive, an entry known to
+        exist), or the first ``limit`` (probing for the lane's end only as far as needed),
+        or all of them."""
+        if self.head_ticket is None:
+            return []
+        if upto is None and limit is None:
+            upto = self.tail
+        dead = set(self.dead_upto(upto if upto is not None else float("inf")))
+        out, n = [], self.head
+        while (upto is None or n <= upto) and (limit is None or len(out) < limit):
             if n not in dead:
+                if upto is None and n != self.head and self.ticket(n) is None:
+                    break   # the lane's end
                 out.append(n)
             n += 1
         return out
