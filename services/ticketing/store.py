@@ -623,9 +623,9 @@ def ahead_of(db, lanes, streak, limit, lane_name, n, ticket):
     """How many tickets call-next will call before the waiting ticket at entry ``n`` of
     ``lane_name``, if nothing else arrives (``queue``: *Calling order and position*)."""
     priority = lanes[queue.PRIORITY]
-    regular_live = lanes[queue.RETURNED].live + lanes[queue.NEW].live
     if lane_name == queue.PRIORITY:
         i = priority.live_before(n)
+        regular_live = lanes[queue.RETURNED].live + lanes[queue.NEW].live
         return i + queue.regular_ahead(i, regular_live, streak, limit)
     returned = lanes[queue.RETURNED]
     if lane_name == queue.NEW:
