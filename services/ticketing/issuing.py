@@ -167,7 +167,7 @@ def emit_issued(ctx, issued, contact=None):
         ctx.events(ev.TICKET_CONTACT_GIVEN,
                    dict(event, event_id=views.contact_event_id(issued["_id"]), contact=contact))
     if issued.get("idem"):
-        store.announcement_paid(ctx.db, issued["idem"])   # the outbox: nothing owed now
+        store.PAID.add(ctx.db, issued["idem"])   # the outbox: nothing owed now
 
 
 def announce_issued(ctx, issued, created, contact=None):

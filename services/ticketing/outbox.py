@@ -3,7 +3,8 @@ broker was lost, or the process died, between the ticket's insert and its event)
 
 Issuing marks the announcement owed (``store.owe_announcement``, keyed by the ticket's
 ``idem``) before it inserts the ticket, and clears the mark once ``ticket_issued`` (and
-``ticket_contact_given``) are out. A mark older than ``OWED_AFTER`` belongs to a request that
+``ticket_contact_given``) are out (``store.PAID``: this process's cleared marks, deleted
+together by the timer's next tick). A mark older than ``OWED_AFTER`` belongs to a request that
 will not finish by itself: the timer announces its ticket, with the ticket's own event ids (a
 consumer that heard it already skips it), or drops the mark when no ticket was written (the
 request was refused or died before the insert). So no ticket stays unannounced, whether or
@@ -30,6 +31,7 @@ def tick(ctx):
 
 
 def announce_owed(ctx):
+    store.PAID.flush()
     for mark in store.owed_before(ctx.db, ctx.clock.now() - OWED_AFTER):
         ticket = store.ticket_of_idem(ctx.db, mark["_id"])
         if ticket is None:

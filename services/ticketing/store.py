@@ -267,6 +267,28 @@ def announcement_paid(db, idem):
     db.owed.delete_one({"_id": idem})
 
 
+class PaidMarks:
+    """Per process: marks whose announcement is out, deleted together by the outbox timer
+    (one ``delete_many`` rather than a delete per ticket: on FerretDB each delete scans the
+    collection). A process that dies first leaves them to the sweep, which announces those
+    tickets again under the same event ids (consumers skip the repeat)."""
+
+    def __init__(self):
+        self._marks = {}
+
+    def add(self, db, idem):
+        self._marks.setdefault((id(db.client), db.name), (db, []))[1].append(idem)
+
+    def flush(self):
+        for key in list(self._marks):
+            db, idems = self._marks.pop(key)
+            for start in range(0, len(idems), 500):
+                db.owed.delete_many({"_id": {"$in": idems[start:start + 500]}})
+
+
+PAID = PaidMarks()
+
+
 def owed_before(db, at, limit=100):
     return list(db.owed.find({"at": {"$lt": at}}).limit(limit))
 
@@ -597,11 +619,12 @@ KEYS = KeyMemory()
 
 
 def queue_now(db, service_id, day):
-    """``{lane: Lane}`` of a service-day, and the fairness streak: what a position, a
-    waiting count or the next calls are computed from."""
+    """``({lane: Lane}, streak)`` of a service-day: what a position, a waiting count or the
+    next calls are computed from. ``streak()`` reads the fairness rule's count of priority
+    calls in a row (only asked for when a priority ticket waits)."""
     hints = db.sequences.find_one({"_id": hints_key(service_id, day)}) or {}
     return ({lane: Lane(db, service_id, day, lane, hints) for lane in queue.LANES},
-            call_streak(db, service_id, day, hints))
+            lambda: call_streak(db, service_id, day, hints))
 
 
 def new_before(db, lanes, key):
@@ -621,12 +644,13 @@ def new_before(db, lanes, key):
 
 def ahead_of(db, lanes, streak, limit, lane_name, n, ticket):
     """How many tickets call-next will call before the waiting ticket at entry ``n`` of
-    ``lane_name``, if nothing else arrives (``queue``: *Calling order and position*)."""
+    ``lane_name``, if nothing else arrives (``queue``: *Calling order and position*).
+    ``streak``: reads the priority calls in a row (``queue_now``)."""
     priority = lanes[queue.PRIORITY]
     if lane_name == queue.PRIORITY:
         i = priority.live_before(n)
         regular_live = lanes[queue.RETURNED].live + lanes[queue.NEW].live
-        return i + queue.regular_ahead(i, regular_live, streak, limit)
+        return i + queue.regular_ahead(i, regular_live, streak(), limit)
     returned = lanes[queue.RETURNED]
     if lane_name == queue.NEW:
         j = lanes[queue.NEW].live_before(n)
@@ -636,7 +660,10 @@ def ahead_of(db, lanes, streak, limit, lane_name, n, ticket):
         mine = returned.entries(upto=n)
         top = max(queue.regular_key(returned.ticket(m)) for m in mine)
         j = len(mine) - 1 + new_before(db, lanes, top)
-    return j + queue.priority_ahead(j, priority.live, streak, limit)
+    waiting_priority = priority.live
+    if not waiting_priority:
+        return j
+    return j + queue.priority_ahead(j, waiting_priority, streak(), limit)
 
 
 def upcoming(db, lanes, streak, limit, count):
@@ -644,7 +671,7 @@ def upcoming(db, lanes, streak, limit, count):
     per_lane = {name: [lane.ticket(n) for n in lane.entries(limit=count)]
                 for name, lane in lanes.items()}
     return queue.call_order(per_lane[queue.PRIORITY], per_lane[queue.RETURNED],
-                            per_lane[queue.NEW], streak, limit)[:count]
+                            per_lane[queue.NEW], streak(), limit)[:count]
 
 
 def bulk_waiting(db, service, day, count, now, batch=5000):
