@@ -31,7 +31,7 @@ def tick(ctx):
 
 
 def announce_owed(ctx):
-    store.PAID.flush()
+    store.PAID.flush(ctx.db)
     for mark in store.owed_before(ctx.db, ctx.clock.now() - OWED_AFTER):
         ticket = store.ticket_of_idem(ctx.db, mark["_id"])
         if ticket is None:

@@ -277,13 +277,12 @@ class PaidMarks:
         self._marks = {}
 
     def add(self, db, idem):
-        self._marks.setdefault((id(db.client), db.name), (db, []))[1].append(idem)
+        self._marks.setdefault(db.name, []).append(idem)
 
-    def flush(self):
-        for key in list(self._marks):
-            db, idems = self._marks.pop(key)
-            for start in range(0, len(idems), 500):
-                db.owed.delete_many({"_id": {"$in": idems[start:start + 500]}})
+    def flush(self, db):
+        idems = self._marks.pop(db.name, [])
+        for start in range(0, len(idems), 500):
+            db.owed.delete_many({"_id": {"$in": idems[start:start + 500]}})
 
 
 PAID = PaidMarks()
