@@ -40,8 +40,12 @@ def _joint_holidays(year):
 
 
 def suggested_days_off(year):
-    """``{date: name}``: the package's *cuti bersama* for ``year``, a seed for the admin list."""
-    return dict(_joint_holidays(year))
+    """``{date: "Indonesian name / English name"}``: the package's *cuti bersama* for
+    ``year``, a seed for the admin list, named the way server messages are (both halves)."""
+    names = {lang: holidays.Indonesia(years=year, categories=("government",), language=lang)
+             for lang in ("id", "en_US")}
+    return {day: "{} / {}".format(names["id"][day], names["en_US"].get(day, names["id"][day]))
+            for day in names["id"]}
 
 
 def _as_date(value):

@@ -6,6 +6,8 @@ both sides (``services.permits.schemas`` re-exports them beside its own).
   force validates it.
 - ``ConnectorDecisionSchema``: what a connector (or the webhook callback) reports.
 - ``PermitTypeVersionSchema``: an admin's permit type version.
+- ``CalendarSchema``: the MPP's working-day calendar as the admin sets it (days off by decree,
+  *cuti bersama*, extra working days).
 
 Every schema refuses unknown fields and accepts strings only where strings are meant, so
 ``{"nik": {"$gt": ""}}`` is a 422 with a field message, never a Mongo operator.
@@ -289,3 +291,14 @@ class PermitTypeVersionSchema(StrictSchema):
             data["effective_to"] = data["effective_to"].isoformat()
         data["name_en"] = data.get("name_en") or data["name"]
         return data
+
+
+class CalendarSchema(StrictSchema):
+    """The admin's calendar: ``days_off`` (cuti bersama and other days off by decree),
+    ``working_days`` (a weekend or holiday made a working day) and whether the national
+    joint-holiday list applies. A date in both lists is refused by permits (422)."""
+
+    days_off = fields.List(fields.Date(), load_default=list, validate=validate.Length(max=400))
+    working_days = fields.List(fields.Date(), load_default=list,
+                               validate=validate.Length(max=400))
+    joint_holidays = fields.Boolean(load_default=False)

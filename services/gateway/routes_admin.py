@@ -63,6 +63,21 @@ class AdminRoutes:
             self._known_agency(body["agency"])
         return req.json_response(self._call(self.permits.upsert_permit_type, body))
 
+    @route("GET", "/api/v1/admin/calendar", tags=[TAG], auth="admin",
+           summary="The MPP's working-day calendar: cuti bersama and other days off by decree, "
+                   "extra working days, and this year's suggested cuti bersama")
+    def get_calendar(self, request):
+        self._staff(request, auth.ADMIN)
+        return req.json_response(self._call(self.permits.get_calendar))
+
+    @route("PUT", "/api/v1/admin/calendar", tags=[TAG], auth="admin", body=pc.CalendarSchema,
+           summary="Replace the MPP's calendar (every SLA deadline and booking day follows it)")
+    def set_calendar(self, request):
+        self._staff(request, auth.ADMIN)
+        body = self._body(request, pc.CalendarSchema)
+        self._call(self.permits.set_calendar, body)
+        return req.json_response(self._call(self.permits.get_calendar))
+
     @route("GET", "/api/v1/statistics/day", tags=[TAG], auth="supervisor",
            query={"day": "YYYY-MM-DD (default today)", "agency": "agency (admin only)"},
            summary="A day's queue statistics")

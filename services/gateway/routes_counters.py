@@ -1,4 +1,4 @@
-"""Counter console routes: open, close, call next, call a ticket, and the ticket actions.
+"""Counter console routes: who waits, open, close, call next, call a ticket, and the ticket actions.
 
 Every route resolves the counter's agency through ``ticketing.get_counter`` and refuses
 (403) a principal of another agency before anything changes. The officer named to ticketing
@@ -27,6 +27,13 @@ class CounterRoutes:
            summary="One counter")
     def counter(self, request, counter_id):
         return req.json_response(self._counter_in_scope(self._staff(request), counter_id))
+
+    @route("GET", "/api/v1/counters/<string:counter_id>/waiting", tags=[TAG], auth="staff",
+           summary="Who waits for the counter's services (no personal data) and the ticket "
+                   "it calls or serves now")
+    def counter_waiting(self, request, counter_id):
+        self._counter_in_scope(self._staff(request), counter_id)
+        return req.json_response(self._call(self.ticketing.counter_waiting, counter_id))
 
     @route("POST", "/api/v1/counters/<string:counter_id>/open", tags=[TAG], auth="staff",
            summary="Open the counter (the caller becomes its officer)")

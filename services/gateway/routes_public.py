@@ -9,7 +9,9 @@ from services.gateway import requests as req
 from services.gateway import schemas as gs
 from services.gateway.http import route
 from services.gateway.openapi import KEY_PATTERN
+from services.gateway.settings import setting
 
+DEFAULT_MPP_NAME = "MPP Kabupaten Kapuas"
 TAG_CAT, TAG_TICKETS, TAG_BOOKINGS = "catalogue", "tickets", "bookings"
 
 
@@ -38,8 +40,11 @@ class PublicRoutes:
         permit_types = self._call(self.permits.list_permit_types)
         for agency in agencies:
             agency["permit_types"] = [p for p in permit_types if p["agency"] == agency["code"]]
-        # the MPP's zone: clients show every time as the citizen's wall clock reads it
-        return req.json_response({"agencies": agencies, "timezone": timezone_name(self.config)})
+        # the MPP's name and zone: pages name the mall from here (never hard-coded) and show
+        # every time as the citizen's wall clock reads it
+        zone = timezone_name(self.config)
+        mpp = {"name": setting(self.config, "MPP_NAME", DEFAULT_MPP_NAME), "timezone": zone}
+        return req.json_response({"agencies": agencies, "timezone": zone, "mpp": mpp})
 
     @route("GET", "/api/v1/services/<string:service_id>", public=True, tags=[TAG_CAT],
            summary="One queue service (hours, quota, booking settings)")

@@ -5,21 +5,13 @@ Permits owns the calendar: ``set_calendar`` stores it and announces it (``calend
 the payload exactly what ``get_calendar`` returns), so other services keep their own copy
 instead of asking on every request.
 """
-from marshmallow import fields, validate
-
 from services.common import clock as clk
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.contracts import events
+from services.contracts.permits import CalendarSchema
 from services.permits import permit_types, schemas, sla, store
 
 CALENDAR = "calendar"  # the settings document holding it
-
-
-class CalendarSchema(schemas.StrictSchema):
-    days_off = fields.List(fields.Date(), load_default=list, validate=validate.Length(max=400))
-    working_days = fields.List(fields.Date(), load_default=list,
-                               validate=validate.Length(max=400))
-    joint_holidays = fields.Boolean(load_default=False)
 
 
 # -- permit types ----------------------------------------------------------------------------

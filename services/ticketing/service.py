@@ -7,6 +7,7 @@ does the work, passing the worker itself (``self``) as ``ctx``.
 - ``booking_desk``: availability, book, cancel a booking, check in;
 - ``catalogue_admin``: agencies, services, counters, settings;
 - ``boards``: display boards, queue status, metrics;
+- ``waiting_list``: who waits for a counter's services, in call order, and what it serves now;
 - ``day_end``: day statistics and close-out;
 - ``outbox``: ``ticket_issued`` a broker loss (or a dead process) left owed, on a timer;
 - permits' ``calendar_changed``: the local copy of the MPP calendar (``common.calendar``),
@@ -32,7 +33,7 @@ from services.common.mongo import Mongo
 from services.common.sequences import Tails
 from services.contracts import events as ev
 from services.ticketing import (boards, booking_desk, catalogue_admin, catalogue_reads,
-                                counter_desk, day_end, issuing, outbox, store)
+                                counter_desk, day_end, issuing, outbox, store, waiting_list)
 
 boot.install()
 
@@ -137,6 +138,10 @@ class TicketingService(HealthMixin):
         return boards.domain_metrics(self)
 
     # -- counters ---------------------------------------------------------------------------
+
+    @rpc
+    def counter_waiting(self, counter_id):
+        return waiting_list.counter_waiting(self, counter_id)
 
     @rpc
     def open_counter(self, counter_id, officer):

@@ -599,18 +599,20 @@ class KeyMemory:
         key = (db.name, service_id, day, lane, n)
         hit = self._tickets.get(key)
         if hit is None:
+            q = 0
             if lane == queue.NEW:
                 doc = db.tickets.find_one({"_id": ticket_key(service_id, day, n)})
             else:
                 entry = db.lanes.find_one({"_id": entry_key(service_id, day, lane, n)})
                 doc = db.tickets.find_one({"_id": entry["ticket_id"]}) if entry else None
+                q = entry["q"] if entry else 0
             if doc is None:
                 return None
             if len(self._tickets) >= self.size:
                 self._tickets.clear()
-            hit = self._tickets[key] = {k: doc.get(k) for k in (
+            hit = self._tickets[key] = dict({k: doc.get(k) for k in (
                 "_id", "arrived_at", "issued_at", "number", "agency", "service_id",
-                "priority_group", "lane")}
+                "priority_group", "booking_code")}, q=q)
         return hit
 
 
@@ -666,8 +668,9 @@ def ahead_of(db, lanes, streak, limit, lane_name, n, ticket):
 
 
 def upcoming(db, lanes, streak, limit, count):
-    """The next ``count`` tickets call-next will call, in order (``queue.call_order``)."""
-    per_lane = {name: [lane.ticket(n) for n in lane.entries(limit=count)]
+    """The next ``count`` tickets call-next will call, in order (``queue.call_order``), each
+    with the lane it waits in (``queue_lane``) and its queue generation ``q``."""
+    per_lane = {name: [dict(lane.ticket(n), queue_lane=name) for n in lane.entries(limit=count)]
                 for name, lane in lanes.items()}
     return queue.call_order(per_lane[queue.PRIORITY], per_lane[queue.RETURNED],
                             per_lane[queue.NEW], streak(), limit)[:count]

@@ -64,8 +64,9 @@ def language_problems(text, codes=()):
     ``07.30`` is a time and ``1.234`` a thousands separator, both allowed)."""
     problems = []
     for word in ENGLISH_WORDS:
+        # a word listed with its trailing space ("min ") is a word's start: "admin " is not it
         pattern = r"(?<![\w-]){}(?![\w-])".format(re.escape(word.strip())) if word.strip() == word \
-            else re.escape(word)
+            else r"(?<![\w-])" + re.escape(word)
         if re.search(pattern, text):
             problems.append("English word {!r}".format(word.strip()))
     for code in codes:

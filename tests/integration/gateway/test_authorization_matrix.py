@@ -62,6 +62,8 @@ def targets(ids):
             "/api/v1/admin/api-keys/" + "0" * 12),
         ("GET", "/api/v1/counters"): Target("/api/v1/counters", params={"agency": OWN}),
         ("GET", "/api/v1/counters/<string:counter_id>"): Target("/api/v1/counters/" + counter),
+        ("GET", "/api/v1/counters/<string:counter_id>/waiting"): Target(
+            "/api/v1/counters/{}/waiting".format(counter)),
         ("POST", "/api/v1/counters/<string:counter_id>/open"): Target(
             "/api/v1/counters/{}/open".format(counter)),
         ("POST", "/api/v1/counters/<string:counter_id>/close"): Target(
@@ -117,6 +119,9 @@ def targets(ids):
                                                       scoped=False),
         ("PUT", "/api/v1/admin/ikm-elements"): Target("/api/v1/admin/ikm-elements", json={},
                                                       scoped=False),
+        ("GET", "/api/v1/admin/calendar"): Target("/api/v1/admin/calendar", scoped=False),
+        ("PUT", "/api/v1/admin/calendar"): Target("/api/v1/admin/calendar", json={},
+                                                  scoped=False),
     }
 
 

@@ -24,7 +24,7 @@ def test_openapi_docs_and_pages(api):
     assert docs.status_code == 200 and "/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
     assert "http" not in docs.text.split("<body>")[1].replace("/api/v1/openapi.json", "")
     assert api.get("/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
-    for page in ("/", "/kiosk", "/board", "/counter", "/portal", "/office"):
+    for page in ("/", "/kiosk", "/board", "/counter", "/portal", "/office", "/admin"):
         answer = api.get(page)
         assert answer.status_code == 200 and "Content-Security-Policy" in answer.headers
         assert "https://" not in answer.text

@@ -124,3 +124,13 @@ def test_near_front_tells_exactly_the_next_ones(harness, clock, instances):
     near = harness.wait_events("ticket_near_front", 1)
     # issued 0..2 ahead were told at issue; after one call, ticket 4 is 2 ahead (3 cancelled)
     assert [(e["number"], e["people_ahead"]) for e in near] == [(tickets[4]["number"], 2)]
+
+
+def test_the_counter_waiting_list_says_what_the_holders_are_told(harness, clock):
+    rpc = harness.start(instances=2)
+    tickets = [issue(rpc, clock, "ktp", priority_group=g)
+               for g in (None, "lansia", None, "ibu_hamil", None, "lansia", None)]
+    rpc.cancel_ticket(tickets[2]["id"], tickets[2]["access_token"])
+    rows = rpc.counter_waiting("c1")["waiting"]
+    assert {r["number"]: r["ahead"] for r in rows} == told(rpc, tickets)
+    assert [r["ahead"] for r in rows] == list(range(len(rows)))

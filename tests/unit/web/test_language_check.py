@@ -23,3 +23,9 @@ def test_english_words_and_internal_codes_are_found():
 
 def test_a_code_inside_a_longer_word_is_not_a_code():
     assert language_problems("Setoran Bank Kalteng", codes=("bank",)) == []
+
+
+def test_an_english_word_inside_an_indonesian_one_is_not_english():
+    # "min " is the English abbreviation only as a word of its own
+    assert language_problems("Masuk sebagai admin Keluar") == []
+    assert language_problems("tunggu 5 min lagi") == ["English word 'min'"]

@@ -24,7 +24,7 @@ const MPP = (() => {
     document.querySelectorAll("[data-i18n]").forEach(el => { el.textContent = t(el.dataset.i18n); });
     document.querySelectorAll("[data-i18n-label]").forEach(el => { el.setAttribute("aria-label", t(el.dataset.i18nLabel)); });
     const b = document.getElementById("lang"); if (b) b.textContent = lang === "id" ? "English" : "Bahasa Indonesia";
-    const name = document.querySelector("[data-mpp-name]"); if (name && site.name) name.textContent = site.name;
+    if (site.name) document.querySelectorAll("[data-mpp-name]").forEach(n => { n.textContent = site.name; });
   }
   function setLang(value, remember = true) {
     lang = value === "en" ? "en" : "id";
@@ -70,6 +70,24 @@ const MPP = (() => {
     dateTime(value) { return value ? fmt.date(value) + " " + fmt.time(value) : "–"; },
   };
   function when(iso) { return fmt.dateTime(iso); }
+
+  // -- the MPP itself: its name and zone come from the server (GET /api/v1/agencies "mpp"),
+  // never from a page. ``loadSite()`` asks once per page load and answers the whole catalogue.
+  let siteAnswer = null;
+  function loadSite(fresh = false) {
+    if (!siteAnswer || fresh) {
+      siteAnswer = fetch("/api/v1/agencies", {headers: {"Accept": "application/json"}})
+        .then(r => { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+        .then(d => {
+          const m = d.mpp || {};
+          if (m.name) site.name = m.name;
+          setZone(m.timezone || d.timezone); site.timezone = zone;
+          apply(); return d;
+        })
+        .catch(e => { siteAnswer = null; const err = new Error(t("offline")); err.status = 0; err.cause = e; throw err; });
+    }
+    return siteAnswer;
+  }
 
   // -- API -------------------------------------------------------------------------------
   // Idempotency keys are random (never guessable from the time): a retry reuses the same key.
@@ -136,7 +154,11 @@ const MPP = (() => {
   // the form's alert; the first invalid field gets the focus.
   function formErrors(form, error) {
     form.querySelectorAll(".field-error").forEach(n => n.remove());
-    form.querySelectorAll("[aria-invalid]").forEach(n => { n.removeAttribute("aria-invalid"); n.removeAttribute("aria-describedby"); });
+    // a field's own help text (its aria-describedby) stays described beside the error
+    form.querySelectorAll("[aria-invalid]").forEach(n => {
+      n.removeAttribute("aria-invalid");
+      if (n.dataset.describedby) n.setAttribute("aria-describedby", n.dataset.describedby); else n.removeAttribute("aria-describedby");
+    });
     const alert = form.querySelector("[role=alert]");
     if (alert) alert.textContent = "";
     if (!error) return;
@@ -153,16 +175,31 @@ const MPP = (() => {
       if (!input) { unplaced.push(message); return; }
       const id = (input.id || name.replace(/\W/g, "-")) + "-error";
       const note = el("p", {class: "field-error error", id}, message);
-      input.setAttribute("aria-invalid", "true"); input.setAttribute("aria-describedby", id);
+      const help = input.dataset.describedby || input.getAttribute("aria-describedby");
+      if (help) input.dataset.describedby = help;
+      input.setAttribute("aria-invalid", "true"); input.setAttribute("aria-describedby", help ? id + " " + help : id);
       input.insertAdjacentElement("afterend", note);
       first = first || input;
     });
     if (alert) alert.textContent = [error.message].concat(unplaced).filter(Boolean).join(" ");
     if (first) first.focus();
   }
+  // An SVG answer (QR codes) as an element to insert: parsed as HTML, the <svg> gets the SVG
+  // namespace whether or not it declares one (segno's inline SVG does not) and nothing in it
+  // runs. ``label`` names the image for screen readers. Null when the text is no SVG.
+  function svgFrom(text, label) {
+    const root = new DOMParser().parseFromString(String(text || ""), "text/html").querySelector("svg");
+    if (!root) return null;
+    const image = document.importNode(root, true);
+    image.setAttribute("role", "img"); if (label) image.setAttribute("aria-label", label);
+    return image;
+  }
   function name(obj) { return (lang === "en" && obj.name_en) ? obj.name_en : obj.name; }
 
-  document.addEventListener("DOMContentLoaded", () => { const b = document.getElementById("lang"); if (b) b.addEventListener("click", toggle); apply(); });
+  document.addEventListener("DOMContentLoaded", () => {
+    const b = document.getElementById("lang"); if (b) b.addEventListener("click", toggle); apply();
+    if (document.querySelector("[data-mpp-name]")) loadSite().catch(() => {});
+  });
   return {t, serverText, api, login, logout, session, el, show, say, busy, formErrors, name, when, fmt,
-          newKey, setZone, setLang, site, get zone() { return zone; }, get lang() { return lang; }, apply};
+          newKey, setZone, setLang, site, loadSite, svgFrom, get zone() { return zone; }, get lang() { return lang; }, apply};
 })();

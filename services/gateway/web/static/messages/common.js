@@ -95,5 +95,6 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "waktu_score": {"id": "Nilai unsur waktu", "en": "Completion-time score"},
   "min": {"id": "mnt", "en": "min"},
   "avg": {"id": "rata-rata", "en": "average"},
-  "choose_agency": {"id": "Pilih instansi", "en": "Choose an agency"}
+  "choose_agency": {"id": "Pilih instansi", "en": "Choose an agency"},
+  "admin_page": {"id": "Administrasi MPP", "en": "MPP administration"}
 });
