@@ -138,7 +138,6 @@ def enqueue(ctx, service, fields, idempotency_key, rules, quota=None, returned=F
     new.pop("idempotency_key", None)
     if quota is not None:
         store.take_walk_in_place(ctx.db, ctx.tails, service_id, day, quota, new["idem"])
-    store.owe_announcement(ctx.db, new["idem"], service_id, ctx.clock.now())
     doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"])
     if not created:
         return store.current_ticket(ctx.db, doc["_id"]), False
@@ -159,15 +158,21 @@ def emit_issued(ctx, issued, contact=None):
     except NotFound:
         service = {}
     event = views.issued_event(issued, service)
-    ctx.events(ev.TICKET_ISSUED, event)
     contact = contact or issued.get("contact")
-    if contact:
-        # Only this event carries the contact: notifications keeps it as the ticket's
-        # recipient; every later ticket event names the ticket alone.
-        ctx.events(ev.TICKET_CONTACT_GIVEN,
-                   dict(event, event_id=views.contact_event_id(issued["_id"]), contact=contact))
-    if issued.get("idem"):
-        store.PAID.add(ctx.db, issued["idem"])   # the outbox: nothing owed now
+    try:
+        ctx.events(ev.TICKET_ISSUED, event)
+        if contact:
+            # Only this event carries the contact: notifications keeps it as the ticket's
+            # recipient; every later ticket event names the ticket alone.
+            ctx.events(ev.TICKET_CONTACT_GIVEN, dict(
+                event, event_id=views.contact_event_id(issued["_id"]), contact=contact))
+    except Exception:
+        # the broker is lost: the outbox announces the ticket once it is back, whether or
+        # not the client retries (``outbox``)
+        if issued.get("idem"):
+            store.owe_announcement(ctx.db, issued["idem"], issued["service_id"],
+                                   ctx.clock.now())
+        raise
 
 
 def announce_issued(ctx, issued, created, contact=None):
@@ -180,6 +185,7 @@ def announce_issued(ctx, issued, created, contact=None):
         if issued.get("issued_ahead") is None:   # how many are ahead now
             issued = dict(issued, issued_ahead=ahead(ctx, issued))
         emit_issued(ctx, issued, contact or store.contact_of(ctx.db, issued["_id"]))
+        store.announcement_paid(ctx.db, issued["idem"])   # if a broker loss left it owed
 
 
 def follow(ctx, fields):

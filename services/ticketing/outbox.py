@@ -1,14 +1,14 @@
-"""The outbox: ``ticket_issued`` owed by tickets whose announcement did not go out (the
-broker was lost, or the process died, between the ticket's insert and its event).
+"""The outbox: ``ticket_issued`` owed by tickets whose announcement did not go out because
+the broker was lost between the ticket's insert and its event.
 
-Issuing marks the announcement owed (``store.owe_announcement``, keyed by the ticket's
-``idem``) before it inserts the ticket, and clears the mark once ``ticket_issued`` (and
-``ticket_contact_given``) are out (``store.PAID``: this process's cleared marks, deleted
-together by the timer's next tick). A mark older than ``OWED_AFTER`` belongs to a request that
-will not finish by itself: the timer announces its ticket, with the ticket's own event ids (a
-consumer that heard it already skips it), or drops the mark when no ticket was written (the
-request was refused or died before the insert). So no ticket stays unannounced, whether or
-not the kiosk retries.
+When publishing a ticket's announcement fails, issuing marks it owed
+(``store.owe_announcement``, keyed by the ticket's ``idem``) before the request fails. The
+timer announces every mark older than ``OWED_AFTER`` (by then a retrying client has had its
+chance) with the ticket's own event ids, so a consumer that heard it already skips it, and
+removes the mark; it fails again while the broker is still away and tries on the next tick.
+So no ticket stays unannounced after a broker loss, whether or not the kiosk retries. A
+process killed between a ticket's insert and its announcement leaves no mark: a client's
+retry with its key announces that ticket (``issuing.announce_issued``).
 
 ``tick`` takes ``ctx``: the service worker (``db``, ``events``, ``clock``, ``cache``).
 """
@@ -31,7 +31,6 @@ def tick(ctx):
 
 
 def announce_owed(ctx):
-    store.PAID.flush(ctx.db)
     for mark in store.owed_before(ctx.db, ctx.clock.now() - OWED_AFTER):
         ticket = store.ticket_of_idem(ctx.db, mark["_id"])
         if ticket is None:
@@ -40,3 +39,4 @@ def announce_owed(ctx):
         log.warning("announcing a ticket whose announcement was owed",
                     extra={"entity": ticket["_id"]})
         issuing.announce_issued(ctx, store.current_ticket(ctx.db, ticket["_id"]), False)
+        store.announcement_paid(ctx.db, mark["_id"])

@@ -255,9 +255,9 @@ def insert_ticket(db, tails, ticket, prefix):
 
 
 # -- the outbox: tickets whose ``ticket_issued`` is owed ------------------------------------
-# ``owed/_id = <idem>`` is inserted before the ticket (so even a process that dies right
-# after the insert leaves it) and deleted once the ticket is announced. A small collection:
-# only tickets being issued right now, and those whose announcement a broker loss stopped.
+# ``owed/_id = <idem>`` is inserted when a ticket's announcement fails (the broker is lost)
+# and deleted once the outbox has announced it: a small collection, empty while the broker
+# is up.
 
 def owe_announcement(db, idem, service_id, at):
     insert_unique(db.owed, {"_id": idem, "service_id": service_id, "at": at})
@@ -266,26 +266,6 @@ def owe_announcement(db, idem, service_id, at):
 def announcement_paid(db, idem):
     db.owed.delete_one({"_id": idem})
 
-
-class PaidMarks:
-    """Per process: marks whose announcement is out, deleted together by the outbox timer
-    (one ``delete_many`` rather than a delete per ticket: on FerretDB each delete scans the
-    collection). A process that dies first leaves them to the sweep, which announces those
-    tickets again under the same event ids (consumers skip the repeat)."""
-
-    def __init__(self):
-        self._marks = {}
-
-    def add(self, db, idem):
-        self._marks.setdefault(db.name, []).append(idem)
-
-    def flush(self, db):
-        idems = self._marks.pop(db.name, [])
-        for start in range(0, len(idems), 500):
-            db.owed.delete_many({"_id": {"$in": idems[start:start + 500]}})
-
-
-PAID = PaidMarks()
 
 
 def owed_before(db, at, limit=100):
