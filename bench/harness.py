@@ -50,10 +50,9 @@ def own_vhost(env):
     """``env`` with ``AMQP_URI`` on a fresh virtual host (``bench_<6 hex>``), deleted after."""
     import requests
 
-    from services.common.config import load
+    from services.common import settings
 
-    base_config = load()
-    api = (env.get("RABBIT_API_URI") or base_config["RABBIT_API_URI"]).rstrip("/")
+    api = settings.get({}, "RABBIT_API_URI", env).rstrip("/")
     name = "bench_{}".format(uuid.uuid4().hex[:6])
     url = "{}/api/vhosts/{}".format(api, name)
     requests.put(url, timeout=10).raise_for_status()
@@ -61,7 +60,7 @@ def own_vhost(env):
         requests.put("{}/api/permissions/{}/guest".format(api, name),
                      json={"configure": ".*", "write": ".*", "read": ".*"},
                      timeout=10).raise_for_status()
-        yield dict(env, AMQP_URI=_amqp_uri(env.get("AMQP_URI") or base_config["AMQP_URI"],
+        yield dict(env, AMQP_URI=_amqp_uri(settings.get({}, "AMQP_URI", env),
                                            name))
     finally:
         requests.delete(url, timeout=10)

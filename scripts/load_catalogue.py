@@ -1,6 +1,7 @@
 """Load a catalogue (default: the MPP Kabupaten Kapuas demo) through the services' admin RPCs,
 and, for the demo, the staff accounts (``admin``, ``<agency>.officer``, ``<agency>.supervisor``)
-with the password ``MPP_DEMO_PASSWORD``. Outside the demo no default password exists."""
+with the password ``MPP_DEMO_PASSWORD`` — only with ``MPP_ENV=demo``: elsewhere no demo account
+and no default password exists (production refuses to start when one does)."""
 import sys
 from pathlib import Path
 
@@ -29,9 +30,11 @@ if __name__ == "__main__":
     from nameko.standalone.rpc import ClusterRpcProxy
 
     from services.common import config as cfg
+    from services.common import settings
 
     config = cfg.load()
+    password = settings.get(config, "MPP_DEMO_PASSWORD") if settings.is_demo(config) else None
     with ClusterRpcProxy(config, timeout=60) as rpc:
         result = load(rpc, sys.argv[1] if len(sys.argv) > 1 else DEMO,
-                      demo_password=config.get("MPP_DEMO_PASSWORD"))
+                      demo_password=password)
     print({k: (len(v) if isinstance(v, list) else v) for k, v in result.items()})

@@ -4,6 +4,7 @@ Ctrl-C stops everything this started. RabbitMQ and the database are started befo
 scripts/infra.sh and keep running (their data stays under var/ and in RabbitMQ's own store).
 """
 import logging
+import os
 import signal
 import sys
 import time
@@ -16,11 +17,15 @@ logging.getLogger("amqp").setLevel(logging.ERROR)
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from scripts import load_catalogue, preflight
+from services.common import settings
 from scripts.suite import Suite, SuiteError
 
 
 def main():
-    suite = Suite()
+    # make run is the demo: the demo accounts exist only in this mode
+    env = dict(os.environ)
+    env.setdefault("MPP_ENV", "demo")
+    suite = Suite(env=env)
     config = suite.config()
     problems = preflight.check(config)
     if problems:
@@ -35,7 +40,8 @@ def main():
     try:
         print("Starting services: {} …".format(", ".join(suite.services)), flush=True)
         suite.start()
-        password = config.get("MPP_DEMO_PASSWORD")
+        password = (settings.get(config, "MPP_DEMO_PASSWORD")
+                    if settings.is_demo(config) else None)
         with ClusterRpcProxy(config, timeout=60) as rpc:
             counts = load_catalogue.load(rpc, demo_password=password)
         accounts = counts.pop("accounts", [])

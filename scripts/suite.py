@@ -39,6 +39,10 @@ class Suite:
         self.env = dict(os.environ if env is None else env)
         self.classes = dict(SERVICE_CLASSES, **(classes or {}))
         self.env.setdefault("PYTHONPATH", str(ROOT))
+        # development: the public pages are this gateway's own
+        address = self.env.get("GATEWAY_ADDRESS") or "127.0.0.1:8000"
+        self.env.setdefault("PERMITS_VERIFY_URL", "http://{}/verify".format(address))
+        self.env.setdefault("FEEDBACK_SURVEY_URL", "http://{}/survey".format(address))
         self.scale = dict(scale or {})
         self.services = services
         self.log_dir = Path(log_dir or ROOT / "var" / "log")

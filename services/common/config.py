@@ -1,41 +1,45 @@
-"""Configuration: ``config/nameko.yaml`` holds the defaults, the environment overrides them.
+"""Configuration: the nameko config file plus the one settings schema (``settings``).
 
-The same file is what ``nameko run --config config/nameko.yaml`` reads (docker compose, the
-run script), so there is exactly one place where a default lives. ``load()`` reads it with
-nameko's own ``${VAR:default}`` substitution for scripts, tests and benchmarks.
+``config/nameko.yaml`` holds only what nameko itself reads (the broker, the gateway's address,
+workers, logging) and the database URI, each with the schema's default; every other setting is
+read by ``settings.get(config, NAME)`` from the config, else the environment, else the schema's
+default (``services/common/settings.py``). ``load()`` builds the dict ``nameko run`` would, plus
+every schema setting the environment sets, for scripts, tests and benchmarks.
 """
 import os
 from pathlib import Path
 
 import yaml
 
+from services.common import settings
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_FILE = ROOT / "config" / "nameko.yaml"
 
 
-def _truthy(value):
-    return str(value).strip().lower() in {"1", "true", "yes", "on"}
-
-
 def load(path=CONFIG_FILE, **overrides):
-    """The nameko config dict, as ``nameko run`` would build it, plus ``overrides``."""
+    """The nameko config dict, as ``nameko run`` would build it, the schema's settings the
+    environment sets, and ``overrides``."""
     from nameko.cli.main import setup_yaml_parser
 
     setup_yaml_parser()
     with open(path) as handle:
         config = yaml.safe_load(handle)
+    for spec in settings.SCHEMA:
+        if spec.key not in config and settings.raw({}, spec.name, os.environ) is not None:
+            config[spec.key] = settings.raw({}, spec.name, os.environ)
     config.update(overrides)
     return config
 
 
 def database_name(config, service_name):
     """A database per service: no service reads another's collections."""
-    return "{}_{}".format(config.get("MONGO_DB_PREFIX", "mpp"), service_name)
+    return "{}_{}".format(settings.get(config, "MONGO_DB_PREFIX"), service_name)
 
 
 def timezone_name(config):
-    return config.get("MPP_TIMEZONE") or "Asia/Jakarta"
+    return settings.get(config, "MPP_TIMEZONE")
 
 
 def ignore_opening_hours(config):
-    return _truthy(config.get("MPP_IGNORE_OPENING_HOURS", os.environ.get("MPP_IGNORE_OPENING_HOURS", 0)))
+    return settings.get(config, "MPP_IGNORE_OPENING_HOURS")

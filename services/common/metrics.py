@@ -32,9 +32,11 @@ class Metrics(DependencyProvider):
         self._started = {}
 
     def setup(self):
-        port = self.container.config.get("METRICS_PORT")
+        from services.common import settings
+
+        port = settings.get(self.container.config, "METRICS_PORT")
         if port and not _exposed:
-            start_http_server(int(port), addr="127.0.0.1")
+            start_http_server(int(port), addr=settings.get(self.container.config, "METRICS_ADDRESS"))
             _exposed.append(port)
 
     def worker_setup(self, worker_ctx):

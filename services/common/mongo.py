@@ -81,15 +81,19 @@ class Mongo(DependencyProvider):
 
 
 def make_client(uri, **options):
-    """A client with short, explicit timeouts: a dead database is an error, not a hang."""
+    """A client with short, explicit timeouts: a dead database is an error, not a hang.
+    Retryable writes are as the URI says (``retryWrites=true`` on a MongoDB replica set);
+    a URI silent about them gets none, as FerretDB v1 has no retryable writes (no sessions
+    or transaction numbers)."""
     settings = dict(
         tz_aware=True,
         serverSelectionTimeoutMS=5000,
         connectTimeoutMS=3000,
         socketTimeoutMS=30000,
         maxPoolSize=50,
-        retryWrites=False,  # FerretDB v1 has no retryable writes (no sessions/txn numbers)
     )
+    if "retrywrites=" not in uri.lower():
+        settings["retryWrites"] = False
     settings.update(options)
     return MongoClient(uri, **settings)
 

@@ -293,6 +293,22 @@ class PermitTypeVersionSchema(StrictSchema):
         return data
 
 
+class WebhookAgencySchema(StrictSchema):
+    """An agency whose system the webhook connector calls, set through the admin API:
+    where to POST, how long to wait, and whether to issue a new shared secret (the first
+    setting always issues one; it is shown once)."""
+
+    url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False,
+                     validate=validate.Length(max=500))
+    timeout_seconds = fields.Float(load_default=10, validate=validate.Range(min=1, max=60))
+    rotate_secret = fields.Boolean(load_default=False)
+    #: the agency's own words in its callbacks (``agency_status``) -> canonical statuses
+    status_mapping = fields.Dict(keys=Text(validate=validate.Length(min=1, max=100)),
+                                 values=fields.String(validate=validate.OneOf(
+                                     CANONICAL_STATUSES)),
+                                 load_default=dict, validate=validate.Length(max=100))
+
+
 class CalendarSchema(StrictSchema):
     """The admin's calendar: ``days_off`` (cuti bersama and other days off by decree),
     ``working_days`` (a weekend or holiday made a working day) and whether the national

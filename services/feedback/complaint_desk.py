@@ -173,7 +173,7 @@ class ComplaintDesk:
 
     def lapor_export(self, agency=None, status=None, month=None, format="json"):
         query = self._query(agency, status, month)
-        location = self.config.get("MPP_NAME") or "MPP Kabupaten Kapuas"
+        location = settings.mpp_name(self.config)
         rows = [cp.lapor_row(self._complaint(d["_id"]), location)
                 for d in store.complaints(self.db, **query)]
         if format == "csv":

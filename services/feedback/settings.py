@@ -2,6 +2,7 @@
 IKM elements (configured, or kept in the feedback database)."""
 import secrets
 
+from services.common import settings
 from services.common.config import timezone_name
 from services.feedback import ikm, store
 
@@ -15,9 +16,11 @@ def tz(config):
 def secret(db, config):
     """``FEEDBACK_SECRET`` or, in development, one generated once and kept in the DB
     (the first instance to insert it wins; every instance then reads the same)."""
-    configured = config.get("FEEDBACK_SECRET")
+    configured = settings.get(config, "FEEDBACK_SECRET")
     if configured:
         return str(configured)
+    if settings.is_production(config):
+        raise settings.SettingsError("FEEDBACK_SECRET is not set (required in production)")
     known = _generated_secrets.get(db.name)
     if known is None:  # once per process: it never changes once stored
         store.put(db, "settings", {"_id": "secret", "value": secrets.token_urlsafe(32)})
@@ -26,8 +29,11 @@ def secret(db, config):
 
 
 def survey_base(config):
-    return config.get("FEEDBACK_SURVEY_URL") or "http://{}/survey".format(
-        config.get("WEB_SERVER_ADDRESS", "127.0.0.1:8000"))
+    return settings.get(config, "FEEDBACK_SURVEY_URL")
+
+
+def mpp_name(config):
+    return settings.get(config, "MPP_NAME")
 
 
 def elements(db):

@@ -30,7 +30,7 @@ from nameko.extensions import DependencyProvider
 from services.common.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from services.contracts import roles as staff_roles
 from services.contracts.messages import INVALID_DATA
-from services.gateway.settings import int_setting, setting
+from services.common import settings
 
 log = logging.getLogger(__name__)
 
@@ -138,10 +138,28 @@ def ensure_demo_accounts(db, agency_codes, password):
         if db.accounts.find_one({"_id": username}, {"_id": 1}) is None:
             try:
                 create_account(db, username, password, role, agency)
+                # marked, so a production gateway refuses to start while one exists
+                db.accounts.update_one({"_id": username}, {"$set": {"demo": True}})
                 created.append(username)
             except Conflict:
                 pass
     return {"accounts": [w[0] for w in wanted], "created": created}
+
+
+KNOWN_DEMO_PASSWORDS = ("demo12345",)
+
+
+def demo_accounts(db):
+    """Usernames of demo accounts: made by ``ensure_demo_accounts``, or still opening with a
+    published demo password (accounts of the demo's names only: each check is an argon2 hash)."""
+    found = [d["_id"] for d in db.accounts.find({"demo": True}, {"_id": 1})]
+    for doc in db.accounts.find({}, {"_id": 1, "password_hash": 1}):
+        name = doc["_id"]
+        if name in found or not (name == "admin" or name.endswith((".officer", ".supervisor"))):
+            continue
+        if any(verify_password(doc.get("password_hash"), p) for p in KNOWN_DEMO_PASSWORDS):
+            found.append(name)
+    return sorted(found)
 
 
 def login(db, username, password):
@@ -202,7 +220,9 @@ class Tokens(DependencyProvider):
     def setup(self):
         global _process_secret
         config = self.container.config
-        secret = setting(config, "GATEWAY_JWT_SECRET")
+        secret = settings.get(config, "GATEWAY_JWT_SECRET")
+        if not secret and settings.is_production(config):
+            raise settings.SettingsError("GATEWAY_JWT_SECRET is not set (required in production)")
         if not secret:
             if _process_secret is None:
                 _process_secret = secrets.token_urlsafe(48)
@@ -210,8 +230,8 @@ class Tokens(DependencyProvider):
                             "process (tokens die with it and other gateway instances refuse "
                             "them); set it in production")
             secret = _process_secret
-        self.keys = TokenKeys(secret, int_setting(config, "GATEWAY_ACCESS_TOKEN_SECONDS", 900),
-                              int_setting(config, "GATEWAY_REFRESH_TOKEN_SECONDS", 43200))
+        self.keys = TokenKeys(secret, settings.get(config, "GATEWAY_ACCESS_TOKEN_SECONDS"),
+                              settings.get(config, "GATEWAY_REFRESH_TOKEN_SECONDS"))
 
     def get_dependency(self, worker_ctx):
         return self.keys

@@ -8,7 +8,7 @@ from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway.calls import call, service
 from services.gateway.live_feed import LiveFeed
-from services.gateway.settings import int_setting
+from services.common import settings
 
 
 def ensure_indexes(db):
@@ -26,7 +26,7 @@ class GatewayBase:
     feedback = service("feedback")
 
     def _call(self, method, *args, **kwargs):
-        return call(method, *args, timeout=float(self.config.get("RPC_TIMEOUT", 10)), **kwargs)
+        return call(method, *args, timeout=settings.get(self.config, "RPC_TIMEOUT"), **kwargs)
 
     def _principal(self, request):
         return auth.authenticate(self.db, self.tokens, request)
@@ -41,7 +41,7 @@ class GatewayBase:
         return data
 
     def _upload_limit(self):
-        return int_setting(self.config, "GATEWAY_MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
+        return settings.get(self.config, "GATEWAY_MAX_UPLOAD_BYTES")
 
     def _require_catalogue_owner(self, principal, agency, get_existing, item_id):
         """Writing a service or a counter: the agency written *and* the agency of what is

@@ -11,10 +11,13 @@ answers without a worker.
   connection's own greenthread, without a nameko worker (see ``hub``).
 """
 import functools
+import hmac
 import logging
 import time
 from pathlib import Path
 
+import eventlet
+import eventlet.semaphore
 from eventlet import wsgi
 
 from nameko.web.handlers import HttpRequestHandler
@@ -31,7 +34,7 @@ from services.gateway.backends import SERVICES
 from services.gateway.hub import StreamHub, Subscription
 from services.gateway.ratelimit import TokenBuckets, client_address
 from services.gateway.route_registry import ROUTES
-from services.gateway.settings import int_setting, list_setting
+from services.common import settings
 
 WEB_ROOT = Path(__file__).parent / "web"
 PAGES = {"/": "index.html", "/kiosk": "kiosk.html", "/board": "board.html",
@@ -82,7 +85,7 @@ class GatewayWsgiApp:
             elif any(path.startswith(prefix) for prefix in ASSET_DIRS):
                 response = self.asset(request, path)
             elif path == "/metrics" and request.method == "GET":
-                response = self.metrics()
+                response = self.metrics_guard(request) or self.metrics()
             elif path == "/api/v1/openapi.json" and request.method == "GET":
                 response = Response(openapi.spec_json(), mimetype="application/json")
             else:
@@ -104,6 +107,24 @@ class GatewayWsgiApp:
             access_log.info("%s %s %s %.1f ms", request.method, path, response.status_code,
                             1000 * (time.monotonic() - started))
         return response(environ, start_response)
+
+    def metrics_guard(self, request):
+        """``/metrics`` is for the operators' scraper: with ``METRICS_TOKEN`` set it needs
+        ``Authorization: Bearer <token>`` (401 otherwise); without one it is open in development
+        and absent in production, where each process serves its own on ``METRICS_PORT`` inside
+        the private network. ``None`` lets the scrape through."""
+        config = self.server.container.config
+        token = settings.get(config, "METRICS_TOKEN")
+        if token:
+            given = request.headers.get("Authorization", "")
+            if hmac.compare_digest(("Bearer " + token).encode(),
+                                   given.encode("utf-8", "replace")):
+                return None
+            return problems.problem(401, "Unauthorized",
+                                    "Token metrik diperlukan / A metrics token is required")
+        if settings.is_production(config):
+            return problems.problem(404, "Not Found", "Tidak ditemukan / Not found")
+        return None
 
     def metrics(self):
         """Every service's metrics in one exposition (what Prometheus scrapes): the gateway's
@@ -188,15 +209,49 @@ class GatewayWebServer(WebServer):
 
     def setup(self):
         config = self.container.config
-        allow_open_files(int_setting(config, "GATEWAY_STREAM_MAX", 2000) + 1024)
-        self.limiter = TokenBuckets(int_setting(config, "GATEWAY_RATE_LIMIT_PER_MINUTE", 120),
-                                    int_setting(config, "GATEWAY_RATE_LIMIT_BURST", 40))
-        self.trusted_proxies = tuple(list_setting(config, "GATEWAY_TRUSTED_PROXIES"))
-        self.cors_origins = set(list_setting(config, "GATEWAY_CORS_ORIGINS"))
+        allow_open_files(settings.get(config, "GATEWAY_STREAM_MAX") + 1024)
+        self.limiter = TokenBuckets(settings.get(config, "GATEWAY_RATE_LIMIT_PER_MINUTE"),
+                                    settings.get(config, "GATEWAY_RATE_LIMIT_BURST"))
+        self.trusted_proxies = tuple(settings.get(config, "GATEWAY_TRUSTED_PROXIES"))
+        self.cors_origins = set(settings.get(config, "GATEWAY_CORS_ORIGINS"))
         super().setup()
 
     def get_wsgi_app(self):
         return GatewayWsgiApp(self)
+
+    def start(self):
+        """nameko's start with the listen backlog sized (``GATEWAY_BACKLOG``; the kernel caps
+        it at ``net.core.somaxconn``): a burst of kiosks waits in the kernel's queue instead of
+        overflowing eventlet's default of 50."""
+        if not self._starting:
+            self._starting = True
+            config = self.container.config
+            self._sock = eventlet.listen(self.bind_addr,
+                                         backlog=settings.get(config, "GATEWAY_BACKLOG"))
+            self._sock.settimeout(None)  # https://github.com/celery/kombu/issues/838
+            self._connections = eventlet.semaphore.Semaphore(
+                settings.get(config, "GATEWAY_MAX_CONNECTIONS"))
+            self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
+            self._gt = self.container.spawn_managed_thread(self.run)
+
+    def run(self):
+        """Accept while fewer than ``GATEWAY_MAX_CONNECTIONS`` are open: beyond that the next
+        connections wait in the listen backlog (answered later, never refused by us)."""
+        while self._is_accepting:
+            self._connections.acquire()
+            try:
+                sock, addr = self._sock.accept()
+            except BaseException:
+                self._connections.release()
+                raise
+            sock.settimeout(self._serv.socket_timeout)
+            self.container.spawn_managed_thread(functools.partial(self._serve, sock, addr))
+
+    def _serve(self, sock, addr):
+        try:
+            self.process_request(sock, addr)
+        finally:
+            self._connections.release()
 
     def get_wsgi_server(self, sock, wsgi_app, protocol=HttpOnlyProtocol, debug=False):
         """nameko's server without eventlet's access line, which carries the raw query

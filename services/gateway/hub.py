@@ -230,9 +230,9 @@ class StreamHub(SharedExtension):
         self.hub = None
 
     def setup(self):
-        from services.gateway.settings import int_setting
+        from services.common import settings
 
-        self.hub = Hub(limit=int_setting(self.container.config, "GATEWAY_STREAM_MAX", 2000))
+        self.hub = Hub(limit=settings.get(self.container.config, "GATEWAY_STREAM_MAX"))
 
     def stop(self):
         if self.hub is not None:

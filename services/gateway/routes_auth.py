@@ -1,6 +1,8 @@
 """Staff sign-in, accounts and API keys (admin), and the demo-account RPC."""
 from nameko.rpc import rpc
 
+from services.common import settings
+from services.common.errors import Forbidden
 from services.contracts import roles
 from services.gateway import auth
 from services.gateway import requests as req
@@ -76,10 +78,18 @@ class AuthRoutes:
     @rpc
     def ensure_demo_accounts(self, agency_codes, password):
         """Demo only: ``admin``, ``<agency>.officer``, ``<agency>.supervisor`` with
-        ``password``; accounts that exist are left alone. Returns the usernames."""
+        ``password``; accounts that exist are left alone. Returns the usernames. Refused in
+        production (anything on the bus could call it)."""
+        self._refuse_in_production("ensure_demo_accounts")
         return auth.ensure_demo_accounts(self.db, list(agency_codes), password)
 
     @rpc
     def create_account_rpc(self, username, password, role, agency=None):
-        """Operators create the first admin outside the demo (``nameko shell``)."""
+        """Development and tests only; production has ``python -m scripts.first_admin`` and the
+        admin API (anything on the bus could call an RPC)."""
+        self._refuse_in_production("create_account_rpc")
         return auth.create_account(self.db, username, password, role, agency)
+
+    def _refuse_in_production(self, what):
+        if settings.is_production(self.config):
+            raise Forbidden("{} is not available in production".format(what))

@@ -20,7 +20,7 @@ from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway import schemas as gs
 from services.gateway.http import route
-from services.gateway.settings import mapping_setting
+from services.common import settings
 
 log = logging.getLogger(__name__)
 TAG_APP, TAG_PERMIT, TAG_CONN = "applications", "permits", "connectors"
@@ -144,16 +144,19 @@ class PermitRoutes:
            auth="hmac", body=pc.ConnectorDecisionSchema, summary="An agency back office reports a decision (HMAC-SHA256 signed: "
                                 "X-MPP-Timestamp, X-MPP-Signature)")
     def connector_callback(self, request, agency):
-        secret = mapping_setting(self.config, "GATEWAY_CONNECTOR_SECRETS").get(agency)
         raw = request.get_data(cache=True)
         if len(raw) > req.MAX_JSON_BYTES:
             raise req.PayloadTooLarge("Isi permintaan terlalu besar / Request body too large")
+        # configured in the environment, or set at runtime through the admin API
+        secret = settings.get(self.config, "GATEWAY_CONNECTOR_SECRETS").get(agency) \
+            or self._callback_secret(agency)
         if not secret:
             raise Forbidden("Konektor tidak dikenal / Unknown connector", {"agency": agency})
-        if not signing.verify(secret, request.headers.get(signing.TIMESTAMP_HEADER),
-                              raw, request.headers.get(signing.SIGNATURE_HEADER)):
-            log.warning("connector callback with a bad signature", extra={"entity": agency})
-            raise Unauthorized("Tanda tangan tidak valid / Invalid signature",
-                               {"reason": "signature"})
+        refused = signing.check(secret, request.headers.get(signing.TIMESTAMP_HEADER),
+                                raw, request.headers.get(signing.SIGNATURE_HEADER))
+        if refused:
+            # the reason tells a stale clock from a wrong secret (docs/signatures.md)
+            log.warning("connector callback refused: %s", refused, extra={"entity": agency})
+            raise Unauthorized(signing.REASONS[refused], {"reason": refused})
         decision = req.read_json(request)
         return req.json_response(self._call(self.permits.record_decision, agency, decision))

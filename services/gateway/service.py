@@ -7,8 +7,10 @@ response) and are grouped by resource in mixins composed here:
 - ``routes_auth``: sign-in, refresh, accounts, API keys, the demo-account RPC;
 - ``routes_counters``: counter console actions (role + agency scope);
 - ``routes_permits``: applications, permits, connector callbacks (HMAC);
+- ``routes_connectors``: agency connectors' state and resuming one (admin, supervisors);
 - ``routes_admin``: catalogue administration, statistics, notification status;
 - ``routes_feedback``: surveys, complaints, public statistics, supervisors' feedback views;
+- ``routes_providers``: WhatsApp and SMS providers' receipts and replies (signed);
 - ``routes_live``: the board snapshots of the SSE hub (``hub``, fed by ``live_feed``).
 
 Pages, static assets, the OpenAPI document and the SSE streams are answered by
@@ -26,10 +28,12 @@ from services.gateway.calls import call
 from services.gateway.http import route
 from services.gateway.routes_admin import AdminRoutes
 from services.gateway.routes_auth import AuthRoutes
+from services.gateway.routes_connectors import ConnectorRoutes
 from services.gateway.routes_counters import CounterRoutes
 from services.gateway.routes_feedback import FeedbackRoutes
 from services.gateway.routes_live import LiveRoutes
 from services.gateway.routes_permits import PermitRoutes
+from services.gateway.routes_providers import ProviderRoutes
 from services.gateway.routes_public import PublicRoutes
 from services.gateway.schemas import IssueTicketRequest  # noqa: F401 - kept importable
 
@@ -40,7 +44,8 @@ log = logging.getLogger(__name__)
 
 
 class GatewayService(HealthMixin, GatewayBase, AuthRoutes, PublicRoutes, CounterRoutes,
-                     PermitRoutes, AdminRoutes, FeedbackRoutes, LiveRoutes):
+                     PermitRoutes, AdminRoutes, FeedbackRoutes, LiveRoutes, ProviderRoutes,
+                     ConnectorRoutes):
     name = "gateway"
 
     # -- health ---------------------------------------------------------------------------
@@ -50,7 +55,9 @@ class GatewayService(HealthMixin, GatewayBase, AuthRoutes, PublicRoutes, Counter
         return req.json_response({"status": "ok"})
 
     @route("GET", "/readyz", tags=["health"],
-           summary="The database and every service answer (503 otherwise)",
+           summary="The database and every service answer (503 otherwise); each agency "
+                   "connector's state is listed (a suspended agency does not make the MPP "
+                   "unready)",
            responses={"503": {"description": "Not ready: which checks failed (Retry-After)",
                               "content": {"application/json": {}}}})
     def readyz(self, request):
@@ -62,6 +69,12 @@ class GatewayService(HealthMixin, GatewayBase, AuthRoutes, PublicRoutes, Counter
             except Exception:
                 checks[name] = False
         ready = all(checks.values())
-        return req.json_response({"status": "ready" if ready else "not ready", "checks": checks},
+        try:
+            connectors = {c["name"]: c["state"]
+                          for c in call(self.permits.list_connectors, timeout=3)}
+        except Exception:  # permits away: already a failed check above
+            connectors = {}
+        return req.json_response({"status": "ready" if ready else "not ready", "checks": checks,
+                                  "connectors": connectors},
                                  status=200 if ready else 503,
                                  headers=None if ready else {"Retry-After": "5"})

@@ -34,7 +34,7 @@ Nothing here logs an address or a body: message ids and statuses only.
 import logging
 from datetime import timedelta
 
-from services.notifications import channels, lifecycle, preferences, store, templates
+from services.notifications import channels, lifecycle, preferences, receipts, store, templates
 from services.notifications.channels import SendResult
 from services.notifications.lifecycle import (CREATED, EXPIRED, PERMANENT_FAILURE, SENDING,
                                               TERMINAL)
@@ -126,6 +126,9 @@ class Dispatcher:
 
     def _planned(self, doc, prefs, now):
         """The plan's fields for a message (``preferences.plan_delivery``)."""
+        stopped = receipts.opted_out(self.db, self.settings.phone_key, prefs.get("phone"))
+        if stopped:  # the number replied STOP on these channels: honoured for every message
+            prefs = dict(prefs, opt_out=sorted(set(prefs.get("opt_out") or []) | set(stopped)))
         plan = preferences.plan_delivery(doc["kind"], prefs, now, self.settings.zone,
                                          ["webhook"] if doc.get("agency") else None)
         if not plan.channels:

@@ -25,7 +25,7 @@ from services.common.errors import NotFound
 from services.common.events import handles
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
-from services.notifications import facts, settings, status, store
+from services.notifications import facts, receipts, settings, status, store
 from services.notifications.delivery import WORK_QUEUE, DeliveryPipeline, consume_work
 from services.notifications.dispatcher import Dispatcher
 from services.notifications.intake import Intake
@@ -93,6 +93,15 @@ class NotificationsService(HealthMixin):
         if outcome is None:
             raise NotFound(status.MESSAGE_NOT_FOUND, {"id": message_id})
         return {"id": message_id, "status": outcome}
+
+    @rpc
+    def provider_report(self, channel, report_key, statuses, replies=()):
+        """A provider's report as the gateway verified it (``receipts`` module): delivery
+        receipts and STOP replies, applied once per ``report_key``."""
+        dispatcher = self.dispatcher
+        return receipts.apply(dispatcher, self.db, dispatcher.settings.phone_key, channel,
+                              report_key, list(statuses or []), list(replies or []),
+                              self.clock.now())
 
     @timer(interval=30)
     def release_deferred(self):

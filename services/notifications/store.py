@@ -195,3 +195,29 @@ def scrub(db, cutoff, limit=SCRUB_BATCH):
         done["recipients"] += 1
     db.steps.delete_many({"at": {"$lt": cutoff}})
     return done
+
+
+# --- provider reports and opt-outs ----------------------------------------------------------
+
+def message_by_provider_id(db, provider_id):
+    return db.messages.find_one({"provider_id": provider_id}, {"_id": 1})
+
+
+def claim_report(db, key, channel, now):
+    """A provider report taken once: False when the same report (its body's digest) came
+    before (a provider's retry or a replay)."""
+    return claim(db.provider_reports, key, channel=channel, at=now)
+
+
+def release_report(db, key):
+    db.provider_reports.delete_one({"_id": key})
+
+
+def add_opt_out(db, phone_key, channel, now):
+    db.opt_outs.update_one({"_id": phone_key}, {"$addToSet": {"channels": channel},
+                                                "$set": {"updated_at": now}}, upsert=True)
+
+
+def opted_out_channels(db, phone_key):
+    doc = db.opt_outs.find_one({"_id": phone_key})
+    return list((doc or {}).get("channels") or [])

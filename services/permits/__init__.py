@@ -9,5 +9,5 @@ form validation), ``issuance`` (numbers, validity, Ed25519-signed records, PDF w
 Features (orchestration, called by ``service``'s entrypoints with a ``context.Context``):
 ``catalogue``, ``filing``, ``acting``, ``applications``, ``views``, ``connector_desk``,
 ``issuing``, ``sla_schedule``, ``sla_sweep``, ``outbox``; ``keys`` (the service's secrets).
-Storage: ``store`` (the service's one door), ``connectors.jobs`` (a connector's).
+Storage: ``store`` (the service's one door), ``mpp_connector.jobs`` (a connector's, in the kit).
 """

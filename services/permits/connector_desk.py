@@ -1,8 +1,9 @@
 """Where agency connectors meet applications: what a back office reads to decide, and the
 decisions it reports (applied once per ``decision_id``)."""
 from services.common import clock as clk
+from services.common import settings
 from services.common.errors import Conflict, Forbidden
-from services.permits import acting, applications, schemas, store
+from services.permits import acting, applications, schemas, store, webhook_agencies
 from services.permits.connectors import vocabulary
 
 
@@ -26,6 +27,15 @@ def application_for_connector(ctx, application_id, connector):
     }
 
 
+def _agency_side(ctx, app, status, report):
+    """What staff see of the agency's side (``connector_status``): its last report, with the
+    agency's own word and reference."""
+    store.put_connector_status(ctx.db, app["_id"], {
+        "status": status, "label": vocabulary.label(status),
+        "agency_status": report.get("agency_status"), "reference": report.get("reference"),
+        "at": clk.iso(ctx.now())})
+
+
 def record_decision(ctx, agency, decision):
     """A connector's report (after the gateway verified a webhook callback's signature).
     Applied once per ``decision_id``: a second delivery answers ``duplicate: true``."""
@@ -36,17 +46,15 @@ def record_decision(ctx, agency, decision):
                     duplicate=True)
     status = d.get("status")
     if status is None:
-        mapping = (ctx.config.get("PERMITS_STATUS_MAPPINGS") or {}).get(agency) or {}
+        mapping = settings.get(ctx.config, "PERMITS_STATUS_MAPPINGS").get(agency) \
+            or webhook_agencies.status_mapping(ctx, agency)
         status = vocabulary.map_status(mapping, d["agency_status"])
     app = applications.get(ctx, d["application_id"])
     if app["agency"] != agency:
         raise Forbidden("Permohonan instansi lain / Application of another agency",
                         {"application_id": d["application_id"]})
     if status in vocabulary.PENDING_STATUSES:
-        store.put_connector_status(ctx.db, app["_id"], {
-            "status": status, "label": vocabulary.label(status),
-            "agency_status": d.get("agency_status"), "reference": d.get("reference"),
-            "at": clk.iso(ctx.now())})
+        _agency_side(ctx, app, status, d)
         result = {"applied": False, "status": status, "state": app["state"],
                   "seq": app["history_seq"]}
         store.put_decision(ctx.db, agency, d["decision_id"], result)
@@ -68,6 +76,7 @@ def record_decision(ctx, agency, decision):
             return {"applied": False, "status": status, "state": again["state"],
                     "seq": again["history_seq"], "duplicate": True}
         raise
+    _agency_side(ctx, app, status, d)
     result = {"applied": True, "status": status, "state": new["state"],
               "seq": new["history_seq"]}
     store.put_decision(ctx.db, agency, d["decision_id"], result)

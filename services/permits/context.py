@@ -5,6 +5,7 @@ dependencies; feature modules (``filing``, ``acting``, ``sla_sweep`` ...) take i
 argument, so they never import nameko and are called the same way from an RPC, a timer or a
 roll-forward.
 """
+from services.common import settings
 from services.common.config import timezone_name
 from services.permits import documents, keys
 
@@ -35,8 +36,7 @@ class Context:
         return keys.load(self.db, self.config)
 
     def max_bytes(self):
-        return int(self.config.get("PERMITS_MAX_DOCUMENT_BYTES", documents.DEFAULT_MAX_BYTES))
+        return settings.get(self.config, "PERMITS_MAX_DOCUMENT_BYTES")
 
     def verify_base_url(self):
-        return self.config.get("PERMITS_VERIFY_URL") or "http://{}/verify".format(
-            self.config.get("WEB_SERVER_ADDRESS", "127.0.0.1:8000"))
+        return settings.get(self.config, "PERMITS_VERIFY_URL")

@@ -1,12 +1,15 @@
 """The permits service's secrets: where they come from and what each is derived for.
 
-- ``PERMITS_SECRET_KEY`` (config; at least 16 characters): the master secret for the
+- ``PERMITS_SECRET_KEY`` (at least 16 characters; 32 in production): the master secret for the
   tracking-PIN digests, the applicant key (HMAC of the NIK, so documents can be reused without
   the NIK becoming a key) and the PIN derivation (a retried filing shows the same PIN without
   the PIN ever being stored). Each use gets its own sub-key (HMAC of the master and a label).
-- ``PERMITS_SIGNING_KEY`` (config; an Ed25519 private key in PEM): signs issued permits.
+- ``PERMITS_SIGNING_KEY`` (an Ed25519 private key in PEM; or ``PERMITS_SIGNING_KEY_FILE``, a
+  mounted file): signs issued permits.
 
-**Production must set both.** When one is not configured, a key is generated once and stored in
+Both come from the environment or a mounted file (``services.common.settings``). **Production
+(``MPP_ENV=production``) refuses to start without them**: nothing is generated into the
+database there. Elsewhere, when one is not configured, a key is generated once and stored in
 the permits database (``settings``; the first instance to insert it wins, so every instance and
 restart agrees) and a warning is logged: convenient for development and the demo, but then
 whoever reads the database holds the key, which defeats keeping only PIN digests.
@@ -20,6 +23,7 @@ import hmac
 import logging
 import secrets
 
+from services.common import settings
 from services.permits import issuance, store
 
 log = logging.getLogger(__name__)
@@ -64,7 +68,10 @@ def load(db, config):
     cached = _cache.get(db.name)
     if cached is not None:
         return cached
-    master = config.get("PERMITS_SECRET_KEY")
+    production = settings.is_production(config)
+    master = settings.get(config, "PERMITS_SECRET_KEY")
+    if production and not master:
+        raise settings.SettingsError("PERMITS_SECRET_KEY is not set (required in production)")
     if master:
         master = master.encode() if isinstance(master, str) else bytes(master)
         if len(master) < 16:
@@ -75,7 +82,9 @@ def load(db, config):
         doc = store.setting_once(db, "secret_key", {
             "value": base64.b64encode(secrets.token_bytes(32)).decode()})
         master = base64.b64decode(doc["value"])
-    pem = config.get("PERMITS_SIGNING_KEY")
+    pem = settings.get(config, "PERMITS_SIGNING_KEY")
+    if production and not pem:
+        raise settings.SettingsError("PERMITS_SIGNING_KEY is not set (required in production)")
     if pem:
         signing = issuance.private_key_from_pem(pem.encode() if isinstance(pem, str) else pem)
     else:

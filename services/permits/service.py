@@ -19,8 +19,9 @@ from services.common import clock as clk
 from services.common.events import Events, SubscriberQueues
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
-from services.permits import (acting, applications, catalogue, connector_desk, filing, issuing,
-                              outbox, sla_sweep, store, views)
+from services.permits import (acting, applications, catalogue, connector_desk,
+                              connector_registry, filing, issuing, outbox, sla_sweep, store,
+                              views, webhook_agencies)
 from services.permits.context import Context
 
 boot.install()
@@ -47,7 +48,7 @@ class PermitsService(HealthMixin):
         self.events(event_type, payload)
 
     def domain_metrics(self):
-        return sla_sweep.metrics(self._ctx)
+        return sla_sweep.metrics(self._ctx) + connector_registry.metrics(self._ctx)
 
     # -- permit types and calendar -------------------------------------------------------
 
@@ -134,6 +135,31 @@ class PermitsService(HealthMixin):
     @rpc
     def record_decision(self, agency, decision):
         return connector_desk.record_decision(self._ctx, agency, decision)
+
+    @rpc
+    def connector_report(self, report):
+        """A connector service's state (it reports on a timer and when it suspends)."""
+        return connector_registry.report(self._ctx, report)
+
+    @rpc
+    def list_connectors(self, agency=None):
+        return connector_registry.list_connectors(self._ctx, agency)
+
+    @rpc
+    def get_connector(self, name):
+        return connector_registry.get_connector(self._ctx, name)
+
+    @rpc
+    def put_webhook_agency(self, agency, data):
+        return webhook_agencies.put(self._ctx, agency, data)
+
+    @rpc
+    def get_webhook_agency(self, agency):
+        return webhook_agencies.get(self._ctx, agency)
+
+    @rpc
+    def list_webhook_agencies(self):
+        return webhook_agencies.list_all(self._ctx)
 
     # -- issued permits ------------------------------------------------------------------
 

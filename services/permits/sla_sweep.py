@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 from services.common import clock as clk
+from services.common import settings
 from services.common.errors import Conflict, DomainError
 from services.common.metrics import gauges_text
 from services.contracts import events
@@ -26,7 +27,7 @@ _last_sweep = {}  # database name -> monotonic time of its last sweep in this pr
 def tick(ctx):
     """The timer's tick: sweep when ``PERMITS_SLA_SWEEP_SECONDS`` passed since this process
     last swept this database (0 or less: never; tests sweep through ``sweep_at``)."""
-    every = float(ctx.config.get("PERMITS_SLA_SWEEP_SECONDS", DEFAULT_SWEEP_SECONDS))
+    every = settings.get(ctx.config, "PERMITS_SLA_SWEEP_SECONDS")
     key = ctx.db.name
     if every <= 0 or time.monotonic() - _last_sweep.get(key, -1e9) < every:
         return
@@ -89,7 +90,7 @@ def _check(ctx, application_id, now):
                 "remaining_working_days": status.remaining_working_days,
                 "seq": app["history_seq"]})
     deemed = 0
-    if status.breached and ctx.config.get("PERMITS_DEEMED_APPROVAL", True) and \
+    if status.breached and settings.get(ctx.config, "PERMITS_DEEMED_APPROVAL") and \
             "deem_approve" in workflow.available_actions(app["state"], "system"):
         try:
             acting.transition(ctx, app, "deem_approve", "system", "system:sla-timer",

@@ -456,3 +456,29 @@ def bulk_load(db, applications, batch=1000):
         db.slots.insert_many(slots, ordered=False)
     for log, n in heads.items():
         db.hints.update_one({"_id": "head|" + log}, {"$max": {"n": n}}, upsert=True)
+
+
+# -- connectors' reports -------------------------------------------------------------------
+# ``connectors``: ``_id`` = connector name; the state its service last reported.
+
+def put_connector_report(db, name, report):
+    db.connectors.replace_one({"_id": name}, dict(report, _id=name), upsert=True)
+
+
+def connector_reports(db):
+    return {doc["_id"]: doc for doc in db.connectors.find({})}
+
+
+# -- webhook agencies set at runtime -------------------------------------------------------
+# ``webhook_agencies``: ``_id`` = agency code; url, timeout, the secret sealed (ciphertext).
+
+def put_webhook_agency(db, agency, doc):
+    db.webhook_agencies.replace_one({"_id": agency}, dict(doc, _id=agency), upsert=True)
+
+
+def get_webhook_agency(db, agency):
+    return db.webhook_agencies.find_one({"_id": agency})
+
+
+def webhook_agencies(db):
+    return list(db.webhook_agencies.find({}, sort=[("_id", ASCENDING)]))

@@ -16,18 +16,18 @@ Every function takes ``ctx``: the service worker (``db``, ``events``, ``config``
 from datetime import datetime, time
 
 from services.common import clock as clk
+from services.common import settings
 from services.common.errors import Conflict, NotFound
 from services.contracts import events as ev
 from services.ticketing import (bookings, catalogue_reads, codes, hours, issuing, numbering,
                                 store, views)
 from services.ticketing import schemas as sc
 
-DEV_NIK_SALT = "dev-only-nik-salt-change-me"
 BOOKING_NOT_FOUND = "Booking tidak ditemukan / Booking not found"
 
 
 def _salt(ctx):
-    return ctx.config.get("MPP_NIK_SALT") or DEV_NIK_SALT
+    return settings.secret(ctx.config, "MPP_NIK_SALT")
 
 
 def availability(ctx, service_id, date):

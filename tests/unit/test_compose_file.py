@@ -1,18 +1,24 @@
-"""docker-compose.yml can't be run here (no Docker engine, no compose plugin), so it is
-checked by review and by this structural lint: what `docker compose config` would reject or
-what would break `--scale`."""
+"""docker-compose.yml can't be run here (no Docker engine), so it is checked by this structural
+lint (``make lint-compose`` runs the same checks) and run as processes by
+``tests/e2e/test_compose_as_processes.py``."""
 import importlib
 from pathlib import Path
 
-import yaml
+import pytest
+
+from scripts import lint_compose, make_env
+from scripts.suite import SERVICE_CLASSES
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_SERVICES = ("ticketing", "permits", "notifications", "gateway",
-                "connector-simulated", "connector-manual", "connector-webhook", "feedback")
+APP_SERVICES = tuple(lint_compose.app_services())
 
 
 def compose():
-    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return lint_compose.load()
+
+
+def test_lint_compose_finds_nothing():
+    assert lint_compose.problems() == []
 
 
 def test_every_app_service_runs_its_class_from_one_image():
@@ -20,17 +26,30 @@ def test_every_app_service_runs_its_class_from_one_image():
     images = {services[name]["image"] for name in APP_SERVICES}
     assert images == {"mpp-suite:latest"}
     for name in APP_SERVICES:
-        command = services[name]["command"]
-        assert command[:4] == ["nameko", "run", "--config", "config/nameko.yaml"]
-        module, cls = command[4].split(":")
+        service = services[name]["command"][-1]
+        module, cls = SERVICE_CLASSES[service].split(":")
         assert hasattr(importlib.import_module(module), cls)
 
 
 def test_scalable_services_have_no_fixed_names_or_host_ports():
     services = compose()["services"]
-    for name in APP_SERVICES[:3] + APP_SERVICES[4:]:
+    for name in APP_SERVICES:
         assert "container_name" not in services[name]
-        assert "ports" not in services[name]
+        assert "ports" not in services[name]  # the gateways too: the TLS proxy is in front
+
+
+def test_tls_in_front_with_hsts_and_the_gateway_trusts_only_the_proxy():
+    doc = compose()
+    proxy = doc["services"]["proxy"]
+    address = proxy["networks"]["default"]["ipv4_address"]
+    assert {p.split(":")[-1].split("/")[0] for p in proxy["ports"]} == {"80", "443"}
+    caddyfile = (ROOT / "config" / "caddy" / "Caddyfile").read_text()
+    assert 'Strict-Transport-Security "max-age=31536000' in caddyfile
+    assert "dynamic a gateway 8000" in caddyfile
+    env = lint_compose.read_env_file(ROOT / ".env.example")
+    assert env["GATEWAY_TRUSTED_PROXIES"] == address
+    assert doc["services"]["gateway"]["environment"]["GATEWAY_TRUSTED_PROXIES"] == \
+        "${GATEWAY_TRUSTED_PROXIES:-%s}" % address
 
 
 def test_healthchecks_restart_policies_and_dependencies():
@@ -43,13 +62,52 @@ def test_healthchecks_restart_policies_and_dependencies():
     for name in APP_SERVICES:
         assert services[name]["restart"] == "unless-stopped"
         assert services[name]["healthcheck"]["test"][-1] == name.replace("-", "_")
-    assert services["mongo"]["image"] == "mongo:7"
-    assert services["rabbitmq"]["image"] == "rabbitmq:3-management"
     assert "mongo-data" in doc["volumes"]
 
 
-def test_dockerfile_copies_what_exists():
-    for line in (ROOT / "Dockerfile").read_text().splitlines():
+def test_dockerfile_copies_what_exists_and_installs_no_test_dependency():
+    text = (ROOT / "Dockerfile").read_text()
+    for line in text.splitlines():
         if line.startswith("COPY "):
             source = line.split()[1]
             assert (ROOT / source).exists(), source
+    installs = [l for l in text.splitlines() if l.startswith(("RUN", "COPY"))]
+    assert not any("requirements-dev" in l for l in installs)
+    runtime = (ROOT / "requirements.txt").read_text().lower()
+    for package in ("pytest", "schemathesis", "playwright", "hypothesis", "import-linter"):
+        assert "\n{}==".format(package) not in runtime, package
+    for line in runtime.splitlines():
+        if line and not line.startswith("#") and not line.startswith("setuptools"):
+            assert "==" in line, line  # every runtime package pinned
+
+
+def test_floating_tags_and_unknown_variables_are_found(tmp_path):
+    doc = (ROOT / "docker-compose.yml").read_text()
+    bad = tmp_path / "docker-compose.yml"
+    bad.write_text(doc.replace("mongo:7.0.14", "mongo:7").replace(
+        "      MPP_NIK_SALT: ${MPP_NIK_SALT:?set MPP_NIK_SALT}\n", "").replace(
+        "      FEEDBACK_SECRET:", "      GATEWAY_JWT_SECRET: ${GATEWAY_JWT_SECRET}\n      FEEDBACK_SECRET:"))
+    found = lint_compose.problems(bad)
+    assert "mongo: image 'mongo:7' has no exact version tag" in found
+    assert "ticketing: does not get MPP_NIK_SALT, which it reads" in found
+    assert "feedback: gets GATEWAY_JWT_SECRET, which it does not read" in found
+
+
+def test_interpolation_as_compose_does_it():
+    env = {"A": "x", "EMPTY": ""}
+    assert lint_compose.interpolate("${A}-${B:-d}-${EMPTY:-e}-${EMPTY-f}-$$", env) == "x-d-e--$"
+    with pytest.raises(lint_compose.ComposeError, match="EMPTY"):
+        lint_compose.interpolate("${EMPTY:?set it}", env)
+
+
+def test_the_env_example_resolves_once_its_secrets_are_made(tmp_path):
+    example = (ROOT / ".env.example").read_text()
+    with pytest.raises(lint_compose.ComposeError):  # the example's empty secrets stop compose
+        lint_compose.resolve(lint_compose.read_env_file(ROOT / ".env.example"))
+    made = tmp_path / ".env"
+    made.write_text(make_env.render(example, base=tmp_path))
+    resolved = lint_compose.resolve(lint_compose.read_env_file(made))
+    env = resolved["services"]["permits"]["environment"]
+    assert env["PERMITS_VERIFY_URL"] == "https://mpp.kapuaskab.go.id/verify"
+    assert (tmp_path / "secrets" / "permits_signing_key.pem").read_text().startswith(
+        "-----BEGIN PRIVATE KEY-----")

@@ -17,8 +17,8 @@ class Manual(Connector):
     name = "manual"
 
     def process(self, application):
-        return Pending("received", note="Menunggu keputusan petugas / Awaiting the officers' "
-                                        "decision")
+        return Pending("received", callback=True,
+                       note="Menunggu keputusan petugas / Awaiting the officers' decision")
 
 
 ManualConnector = connector_service(Manual)

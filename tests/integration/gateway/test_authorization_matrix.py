@@ -119,6 +119,18 @@ def targets(ids):
                                                       scoped=False),
         ("PUT", "/api/v1/admin/ikm-elements"): Target("/api/v1/admin/ikm-elements", json={},
                                                       scoped=False),
+        # the list is every supervisor's (of their own agency's connectors); resuming is
+        # for the agency the connector serves (``manual``: DPMPTSP's SIP; not running: 409)
+        ("GET", "/api/v1/admin/connectors"): Target("/api/v1/admin/connectors",
+                                                    scoped=False),
+        ("POST", "/api/v1/admin/connectors/<string:name>/resume"): Target(
+            "/api/v1/admin/connectors/manual/resume", json={}),
+        ("GET", "/api/v1/admin/webhook-agencies"): Target("/api/v1/admin/webhook-agencies",
+                                                          scoped=False),
+        # no CONNECTOR_SECRETS_KEY here: the admin gets a 409 that says so
+        ("PUT", "/api/v1/admin/webhook-agencies/<string:agency>"): Target(
+            "/api/v1/admin/webhook-agencies/" + OWN, json={"url": "http://127.0.0.1:9/mpp"},
+            scoped=False),
         ("GET", "/api/v1/admin/calendar"): Target("/api/v1/admin/calendar", scoped=False),
         ("PUT", "/api/v1/admin/calendar"): Target("/api/v1/admin/calendar", json={},
                                                   scoped=False),

@@ -82,13 +82,17 @@ def test_connector_callbacks_need_a_valid_signature(api):
     url = "/api/v1/connectors/dpmptsp/callbacks"
     now = str(int(time.time()))
     headers = {"Content-Type": "application/json", signing.TIMESTAMP_HEADER: now}
-    assert_problem(api.post(url, data=raw, headers=headers), 401)
-    assert_problem(api.post(url, data=raw, headers=dict(headers, **{
+    missing = assert_problem(api.post(url, data=raw, headers=headers), 401)
+    assert missing["details"]["reason"] == "missing_signature"
+    wrong = assert_problem(api.post(url, data=raw, headers=dict(headers, **{
         signing.SIGNATURE_HEADER: signing.sign("wrong", now, raw)})), 401)
+    assert wrong["details"]["reason"] == "bad_signature"
     old = str(int(time.time()) - 3600)
-    assert_problem(api.post(url, data=raw, headers=dict(headers, **{
+    stale = assert_problem(api.post(url, data=raw, headers=dict(headers, **{
         signing.TIMESTAMP_HEADER: old, signing.SIGNATURE_HEADER: signing.sign(
             CONNECTOR_SECRET, old, raw)})), 401)
+    assert stale["details"]["reason"] == "stale_timestamp"   # a clock to fix, not a secret
+    assert "300" in stale["detail"]
     assert_problem(api.post("/api/v1/connectors/samsat/callbacks", data=raw, headers=headers), 403)
     signed = api.post(url, data=raw, headers=dict(headers, **{
         signing.SIGNATURE_HEADER: signing.sign(CONNECTOR_SECRET, now, raw)}))

@@ -88,7 +88,7 @@ def test_sdk_retries_polls_and_decides_once(runner_factory, config, permits, pdb
     wait_state(permits, app_id, "approval_1")
     assert len(Flaky.calls) == 4
     view = permits.permits.get_application(app_id, "dpmptsp")
-    assert view["connector_status"]["status"] == "in_review"
+    assert view["connector_status"]["status"] == "approved"  # the agency side, decided
     assert [e["action"] for e in permits.permits.history(app_id)].count("agency_approve") == 1
 
 
@@ -146,13 +146,18 @@ def test_webhook_posts_signed_and_suspends_after_failures(runner_factory, config
     suspended = wait_for(lambda: SuspensionWatcher.seen, timeout=20, message="suspension")
     assert suspended[0]["application_id"] == second and suspended[0]["attempts"] >= 4
     with ClusterRpcProxy(hooks) as cluster:
-        assert cluster.connector_webhook.health()["status"] == "degraded"
+        # the agency is suspended, not the connector: other agencies go on
+        status = cluster.connector_webhook.status()
+        assert status["agencies"]["dpmptsp"]["state"] == "suspended"
+        assert status["state"] == "running"
         httpserver.clear()
         httpserver.expect_request("/mpp").respond_with_data("{}", status=200)
-        assert cluster.connector_webhook.resume() == {"resumed": 1}
+        resumed = cluster.connector_webhook.resume("dpmptsp")
+        assert resumed["resumed"] == 1 and resumed["state"] == "running"
         wait_for(lambda: (permits.permits.get_application(second, "dpmptsp")[
             "connector_status"] or {}).get("status") == "received", message="resumed delivery")
-        assert cluster.connector_webhook.health()["status"] == "ok"
+        wait_for(lambda: "dpmptsp" not in cluster.connector_webhook.status()["agencies"],
+                 message="nothing held for the agency")
 
 
 def test_signature_scheme():
