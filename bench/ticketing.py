@@ -5,19 +5,31 @@
   100k p50 within 1.2x of the 10 p50). Each queue is seeded with ``queue.bulk_waiting`` (the
   store's own document shapes, ``insert_many`` in batches) plus the calls to be measured, so
   the queue goes from N + calls down to N while measured. The two counters are called in
-  turn, so both queues are measured under the same conditions.
+  turn, so both queues are measured under the same conditions;
+- ``availability`` latency (sequential RPC) of a day with 100 seats and of a day with 10,000
+  (100 five-minute slots of 1 and of 100 seats; target: the 10,000 p50 within 1.5x of the
+  100 p50), asked in turn.
 """
 import time
+from datetime import date, timedelta
 
 from bench.baseline import rpc_in_flight
 from bench.harness import database_prefix, measured_at, service_alone
 from bench.stats import latency_summary, ratio
 
+# 07:00-15:20: 100 slots of 5 minutes
+EVERY_DAY = {day: ["07:00", "15:20"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 CATALOGUE = {"agencies": [{
     "code": "bench", "name": "Bench agency",
     "services": [{"id": "bench-a", "prefix": "A", "name": "Bench A", "daily_quota": 10 ** 7},
                  {"id": "bench-small", "prefix": "B", "name": "Bench 10 waiting"},
-                 {"id": "bench-large", "prefix": "C", "name": "Bench 100k waiting"}],
+                 {"id": "bench-large", "prefix": "C", "name": "Bench 100k waiting"},
+                 {"id": "bench-seats-100", "prefix": "D", "name": "Bench 100 seats a day",
+                  "opening_hours": EVERY_DAY,
+                  "booking": {"slot_minutes": 5, "capacity_per_slot": 1}},
+                 {"id": "bench-seats-10k", "prefix": "E", "name": "Bench 10,000 seats a day",
+                  "opening_hours": EVERY_DAY,
+                  "booking": {"slot_minutes": 5, "capacity_per_slot": 100}}],
     "counters": [{"id": "bench-1", "name": "Loket 1", "services": ["bench-a"]},
                  {"id": "bench-small-1", "name": "Loket 2", "services": ["bench-small"]},
                  {"id": "bench-large-1", "name": "Loket 3", "services": ["bench-large"]}],
@@ -57,6 +69,18 @@ def call_latencies(rpc, counter_ids, calls):
     return [latency_summary(latencies[counter_id]) for counter_id in counter_ids]
 
 
+def availability_latencies(rpc, service_ids, day, asks):
+    """``asks`` sequential ``availability`` of ``day`` for each service, in turn."""
+    latencies = {service_id: [] for service_id in service_ids}
+    for _ in range(asks):
+        for service_id in service_ids:
+            t0 = time.perf_counter()
+            slots = rpc.ticketing.availability(service_id, day)["slots"]
+            latencies[service_id].append(time.perf_counter() - t0)
+            assert len(slots) == 100
+    return [latency_summary(latencies[service_id]) for service_id in service_ids]
+
+
 def measure(env, calls=2000, in_flight=50, call_calls=200, large=100000, small=10):
     env = dict(env, MONGO_DB_PREFIX=database_prefix(), MPP_IGNORE_OPENING_HOURS="1")
     with service_alone(env, "ticketing") as config:
@@ -80,7 +104,14 @@ def _run(config, calls, in_flight, call_calls, large, small):
         counters = ["bench-small-1", "bench-large-1"]
         call_latencies(rpc, counters, 5)  # warm-up (same queues: 5 fewer to call)
         small_lat, large_lat = call_latencies(rpc, counters, call_calls - 5)
+        tomorrow = (date.today() + timedelta(days=1)).isoformat()
+        services = ["bench-seats-100", "bench-seats-10k"]
+        availability_latencies(rpc, services, tomorrow, 5)  # warm-up
+        seats_100, seats_10k = availability_latencies(rpc, services, tomorrow, 100)
     return {"issue_ticket_in_flight": issued,
+            "availability_100_seats": seats_100, "availability_10000_seats": seats_10k,
+            "availability_10000_vs_100_p50": ratio(seats_10k["p50_ms"], seats_100["p50_ms"]),
+            "availability_target": 1.5,
             "call_next_10_waiting": small_lat, "call_next_100k_waiting": large_lat,
             "call_next_100k_vs_10_p50": ratio(large_lat["p50_ms"], small_lat["p50_ms"]),
             "call_next_target": 1.2, "seed_seconds": seeded}

@@ -1,5 +1,7 @@
 """Helpers and sample data the tests share (import as ``tests.support``)."""
 import time
+import uuid
+from contextlib import contextmanager
 
 import eventlet
 
@@ -33,3 +35,16 @@ def wait_for(predicate, timeout=10, interval=0.05, message="condition"):
         if time.time() > deadline:
             raise AssertionError("timed out waiting for {}".format(message))
         eventlet.sleep(interval)
+
+
+@contextmanager
+def own_vhost(rabbit_manager, name):
+    """A RabbitMQ virtual host of the caller's own (``<name>_<random>``), deleted after;
+    yields its AMQP URI."""
+    vhost = "{}_{}".format(name, uuid.uuid4().hex[:8])
+    rabbit_manager.create_vhost(vhost)
+    rabbit_manager.set_vhost_permissions(vhost, "guest", ".*", ".*", ".*")
+    try:
+        yield "pyamqp://guest:guest@127.0.0.1:5672/{}".format(vhost)
+    finally:
+        rabbit_manager.delete_vhost(vhost)

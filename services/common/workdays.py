@@ -104,6 +104,23 @@ class WorkingCalendar:
         return None
 
 
+    def closes(self, day):
+        """Does the calendar close the MPP on ``day``: a public holiday, a joint holiday it
+        applies or a day off by decree, and not declared a working day. Weekends are left to
+        the opening hours (a service may open on Saturday)."""
+        day = _as_date(day)
+        reason = self.reason_off(day)
+        return reason is not None and (day.weekday() < 5 or day in self.days_off
+                                       or day in _public_holidays(day.year)
+                                       or (self.joint_holidays
+                                           and day in _joint_holidays(day.year)))
+
+    def __contains__(self, day):
+        """``day in calendar``: closed that day (``closes``), so a calendar can stand where
+        a set of closed dates is taken."""
+        return self.closes(day)
+
+
 def is_working_day(day, calendar=None):
     """Is the local date ``day`` a working day in ``calendar``."""
     return (calendar or WorkingCalendar()).reason_off(_as_date(day)) is None

@@ -91,8 +91,9 @@ class BookingConfigSchema(StrictSchema):
 class CallingRuleSchema(StrictSchema):
     priority_groups = fields.List(fields.String(validate=validate.OneOf(PRIORITY_GROUPS)),
                                   load_default=lambda: list(PRIORITY_GROUPS))
-    max_regular_passed_over = Int(allow_none=True, load_default=3,
-                                  validate=validate.Range(0, 100))
+    # after this many priority calls in a row, the next call goes to the regular ticket that
+    # has waited longest (None: priority always first)
+    max_priority_in_row = Int(allow_none=True, load_default=3, validate=validate.Range(0, 100))
 
     @validates("priority_groups")
     def _unique(self, value, **kwargs):
@@ -117,6 +118,9 @@ class ServiceSchema(StrictSchema):
     daily_quota = Int(allow_none=True, load_default=None, validate=validate.Range(1, 100000))
     booking = fields.Nested(BookingConfigSchema, load_default=lambda: BookingConfigSchema().load({}))
     default_service_minutes = Int(load_default=10, validate=validate.Range(1, 480))
+    # the calling rule's limit for this service (absent: the MPP's calling rule; None:
+    # priority always first)
+    max_priority_in_row = Int(allow_none=True, validate=validate.Range(0, 100))
 
 
 class CounterSchema(StrictSchema):

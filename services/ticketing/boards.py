@@ -3,14 +3,14 @@ status and the metrics gauges. Read-only.
 
 A board snapshot reads each kind of thing once for all its audiences: the counters' live
 states in one read, who they serve in one read, the recent calls once, and each service's
-waiting count from its lanes' hints document (one read per service).
+waiting count from its lanes (a few reads per service; ``store.Lane``).
 
 Every function takes ``ctx``: the service worker (``db``, ``clock``, ``config``, ``cache``).
 """
 from services.common.errors import ValidationFailed
 from services.common.metrics import gauges_text
 from services.contracts.messages import INVALID_DATA
-from services.ticketing import catalogue_reads, issuing, numbering, queue, store, views
+from services.ticketing import catalogue_reads, issuing, numbering, store, views
 from services.ticketing import schemas as sc
 
 
@@ -19,15 +19,17 @@ def _today(ctx):
 
 
 def _waiting(ctx, service_id, day):
-    """About how many wait for ``service_id`` on ``day`` (one read: the lanes' hints)."""
-    return queue.waiting_estimate(store.windows(ctx.db, service_id, day))
+    """How many wait for ``service_id`` on ``day``: the live entries of its lanes (from
+    their heads, tails and departures; ``store.Lane``)."""
+    lanes, _ = store.queue_now(ctx.db, service_id, day)
+    return sum(lane.live for lane in lanes.values())
 
 
 def queue_status(ctx, service_id):
     data = sc.load(sc.AvailabilityQuerySchema(only=("service_id",)), {"service_id": service_id})
     service = catalogue_reads.service(ctx, data["service_id"])
     day = _today(ctx)
-    waiting = queue.waiting_estimate(store.windows(ctx.db, service["_id"], day))
+    waiting = _waiting(ctx, service["_id"], day)
     est = issuing.estimate(ctx, service, waiting)
     serving = []
     now_serving = store.serving_all(ctx.db)

@@ -7,13 +7,20 @@ request's key (``bookidem:``), the NIK's one booking per service and day (``calo
 seat of the slot (``bookings.slot_claim_keys``). Any failure after a claim releases every
 claim taken so far, so a refused booking holds no seat.
 
+Availability says exactly what booking accepts (``bookings.availability``: the horizon, the
+MPP calendar's closed days, seats left), counted from one read of the day's seat claims.
+
 Every function takes ``ctx``: the service worker (``db``, ``events``, ``config``, ``clock``,
-``tails``, ``cache``).
+``tails``, ``cache``, ``permits`` for the calendar).
 """
+from datetime import datetime, time
+
+from services.common import clock as clk
 from services.common import settings
 from services.common.errors import Conflict, NotFound
 from services.contracts import events as ev
-from services.ticketing import bookings, catalogue_reads, codes, issuing, numbering, store, views
+from services.ticketing import (bookings, catalogue_reads, codes, hours, issuing, numbering,
+                                store, views)
 from services.ticketing import schemas as sc
 
 BOOKING_NOT_FOUND = "Booking tidak ditemukan / Booking not found"
@@ -28,8 +35,8 @@ def availability(ctx, service_id, date):
     service = catalogue_reads.service(ctx, data["service_id"])
     tz = catalogue_reads.tz(ctx)
     day = data["date"].isoformat()
-    slots = bookings.availability(service, day, store.booked_counts(ctx.db, service, day, tz),
-                                  ctx.clock.now(), tz)
+    slots = bookings.availability(service, day, store.booked_counts(ctx.db, service, day),
+                                  ctx.clock.now(), tz, catalogue_reads.calendar(ctx, tz))
     return {"service_id": service["_id"], "date": day, "slots": [
         {"start": views.iso(s["start"]), "end": views.iso(s["end"]), "local": s["local"],
          "capacity": s["capacity"], "booked": s["booked"], "free": s["free"],
@@ -87,11 +94,27 @@ REPLAYED = ("Pemesanan ini sudah dibuat; kodenya telah dikirim ke nomor Anda / T
             "was already made; its code was sent to your phone")
 
 
+def _closed_day(ctx, service, day, now, tz, closed):
+    """The 409 for a date the MPP calendar closes, offering the first open slot after it,
+    as a walk-in at a closed hour is answered (``issuing.refusal``)."""
+    start = hours.next_local_midnight(
+        max(now, clk.to_utc(datetime.combine(day, time(0), tzinfo=clk.zone(tz)))), tz)
+    slot = bookings.next_free_slot(service, start,
+                                   lambda d: store.booked_counts(ctx.db, service, d), tz,
+                                   closed)
+    return Conflict("Layanan tutup pada tanggal itu (hari libur) / The service is closed on "
+                    "that date (holiday)", {"reason": "closed", "date": day.isoformat(),
+                                            "next_booking_slot": slot})
+
+
 def _take_seat_and_book(ctx, service, data, day, now, tz, taken):
     """Claim the NIK's day and a seat, then insert the booking; ``taken`` collects the claims
     so that the caller can release them if anything fails."""
+    closed = catalogue_reads.calendar(ctx, tz)
+    if data["date"] in closed:
+        raise _closed_day(ctx, service, data["date"], now, tz, closed)
     slot = bookings.slot_at(service, day, data["slot_start"], tz)
-    seats = store.seats_taken(ctx.db, service["_id"], slot["start"], slot["capacity"])
+    seats = store.booked_counts(ctx.db, service, day).get(bookings.slot_id(slot["start"]), 0)
     bookings.check_bookable(service, day, data["slot_start"], now, seats, tz)
     if data["nik"]:
         nik_key = bookings.anti_calo_key(service["_id"], day, data["nik"], _salt(ctx))
@@ -102,7 +125,7 @@ def _take_seat_and_book(ctx, service, data, day, now, tz, taken):
         taken.append("calo:" + nik_key)
     seat = None
     for key in bookings.slot_claim_keys(service["_id"], slot["start"], slot["capacity"]):
-        if store.claim(ctx.db, key, day=day):
+        if store.claim_seat(ctx.db, key, service["_id"], day, bookings.slot_id(slot["start"])):
             seat = key
             taken.append(key)
             break
@@ -151,7 +174,13 @@ def cancel_booking(ctx, code, phone):
     return views.public_booking(booking)
 
 
+def _checkin_key(booking):
+    return "checkin:" + booking["code"]
+
+
 def check_in(ctx, code):
+    """Check a booking in: its ticket (priority group ``appointment``). Idempotent: the same
+    booking checked in again gets the same ticket."""
     data = sc.load(sc.BookingCodeSchema, {"code": code})
     booking = store.get_booking(ctx.db, data["code"])
     if booking is None:
@@ -159,6 +188,15 @@ def check_in(ctx, code):
     service = catalogue_reads.service(ctx, booking["service_id"])
     now = ctx.clock.now()
     tz = catalogue_reads.tz(ctx)
+    if booking["status"] == bookings.CHECKED_IN:
+        # a retried check-in (a kiosk that timed out): the ticket it was given, announced
+        # again (the first attempt may have lost the broker before announcing it)
+        ticket = store.ticket_by_idempotency(ctx.db, service["_id"], _checkin_key(booking))
+        if ticket is not None:
+            ticket = store.current_ticket(ctx.db, ticket["_id"])
+            issuing.announce_issued(ctx, ticket, False)
+            return dict(views.public_ticket(ticket), access_token=ticket["access_token"],
+                        **issuing.position(ctx, ticket, service))
     decision = bookings.check_in_decision(booking, service, now, tz)
     if not decision.allowed:
         raise decision.to_error()
@@ -167,7 +205,7 @@ def check_in(ctx, code):
               "contact": {"phone": booking.get("phone"), "email": None},
               "issued_at": now, "arrived_at": now, "access_token": codes.access_token(),
               "booking_code": booking["code"]}
-    ticket, created, win = issuing.enqueue(ctx, service, fields, "checkin:" + booking["code"],
+    ticket, created = issuing.enqueue(ctx, service, fields, _checkin_key(booking),
                                            catalogue_reads.rules(ctx))
     issuing.announce_issued(ctx, ticket, created)
     if booking["status"] == bookings.BOOKED:
@@ -176,4 +214,4 @@ def check_in(ctx, code):
         except Conflict:
             pass  # a concurrent check-in of the same code: same ticket (idempotent)
     return dict(views.public_ticket(ticket), access_token=ticket["access_token"],
-                **issuing.position(ctx, ticket, service, win))
+                **issuing.position(ctx, ticket, service, ticket.get("issued_ahead")))

@@ -74,15 +74,24 @@ def slots(service, day, tz_name=None, closed_dates=()):
     return out
 
 
+def within_horizon(service, day, now, tz_name=None):
+    """Is ``day`` at most ``max_days_ahead`` local days after ``now``'s (what booking
+    accepts)."""
+    limit = clk.local_day(now, tz_name) + timedelta(days=config(service)["max_days_ahead"])
+    return _as_date(day) <= limit
+
+
 def availability(service, day, booked_counts, now=None, tz_name=None, closed_dates=()):
-    """Each slot with ``booked``, ``free`` and ``bookable`` (starts after ``now``, has room).
+    """Each slot with ``booked``, ``free`` and ``bookable``: exactly what ``check_bookable``
+    accepts (starts after ``now``, within ``max_days_ahead``, has room).
     ``booked_counts``: ``{slot_id(start): active bookings}``."""
     out = []
+    ahead_ok = now is None or within_horizon(service, day, now, tz_name)
     for slot in slots(service, day, tz_name, closed_dates):
         booked = booked_counts.get(slot_id(slot["start"]), 0)
         free = max(0, slot["capacity"] - booked)
         out.append(dict(slot, booked=booked, free=free,
-                        bookable=free > 0 and (now is None or slot["start"] > now)))
+                        bookable=free > 0 and ahead_ok and (now is None or slot["start"] > now)))
     return out
 
 
@@ -122,8 +131,7 @@ def check_bookable(service, day, hhmm, now, booked_count, tz_name=None, closed_d
     if slot["start"] <= now:
         raise ValidationFailed("Slot sudah lewat / The slot has passed",
                                {"fields": {"slot_start": ["In the past."]}})
-    limit = clk.local_day(now, tz_name) + timedelta(days=config(service)["max_days_ahead"])
-    if _as_date(day) > limit:
+    if not within_horizon(service, day, now, tz_name):
         raise ValidationFailed(
             "Terlalu jauh ke depan / Too far ahead",
             {"fields": {"date": ["At most {} days ahead.".format(

@@ -2,23 +2,24 @@
 
 Tickets are in one of two classes: *priority* (a named group the rule lists: ``lansia``
 elderly, ``disabilitas``, ``ibu_hamil`` pregnant, ``appointment`` booking check-in) and
-*regular* (``priority_group`` None, or a group the rule does not list). The rule::
+*regular* (``priority_group`` None, or a group the rule does not list). The rule, MPP-wide
+with a per-service override (the catalogue's ``max_priority_in_row`` of a service)::
 
     {"priority_groups": ["lansia", "disabilitas", "ibu_hamil", "appointment"],
-     "max_regular_passed_over": 3}          # None = priority always first
+     "max_priority_in_row": 3}          # None = priority always first
 
-1. Priority tickets come before regular ones.
-2. But a regular ticket already *passed over* ``max_regular_passed_over`` times is *due*: it
-   joins the priority class, so it is never passed over again.
-3. Within a class, by ``arrived_at`` (the arrival at the MPP, kept across transfers and visit
-   steps), then ``_id`` so the order is total and stable.
+**Priority tickets are called first, but after 3 priority calls in a row the next call
+goes to the regular ticket that has waited longest.** Per service: priority tickets in the
+order they joined; regular tickets by arrival at the MPP (kept across transfers, visit steps
+and requeues). ``queue.next_class`` is the rule itself; call-next applies it to each
+service's lane heads, and positions are computed from it (``queue``). Calls by name (a
+staff override) do not count as calls in a row.
 
-A ticket is *passed over* when a ticket of its service that arrived after it is called while
-it waits. ``count_passed_over`` computes that from the day's call log; a store may keep the
-count instead (the candidate's ``passed_over`` field), the order only reads the number.
+A counter serving several services calls, among each service's next ticket, the one the
+rule puts first: a priority ticket or a regular one the rule says is due, then by arrival.
 """
 from services.common.errors import ValidationFailed
-from services.ticketing import states
+from services.ticketing import queue, states
 
 PRIORITY_GROUPS = ("lansia", "disabilitas", "ibu_hamil", "appointment")
 PRIORITY_LABELS = {
@@ -27,7 +28,7 @@ PRIORITY_LABELS = {
     "ibu_hamil": ("Ibu hamil", "Pregnant woman"),
     "appointment": ("Janji temu (booking)", "Appointment (booking)"),
 }
-DEFAULT_RULE = {"priority_groups": list(PRIORITY_GROUPS), "max_regular_passed_over": 3}
+DEFAULT_RULE = {"priority_groups": list(PRIORITY_GROUPS), "max_priority_in_row": 3}
 
 
 def _rule(rule):
@@ -39,66 +40,38 @@ def is_priority(ticket, rule=None):
     return group is not None and group in _rule(rule).get("priority_groups", ())
 
 
-def is_due(ticket, rule=None):
-    """A regular ticket that may not be passed over again."""
-    limit = _rule(rule).get("max_regular_passed_over")
-    return (not is_priority(ticket, rule) and limit is not None
-            and ticket.get("passed_over", 0) >= limit)
+def priority_limit(service, rule=None):
+    """The service's ``max_priority_in_row``: its own when the catalogue sets one (None
+    included: priority always first), else the MPP's."""
+    if "max_priority_in_row" in service:
+        return service["max_priority_in_row"]
+    return _rule(rule).get("max_priority_in_row")
 
 
-def order_key(ticket, rule=None):
-    """Sort key: ``(class, arrived_at, _id)``; class 0 = priority or due, 1 = regular."""
-    first = is_priority(ticket, rule) or is_due(ticket, rule)
-    return (0 if first else 1, ticket["arrived_at"], str(ticket.get("_id", "")))
+def service_next(heads, streak, limit):
+    """The ticket a service calls next and whether it goes first among services:
+    ``(ticket, lane, first)`` or None. ``heads``: ``{lane: ticket}`` of its lanes' live
+    heads; ``streak``: its priority calls in a row."""
+    regular = min((lane for lane in (queue.RETURNED, queue.NEW) if lane in heads),
+                  key=lambda lane: queue.regular_key(heads[lane]), default=None)
+    cls = queue.next_class(streak, limit, queue.PRIORITY in heads, regular is not None)
+    if cls is None:
+        return None
+    if cls == queue.PRIORITY:
+        return heads[queue.PRIORITY], queue.PRIORITY, True
+    due = queue.PRIORITY in heads
+    return heads[regular], regular, due
 
 
-def order_candidates(candidates, rule=None):
-    """The waiting tickets in the order a counter should try to claim them.
-
-    ``candidates`` are dicts with ``_id``, ``service_id``, ``priority_group``, ``arrived_at``
-    and ``passed_over`` (default 0), typically the oldest few of each class of every service
-    the counter serves; the store claims them in this order until one claim succeeds.
-    """
-    return sorted(candidates, key=lambda t: order_key(t, rule))
+def choose(nexts):
+    """Among each service's next ``(ticket, lane, first)``, the one a counter calls."""
+    return min(nexts, key=lambda x: (0 if x[2] else 1,) + queue.regular_key(x[0]))
 
 
-def waiting_since(ticket):
-    """When the ticket (re)joined its current queue."""
-    return ticket.get("requeued_at") or ticket.get("issued_at") or ticket["arrived_at"]
-
-
-def count_passed_over(ticket, calls):
-    """How many times ``ticket`` was passed over, from call records
-    ``{"service_id", "arrived_at", "called_at"}`` (the called tickets')."""
-    since = waiting_since(ticket)
-    return sum(1 for call in calls
-               if call["service_id"] == ticket["service_id"]
-               and call["called_at"] >= since
-               and call["arrived_at"] > ticket["arrived_at"])
-
-
-def with_passed_over(tickets, calls):
-    """Copies of ``tickets`` with ``passed_over`` computed from ``calls``."""
-    return [dict(t, passed_over=count_passed_over(t, calls)) for t in tickets]
-
-
-def ahead_of(ticket, waiting, rule=None):
-    """How many of ``waiting`` (same queue, the ticket itself may be included) are ordered
-    before ``ticket``. O(n), no sort."""
-    key = order_key(ticket, rule)
-    own = ticket.get("_id")
-    return sum(1 for other in waiting
-               if other.get("_id") != own and order_key(other, rule) < key)
-
-
-def override_record(ticket, counter, officer, reason, now, ordered=None):
-    """Check a staff override (call this ticket, not the rule's next) and return its record.
-
-    ``ordered`` is the counter's candidates in rule order (optional): the record then says
-    which ticket the rule would have called and how many were ahead. The record is what the
-    store keeps (an ``overrides`` collection or the ticket's history); it names no person
-    other than the officer.
-    """
+def override_record(ticket, counter, officer, reason, now):
+    """Check a staff override (call this ticket, not the rule's next) and return its record:
+    what the ticket's transition claim keeps (its history); it names no person other than
+    the officer."""
     if not isinstance(reason, str) or len(reason.strip()) < 3:
         raise ValidationFailed(
             "Alasan wajib diisi / A reason is required",
@@ -117,11 +90,5 @@ def override_record(ticket, counter, officer, reason, now, ordered=None):
         "officer": officer,
         "reason": reason.strip(),
         "at": now,
-        "rule_next_ticket_id": None,
-        "passed": 0,
     }
-    if ordered:
-        ids = [t["_id"] for t in ordered]
-        record["rule_next_ticket_id"] = ids[0]
-        record["passed"] = ids.index(ticket["_id"]) if ticket["_id"] in ids else len(ids)
     return record

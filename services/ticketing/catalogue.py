@@ -13,7 +13,7 @@ DEFAULT_NEAR_FRONT = 3
 
 
 def service_document(agency_code, service, defaults):
-    return {
+    document = {
         "_id": service["id"],
         "agency": agency_code,
         "prefix": service["prefix"],
@@ -25,6 +25,9 @@ def service_document(agency_code, service, defaults):
         "default_service_minutes": service.get(
             "default_service_minutes", defaults.get("default_service_minutes", 10)),
     }
+    if "max_priority_in_row" in service:
+        document["max_priority_in_row"] = service["max_priority_in_row"]
+    return document
 
 
 def agency_document(agency):

@@ -6,10 +6,12 @@ round trip for it: ``Cache`` keeps each read ``CACHE_SECONDS``; admin writes cle
 process, other instances see a change within ``CACHE_SECONDS``. A counter's *live* state
 (open/closed, officer) is read fresh, except the count of open counters an ETA uses.
 
-Every function takes ``ctx``: the service worker (``db``, ``config``, ``cache``).
+Every function takes ``ctx``: the service worker (``db``, ``config``, ``cache``; ``permits``
+for the calendar).
 """
 import time
 
+from services.common import calendar as common_calendar
 from services.common.config import timezone_name
 from services.common.errors import NotFound
 from services.ticketing import calling, catalogue, states, store, views
@@ -47,6 +49,15 @@ def rules(ctx):
 def tz(ctx, current_rules=None):
     current_rules = current_rules if current_rules is not None else rules(ctx)
     return current_rules.get("timezone") or timezone_name(ctx.config)
+
+
+def calendar(ctx, tz_name=None):
+    """The MPP calendar (``WorkingCalendar``; ``date in calendar``: closed that day): the
+    local copy kept from permits' ``calendar_changed``, permits asked once while none is kept
+    (``services.common.calendar``), through the cache."""
+    zone = tz_name or tz(ctx)
+    return ctx.cache.get((ctx.db.name, "calendar", zone), lambda: common_calendar.current(
+        store.calendar_copies(ctx.db), ctx.permits, zone))
 
 
 def service(ctx, service_id, field="service_id"):

@@ -1,8 +1,8 @@
 """The counter's day: open and close, call the next ticket (or a named one), recall, skip,
 start, complete, transfer.
 
-``call_next`` reads each lane's head by ``_id`` (``store.head_candidate``), orders the heads
-by the calling rule (``calling``) and claims the first with a transition insert: two counters
+``call_next`` reads each lane's head by ``_id`` (``store.head_candidate``), picks by the
+calling rule (``calling``) and claims the first with a transition insert: two counters
 calling at once never get the same ticket, and a loser looks again. Its reads do not grow with
 the queue. Every call is logged (the board's "last called") and may tell the tickets now near
 the front (``near_front``).
@@ -112,56 +112,50 @@ def call_next(ctx, counter_id, officer):
     data = sc.load(sc.OpenCounterSchema, {"counter_id": counter_id, "officer": officer})
     counter = at_counter(ctx, data["counter_id"], data["officer"])
     rules = catalogue_reads.rules(ctx)
-    rule = rules["calling_rule"]
     now = ctx.clock.now()
     day = numbering.service_day(now, catalogue_reads.tz(ctx, rules))
     service_ids = sorted(counter["services"])
+    limits = {sid: issuing.priority_limit(ctx, catalogue_reads.service(ctx, sid), rules)
+              for sid in service_ids}
     # This process's workers take turns per service (in a fixed order: no deadlock), so
     # they do not lose claims to each other; other processes race and the claim decides.
     with ExitStack() as stack:
         for sid in service_ids:
             stack.enter_context(ctx.call_locks[(ctx.db.name, sid)])
         for _ in range(MAX_CALL_ATTEMPTS):
-            candidates = []
-            passed = {}
+            nexts, streaks = [], {}
             for sid in service_ids:
-                passed[sid] = store.passed_over(ctx.db, sid, day)
+                heads = {}
                 for lane in queue.LANES:
                     found = store.head_candidate(ctx.db, sid, day, lane)
                     if found:
                         n, candidate = found
-                        candidates.append(dict(
-                            candidate, passed_over=0 if lane == queue.PRIORITY else passed[sid],
-                            _at=(lane, n)))
-            if not candidates:
+                        heads[lane] = dict(candidate, _n=n)
+                if heads:
+                    streaks[sid] = store.call_streak(ctx.db, sid, day)
+                    chosen = calling.service_next(heads, streaks[sid], limits[sid])
+                    if chosen is not None:
+                        nexts.append(chosen)
+            if not nexts:
                 raise NotFound(NOBODY_WAITING, {"counter_id": counter["_id"]})
-            first = calling.order_candidates(candidates, rule)[0]
+            first, lane, _ = calling.choose(nexts)
+            n = first.pop("_n")
             changes = states.apply_action(first, "call", now, counter_id=counter["_id"],
                                           officer=data["officer"])
             if not store.claim_transition(ctx.db, first, changes, "call", now,
                                           counter_id=counter["_id"], officer=data["officer"]):
                 continue  # another counter took it: look again
-            first.pop("passed_over", None)
-            lane, n = first.pop("_at")
             called = dict(first, **changes)
-            store.advance_head(ctx.db, called["service_id"], day, lane, n + 1)
-            _count_passed_over(ctx, called, candidates, passed, rule, day)
+            sid = called["service_id"]
+            store.advance_head(ctx.db, sid, day, lane, n + 1)
+            cls = queue.PRIORITY if lane == queue.PRIORITY else queue.REGULAR
+            store.log_service_call(ctx.db, ctx.tails, sid, day, called["_id"], cls,
+                                   queue.streak_after(streaks[sid], cls))
             break
         else:
             raise Conflict("Antrean sedang sibuk, coba lagi / The queue is busy, try again",
                            {"counter_id": counter["_id"]})
     return _announce_call(ctx, called, counter, now, rules)
-
-
-def _count_passed_over(ctx, called, candidates, passed, rule, day):
-    sid = called["service_id"]
-    if not calling.is_priority(called, rule):
-        if passed[sid]:
-            store.set_passed_over(ctx.db, sid, day, 0)
-        return
-    if any(c["service_id"] == sid and not calling.is_priority(c, rule)
-           and c["arrived_at"] < called["arrived_at"] for c in candidates):
-        store.set_passed_over(ctx.db, sid, day, passed[sid] + 1)
 
 
 def _log_call(ctx, called, counter, now):
@@ -174,7 +168,9 @@ def _announce_call(ctx, called, counter, now, rules, **extra):
         "ticket_id": called["_id"], "number": called["number"],
         "service_id": called["service_id"], "at": now})
     ctx.events(ev.TICKET_CALLED, dict(views.called_payload(called, counter, call_seq), **extra))
-    near_front.announce(ctx, called["service_id"], called["day"], rules)
+    service = catalogue_reads.service(ctx, called["service_id"])
+    near_front.announce(ctx, called["service_id"], called["day"], rules,
+                        issuing.priority_limit(ctx, service, rules))
     return dict(views.public_ticket(called), counter_name=counter["name"], call_seq=call_seq)
 
 
@@ -225,8 +221,7 @@ def _requeue(ctx, current, now):
     if not store.claim_transition(ctx.db, current, changes, "requeue", now):
         return current
     requeued = dict(current, **changes)
-    win = store.windows(ctx.db, requeued["service_id"], requeued["day"], ctx.tails)
-    store.claim_entry(ctx.db, ctx.tails, requeued, lane, now, win)
+    store.claim_entry(ctx.db, ctx.tails, requeued, lane, now)
     return requeued
 
 
@@ -238,7 +233,8 @@ def start(ctx, ticket_id, counter_id, officer):
 
 def complete(ctx, ticket_id, counter_id, officer):
     _, counter, done, now = _officer_acts(ctx, "complete", ticket_id, counter_id, officer)
-    store.add_duration(ctx.db, done["service_id"], done.get("service_seconds"))
+    store.add_duration(ctx.db, ctx.tails, done["service_id"], done.get("service_seconds"),
+                       done["_id"])
     store.set_serving(ctx.db, counter["_id"], None)
     ctx.events(ev.TICKET_COMPLETED, views.ticket_event(
         done, counter, service_seconds=done.get("service_seconds")))

@@ -1,4 +1,4 @@
-"""Position in the queue and the estimated wait, as a range, and the near-front notice.
+"""The estimated wait, as a range.
 
 The range is built from the service's *observed* service times (``service_seconds`` of its
 recently completed tickets): the 25th and 75th percentiles (nearest rank, ``stats.percentile``)
@@ -18,7 +18,6 @@ there, which the upper bound's extra service partly absorbs.
 """
 import math
 
-from services.ticketing import states
 from services.ticketing.stats import percentile
 
 MIN_SAMPLES = 5
@@ -48,16 +47,3 @@ def estimate(ahead, durations_seconds, counters_open, default_minutes,
             math.ceil((ahead + 1) / counters_open) * slow))
     return out
 
-
-def near_front_due(ticket, ahead, threshold):
-    """Emit ``ticket_near_front`` now? Once per ticket (the service records ``near_front_at``
-    when it emits), for a waiting ticket with at most ``threshold`` ahead, unless it already
-    was that close when issued (``issued_ahead``, the position the holder was shown)."""
-    if threshold is None or ticket.get("status") != states.WAITING:
-        return False
-    if ticket.get("near_front_at") is not None:
-        return False
-    issued_ahead = ticket.get("issued_ahead")
-    if issued_ahead is not None and issued_ahead <= threshold:
-        return False
-    return ahead <= threshold

@@ -6,8 +6,8 @@ Opening hours are per weekday in local time, as the catalogue writes them::
 
 A day is either one ``[open, close]`` pair or a list of pairs (a break, e.g. Friday prayers);
 a missing or empty day is closed. An interval is half-open: open at 07:30, closed at 16:00.
-``closed_dates`` (local ``date`` objects or ``"YYYY-MM-DD"``, e.g. public holidays from the
-``holidays`` package) close whole days.
+``closed_dates`` (local ``date`` objects or ``"YYYY-MM-DD"``, or the MPP calendar: public
+holidays from the ``holidays`` package, *cuti bersama*, local closures) close whole days.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -35,13 +35,20 @@ def day_intervals(opening_hours, weekday):
     return sorted((parse_hhmm(a), parse_hhmm(b)) for a, b in pairs)
 
 
-def _closed_set(closed_dates):
-    return {date.fromisoformat(d) if isinstance(d, str) else d for d in closed_dates or ()}
+def _closed(local_date, closed_dates):
+    """``closed_dates``: dates, ISO strings, or anything that answers ``in`` for a date (the
+    MPP calendar, ``services.common.workdays.WorkingCalendar``)."""
+    if not closed_dates:
+        return False
+    if isinstance(closed_dates, (list, tuple, set, frozenset)):
+        return local_date in {date.fromisoformat(d) if isinstance(d, str) else d
+                              for d in closed_dates}
+    return local_date in closed_dates
 
 
 def intervals_on(opening_hours, local_date, tz_name=None, closed_dates=()):
     """The opening intervals of a local date as ``[(start_utc, end_utc), ...]``."""
-    if local_date in _closed_set(closed_dates):
+    if _closed(local_date, closed_dates):
         return []
     tz = clk.zone(tz_name)
     return [(clk.to_utc(datetime.combine(local_date, a, tzinfo=tz)),

@@ -16,7 +16,7 @@ from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.contracts import events as ev
 from services.contracts.messages import INVALID_DATA
 from services.ticketing import (bookings, calling, catalogue_reads, codes, eta, followups, hours,
-                                numbering, queue, states, store, views)
+                                near_front, numbering, queue, states, store, views)
 from services.ticketing import schemas as sc
 
 TICKET_NOT_FOUND = "Tiket tidak ditemukan / Ticket not found"
@@ -30,9 +30,16 @@ def ticket(ctx, ticket_id):
 
 
 def transition(ctx, current, action, now, **kwargs):
-    """Check, claim and write one state change; returns the ticket as written."""
+    """Check, claim and write one state change; returns the ticket as written. A waiting
+    ticket leaving its lane this way (cancelled, called by name, transferred) notes its
+    entry's departure first (``store``: *departures*)."""
     record = kwargs.pop("record", {})
     changes = states.apply_action(current, action, now, **kwargs)
+    if current["status"] == states.WAITING:
+        where = store.position_of(ctx.db, current)
+        if where is not None:
+            store.note_departure(ctx.db, ctx.tails, current["service_id"], current["day"],
+                                 *where)
     if not store.claim_transition(ctx.db, current, changes, action, now,
                                   counter_id=kwargs.get("counter_id"),
                                   officer=kwargs.get("officer"), **record):
@@ -49,23 +56,40 @@ def estimate(ctx, service, ahead):
                         service.get("default_service_minutes", 10))
 
 
-def position(ctx, current, service=None, win=None):
-    """``{position, ahead, eta_min_minutes, eta_max_minutes, basis}`` of a waiting ticket."""
+NO_POSITION = {"position": None, "ahead": None, "eta_min_minutes": None,
+               "eta_max_minutes": None}
+
+
+def priority_limit(ctx, service, rules=None):
+    """The service's fairness limit (``calling.priority_limit``)."""
+    rules = rules or catalogue_reads.rules(ctx)
+    return calling.priority_limit(service, rules["calling_rule"])
+
+
+def ahead(ctx, current, service=None, now=None):
+    """How many tickets call-next will call before the waiting ticket ``current`` if
+    nothing else arrives, or None when it is not waiting in a lane."""
     if current["status"] != states.WAITING or not current.get("lane"):
-        return {"position": None, "ahead": None, "eta_min_minutes": None,
-                "eta_max_minutes": None}
+        return None
+    where = store.position_of(ctx.db, current)
+    if where is None:  # between the ticket's insert and its entry's: a moment
+        return None
     service = service or catalogue_reads.service(ctx, current["service_id"])
-    win = win or store.windows(ctx.db, current["service_id"], current["day"], ctx.tails)
-    if current.get("lane_n"):
-        lane, n = current["lane"], current["lane_n"]
-    else:
-        where = store.position_of(ctx.db, current)
-        if where is None:  # between the ticket's insert and its entry's: a moment
-            return {"position": None, "ahead": None, "eta_min_minutes": None,
-                    "eta_max_minutes": None}
-        lane, n = where
-    ahead = queue.ahead_of(win, lane, n)
-    est = estimate(ctx, service, ahead)
+    lanes, streak = store.queue_now(ctx.db, current["service_id"], current["day"])
+    lane, n = where
+    return store.ahead_of(ctx.db, lanes, streak, priority_limit(ctx, service), lane, n,
+                          current)
+
+
+def position(ctx, current, service=None, count=None):
+    """``{position, ahead, eta_min_minutes, eta_max_minutes, basis}`` of a waiting ticket
+    (``count``: its ``ahead`` when the caller has just computed it)."""
+    service = service or catalogue_reads.service(ctx, current["service_id"])
+    if count is None:
+        count = ahead(ctx, current, service)
+    if count is None:
+        return dict(NO_POSITION)
+    est = estimate(ctx, service, count)
     return {key: est[key] for key in ("position", "ahead", "eta_min_minutes",
                                       "eta_max_minutes", "basis")}
 
@@ -73,14 +97,22 @@ def position(ctx, current, service=None, win=None):
 # -- creating and announcing -----------------------------------------------------------------
 
 def refusal(ctx, service, decision, now, tz):
+    """The 409 of a refused walk-in, offering the next open booking slot."""
     slot = bookings.next_free_slot(
-        service, now, lambda day: store.booked_counts(ctx.db, service, day, tz), tz)
+        service, now, lambda day: store.booked_counts(ctx.db, service, day), tz,
+        catalogue_reads.calendar(ctx, tz))
     return decision.to_error(slot)
 
 
+def walk_in_decision(ctx, service, now, tz, issued_today=0):
+    """Opening hours, the MPP calendar's closed days and the quota (``hours``)."""
+    return hours.check_walk_in(service, now, issued_today, tz,
+                               ignore_opening_hours=ignore_opening_hours(ctx.config),
+                               closed_dates=catalogue_reads.calendar(ctx, tz))
+
+
 def check_walk_in(ctx, service, now, tz):
-    decision = hours.check_walk_in(service, now, 0, tz,
-                                   ignore_opening_hours=ignore_opening_hours(ctx.config))
+    decision = walk_in_decision(ctx, service, now, tz)
     if not decision.allowed:
         raise refusal(ctx, service, decision, now, tz)
 
@@ -88,32 +120,36 @@ def check_walk_in(ctx, service, now, tz):
 def enqueue(ctx, service, fields, idempotency_key, rules, quota=None, returned=False,
             key_unused=False):
     """Create a waiting ticket: insert the numbered ticket, then its lane entry and
-    position (inserts only). Returns ``(ticket, created, windows)``; a new ticket carries
-    ``lane_n`` and ``issued_ahead`` for the caller's answer. ``key_unused``: the caller
-    has just looked the idempotency key up and found no ticket (no second read)."""
+    position (inserts only). Returns ``(ticket, created)``; a new ticket carries
+    ``issued_ahead`` (how many will be called before it) for its announcement; when that is
+    already within the near-front position, the near-front notice is claimed at once (the
+    holder knows). ``quota``: a walk-in first takes a place of the day's walk-in quota
+    (``store.QuotaReached`` when none is left). ``key_unused``: the caller has just looked the
+    idempotency key up and found no ticket (no second read)."""
     if not key_unused:
         existing = store.ticket_by_idempotency(ctx.db, service["_id"], idempotency_key)
         if existing is not None:
-            return existing, False, None
+            return existing, False
     service_id, day, now = service["_id"], fields["day"], fields["issued_at"]
     lane = queue.lane_for(calling.is_priority(fields, rules["calling_rule"]), returned)
     contact = fields.pop("contact", None)
     new = dict(fields, service_id=service_id, agency=service["agency"], status="waiting",
                version=0, q=0, lane=lane, idem=store.idem_hash(service_id, idempotency_key))
     new.pop("idempotency_key", None)
-    win = store.windows(ctx.db, service_id, day, ctx.tails, recent=True)
-    doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"], quota=quota,
-                                       win=win)
+    if quota is not None:
+        store.take_walk_in_place(ctx.db, ctx.tails, service_id, day, quota, new["idem"])
+    doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"])
     if not created:
-        return store.current_ticket(ctx.db, doc["_id"]), False, None
+        return store.current_ticket(ctx.db, doc["_id"]), False
     store.put_contact(ctx.db, doc["_id"], contact, day)
-    if lane == queue.NEW:   # the ticket is its own lane entry: one insert
-        n = doc["seq"]
-    else:
-        n = store.claim_entry(ctx.db, ctx.tails, doc, lane, now, win)
-    win[lane] = (win[lane][0], max(win[lane][1], n))
-    return dict(doc, contact=contact, lane_n=n,
-                issued_ahead=queue.ahead_of(win, lane, n)), True, win
+    if lane != queue.NEW:   # a walk-in is its own lane entry: one insert
+        store.claim_entry(ctx.db, ctx.tails, doc, lane, now)
+    issued = dict(doc, contact=contact)
+    issued["issued_ahead"] = ahead(ctx, issued, service)
+    near = rules.get("near_front_position")
+    if near and issued["issued_ahead"] is not None and issued["issued_ahead"] <= near:
+        store.claim(ctx.db, near_front.claim_key(doc["_id"]), day=day)
+    return issued, True
 
 
 def emit_issued(ctx, issued, contact=None):
@@ -122,13 +158,21 @@ def emit_issued(ctx, issued, contact=None):
     except NotFound:
         service = {}
     event = views.issued_event(issued, service)
-    ctx.events(ev.TICKET_ISSUED, event)
     contact = contact or issued.get("contact")
-    if contact:
-        # Only this event carries the contact: notifications keeps it as the ticket's
-        # recipient; every later ticket event names the ticket alone.
-        ctx.events(ev.TICKET_CONTACT_GIVEN,
-                   dict(event, event_id=views.contact_event_id(issued["_id"]), contact=contact))
+    try:
+        ctx.events(ev.TICKET_ISSUED, event)
+        if contact:
+            # Only this event carries the contact: notifications keeps it as the ticket's
+            # recipient; every later ticket event names the ticket alone.
+            ctx.events(ev.TICKET_CONTACT_GIVEN, dict(
+                event, event_id=views.contact_event_id(issued["_id"]), contact=contact))
+    except Exception:
+        # the broker is lost: the outbox announces the ticket once it is back, whether or
+        # not the client retries (``outbox``)
+        if issued.get("idem"):
+            store.owe_announcement(ctx.db, issued["idem"], issued["service_id"],
+                                   ctx.clock.now())
+        raise
 
 
 def announce_issued(ctx, issued, created, contact=None):
@@ -138,7 +182,10 @@ def announce_issued(ctx, issued, created, contact=None):
     if created:
         emit_issued(ctx, issued)
     else:
+        if issued.get("issued_ahead") is None:   # how many are ahead now
+            issued = dict(issued, issued_ahead=ahead(ctx, issued))
         emit_issued(ctx, issued, contact or store.contact_of(ctx.db, issued["_id"]))
+        store.announcement_paid(ctx.db, issued["idem"])   # if a broker loss left it owed
 
 
 def follow(ctx, fields):
@@ -147,8 +194,8 @@ def follow(ctx, fields):
     key = fields.pop("idempotency_key")
     source = fields.get("transferred_from") or fields.get("previous_ticket_id")
     fields["contact"] = store.contact_of(ctx.db, source) if source else None
-    created_ticket, created, _ = enqueue(ctx, service, fields, key, catalogue_reads.rules(ctx),
-                                         returned=True)
+    created_ticket, created = enqueue(ctx, service, fields, key, catalogue_reads.rules(ctx),
+                                      returned=True)
     if created:
         emit_issued(ctx, created_ticket)
     return created_ticket
@@ -186,7 +233,7 @@ def _issue(ctx, service_id, data, visit=None):
     now = ctx.clock.now()
     issued = store.ticket_by_idempotency(ctx.db, service_id, data["idempotency_key"])
     if issued is not None:  # a retry: the same ticket, announced again
-        created, win = False, None
+        created = False
     else:
         check_walk_in(ctx, service, now, tz)
         fields = {"day": numbering.service_day(now, tz), "priority_group": data["priority_group"],
@@ -195,17 +242,15 @@ def _issue(ctx, service_id, data, visit=None):
         if visit is not None:
             fields["visit"] = visit
         try:
-            issued, created, win = enqueue(
+            issued, created = enqueue(
                 ctx, service, fields, data["idempotency_key"], rules,
                 quota=service.get("daily_quota"), key_unused=True)
         except store.QuotaReached:
-            decision = hours.check_walk_in(
-                service, now, service["daily_quota"], tz,
-                ignore_opening_hours=ignore_opening_hours(ctx.config))
+            decision = walk_in_decision(ctx, service, now, tz, service["daily_quota"])
             raise refusal(ctx, service, decision, now, tz) from None
     announce_issued(ctx, issued, created, data["contact"])
     return dict(views.public_ticket(issued), access_token=issued["access_token"],
-                **position(ctx, issued, service, win))
+                **position(ctx, issued, service, issued.get("issued_ahead")))
 
 
 # -- the holder's view -----------------------------------------------------------------------

@@ -20,8 +20,8 @@ Per (service, local day) there are three lanes:
 - ``r``: returned regular tickets: requeued after a skip, transferred in, the next step of a
   visit. They keep their original ``arrived_at``, which is earlier than most of ``n``.
 
-An entry is a document ``_id = "<service>:<day>:<lane>:<n:06d>"`` holding ``ticket_id``,
-the ticket's queue generation ``q`` and ``issued_ahead`` (the position shown when it joined).
+An entry is a document ``_id = "<service>:<day>:<lane>:<n:06d>"`` holding ``ticket_id``
+and the ticket's queue generation ``q``.
 A lane is a gapless ``_id`` sequence (``services.common.sequences``): entries are claimed by
 insert and never deleted, so **a lane is contiguous**: the first missing ``n`` is its end.
 
@@ -41,8 +41,9 @@ lowest entry that may still be live) can only move forward. Tail hints are raise
 ``HINT_EVERY`` (``services.common.sequences``) entries by each process.
 
 Hints: one document per service-day, ``sequences/_id = "lanes:<service>:<day>"`` with the
-head ``h_<lane>`` and tail ``t_<lane>`` of every lane, so a window (position, ETA, board)
-is one read. Every field is a *lower bound* raised with ``$max``; FerretDB rewrites the whole
+head ``h_<lane>`` and tail ``t_<lane>`` of every lane (and the last call ``c`` of the
+fairness count), so the lanes as they are now (position, waiting count, board) start from
+one read and probe by ``_id`` from there. Every field is a *lower bound* raised with ``$max``; FerretDB rewrites the whole
 document on update, so a racing writer can put back an older value of another field, which
 only makes a hint lag (a few more probes), never wrong.
 
@@ -52,22 +53,19 @@ call this is a handful of reads whatever the queue's length, which keeps ``call_
 An issuer that dies between inserting the ticket and its entry leaves a ticket that is never
 called; the day's close-out marks it ``not_served``.
 
-Position
---------
-``ahead`` is computed from lane numbers alone: ``entry n − head`` in the ticket's own lane,
-plus the whole window ``tail − head`` of the lanes ordered before it (priority before
-regular; returned before new, since a returned ticket arrived earlier). Dead entries inside a
-window (cancelled, transferred, requeued) are counted, so the figure can overstate by those;
-the calling rule's "due" regulars can make a priority ticket's position understated; tails
-come from the hint document and this process's own last claim without probing, so with
-several instances a window can lag by up to ``HINT_EVERY - 1`` entries per other instance.
-It is an estimate, shown as a range anyway.
-
-Issuing a ticket reads the hints from this process's memory of them (``store.RECENT``), at
-most ``store.RECENT_SECONDS`` old: every hint this process raises (its own calls move the
-heads) is written through to that memory, so with one instance the position is what a fresh
-read gives; with several, a head can lag by the calls the other instances made in that
-second. So issuing reads a service-day's hints at most once per ``RECENT_SECONDS``.
+Calling order and position
+--------------------------
+Within a service the calling order is fixed by the lanes' heads alone (``call_order``): the
+fairness rule (``next_class``) picks the priority lane's head or the regular tickets' next,
+and the regular tickets' next is whichever of the returned and new lanes' heads arrived
+first (``regular_key``). So the number of tickets called before a waiting one, if nothing
+else arrives, follows from counts: ``priority_ahead`` and ``regular_ahead`` turn "how many
+priority tickets / regular tickets come before it" into "how many calls", and
+``returned_before`` / the new lane's monotone arrival times give the regular merge. The
+store feeds them exact counts of *live* entries: the first live entry (the head), the last
+entry (the tail) and the entries between that died away from the head (``store`` keeps a
+departure record for each: cancelled, called by name, transferred, a number another lane
+took). The unit tests check the counts against ``call_order``, the same rule call-next uses.
 """
 LANES = ("p", "r", "n")          # priority, returned (earlier arrivals), new
 PRIORITY, RETURNED, NEW = LANES
@@ -91,40 +89,79 @@ def is_live_walk_in(ticket):
             and ticket.get("status") == "waiting")
 
 
-def windows(hints, known_tails=None):
-    """``{lane: (head, tail)}`` from a service-day's hints document, tails raised to what
-    this process last claimed (``known_tails``: ``{lane: n}``). See *Position*."""
-    known_tails = known_tails or {}
-    out = {}
-    for lane in LANES:
-        last = max(hints.get("t_" + lane, 0), known_tails.get(lane, 0))
-        out[lane] = (max(1, hints.get("h_" + lane, 0)), last)
-    return out
+def next_class(streak, limit, has_priority, has_regular):
+    """Which class the next call of a service takes: ``PRIORITY``, ``"regular"`` or None.
+
+    The fairness rule: priority tickets first, but after ``limit`` priority calls in a row
+    (``streak``) the next call goes to the regular ticket that arrived first, if one waits.
+    ``limit`` None: priority always first."""
+    if has_priority and (not has_regular or limit is None or streak < limit):
+        return PRIORITY
+    return REGULAR if has_regular else None
 
 
-def waiting_estimate(win):
-    """Entries between head and tail of every lane (dead ones inside count: an estimate)."""
-    return sum(max(0, t - h + 1) for h, t in win.values())
+REGULAR = "regular"
 
 
-def ahead_before_lane(win, lane):
-    """Entries in the lanes ordered before ``lane``."""
-    before = {PRIORITY: (), RETURNED: (PRIORITY,), NEW: (PRIORITY, RETURNED)}[lane]
-    return sum(max(0, win[other][1] - win[other][0] + 1) for other in before)
+def streak_after(streak, cls):
+    """The count of priority calls in a row after a call of class ``cls``."""
+    return streak + 1 if cls == PRIORITY else 0
 
 
-def ahead_of(win, lane, n):
-    """How many are (approximately) ahead of entry ``n`` of ``lane``."""
-    own_head = win[lane][0]
-    return max(0, n - own_head) + ahead_before_lane(win, lane)
+def regular_key(ticket):
+    """The order of regular tickets: arrival at the MPP (kept across transfers, visit steps
+    and requeues), then ``_id`` (numbers are zero-padded: the issue order)."""
+    return (ticket["arrived_at"], str(ticket["_id"]))
 
 
-def near_front_range(win, lane, threshold, seen_last):
-    """``(start, last, before)``: the entries of ``lane`` not looked at yet (after
-    ``seen_last``, or from the head) that are within ``threshold`` of the front, and how many
-    the lanes before it hold."""
-    head_n, tail_n = win[lane]
-    before = ahead_before_lane(win, lane)
-    last = min(tail_n, head_n + threshold - before)
-    start = max(head_n, (seen_last + 1) if seen_last is not None else head_n)
-    return start, last, before
+def call_order(priority, returned, new, streak, limit):
+    """The tickets in the order call-next would call them if nothing else arrived: each lane
+    a list of its live tickets in lane order. This is call-next's own choice, repeated."""
+    lanes = {PRIORITY: list(priority), RETURNED: list(returned), NEW: list(new)}
+    heads = {lane: 0 for lane in LANES}
+    out = []
+    while True:
+        head = {lane: lanes[lane][heads[lane]] for lane in LANES
+                if heads[lane] < len(lanes[lane])}
+        regular = min((lane for lane in (RETURNED, NEW) if lane in head),
+                      key=lambda lane: regular_key(head[lane]), default=None)
+        cls = next_class(streak, limit, PRIORITY in head, regular is not None)
+        if cls is None:
+            return out
+        lane = PRIORITY if cls == PRIORITY else regular
+        out.append(head[lane])
+        heads[lane] += 1
+        streak = streak_after(streak, cls)
+
+
+def priority_ahead(j, priority_live, streak, limit):
+    """Priority calls before the regular ticket that has ``j`` regular tickets before it."""
+    if limit is None:
+        return priority_live
+    return min(priority_live, max(0, limit - streak) + limit * j)
+
+
+def regular_ahead(i, regular_live, streak, limit):
+    """Regular calls before the priority ticket that has ``i`` priority tickets before it."""
+    if limit is None:
+        return 0
+    if limit == 0:
+        return regular_live
+    first = max(0, limit - streak)   # priority calls before the first regular one
+    forced = 0 if i < first else (i - first) // limit + 1
+    return min(regular_live, forced)
+
+
+def returned_before(returned_keys, key):
+    """How many of the returned lane's tickets (their ``regular_key``\ s, in lane order) are
+    called before a regular ticket of key ``key`` that is the last of its own lane to be
+    compared: the lane's head goes first while it arrived earlier, so it is the longest run
+    whose running maximum is below ``key``."""
+    count, top = 0, None
+    for k in returned_keys:
+        top = k if top is None or k > top else top
+        if top >= key:
+            break
+        count += 1
+    return count
+

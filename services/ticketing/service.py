@@ -7,8 +7,11 @@ does the work, passing the worker itself (``self``) as ``ctx``.
 - ``booking_desk``: availability, book, cancel a booking, check in;
 - ``catalogue_admin``: agencies, services, counters, settings;
 - ``boards``: display boards, queue status, metrics;
-- ``waiting_list``: who waits for a counter's services and what it serves now;
-- ``day_end``: day statistics and close-out.
+- ``waiting_list``: who waits for a counter's services, in call order, and what it serves now;
+- ``day_end``: day statistics and close-out;
+- ``outbox``: ``ticket_issued`` a broker loss (or a dead process) left owed, on a timer;
+- permits' ``calendar_changed``: the local copy of the MPP calendar (``common.calendar``),
+  whose holidays and days off close issuing and bookings (``catalogue_reads.calendar``).
 
 Rules live in plain modules (``states``, ``queue``, ``calling``, ``bookings``, ``hours``,
 ``eta``, ``followups``, ``closeout``, ``stats``, ``catalogue``, ``views``); ``store`` is the
@@ -19,17 +22,18 @@ it took in each ``_id`` sequence), ``cache`` (a few seconds of catalogue reads) 
 ``call_locks`` (its workers take turns per service when calling).
 """
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
-from services.common import boot
+from services.common import boot, calendar
 from services.common import clock as clk
-from services.common.events import Events
+from services.common.events import Events, handles
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.common.sequences import Tails
+from services.contracts import events as ev
 from services.ticketing import (boards, booking_desk, catalogue_admin, catalogue_reads,
-                                counter_desk, day_end, issuing, number_lookup, store,
+                                counter_desk, day_end, issuing, number_lookup, outbox, store,
                                 waiting_list)
 
 boot.install()
@@ -40,11 +44,18 @@ class TicketingService(HealthMixin):
 
     db = Mongo("ticketing", store.ensure_indexes)
     events = Events()
+    permits = RpcProxy(ev.PERMITS)   # the MPP calendar, only while no copy is kept
     config = Config()
     clock = clk.Clock()
     tails = Tails()
     cache = catalogue_reads.Cache()
     call_locks = counter_desk.CallLocks()
+
+    # -- the MPP calendar (holidays close issuing and bookings) ------------------------------
+
+    @handles(ev.PERMITS, ev.CALENDAR_CHANGED)
+    def on_calendar_changed(self, event):
+        calendar.keep_event(store.calendar_copies(self.db), event)
 
     # -- catalogue --------------------------------------------------------------------------
 
@@ -207,3 +218,7 @@ class TicketingService(HealthMixin):
     @timer(interval=3600)
     def close_past_days(self):
         day_end.close_past_days(self)
+
+    @timer(interval=5)
+    def outbox_timer(self):
+        outbox.tick(self)

@@ -34,7 +34,6 @@ the near-front scan's hints ``near:<service>:<day>:<lane>`` and the calling rule
 ``passover:<service>:<day>``.
 """
 import hashlib
-import time
 import uuid
 
 from pymongo import ASCENDING
@@ -46,7 +45,6 @@ from services.common.sequences import Hint, LimitReached, Sequence
 from services.ticketing import bookings, numbering, queue, states
 
 MAX_NUMBER_ATTEMPTS = 500
-RECENT_SECONDS = 1.0
 
 # the next number would pass the day's walk-in quota (nothing was written)
 QuotaReached = LimitReached
@@ -140,48 +138,16 @@ def put_rules(db, rules):
     replace(db.settings, dict(rules, _id="rules"))
 
 
-# -- hints: lower bounds kept in ``sequences``, and this process's recent copy of them -------
-
-class RecentHints:
-    """This process's copy of hint documents, read again once ``seconds`` old. Hints this
-    process raises are written through, so the copy is never behind this process's own
-    writes; it lags other processes' by at most ``seconds``. Hints are lower bounds, so a
-    lagging copy only makes an estimate (or a probe) start lower."""
-
-    def __init__(self, seconds=RECENT_SECONDS):
-        self.seconds = seconds
-        self._docs = {}
-
-    def read(self, db, key):
-        now = time.monotonic()
-        hit = self._docs.get((db.name, key))
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        if len(self._docs) > 1000:  # old service-days: drop what has expired
-            self._docs = {k: v for k, v in self._docs.items() if v[0] > now}
-        doc = db.sequences.find_one({"_id": key}) or {}
-        self._docs[(db.name, key)] = (now + self.seconds, doc)
-        return doc
-
-    def raised(self, db, key, field, value):
-        hit = self._docs.get((db.name, key))
-        if hit is not None:
-            hit[1][field] = max(hit[1].get(field, 0), value)
+def calendar_copies(db):
+    """Where ``services.common.calendar`` keeps the MPP calendar's copy (``mpp_calendar:…``
+    documents beside the settings)."""
+    return db.settings
 
 
-RECENT = RecentHints()
+# -- hints: lower bounds kept in ``sequences`` (see ``services.common.sequences``) ----------
 
-
-class _Hint(Hint):
-    """A hint in ``sequences`` whose raises are written through to ``RECENT``."""
-
-    def __init__(self, db, hint_id, field):
-        super().__init__(db.sequences, hint_id, field)
-        self.db = db
-
-    def raise_to(self, n):
-        super().raise_to(n)
-        RECENT.raised(self.db, self.hint_id, self.field, n)
+def _Hint(db, hint_id, field):
+    return Hint(db.sequences, hint_id, field)
 
 
 def hints_key(service_id, day):
@@ -222,21 +188,49 @@ def ticket_by_idempotency(db, service_id, idempotency_key):
     return find_by_idempotency(db, idem_hash(service_id, idempotency_key))
 
 
-def insert_ticket(db, tails, ticket, prefix, quota=None, win=None):
-    """Insert ``ticket`` (which has ``service_id``, ``day``, ``lane`` and ``idem``) with the
-    next free number of its service and day, formatted with the service's ``prefix``.
-    ``tails``: this process's ``sequences.Tails``; ``quota``: refuse (``QuotaReached``) rather
-    than take a number above it, exact under any concurrency (numbers are gapless and tried in
-    order). ``win``: the lane windows a walk-in's ``issued_ahead`` is computed from (a walk-in
-    is its own entry of the ``n`` lane, so the number is its position).
+def take_walk_in_place(db, tails, service_id, day, quota, idem):
+    """A place of the day's walk-in quota: the next of the gapless sequence
+    ``quota/_id = "<service>:<day>:<k>"``, refused (``QuotaReached``) above ``quota``. Exact
+    under any concurrency (places are tried in order); only walk-ins take one, so check-ins,
+    transfers and visits' next steps never use the quota up. A request that dies after its
+    place and before its ticket leaves the place used."""
+    tails.append(Sequence(db.quota, "{}:{}".format(service_id, day),
+                          _Hint(db, hints_key(service_id, day), "quota")),
+                 lambda k: {"idem": idem}, limit=quota)
+
+
+# this process's last ticket of each service-day: ``(number, issued_at)``
+_LAST_ISSUED = {}
+
+
+def insert_ticket(db, tails, ticket, prefix):
+    """Insert ``ticket`` (which has ``service_id``, ``day``, ``lane``, ``issued_at`` and
+    ``idem``) with the next free number of its service and day, formatted with the service's
+    ``prefix``. ``tails``: this process's ``sequences.Tails``.
+
+    ``issued_at`` is raised to the previous number's, so issue times never go down along the
+    numbers (clocks of two instances may differ a little): the new lane is then in arrival
+    order, which the position arithmetic relies on (``queue``). A ticket of another lane
+    leaves its number dead in the new lane: its departure is noted before the insert
+    (``note_departure``; a departure is only counted once its entry is seen dead).
 
     Returns ``(ticket, created)``; ``created`` is False when the idempotency key was used."""
-    sequence = _ticket_sequence(db, ticket["service_id"], ticket["day"])
+    service_id, day = ticket["service_id"], ticket["day"]
+    sequence = _ticket_sequence(db, service_id, day)
 
     def document(n):
         doc = dict(ticket, seq=n, number=numbering.ticket_number(prefix, n))
-        if win is not None and ticket["lane"] == queue.NEW:
-            doc["issued_ahead"] = queue.ahead_of(win, queue.NEW, n)
+        known = _LAST_ISSUED.get(sequence.name)
+        if known is not None and known[0] == n - 1:   # this process issued the one before
+            before = {"issued_at": known[1]}
+        else:
+            before = db.tickets.find_one({"_id": sequence.key(n - 1)}, {"issued_at": 1})
+        if before is not None and before["issued_at"] > doc["issued_at"]:
+            doc["issued_at"] = before["issued_at"]
+            if ticket["lane"] == queue.NEW:
+                doc["arrived_at"] = before["issued_at"]
+        if ticket["lane"] != queue.NEW:
+            note_departure(db, tails, service_id, day, queue.NEW, n)
         return doc
 
     with tails.turn(sequence):
@@ -246,13 +240,14 @@ def insert_ticket(db, tails, ticket, prefix, quota=None, win=None):
         try:
             # A process that issued the last number skips the hint read: it tries the next
             # one and probes only when another process was faster.
-            n, doc = sequence.append(document, last=tails.known(sequence), limit=quota,
+            n, doc = sequence.append(document, last=tails.known(sequence),
                                      attempts=MAX_NUMBER_ATTEMPTS, check_clash=True)
         except DuplicateKeyError:
             # not the number: the idempotency key. A concurrent retry of the same request
             # won (rare, so the scan on ``idem`` is acceptable here).
             return db.tickets.find_one({"idem": ticket["idem"]}), False
         tails.remember(sequence, n)
+        _LAST_ISSUED[sequence.name] = (n, doc["issued_at"])
     if ticket["idem"].startswith("k:"):
         # an insert, never an update: updates scan on FerretDB
         insert_unique(db.idempotency, {"_id": ticket["idem"], "ticket_id": doc["_id"]})
@@ -268,6 +263,30 @@ def ticket_id_by_seq(db, service_id, day, seq):
     index), or None."""
     doc = db.tickets.find_one({"service_id": service_id, "day": day, "seq": seq}, {"_id": 1})
     return doc["_id"] if doc else None
+
+
+# -- the outbox: tickets whose ``ticket_issued`` is owed ------------------------------------
+# ``owed/_id = <idem>`` is inserted when a ticket's announcement fails (the broker is lost)
+# and deleted once the outbox has announced it: a small collection, empty while the broker
+# is up.
+
+def owe_announcement(db, idem, service_id, at):
+    insert_unique(db.owed, {"_id": idem, "service_id": service_id, "at": at})
+
+
+def announcement_paid(db, idem):
+    db.owed.delete_one({"_id": idem})
+
+
+
+def owed_before(db, at, limit=100):
+    return list(db.owed.find({"at": {"$lt": at}}).limit(limit))
+
+
+def ticket_of_idem(db, idem):
+    """The ticket an ``idem`` value created, or None (by ``_id`` for a client's key; a scan
+    on ``idem`` otherwise: only for an announcement a broker loss left owed)."""
+    return find_by_idempotency(db, idem) or db.tickets.find_one({"idem": idem})
 
 
 def get_ticket(db, ticket_id):
@@ -355,20 +374,6 @@ def _lane_sequence(db, service_id, day, lane):
                     _Hint(db, hints_key(service_id, day), "t_" + lane))
 
 
-def windows(db, service_id, day, tails=None, recent=False):
-    """``{lane: (head, tail)}`` of one service-day: one read (the hints document), tails
-    raised to what ``tails`` (this process) last claimed. ``recent``: this process's copy of
-    the hints will do (``RECENT``)."""
-    key = hints_key(service_id, day)
-    doc = RECENT.read(db, key) if recent else db.sequences.find_one({"_id": key}) or {}
-    known = None
-    if tails is not None:
-        known = {lane: tails.known(_lane_sequence(db, service_id, day, lane))
-                 for lane in (queue.PRIORITY, queue.RETURNED)}
-        known[queue.NEW] = tails.known(_ticket_sequence(db, service_id, day))
-    return queue.windows(doc, known)
-
-
 def head(db, service_id, day, lane):
     return max(1, Hint(db.sequences, hints_key(service_id, day), "h_" + lane).read())
 
@@ -377,14 +382,13 @@ def advance_head(db, service_id, day, lane, n):
     _Hint(db, hints_key(service_id, day), "h_" + lane).raise_to(n)
 
 
-def claim_entry(db, tails, ticket, lane, now, win):
+def claim_entry(db, tails, ticket, lane, now):
     """Insert the ticket's next entry in ``lane`` (generation ``ticket["q"]``) and its
-    position record; returns ``n``. ``issued_ahead`` comes from the windows ``win``."""
+    position record; returns ``n``."""
     service_id, day, q = ticket["service_id"], ticket["day"], ticket.get("q", 0)
     n, _ = tails.append(
         _lane_sequence(db, service_id, day, lane),
-        lambda n: {"ticket_id": ticket["_id"], "q": q, "at": now, "n": n,
-                   "issued_ahead": queue.ahead_of(win, lane, n)})
+        lambda n: {"ticket_id": ticket["_id"], "q": q, "at": now, "n": n})
     insert_unique(db.positions, {"_id": position_key(ticket["_id"], q), "lane": lane, "n": n})
     return n
 
@@ -408,60 +412,259 @@ def _probe(db, service_id, day, lane, n):
     if entry is None:
         return _END
     ticket = current_ticket(db, entry["ticket_id"])
-    if queue.is_live(entry, ticket):
-        return dict(ticket, issued_ahead=entry.get("issued_ahead"))
-    return None
+    return ticket if queue.is_live(entry, ticket) else None
 
 
-def head_candidate(db, service_id, day, lane, max_probe=100000):
-    """``(n, ticket)`` of the first live entry of a lane, or None. Raises the head hint past
-    the dead entries it stepped over."""
-    first = n = head(db, service_id, day, lane)
+def first_live(db, service_id, day, lane, max_probe=100000, hints=None):
+    """``(n, ticket)``: the first live entry of a lane, or ``(end, None)`` with ``end`` the
+    first missing entry when none is live. Raises the head hint past the dead entries it
+    stepped over. ``hints``: the lanes' hints document, when the caller has read it."""
+    first = n = (head(db, service_id, day, lane) if hints is None
+                 else max(1, hints.get("h_" + lane, 0)))
     found = None
     for _ in range(max_probe):
         ticket = _probe(db, service_id, day, lane, n)
         if ticket is _END:
             break
         if ticket is not None:
-            found = (n, ticket)
+            found = ticket
             break
         n += 1
     if n > first:
         advance_head(db, service_id, day, lane, n)
-    return found
+    return n, found
 
 
-def entry_at(db, service_id, day, lane, n):
-    """The ticket of entry ``n`` if that entry is live, else None."""
-    ticket = _probe(db, service_id, day, lane, n)
-    return None if ticket is _END else ticket
+def head_candidate(db, service_id, day, lane):
+    """``(n, ticket)`` of the first live entry of a lane, or None."""
+    n, ticket = first_live(db, service_id, day, lane)
+    return (n, ticket) if ticket is not None else None
 
 
-def lane_walk(db, service_id, day, lane, start, max_probe):
-    """The live tickets of a lane from entry ``start`` on, in order, stepping over dead
-    entries, until the lane ends or ``max_probe`` entries were read: ``(n, ticket)`` pairs."""
-    n = start
-    for _ in range(max_probe):
-        ticket = _probe(db, service_id, day, lane, n)
-        if ticket is _END:
+# -- departures: entries that died away from their lane's head ------------------------------
+#
+# A lane's live entries are those from its first live entry (the head) to its last entry,
+# less the ones that died while others waited before them: cancelled, called by name,
+# transferred, or (in the new lane) a number that a ticket of another lane took. Each such
+# death first appends a departure ``departures/_id = "<service>:<day>:<lane>:<k:06d>"``
+# (``{n}``: the entry) and then happens; a departure counts once its entry is seen dead
+# (a writer that lost its race or died in between leaves a departure that never counts).
+# Liveness only goes from live to dead, so a process remembers what it has seen for good
+# (``DEPARTED``): a count reads the departures appended since, and probes only the entries
+# not yet seen dead.
+
+def _departure_sequence(db, service_id, day, lane):
+    return Sequence(db.departures, lane_prefix(service_id, day, lane),
+                    _Hint(db, hints_key(service_id, day), "d_" + lane))
+
+
+def note_departure(db, tails, service_id, day, lane, n):
+    tails.append(_departure_sequence(db, service_id, day, lane), lambda k: {"n": n})
+
+
+def _read_on(sequence, n):
+    """``(n, document)`` of a gapless sequence from ``n`` to its end, by ``_id``."""
+    while True:
+        doc = sequence.collection.find_one({"_id": sequence.key(n)})
+        if doc is None:
             return
-        if ticket is not None:
-            yield n, ticket
+        yield n, doc
         n += 1
 
 
-def _near_key(service_id, day, lane):
-    return "near:" + lane_prefix(service_id, day, lane)
+class DepartureMemory:
+    """Per process: the departures read so far of each lane, and which of their entries are
+    known dead (for good)."""
+
+    def __init__(self):
+        self._lanes = {}
+
+    def _lane(self, db, service_id, day, lane):
+        sequence = _departure_sequence(db, service_id, day, lane)
+        return sequence, self._lanes.setdefault(sequence.name, [0, set(), set()])
+
+    def refresh(self, db, service_id, day, lane):
+        """Read the departures appended since this process last looked."""
+        sequence, memory = self._lane(db, service_id, day, lane)
+        for k, doc in _read_on(sequence, memory[0] + 1):
+            memory[1].add(doc["n"])
+            memory[0] = k
+
+    def dead(self, db, service_id, day, lane, low, high):
+        """The entries in ``(low, high]`` of a lane that departed (sorted), of the departures
+        read so far (``refresh``)."""
+        _, (_, pending, dead) = self._lane(db, service_id, day, lane)
+        for n in sorted(x for x in pending if low < x <= high):
+            if _probe(db, service_id, day, lane, n) is None:
+                pending.discard(n)
+                dead.add(n)
+        return sorted(x for x in dead if low < x <= high)
 
 
-def near_front_seen(db, service_id, day, lane):
-    """The last entry of a lane the near-front scan has looked at, or None."""
-    seen = db.sequences.find_one({"_id": _near_key(service_id, day, lane)})
-    return seen["last"] if seen else None
+DEPARTED = DepartureMemory()
 
 
-def near_front_looked(db, service_id, day, lane, last):
-    _Hint(db, _near_key(service_id, day, lane), "last").raise_to(last)
+# -- the lanes as they are now: exact counts for waiting, positions and what comes next -----
+
+class Lane:
+    """One lane of a service-day as it is now: ``head`` (first live entry), ``tail`` (last
+    entry) and the dead entries between (``dead``). The tail is probed only when asked for
+    (a new ticket's own position does not need it)."""
+
+    def __init__(self, db, service_id, day, lane, hints):
+        self.db, self.service_id, self.day, self.lane = db, service_id, day, lane
+        self.head, self.head_ticket = first_live(db, service_id, day, lane, hints=hints)
+        self._tail_hint = hints.get("t_" + lane, 0)
+        self._tail = None
+        if self.head_ticket is not None:
+            DEPARTED.refresh(db, service_id, day, lane)
+
+    @property
+    def tail(self):
+        if self._tail is None:
+            if self.head_ticket is None:
+                self._tail = self.head - 1
+            else:
+                sequence = (_ticket_sequence(self.db, self.service_id, self.day)
+                            if self.lane == queue.NEW
+                            else _lane_sequence(self.db, self.service_id, self.day, self.lane))
+                tail = max(self.head, self._tail_hint)
+                while sequence.taken(tail + 1):
+                    tail += 1
+                self._tail = tail
+        return self._tail
+
+    def dead_upto(self, high):
+        if self.head_ticket is None:
+            return []
+        return DEPARTED.dead(self.db, self.service_id, self.day, self.lane, self.head, high)
+
+    @property
+    def dead(self):
+        return self.dead_upto(self.tail)
+
+    @property
+    def live(self):
+        return self.tail - self.head + 1 - len(self.dead)
+
+    def live_before(self, n):
+        """Live entries before entry ``n`` (``n`` within the lane)."""
+        if n <= self.head:
+            return 0
+        return n - self.head - len(self.dead_upto(n - 1))
+
+    def entries(self, upto=None, limit=None):
+        """The live entry numbers from the head: up to ``upto`` (inclusive, an entry known to
+        exist), or the first ``limit`` (probing for the lane's end only as far as needed),
+        or all of them."""
+        if self.head_ticket is None:
+            return []
+        if upto is None and limit is None:
+            upto = self.tail
+        dead = set(self.dead_upto(upto if upto is not None else float("inf")))
+        out, n = [], self.head
+        while (upto is None or n <= upto) and (limit is None or len(out) < limit):
+            if n not in dead:
+                if upto is None and n != self.head and self.ticket(n) is None:
+                    break   # the lane's end
+                out.append(n)
+            n += 1
+        return out
+
+    def ticket(self, n):
+        if n == self.head:
+            return self.head_ticket
+        return KEYS.ticket(self.db, self.service_id, self.day, self.lane, n)
+
+
+class KeyMemory:
+    """Per process: the ticket behind a lane entry, for the order of regular tickets
+    (``arrived_at``, ``_id`` and ``issued_at`` never change), so positions re-read nothing
+    they have seen."""
+
+    def __init__(self, size=200000):
+        self.size = size
+        self._tickets = {}
+
+    def ticket(self, db, service_id, day, lane, n):
+        key = (db.name, service_id, day, lane, n)
+        hit = self._tickets.get(key)
+        if hit is None:
+            q = 0
+            if lane == queue.NEW:
+                doc = db.tickets.find_one({"_id": ticket_key(service_id, day, n)})
+            else:
+                entry = db.lanes.find_one({"_id": entry_key(service_id, day, lane, n)})
+                doc = db.tickets.find_one({"_id": entry["ticket_id"]}) if entry else None
+                q = entry["q"] if entry else 0
+            if doc is None:
+                return None
+            if len(self._tickets) >= self.size:
+                self._tickets.clear()
+            hit = self._tickets[key] = dict({k: doc.get(k) for k in (
+                "_id", "arrived_at", "issued_at", "number", "agency", "service_id",
+                "priority_group", "booking_code")}, q=q)
+        return hit
+
+
+KEYS = KeyMemory()
+
+
+def queue_now(db, service_id, day):
+    """``({lane: Lane}, streak)`` of a service-day: what a position, a waiting count or the
+    next calls are computed from. ``streak()`` reads the fairness rule's count of priority
+    calls in a row (only asked for when a priority ticket waits)."""
+    hints = db.sequences.find_one({"_id": hints_key(service_id, day)}) or {}
+    return ({lane: Lane(db, service_id, day, lane, hints) for lane in queue.LANES},
+            lambda: call_streak(db, service_id, day, hints))
+
+
+def new_before(db, lanes, key):
+    """Live entries of the new lane whose ``regular_key`` is below ``key`` (the new lane is
+    in arrival order: a binary search over its numbers)."""
+    lane = lanes[queue.NEW]
+    low, high = lane.head, lane.tail + 1          # first number with a key >= ``key``
+    while low < high:
+        mid = (low + high) // 2
+        doc = KEYS.ticket(db, lane.service_id, lane.day, queue.NEW, mid)
+        if (doc["issued_at"], str(doc["_id"])) < key:
+            low = mid + 1
+        else:
+            high = mid
+    return lane.live_before(low) if low > lane.head else 0
+
+
+def ahead_of(db, lanes, streak, limit, lane_name, n, ticket):
+    """How many tickets call-next will call before the waiting ticket at entry ``n`` of
+    ``lane_name``, if nothing else arrives (``queue``: *Calling order and position*).
+    ``streak``: reads the priority calls in a row (``queue_now``)."""
+    priority = lanes[queue.PRIORITY]
+    if lane_name == queue.PRIORITY:
+        i = priority.live_before(n)
+        regular_live = lanes[queue.RETURNED].live + lanes[queue.NEW].live
+        return i + queue.regular_ahead(i, regular_live, streak(), limit)
+    returned = lanes[queue.RETURNED]
+    if lane_name == queue.NEW:
+        j = lanes[queue.NEW].live_before(n)
+        keys = [queue.regular_key(returned.ticket(m)) for m in returned.entries()]
+        j += queue.returned_before(keys, queue.regular_key(ticket))
+    else:
+        mine = returned.entries(upto=n)
+        top = max(queue.regular_key(returned.ticket(m)) for m in mine)
+        j = len(mine) - 1 + new_before(db, lanes, top)
+    waiting_priority = priority.live
+    if not waiting_priority:
+        return j
+    return j + queue.priority_ahead(j, waiting_priority, streak(), limit)
+
+
+def upcoming(db, lanes, streak, limit, count):
+    """The next ``count`` tickets call-next will call, in order (``queue.call_order``), each
+    with the lane it waits in (``queue_lane``) and its queue generation ``q``."""
+    per_lane = {name: [dict(lane.ticket(n), queue_lane=name) for n in lane.entries(limit=count)]
+                for name, lane in lanes.items()}
+    return queue.call_order(per_lane[queue.PRIORITY], per_lane[queue.RETURNED],
+                            per_lane[queue.NEW], streak(), limit)[:count]
 
 
 def bulk_waiting(db, service, day, count, now, batch=5000):
@@ -482,7 +685,7 @@ def bulk_waiting(db, service, day, count, now, batch=5000):
                 "service_id": service_id, "agency": service["agency"], "day": day,
                 "status": "waiting", "version": 0, "q": 0, "priority_group": None,
                 "language": "id", "issued_at": now, "arrived_at": now, "access_token": "bench",
-                "idem": "r:bulk:{}".format(ticket_id), "lane": queue.NEW, "issued_ahead": seq})
+                "idem": "r:bulk:{}".format(ticket_id), "lane": queue.NEW})
         db.tickets.insert_many(tickets, ordered=False)
     sequence.hint.raise_to(first_seq + count - 1)
     return count
@@ -540,36 +743,78 @@ def serving_all(db):
     return {doc["_id"]: doc for doc in db.counter_serving.find({}) if doc.get("ticket_id")}
 
 
-# -- the calling rule's "passed over" count, per service-day --------------------------------
-# Approximate under races: FerretDB's $inc is read-then-write, so two simultaneous priority
-# calls may count once. The rule then lets one more priority ticket by; it never calls a
-# ticket twice (the transition claim decides that).
+# -- the fairness rule's count: each service-day's calls by the rule, in order -----------------
+# ``service_calls/_id = "<service>:<day>:<k:06d>"`` holds the class of the k-th call and the
+# count of priority calls in a row after it. A counter reads the last one before choosing.
+# Two instances calling the same service at the very same moment may both read the same
+# last call: then one more priority call than the rule allows can slip through (never a
+# ticket called twice: the transition claim decides that).
 
-def passed_over(db, service_id, day):
-    doc = db.sequences.find_one({"_id": "passover:{}:{}".format(service_id, day)})
-    return doc["n"] if doc else 0
-
-
-def set_passed_over(db, service_id, day, value):
-    upsert(db.sequences, "passover:{}:{}".format(service_id, day), {"$set": {"n": value}})
+def _service_call_sequence(db, service_id, day):
+    return Sequence(db.service_calls, "{}:{}".format(service_id, day),
+                    _Hint(db, hints_key(service_id, day), "c"))
 
 
-# -- observed service durations (the ETA's input): the last 50 per service, by _id ----------
-# Read-modify-write: a racing completion may drop one sample. An estimate's input.
+def call_streak(db, service_id, day, hints=None):
+    """The service's priority calls in a row now. ``hints``: the lanes' hints document,
+    when the caller has read it (its ``c`` is the service's last call known)."""
+    sequence = _service_call_sequence(db, service_id, day)
+    k = sequence.highest() if hints is None else max(0, hints.get("c", 0))
+    while sequence.taken(k + 1):
+        k += 1
+    doc = db.service_calls.find_one({"_id": sequence.key(k)}) if k else None
+    return doc["streak"] if doc else 0
+
+
+def log_service_call(db, tails, service_id, day, ticket_id, cls, streak):
+    tails.append(_service_call_sequence(db, service_id, day),
+                 lambda k: {"ticket_id": ticket_id, "class": cls, "streak": streak},
+                 hint_every=1)
+
+
+# -- observed service durations (the ETA's input): the last 50 per service ------------------
+# Each sample is its own document, ``durations/_id = "<service>:<n:09d>"``, appended to a
+# gapless sequence by insert: concurrent completions never lose one. Samples never change,
+# so a process remembers the ones it has read (``SAMPLES``) and reads only newer ones.
 
 DURATION_SAMPLES = 50
 
 
-def durations(db, service_id):
-    doc = db.durations.find_one({"_id": service_id})
-    return doc["seconds"] if doc else []
+def _duration_sequence(db, service_id):
+    return Sequence(db.durations, service_id,
+                    _Hint(db, "durations:" + service_id, "n"), width=9)
 
 
-def add_duration(db, service_id, seconds):
+def add_duration(db, tails, service_id, seconds, ticket_id):
     if seconds is None:
         return
-    values = (durations(db, service_id) + [seconds])[-DURATION_SAMPLES:]
-    replace(db.durations, {"_id": service_id, "seconds": values})
+    tails.append(_duration_sequence(db, service_id),
+                 lambda n: {"seconds": seconds, "ticket_id": ticket_id})
+
+
+class SampleMemory:
+    """Per process: the last ``DURATION_SAMPLES`` samples read of each service."""
+
+    def __init__(self):
+        self._services = {}
+
+    def last(self, db, service_id):
+        sequence = _duration_sequence(db, service_id)
+        read, values = self._services.get(sequence.name, (None, []))
+        if read is None:
+            read = max(0, sequence.highest() - DURATION_SAMPLES)
+        for read, doc in _read_on(sequence, read + 1):
+            values.append(doc["seconds"])
+        values = values[-DURATION_SAMPLES:]
+        self._services[sequence.name] = (read, values)
+        return list(values)
+
+
+SAMPLES = SampleMemory()
+
+
+def durations(db, service_id):
+    return SAMPLES.last(db, service_id)
 
 
 # -- the day's call log (the board's "last called"), ``calls/_id = "calls:<day>:<n:07d>"`` ---
@@ -651,17 +896,19 @@ def update_booking(db, booking_id, set_fields, unset_fields):
     db.bookings.update_one({"_id": booking_id}, update)
 
 
-def seats_taken(db, service_id, start, capacity):
-    return sum(1 for key in bookings.slot_claim_keys(service_id, start, capacity)
-               if db.claims.find_one({"_id": key}, {"_id": 1}))
+def claim_seat(db, key, service_id, day, slot):
+    """A booking's seat: the claim ``key`` (``bookings.slot_claim_keys``), naming its service
+    and slot so that a day's bookings are counted in one read (``booked_counts``)."""
+    return claim(db, key, day=day, service_id=service_id, seat_of=slot)
 
 
-def booked_counts(db, service, day, tz_name):
-    """``{slot_id: seats taken}`` of a day, by ``_id`` reads of the seat claims."""
+def booked_counts(db, service, day):
+    """``{slot_id: seats taken}`` of a service's day: one query over the claims of that day
+    (a small collection: open days only), whatever the seats per slot."""
     out = {}
-    for slot in bookings.slots(service, day, tz_name):
-        out[bookings.slot_id(slot["start"])] = seats_taken(db, service["_id"], slot["start"],
-                                                           slot["capacity"])
+    for doc in db.claims.find({"day": day, "service_id": service["_id"],
+                               "seat_of": {"$exists": True}}, {"seat_of": 1}):
+        out[doc["seat_of"]] = out.get(doc["seat_of"], 0) + 1
     return out
 
 

@@ -28,7 +28,7 @@ CATALOGUE = {
     "defaults": {"opening_hours": HOURS,
                  "calling_rule": {"priority_groups": ["lansia", "disabilitas", "ibu_hamil",
                                                       "appointment"],
-                                  "max_regular_passed_over": 2},
+                                  "max_priority_in_row": 2},
                  "near_front_position": 2,
                  "booking": {"slot_minutes": 30, "capacity_per_slot": 2}},
     "agencies": [

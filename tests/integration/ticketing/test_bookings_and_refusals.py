@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from services.common.errors import Conflict, IllegalTransition, NotFound, ValidationFailed
+from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.ticketing import store
 from tests.integration.ticketing.conftest import Harness
 
@@ -39,8 +39,9 @@ def test_booking_anti_calo_capacity_and_check_in(harness, clock):
     clock.advance(minutes=40)
     ticket = rpc.check_in(booked["code"].lower())    # typed in lower case
     assert ticket["priority_group"] == "appointment" and ticket["status"] == "waiting"
-    with pytest.raises(IllegalTransition):
-        rpc.check_in(booked["code"])
+    again = rpc.check_in(booked["code"])             # a kiosk retrying after a timeout
+    assert (again["id"], again["access_token"]) == (ticket["id"], ticket["access_token"])
+    assert harness.db.tickets.count_documents({"booking_code": booked["code"]}) == 1
     rpc.open_counter("c1", "budi")
     assert rpc.call_next("c1", "budi")["id"] == ticket["id"]        # appointment first
     assert rpc.call_next("c1", "budi")["id"] == regular["id"]
@@ -57,18 +58,11 @@ def test_booking_anti_calo_capacity_and_check_in(harness, clock):
 
 def test_closed_refusal_says_when_and_offers_the_next_slot(
         runner_factory, service_config, mongo_client, clock):
-    config = dict(service_config, MPP_IGNORE_OPENING_HOURS=0)
     clock.at = datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)     # Sunday 10:00 WIB
-    harness = Harness(runner_factory, config, mongo_client, clock)
-    rpc = harness.start()
+    harness, rpc = hours_kept(runner_factory, service_config, mongo_client, clock)
     try:
-        with pytest.raises(Conflict) as err:
-            rpc.issue_ticket("ktp")
-        details = err.value.details
-        assert details["reason"] == "closed"
-        assert details["come_back_at"] == "2026-11-30T00:30:00Z"   # Monday 07:30 WIB
+        details = walk_in_refused_until(rpc, "2026-11-30T00:30:00Z")   # Monday 07:30 WIB
         assert "Senin" in details["come_back_local"]["id"]
-        assert details["next_booking_slot"]["date"] == "2026-11-30"
         assert details["next_booking_slot"]["slot_start"] == "07:30"
         assert harness.db.tickets.count_documents({}) == 0
     finally:
@@ -134,3 +128,77 @@ def test_statistics_and_close_out_keep_figures_drop_personal_data(harness, clock
     assert PHONE.replace("-", "")[1:] not in repr(list(harness.db.tickets.find()))
     assert rpc.day_statistics("2026-11-30")["services"]["ktp"]["not_served"] == 1
     assert rpc.close_day("2026-11-30")["tickets_not_served"] == 0       # twice is harmless
+
+
+def test_availability_says_what_booking_accepts(harness, clock):
+    rpc = harness.start()                     # max_days_ahead: 30 (the default)
+    last, beyond = "2026-12-30", "2026-12-31"
+    assert any(s["bookable"] for s in rpc.availability("ktp", last)["slots"])
+    assert rpc.book("ktp", last, "10:00", "Siti", PHONE)["status"] == "booked"
+    slots = rpc.availability("ktp", beyond)["slots"]
+    assert slots and not any(s["bookable"] for s in slots)
+    with pytest.raises(ValidationFailed) as err:
+        rpc.book("ktp", beyond, "10:00", "Siti", PHONE)
+    assert "date" in err.value.fields
+
+
+def hours_kept(runner_factory, service_config, mongo_client, clock, calendar=None):
+    """Ticketing with opening hours kept, and (when given) the MPP calendar as permits
+    announces it."""
+    config = dict(service_config, MPP_IGNORE_OPENING_HOURS=0)
+    harness = Harness(runner_factory, config, mongo_client, clock)
+    rpc = harness.start()
+    if calendar is not None:
+        from nameko.standalone.events import event_dispatcher
+
+        from services.contracts import events as ev
+        dispatch = event_dispatcher(config)
+        dispatch(ev.PERMITS, ev.CALENDAR_CHANGED, dict(
+            calendar, event_id="cal-1", occurred_at="2026-11-01T00:00:00Z", version=1))
+    return harness, rpc
+
+
+def walk_in_refused_until(rpc, come_back_at):
+    """A walk-in now is refused as closed: come back at ``come_back_at`` (UTC), and the first
+    free booking slot is offered on that day."""
+    with pytest.raises(Conflict) as err:
+        rpc.issue_ticket("ktp")
+    details = err.value.details
+    assert details["reason"] == "closed"
+    assert details["come_back_at"] == come_back_at
+    assert details["next_booking_slot"]["date"] == come_back_at[:10]
+    return details
+
+
+def test_a_national_holiday_closes_issuing_and_booking_and_offers_the_next_open_slot(
+        runner_factory, service_config, mongo_client, clock):
+    clock.at = datetime(2026, 12, 25, 2, 0, tzinfo=timezone.utc)     # Christmas, Fri 09:00
+    harness, rpc = hours_kept(runner_factory, service_config, mongo_client, clock)
+    try:
+        walk_in_refused_until(rpc, "2026-12-28T00:30:00Z")              # Monday 07:30 WIB
+        assert rpc.availability("ktp", "2026-12-25")["slots"] == []
+        assert rpc.availability("ktp", "2027-01-01")["slots"] == []  # New Year's Day
+        with pytest.raises(Conflict) as err:
+            rpc.book("ktp", "2027-01-01", "10:00", "Siti", PHONE)
+        assert err.value.details["next_booking_slot"]["date"] == "2027-01-04"
+        assert harness.db.tickets.count_documents({}) == 0
+        assert harness.db.bookings.count_documents({}) == 0
+    finally:
+        harness.stop()
+
+
+def test_days_off_of_the_mpp_calendar_close_the_mpp(
+        runner_factory, service_config, mongo_client, clock):
+    """A *cuti bersama* day set by the admin (permits announces ``calendar_changed``) closes
+    issuing that day and its slots; a normal Monday after it is open."""
+    harness, rpc = hours_kept(runner_factory, service_config, mongo_client, clock,
+                                   {"days_off": ["2026-11-30", "2026-12-01"],
+                                    "working_days": [], "joint_holidays": False})
+    try:
+        from tests.support import wait_for
+        wait_for(lambda: rpc.availability("ktp", "2026-12-01")["slots"] == [],
+                 message="the calendar copy is kept")
+        walk_in_refused_until(rpc, "2026-12-02T00:30:00Z")              # on Monday 30 Nov
+        assert rpc.availability("ktp", "2026-12-02")["slots"]
+    finally:
+        harness.stop()

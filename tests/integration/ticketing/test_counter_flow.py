@@ -40,8 +40,8 @@ def test_two_instances_many_concurrent_calls_each_ticket_called_once(harness, cl
     assert len({e["call_seq"] for e in events}) == 30
 
 
-def test_priority_first_but_no_regular_passed_over_more_than_n(harness, clock):
-    rpc = harness.start()          # max_regular_passed_over: 2
+def test_priority_first_but_at_most_n_priority_calls_in_a_row(harness, clock):
+    rpc = harness.start()          # max_priority_in_row: 2
     regular = issue(rpc, clock, "ktp", 4)
     priority = issue(rpc, clock, "ktp", 4, priority_group="lansia")
     rpc.open_counter("c1", "budi")

@@ -4,8 +4,12 @@ one event id, so consumers that did hear of it skip the repeat."""
 import pytest
 from nameko.exceptions import RemoteError
 
+from services.common.errors import Conflict
+from services.common.events import Events
 from services.ticketing import issuing
+from services.ticketing.service import TicketingService
 from services.ticketing.views import contact_event_id, issued_event_id
+from tests.support import wait_for
 
 PHONE = "0811-0000-0003"
 REAL_EMIT_ISSUED = issuing.emit_issued
@@ -59,3 +63,46 @@ def test_a_new_ticket_is_announced_under_its_own_id(harness):
     assert [e["event_id"] for e in events] == [issued_event_id(first["id"]),
                                                issued_event_id(second["id"])]
     assert harness.events("ticket_contact_given") == []   # no contact left: nothing to tell
+
+
+class LosesFirstPublish(Events):
+    """The broker refuses the first ``ticket_issued`` publish (as a lost connection does)."""
+
+    lost = []
+
+    def get_dependency(self, worker_ctx):
+        emit = super().get_dependency(worker_ctx)
+
+        def maybe_lost(event_type, payload, version=1):
+            if event_type == "ticket_issued" and not LosesFirstPublish.lost:
+                LosesFirstPublish.lost.append(payload["ticket_id"])
+                raise ConnectionResetError("the broker went away")
+            return emit(event_type, payload, version)
+
+        return maybe_lost
+
+
+class BrokerLostOnce(TicketingService):
+    events = LosesFirstPublish()
+
+
+def test_the_outbox_announces_what_was_never_retried(harness, clock):
+    """The kiosk never retries: the outbox timer announces the ticket (and its contact) once
+    its announcement has been owed longer than a retry would take."""
+    LosesFirstPublish.lost = []
+    rpc = harness.start(service_class=BrokerLostOnce)
+    with pytest.raises(RemoteError):
+        rpc.issue_ticket("ktp", contact={"phone": PHONE})            # no key, no retry
+    [ticket_id] = LosesFirstPublish.lost
+    assert harness.db.owed.count_documents({}) == 1
+    others = rpc.issue_ticket("kk"), rpc.issue_ticket("kk")
+    with pytest.raises(Conflict):
+        rpc.issue_ticket("kk")                                       # quota: nothing owed
+    clock.advance(seconds=20)
+    [event] = harness.wait_events("ticket_issued", 1, ticket_id=ticket_id)
+    assert event["event_id"] == issued_event_id(ticket_id)
+    [given] = harness.wait_events("ticket_contact_given", 1)
+    assert given["ticket_id"] == ticket_id and given["contact"]["phone"]
+    wait_for(lambda: harness.db.owed.count_documents({}) == 0, message="nothing owed")
+    assert {e["ticket_id"] for e in harness.events("ticket_issued")} == \
+        {ticket_id} | {t["id"] for t in others}

@@ -1,11 +1,17 @@
-"""Two ticketing instances and many concurrent kiosks: every number once, no gaps.
+"""Two ticketing instances as separate processes and many concurrent kiosks: every number
+once, no gaps.
 
-Holds on FerretDB, whose find_one_and_update is not atomic, because a ticket *is* its
-number's claim on a unique (service, day, seq) index.
+Each instance is its own ``nameko run`` process (``scripts.suite``), so nothing of a
+process's memory (number tails, locks, caches) is shared: they really race. Holds on
+FerretDB, whose find_one_and_update is not atomic, because a ticket *is* its number's claim
+on a unique (service, day, seq) index.
 """
+import os
+
+import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.ticketing.service import TicketingService
+from scripts.suite import Suite
 
 CATALOGUE = {"agencies": [{
     "code": "disdukcapil", "name": "Disdukcapil",
@@ -15,20 +21,30 @@ CATALOGUE = {"agencies": [{
 }]}
 
 
-def test_two_instances_many_kiosks_unique_gapless_numbers(runner_factory, service_config):
-    config = dict(service_config, max_workers=25)
-    runner = runner_factory(config, TicketingService)
-    runner.start()
-    # a second, independent instance of the same service on the same broker and database
-    second = runner_factory(config, TicketingService)
-    second.start()
+@pytest.fixture
+def two_ticketing_processes(service_config, tmp_path):
+    env = dict(os.environ, AMQP_URI=service_config["AMQP_URI"],
+               MONGO_URI=service_config["MONGO_URI"],
+               MONGO_DB_PREFIX=service_config["MONGO_DB_PREFIX"],
+               MPP_IGNORE_OPENING_HOURS="1", MAX_WORKERS="25")
+    suite = Suite(env=env, services=("ticketing",), scale={"ticketing": 2},
+                  log_dir=tmp_path / "logs")
+    suite.start()
+    try:
+        yield suite
+    finally:
+        suite.stop()
 
+
+def test_two_processes_many_kiosks_unique_gapless_numbers(two_ticketing_processes):
+    suite = two_ticketing_processes
     kiosks = 120
-    with ClusterRpcProxy(config, timeout=120) as cluster:
+    with ClusterRpcProxy(suite.config(), timeout=120) as cluster:
         cluster.ticketing.load_catalogue(CATALOGUE)
         pending = [cluster.ticketing.issue_ticket.call_async("ktp" if i % 3 else "kk")
                    for i in range(kiosks)]
         tickets = [p.result() for p in pending]
+    suite.check_alive()
 
     by_service = {}
     for ticket in tickets:

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.common.errors import IllegalTransition, ValidationFailed
-from services.ticketing import calling
+from services.ticketing import calling, queue
 
 UTC = timezone.utc
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)   # 08:00 WIB
@@ -19,112 +19,100 @@ QUEUE = [t("R1", 0), t("R2", 1), t("P1", 2, "lansia"), t("P2", 3, "disabilitas")
          t("P3", 4, "ibu_hamil"), t("P4", 5, "appointment"), t("P5", 6, "lansia")]
 
 
-def simulate(queue, rule):
-    """Call next repeatedly, keeping a call log, as a service would."""
-    waiting, calls, order = [dict(x) for x in queue], [], []
-    now = T0 + timedelta(minutes=10)
-    while waiting:
-        ranked = calling.order_candidates(calling.with_passed_over(waiting, calls), rule)
-        chosen = ranked[0]
-        order.append(chosen["_id"])
-        calls.append({"service_id": chosen["service_id"], "arrived_at": chosen["arrived_at"],
-                      "called_at": now})
-        waiting = [x for x in waiting if x["_id"] != chosen["_id"]]
-        now += timedelta(minutes=1)
-    return order
+def lanes_of(queue, rule):
+    """The queue as issuing lays it out: priority tickets in the priority lane, regular ones
+    in the new lane (all in arrival order)."""
+    lanes = {"p": [], "r": [], "n": []}
+    for x in sorted(queue, key=lambda x: x["arrived_at"]):
+        lanes["p" if calling.is_priority(x, rule) else "n"].append(x)
+    return lanes
+
+
+def simulate(lanes, limit, streak=0):
+    """Call next repeatedly the way ``counter_desk.call_next`` does: the rule
+    (``calling.service_next``) on the lanes' heads, the streak carried from call to call."""
+    lanes = {k: list(v) for k, v in lanes.items()}
+    order = []
+    while True:
+        heads = {k: v[0] for k, v in lanes.items() if v}
+        chosen = calling.service_next(heads, streak, limit)
+        if chosen is None:
+            return order
+        ticket, lane, _ = chosen
+        lanes[lane].pop(0)
+        order.append(ticket["_id"])
+        streak = queue.streak_after(streak, "p" if lane == "p" else "regular")
 
 
 @pytest.mark.parametrize("limit,expected", [
-    (3, ["P1", "P2", "P3", "R1", "R2", "P4", "P5"]),
-    (1, ["P1", "R1", "R2", "P2", "P3", "P4", "P5"]),
+    (3, ["P1", "P2", "P3", "R1", "P4", "P5", "R2"]),
+    (1, ["P1", "R1", "P2", "R2", "P3", "P4", "P5"]),
     (None, ["P1", "P2", "P3", "P4", "P5", "R1", "R2"]),
-    (0, ["R1", "R2", "P1", "P2", "P3", "P4", "P5"]),      # nobody passed over: arrival order
+    (0, ["R1", "R2", "P1", "P2", "P3", "P4", "P5"]),      # regular first
 ])
 def test_calling_rule_with_n(limit, expected):
-    rule = {"priority_groups": list(calling.PRIORITY_GROUPS), "max_regular_passed_over": limit}
-    assert simulate(QUEUE, rule) == expected
+    rule = {"priority_groups": list(calling.PRIORITY_GROUPS), "max_priority_in_row": limit}
+    assert simulate(lanes_of(QUEUE, rule), limit) == expected
 
 
-def test_no_regular_is_passed_over_more_than_n_times():
-    many = [t("R%d" % i, i) for i in range(5)] + \
-           [t("P%d" % i, 10 + i, "lansia") for i in range(20)]
-    rule = {"priority_groups": ["lansia"], "max_regular_passed_over": 2}
-    order = simulate(many, rule)
-    for i in range(5):
-        rid = "R%d" % i
-        passed = sum(1 for x in order[:order.index(rid)] if x.startswith("P"))
-        assert passed <= 2
+def test_the_issue_example_priority_calls_in_a_row_at_most_n():
+    """With N = 2: p0 p1 r0 p2 p3 r1 r2 r3: never more than two priority calls in a row
+    while a regular ticket waits."""
+    regular = [t("r%d" % i, i) for i in range(4)]
+    priority = [t("p%d" % i, 10 + i, "lansia") for i in range(4)]
+    rule = {"priority_groups": ["lansia"], "max_priority_in_row": 2}
+    assert simulate(lanes_of(regular + priority, rule), 2) == \
+        ["p0", "p1", "r0", "p2", "p3", "r1", "r2", "r3"]
 
 
-def test_priority_that_arrived_earlier_goes_before_a_due_regular():
-    rule = {"priority_groups": ["lansia"], "max_regular_passed_over": 3}
-    due = t("R", 5, passed_over=3)
-    early = t("P", 1, "lansia")
-    late = t("Q", 9, "lansia")
-    assert [x["_id"] for x in calling.order_candidates([late, due, early], rule)] == \
-        ["P", "R", "Q"]
+def test_streak_carries_over_from_earlier_calls():
+    lanes = lanes_of(QUEUE, None)
+    assert simulate(lanes, 3, streak=3)[:2] == ["R1", "P1"]
+    assert simulate(lanes, 3, streak=2)[:2] == ["P1", "R1"]
+
+
+def test_regular_tickets_by_arrival_across_returned_and_new():
+    heads = {"r": t("back", 0), "n": t("new", 5)}
+    assert calling.service_next(heads, 0, 3)[:2] == (heads["r"], "r")
+    heads = {"r": t("back", 9), "n": t("new", 5)}
+    assert calling.service_next(heads, 0, 3)[:2] == (heads["n"], "n")
 
 
 def test_group_not_in_rule_counts_as_regular():
-    rule = {"priority_groups": ["lansia"], "max_regular_passed_over": None}
-    queue = [t("A", 0, "appointment"), t("L", 5, "lansia")]
-    assert [x["_id"] for x in calling.order_candidates(queue, rule)] == ["L", "A"]
+    rule = {"priority_groups": ["lansia"], "max_priority_in_row": None}
+    assert not calling.is_priority(t("A", 0, "appointment"), rule)
+    assert calling.is_priority(t("L", 0, "lansia"), rule)
+    assert calling.DEFAULT_RULE["max_priority_in_row"] == 3
 
 
-def test_default_rule_and_ties_by_id():
-    queue = [t("b", 0), t("a", 0), t("c", 3, "ibu_hamil")]
-    assert [x["_id"] for x in calling.order_candidates(queue)] == ["c", "a", "b"]
-    assert calling.DEFAULT_RULE["max_regular_passed_over"] == 3
+def test_limit_per_service_overrides_the_mpps():
+    rule = {"priority_groups": ["lansia"], "max_priority_in_row": 3}
+    assert calling.priority_limit({"_id": "ktp"}, rule) == 3
+    assert calling.priority_limit({"_id": "ktp", "max_priority_in_row": 1}, rule) == 1
+    assert calling.priority_limit({"_id": "ktp", "max_priority_in_row": None}, rule) is None
 
 
-def test_order_spans_the_services_of_a_counter():
-    queue = [t("K1", 2, service="kk"), t("A1", 1, service="ktp"),
-             t("K2", 3, "lansia", service="kk")]
-    assert [x["_id"] for x in calling.order_candidates(queue)] == ["K2", "A1", "K1"]
-
-
-def test_count_passed_over():
-    me = t("R", 5)
-    calls = [
-        {"service_id": "ktp", "arrived_at": T0 + timedelta(minutes=7),
-         "called_at": T0 + timedelta(minutes=8)},        # later arrival called: counts
-        {"service_id": "ktp", "arrived_at": T0 + timedelta(minutes=1),
-         "called_at": T0 + timedelta(minutes=9)},        # arrived earlier: not passing
-        {"service_id": "kk", "arrived_at": T0 + timedelta(minutes=7),
-         "called_at": T0 + timedelta(minutes=9)},        # other service
-        {"service_id": "ktp", "arrived_at": T0 + timedelta(minutes=6),
-         "called_at": T0 + timedelta(minutes=4)},        # before I was waiting
-    ]
-    assert calling.count_passed_over(me, calls) == 1
-
-
-def test_passed_over_counts_from_requeue():
-    me = t("R", 0, requeued_at=T0 + timedelta(minutes=30))
-    calls = [{"service_id": "ktp", "arrived_at": T0 + timedelta(minutes=5),
-              "called_at": T0 + timedelta(minutes=20)}]
-    assert calling.count_passed_over(me, calls) == 0
-
-
-def test_ahead_of():
-    queue = [dict(x, passed_over=0) for x in QUEUE]
-    r1 = queue[0]
-    assert calling.ahead_of(r1, queue) == 5          # five priority tickets
-    assert calling.ahead_of(queue[2], queue) == 0    # P1 is next
-    assert calling.ahead_of(dict(r1, passed_over=3), queue) == 0
+def test_a_counter_of_several_services_calls_due_and_priority_first_then_by_arrival():
+    kk = calling.service_next({"n": t("K1", 2, service="kk")}, 0, 3)
+    ktp = calling.service_next({"n": t("A1", 1)}, 0, 3)
+    kk_p = calling.service_next({"p": t("K2", 3, "lansia", service="kk")}, 0, 3)
+    assert calling.choose([kk, ktp])[0]["_id"] == "A1"
+    assert calling.choose([kk, ktp, kk_p])[0]["_id"] == "K2"
+    due = calling.service_next({"p": t("K3", 0, "lansia"), "n": t("A9", 2)}, 3, 3)
+    assert due[0]["_id"] == "A9" and due[2] is True
+    assert calling.choose([kk_p, due])[0]["_id"] == "A9"
 
 
 COUNTER = {"_id": "c1", "status": "open", "officer": "budi", "services": ["ktp"]}
 
 
 def test_override_record():
-    ordered = calling.order_candidates(QUEUE)
     target = dict(QUEUE[1], number="A-002")
     record = calling.override_record(target, COUNTER, "budi", "  Lupa ambil nomor prioritas ",
-                                     T0, ordered)
+                                     T0)
     assert record == {"kind": "override_call", "ticket_id": "R2", "number": "A-002",
                       "service_id": "ktp", "counter_id": "c1", "officer": "budi",
-                      "reason": "Lupa ambil nomor prioritas", "at": T0,
-                      "rule_next_ticket_id": "P1", "passed": 6}
+                      "reason": "Lupa ambil nomor prioritas", "at": T0}
 
 
 @pytest.mark.parametrize("reason", [None, "", "  ", "ok", {"$gt": ""}])

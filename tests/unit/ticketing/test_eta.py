@@ -39,19 +39,3 @@ def test_no_counter_open_gives_no_eta():
     assert out["eta_min_minutes"] is None and out["eta_max_minutes"] is None
     assert out["position"] == 3
 
-
-@pytest.mark.parametrize("ticket,ahead,due", [
-    ({"status": "waiting"}, 3, True),
-    ({"status": "waiting"}, 4, False),
-    ({"status": "waiting"}, 0, True),
-    ({"status": "waiting", "near_front_at": "2026-11-30T01:00:00Z"}, 2, False),   # once
-    ({"status": "called"}, 0, False),
-    ({"status": "waiting", "issued_ahead": 2}, 1, False),   # was already that close
-    ({"status": "waiting", "issued_ahead": 9}, 3, True),
-])
-def test_near_front(ticket, ahead, due):
-    assert eta.near_front_due(ticket, ahead, 3) is due
-
-
-def test_near_front_disabled():
-    assert eta.near_front_due({"status": "waiting"}, 0, None) is False

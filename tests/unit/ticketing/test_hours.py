@@ -3,6 +3,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from services.common.errors import Conflict
+from services.common.workdays import WorkingCalendar
 from services.ticketing import hours
 
 UTC = timezone.utc
@@ -111,3 +112,18 @@ def test_never_open_refusal_has_no_come_back():
     assert decision.reason == "closed" and decision.come_back_at is None
     assert decision.message == "Layanan sedang tutup / The service is closed"
     assert decision.to_error().details["come_back_at"] is None
+
+
+def test_the_mpp_calendar_closes_holidays_and_days_off_not_weekends():
+    d = date
+    cal = WorkingCalendar(days_off=frozenset({"2026-12-24", "2026-12-26"}),
+                          working_days=frozenset({"2026-12-31"}))
+    assert d(2026, 8, 17) in cal                 # Hari Kemerdekaan (holidays.Indonesia)
+    assert d(2026, 12, 24) in cal                # cuti bersama set by decree
+    assert d(2026, 12, 26) in cal                # a Saturday off by decree
+    assert d(2026, 12, 19) not in cal            # a plain Saturday: opening hours decide
+    assert d(2026, 12, 23) not in cal
+    hours_ = {"mon": ["07:30", "16:00"], "tue": ["07:30", "16:00"], "wed": ["07:30", "16:00"],
+              "thu": ["07:30", "16:00"], "fri": ["07:30", "16:00"]}
+    assert hours.intervals_on(hours_, d(2026, 8, 17), "Asia/Jakarta", cal) == []
+    assert hours.intervals_on(hours_, d(2026, 8, 18), "Asia/Jakarta", cal)

@@ -154,16 +154,16 @@ def test_counter_schema():
 
 
 def test_settings_and_calling_rule():
-    data = s.load(s.SettingsSchema(), {"calling_rule": {"max_regular_passed_over": None}})
+    data = s.load(s.SettingsSchema(), {"calling_rule": {"max_priority_in_row": None}})
     assert data == {"timezone": "Asia/Jakarta", "near_front_position": 3,
                     "calling_rule": {"priority_groups": ["lansia", "disabilitas", "ibu_hamil",
                                                          "appointment"],
-                                     "max_regular_passed_over": None}}
+                                     "max_priority_in_row": None}}
     assert "timezone" in refused(s.SettingsSchema(), {"timezone": "Mars/Olympus"})
     assert "calling_rule" in refused(s.SettingsSchema(), {"calling_rule": {
         "priority_groups": ["lansia", "lansia"]}})
     assert "calling_rule" in refused(s.SettingsSchema(), {"calling_rule": {
-        "max_regular_passed_over": -1}})
+        "max_priority_in_row": -1}})
 
 
 def test_counter_actions():
