@@ -26,6 +26,11 @@ def e2e_env(request, rabbit_manager, mongo_client):
         "MONGO_DB_PREFIX": prefix,
         "GATEWAY_ADDRESS": "127.0.0.1:{}".format(find_free_port()),
         "MPP_IGNORE_OPENING_HOURS": "1",
+        # every browser and client of the whole session comes from 127.0.0.1: the per-address
+        # limits (tested on their own in tests/integration/gateway) are raised to a hall's size
+        "GATEWAY_RATE_LIMIT_PER_MINUTE": "6000", "GATEWAY_RATE_LIMIT_BURST": "2000",
+        "GATEWAY_STAFF_RATE_LIMIT_PER_MINUTE": "60000", "GATEWAY_STAFF_RATE_LIMIT_BURST": "20000",
+        "GATEWAY_STREAM_MAX_PER_CLIENT": "2000",
     })
     yield env
     rabbit_manager.delete_vhost(vhost)

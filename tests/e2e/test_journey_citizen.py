@@ -63,13 +63,14 @@ def test_the_statistics_fit_a_phone(base_url):
     r = harness.run("public_journey:statistics_on_a_phone", base_url)
     assert r["scroll_width"] <= r["viewport_width"] == 390  # no horizontal scroll
     assert r["smallest_text_px"] >= 14
-    assert "Dinas Penanaman Modal" in r["ikm_text"]
+    assert "Dinas Penanaman Modal" in r["ikm_text"]  # the agency of today's visit, by name
+    assert "dpmptsp" not in r["ikm_text"]
 
 
 def test_a_kiosk_ticket_is_followed_on_a_phone_by_its_number(base_url):
     r = harness.run("portal_journey:citizen_tracks_a_ticket_by_its_number", base_url,
                     agency_name="Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
-                    service_button="D · Nomor Induk Berusaha (NIB)")
+                    service_button="Nomor Induk Berusaha (NIB)")
     assert r["shown"] == r["number"]  # typed in lower case without the hyphen
     assert "Menunggu dipanggil" in r["tracking"]
     eta = r["tracking"].split("Perkiraan dipanggil")[1]

@@ -46,15 +46,26 @@ def test_a_permit_goes_from_the_portal_to_pdf_through_the_back_office(base_url):
     assert "6203015708900001" not in r["portal_text"]
 
 
-def test_a_building_approval_passes_the_agency_and_two_approval_levels(base_url):
+def test_a_building_approval_passes_the_agency_and_two_approval_levels(base_url, cluster):
+    from services.common.errors import Conflict
     from tests.e2e.conftest import DEMO_PASSWORD
 
+    # set-up: the agency has a second supervisor (its head), as two approval levels need
+    try:
+        cluster.gateway.create_account_rpc("dpmptsp.kepala", DEMO_PASSWORD, "supervisor",
+                                           "dpmptsp")
+    except Conflict:  # made by an earlier test of this session
+        pass
     r = harness.run("permit_journey:building_approval_through_two_levels", base_url,
-                    password=DEMO_PASSWORD)
+                    password=DEMO_PASSWORD, second_supervisor="dpmptsp.kepala")
     assert "120,5" in r["form_shown"]  # typed with a comma, kept as a number
     assert r["offered_in_process"] == []  # the agency's own system decides, not the officer
     steps = r["history"]
     assert "Menunggu persetujuan tingkat 1\tSistem instansi" in steps
     assert "Menunggu persetujuan tingkat 2\tdpmptsp.supervisor" in steps
+    assert "Disetujui, menunggu penerbitan\tdpmptsp.kepala" in steps
     assert "Izin telah terbit\tdpmptsp.supervisor" in steps
+    # separation of duties, as the back office offers it
+    assert "Setujui" not in r["offered_after_own_approval"]
+    assert "Terbitkan izin" not in r["offered_to_last_approver"]
     assert r["issued_state"] == "Izin telah terbit" and r["pdf_head"] == "%PDF-"

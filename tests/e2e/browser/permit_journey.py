@@ -162,8 +162,10 @@ def reopen_until(b, page, code, state, attempts=40):
     raise AssertionError("{} never reached {!r}".format(code, state))
 
 
-def building_approval_through_two_levels(b, base_url, password):
-    """PBG: decimals in the form, the agency's system deciding, two approval levels."""
+def building_approval_through_two_levels(b, base_url, password, second_supervisor):
+    """PBG: decimals in the form, the agency's system deciding, two approval levels by two
+    people (separation of duties), the permit issued by one who did not give the last
+    approval."""
     out = {}
     portal = b.page("citizen", "phone")
     portal.goto(base_url + "/portal")
@@ -197,15 +199,24 @@ def building_approval_through_two_levels(b, base_url, password):
     sign_in(b, supervisor, base_url, "dpmptsp.supervisor", password)
     reopen_until(b, supervisor, code, "Menunggu persetujuan tingkat 1")
     act(b, supervisor, "Setujui", "Menunggu persetujuan tingkat 2")
+    out["offered_after_own_approval"] = offered(supervisor)  # not a second approval
     b.check(supervisor, "03-office-level-2")
-    act(b, supervisor, "Setujui", "Disetujui, menunggu penerbitan")
+
+    head = b.page("second-supervisor", "desk")
+    sign_in(b, head, base_url, second_supervisor, password)
+    open_application(b, head, code)
+    act(b, head, "Setujui", "Disetujui, menunggu penerbitan")
+    out["offered_to_last_approver"] = offered(head)  # not the issue: a second pair of eyes
+    b.check(head, "04-office-approved")
+
+    open_application(b, supervisor, code)
     act(b, supervisor, "Terbitkan izin", "Izin telah terbit")
     out["history"] = supervisor.inner_text("#detail-history")
-    b.check(supervisor, "04-office-issued")
+    b.check(supervisor, "05-office-issued")
 
     out["issued_state"] = citizen_status(b, portal, code, pin, "Izin telah terbit")
     with portal.expect_download() as download:
         portal.get_by_role("button", name="Unduh izin (PDF)").click()
     out["pdf_head"] = open(download.value.path(), "rb").read(5).decode("latin-1")
-    b.check(portal, "05-portal-issued")
+    b.check(portal, "06-portal-issued")
     return out

@@ -1,6 +1,8 @@
 """The citizen portal on a phone: filing with mistakes (each field's message beside it, in
 the chosen language; a decimal typed with a comma), booking a slot with NIK then checking in
 and following the ticket live, cancelling a booking, verifying a permit."""
+from tests.e2e.browser.kiosk_journey import take_ticket
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -123,10 +125,7 @@ def citizen_tracks_a_ticket_by_its_number(b, base_url, agency_name, service_butt
     """A ticket from the kiosk, followed on the phone by typing the number printed on it."""
     kiosk = b.page("kiosk", "kiosk")
     kiosk.goto(base_url + "/kiosk")
-    kiosk.get_by_role("button", name=agency_name).click()
-    kiosk.get_by_role("button", name=service_button).click()
-    kiosk.get_by_role("button", name="Umum").click()
-    number = b.wait_text(kiosk, "#ticket-number", bool)
+    number = take_ticket(kiosk, agency_name, service_button)
     portal = b.page("citizen", "phone")
     portal.goto(base_url + "/portal")
     portal.get_by_label("Nomor antrean").fill(number.lower().replace("-", ""))
