@@ -14,6 +14,11 @@ def test_walk_in_is_called_served_and_seen_by_its_holder(base_url, cluster):
     assert ticket["position"] >= 1 and ticket["eta_min_minutes"] is None   # no counter open
     cluster.ticketing.open_counter("polres-6", "e2e-officer")
     called = cluster.ticketing.call_next("polres-6", "e2e-officer")
+    for _ in range(ticket["position"]):  # who the session's other tests left waiting is first
+        if called["id"] == ticket["id"]:
+            break
+        cluster.ticketing.skip(called["id"], "polres-6", "e2e-officer")
+        called = cluster.ticketing.call_next("polres-6", "e2e-officer")
     assert called["id"] == ticket["id"] and called["counter_name"] == "Loket 6"
     board = cluster.ticketing.board("polres")
     assert {c["id"]: c["now_serving"] for c in board["counters"]}["polres-6"] == ticket["number"]
