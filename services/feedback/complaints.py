@@ -8,11 +8,10 @@ permits SLA (``services.common.workdays``).
 """
 from services.common import clock as clk
 from services.common.errors import IllegalTransition
+from services.contracts.feedback import KINDS, STATUSES  # noqa: F401
 
-KINDS = ("pengaduan", "saran", "masukan")
 KIND_EN = {"pengaduan": "complaint", "saran": "suggestion", "masukan": "input"}
 RECEIVED, IN_PROGRESS, ANSWERED, CLOSED = "received", "in_progress", "answered", "closed"
-STATUSES = (RECEIVED, IN_PROGRESS, ANSWERED, CLOSED)
 TRANSITIONS = {
     RECEIVED: {IN_PROGRESS, ANSWERED, CLOSED},
     IN_PROGRESS: {ANSWERED, CLOSED},

@@ -18,8 +18,8 @@ from services.common.errors import Conflict, Forbidden, ValidationFailed
 from services.contracts import events, messages, roles
 from services.permits import applications, issuing, schemas, sla_schedule, store, workflow
 from services.permits.connectors.sdk import subscription
+from services.contracts.permits import APPLICANT_ACTIONS
 
-APPLICANT_ACTIONS = ("withdraw", "resubmit")
 #: decisions whose events say whether the SLA was kept (issued, rejected, deemed approved)
 SLA_DECIDED = frozenset({workflow.ISSUED, workflow.REJECTED, workflow.DEEMED_APPROVED})
 RETURN_ACTIONS = ("return", "agency_return")

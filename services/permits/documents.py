@@ -19,9 +19,10 @@ import re
 import unicodedata
 
 from services.common.errors import ValidationFailed
+from services.contracts.permits import DEFAULT_MAX_DOCUMENT_BYTES
 
 MiB = 1024 * 1024
-DEFAULT_MAX_BYTES = 5 * MiB
+DEFAULT_MAX_BYTES = DEFAULT_MAX_DOCUMENT_BYTES
 MAX_FILENAME = 120
 
 #: media type -> (magic prefixes, default extension)

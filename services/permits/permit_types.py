@@ -25,8 +25,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from services.common import clock as clk
 from services.common.errors import NotFound, ValidationFailed
 from services.contracts.messages import bilingual_fields, id_number
+from services.contracts.permits import FIELD_TYPES  # noqa: F401
 
-FIELD_TYPES = ("string", "integer", "number", "date", "boolean", "enum")
 
 MSG = {
     "required": "Wajib diisi / Required.",

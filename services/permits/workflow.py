@@ -31,8 +31,8 @@ the applicant owes something (a correction, a payment), ``stopped`` once issued 
 from services.common import clock as clk
 from services.common.errors import Forbidden, IllegalTransition, ValidationFailed
 from services.permits import history
+from services.contracts.permits import MAX_APPROVAL_LEVELS  # noqa: F401
 
-MAX_APPROVAL_LEVELS = 5
 
 ROLES = ("applicant", "officer", "supervisor", "admin", "connector", "system")
 

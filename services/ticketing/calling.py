@@ -20,8 +20,8 @@ rule puts first: a priority ticket or a regular one the rule says is due, then b
 """
 from services.common.errors import ValidationFailed
 from services.ticketing import queue, states
+from services.contracts.ticketing import PRIORITY_GROUPS  # noqa: F401
 
-PRIORITY_GROUPS = ("lansia", "disabilitas", "ibu_hamil", "appointment")
 PRIORITY_LABELS = {
     "lansia": ("Lansia", "Elderly"),
     "disabilitas": ("Penyandang disabilitas", "Person with disability"),

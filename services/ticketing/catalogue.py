@@ -7,8 +7,8 @@ state (open/closed, officer, the ticket it serves) is not catalogue: it lives in
 touches it and no two kinds of writer rewrite one document on FerretDB.
 """
 from services.ticketing.calling import DEFAULT_RULE
+from services.contracts.ticketing import WEEKDAYS
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_NEAR_FRONT = 3
 
 

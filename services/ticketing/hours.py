@@ -16,8 +16,8 @@ from babel.dates import format_datetime
 
 from services.common import clock as clk
 from services.common.errors import Conflict
+from services.contracts.ticketing import WEEKDAYS
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HORIZON_DAYS = 31
 
 
