@@ -9,7 +9,6 @@ from services.gateway import requests as req
 from services.gateway import schemas as gs
 from services.gateway.http import route
 from services.gateway.ratelimit import client_address, network_of
-from services.gateway.settings import list_setting
 
 TAG = "auth"
 
@@ -22,7 +21,7 @@ class AuthRoutes:
     def login(self, request):
         body = self._body(request, gs.LoginRequest)
         client = network_of(client_address(
-            request, tuple(list_setting(self.config, "GATEWAY_TRUSTED_PROXIES"))))
+            request, tuple(settings.get(self.config, "GATEWAY_TRUSTED_PROXIES"))))
         principal = auth.login(self.db, body["username"], body["password"], client,
                                self.tokens.log_key)
         return req.json_response(auth.start_session(self.db, self.tokens, principal))

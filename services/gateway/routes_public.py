@@ -3,15 +3,14 @@ client address; nothing personal is ever returned (a ticket is its number and po
 import segno
 from werkzeug.wrappers import Response
 
+from services.common import settings
 from services.common.config import timezone_name
 from services.contracts import ticketing as tc
 from services.gateway import requests as req
 from services.gateway import schemas as gs
 from services.gateway.http import route
 from services.gateway.openapi import KEY_PATTERN
-from services.gateway.settings import setting
 
-DEFAULT_MPP_NAME = "MPP Kabupaten Kapuas"
 TAG_CAT, TAG_TICKETS, TAG_BOOKINGS = "catalogue", "tickets", "bookings"
 
 
@@ -43,7 +42,7 @@ class PublicRoutes:
         # the MPP's name and zone: pages name the mall from here (never hard-coded) and show
         # every time as the citizen's wall clock reads it
         zone = timezone_name(self.config)
-        mpp = {"name": setting(self.config, "MPP_NAME", DEFAULT_MPP_NAME), "timezone": zone}
+        mpp = {"name": settings.get(self.config, "MPP_NAME"), "timezone": zone}
         return req.json_response({"agencies": agencies, "timezone": zone, "mpp": mpp})
 
     @route("GET", "/api/v1/services/<string:service_id>", public=True, tags=[TAG_CAT],
