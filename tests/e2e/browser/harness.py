@@ -21,6 +21,12 @@ not share) and returns what it returned.
   than ``minimum`` CSS pixels either way (kiosk touch targets).
 - ``b.wait_text(page, selector, predicate)``: poll a text (the pages' CSP forbids the eval
   ``wait_for_function`` needs).
+- ``b.page(..., voices=[{"name", "lang", "localService"}])``: headless Chromium has no voices
+  and plays no sound, so such a page gets a recording ``speechSynthesis`` (an init script) with
+  these voices; ``b.spoken(page)`` lists what the page said: ``{text, lang, voice, volume}``.
+  Real audio stays untested.
+- ``b.qr_text(page, selector)``: the text of the QR code shown in ``selector``, read from a
+  screenshot of it by zxing-cpp, as a phone's camera would.
 """
 import json
 import os
@@ -79,6 +85,25 @@ def language_problems(text, codes=()):
     return problems
 
 
+# What ``speechSynthesis`` a page sees when a journey gives it voices: the page's own code runs
+# unchanged; each utterance it speaks is recorded instead of played.
+_SPEECH_RECORDER = """
+(() => {
+  const voices = %s;
+  const spoken = window.__mppSpoken = [];
+  class Utterance { constructor(text) { this.text = text; this.lang = ""; this.voice = null;
+    this.volume = 1; this.rate = 1; } }
+  window.SpeechSynthesisUtterance = Utterance;
+  const synth = {
+    getVoices: () => voices.slice(), speak: u => spoken.push({text: u.text, lang: u.lang,
+      voice: u.voice ? u.voice.name : null, volume: u.volume}),
+    cancel: () => {}, pause: () => {}, resume: () => {}, speaking: false, pending: false,
+    addEventListener: () => {}, removeEventListener: () => {}, onvoiceschanged: null};
+  Object.defineProperty(window, "speechSynthesis", {value: synth, configurable: true});
+})();
+"""
+
+
 class JourneyFailed(AssertionError):
     pass
 
@@ -93,11 +118,13 @@ class Browser:
         self.axe = AXE.read_text()
         (SHOTS / journey).mkdir(parents=True, exist_ok=True)
 
-    def page(self, name, device="desk", **options):
+    def page(self, name, device="desk", voices=None, **options):
         settings = dict(DEVICES[device], locale="en-US", timezone_id="UTC",
                         accept_downloads=True)
         settings.update(options)
         context = self.browser.new_context(**settings)
+        if voices is not None:
+            context.add_init_script(_SPEECH_RECORDER % json.dumps(voices))
         context.set_default_timeout(15000)
         self.contexts.append(context)
         page = context.new_page()
@@ -127,6 +154,23 @@ class Browser:
             problems += language_problems(page.inner_text("body"), self.codes)
         if problems:
             raise JourneyFailed("{} / {}: {}".format(self.journey, state, "; ".join(problems)))
+
+    @staticmethod
+    def spoken(page):
+        return page.evaluate("() => window.__mppSpoken || []")
+
+    @staticmethod
+    def qr_text(page, selector):
+        import io
+
+        import zxingcpp
+        from PIL import Image
+
+        image = Image.open(io.BytesIO(page.locator(selector).screenshot()))
+        found = zxingcpp.read_barcodes(image)
+        if not found:
+            raise JourneyFailed("no QR code readable in {}".format(selector))
+        return found[0].text
 
     def small_targets(self, page, selector, minimum=48):
         small = []

@@ -16,9 +16,13 @@
   MPP.setLang("id", false);  // the hall hears and reads Indonesian
 
   // -- sound ----------------------------------------------------------------------------------
+  // An Indonesian voice: exactly id-ID first, then any Indonesian one ("id", "id_ID", and
+  // "in-ID", the old code some Android devices still report); a local voice before a network one.
   function findVoice() {
     if (!("speechSynthesis" in window)) return null;
-    return speechSynthesis.getVoices().find(v => /^id([-_]|$)/i.test(v.lang)) || null;
+    const rank = v => (/^id[-_]ID$/i.test(v.lang) ? 0 : /^(id|in)([-_]|$)/i.test(v.lang) ? 2 : 9) + (v.localService === false ? 1 : 0);
+    const voices = speechSynthesis.getVoices().filter(v => rank(v) < 9).sort((a, b) => rank(a) - rank(b));
+    return voices[0] || null;
   }
   function soundMode() {
     voice = findVoice();
@@ -49,12 +53,13 @@
       o.start(at); o.stop(at + .32);
     });
   }
-  // "A-003" is read as "A 3": a voice reads the letter and the number, not "dash zero zero"
-  const spoken = number => String(number).replace(/-0*(\d)/, " $1");
+  // "A-003" is said "A 0 0 3" (a nol nol tiga), as the number printed on the ticket reads,
+  // never "A dash three"; the counter by its name ("Loket 1"), never its code
+  const spoken = number => String(number).replace(/-/g, "").split("").join(" ");
   function speak(ev) {
     if (!voice) return;
     const u = new SpeechSynthesisUtterance(t("board_speech", {number: spoken(ev.number), counter: ev.counter_name}));
-    u.lang = voice.lang; u.voice = voice; u.rate = .9;
+    u.lang = "id-ID"; u.voice = voice; u.rate = .9;
     setTimeout(() => speechSynthesis.speak(u), 800);
   }
 

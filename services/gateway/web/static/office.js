@@ -31,6 +31,7 @@
     MPP.setZone(d.timezone);
     agencies = Object.fromEntries((d.agencies || []).map(a => [a.code, a]));
     $("who").textContent = t("of_signed_in") + " " + s.account.username + " · " + t("of_role_" + s.account.role) + " · " + agencyName(s.account.agency);
+    agencyPicker();
     await apps();
     await complaints().catch(e => MPP.say(e.message, "error"));
     const supervisor = ["supervisor", "admin"].includes(s.account.role);
@@ -38,17 +39,34 @@
     if (supervisor) await perception().catch(e => MPP.say(e.message, "error"));
   }
 
+  // An agency's staff see their agency's list. The MPP admin sees every agency's (the ones
+  // that issue permits), newest filing first, or one agency's, chosen in the picker.
   async function apps() {
     const s = session();
-    const q = s.account.agency ? "" : "?agency=" + encodeURIComponent(Object.keys(agencies)[0] || "");
-    const r = await api("GET", "/api/v1/applications" + q);
-    const head = el("tr", {}, ["of_code", "of_applicant", "of_type", "of_filed", "of_state", "of_sla", "of_actions"].map(k => el("th", {scope: "col"}, t(k))));
-    const rows = (r.items || []).map(a => el("tr", {"data-code": a.tracking_code},
-      el("td", {class: "code"}, a.tracking_code), el("td", {}, a.applicant_masked || "–"), el("td", {}, typeName(a)),
+    const all = !s.account.agency;
+    const chosen = all ? ($("of-agency").value ? [$("of-agency").value] : permitAgencies()) : [null];
+    const lists = await Promise.all(chosen.map(code => api("GET", "/api/v1/applications" + (code ? "?agency=" + encodeURIComponent(code) : ""))
+      .then(r => (r.items || []).map(a => Object.assign({agency: code}, a)))));
+    const items = lists.flat().sort((a, b) => String(b.filed_at).localeCompare(String(a.filed_at)));
+    const keys = ["of_code", "of_applicant", "of_type", "of_filed", "of_state", "of_sla", "of_actions"];
+    if (all) keys.splice(2, 0, "agency");
+    const head = el("tr", {}, keys.map(k => el("th", {scope: "col"}, t(k))));
+    const rows = items.map(a => el("tr", {"data-code": a.tracking_code, "data-agency": a.agency || ""},
+      el("td", {class: "code"}, a.tracking_code), el("td", {}, a.applicant_masked || "–"), all ? el("td", {}, agencyName(a.agency)) : "", el("td", {}, typeName(a)),
       el("td", {}, fmt.dateTime(a.filed_at)), el("td", {}, serverText(a.state_label)), el("td", {}, slaBadge(a.sla)),
       el("td", {}, el("button", {type: "button", class: "secondary", "aria-label": t("of_open_app", {code: a.tracking_code}),
         onclick: () => openApp(a.application_id).catch(e => MPP.say(e.message, "error"))}, t("of_open")))));
-    $("apps").replaceChildren(el("thead", {}, head), el("tbody", {}, rows.length ? rows : el("tr", {}, el("td", {colspan: 7}, t("of_empty")))));
+    $("apps").replaceChildren(el("thead", {}, head), el("tbody", {}, rows.length ? rows : el("tr", {}, el("td", {colspan: keys.length}, t("of_empty")))));
+  }
+  const permitAgencies = () => Object.values(agencies).filter(a => (a.permit_types || []).length).map(a => a.code);
+  function agencyPicker() {
+    const s = session(), box = $("agency-pick");
+    box.hidden = !!s.account.agency;
+    if (box.hidden) return;
+    const picked = $("of-agency").value;
+    $("of-agency").replaceChildren(el("option", {value: ""}, t("of_all_agencies")),
+      ...permitAgencies().map(code => el("option", {value: code}, agencyName(code))));
+    $("of-agency").value = picked;
   }
 
   async function openApp(id) {
@@ -204,6 +222,7 @@
   });
   $("logout").addEventListener("click", MPP.logout);
   $("refresh").addEventListener("click", ev => MPP.busy(ev.currentTarget, () => apps().catch(e => MPP.say(e.message, "error"))));
-  document.addEventListener("mpp:lang", () => { if (session()) { apps().catch(() => null); if (current) openApp(current.application_id).catch(() => null); } });
+  $("of-agency").addEventListener("change", () => apps().catch(e => MPP.say(e.message, "error")));
+  document.addEventListener("mpp:lang", () => { if (session()) { agencyPicker(); apps().catch(() => null); if (current) openApp(current.application_id).catch(() => null); } });
   start().catch(e => MPP.say(e.message, "error"));
 })();

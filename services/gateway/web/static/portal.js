@@ -44,7 +44,21 @@
       if (s) $("track-out").append(el("p", {}, el("a", {class: "btn", href: s.survey_url}, t("survey_title"))));
     }
     clearTimeout(trackTimer);
-    if (!["completed", "cancelled", "no_show", "not_served", "transferred"].includes(tk.status)) trackTimer = setTimeout(() => track().catch(() => null), 15000);
+    const ended = ["completed", "cancelled", "no_show", "not_served", "transferred"].includes(tk.status);
+    if (!ended) trackTimer = setTimeout(() => track().catch(() => null), 15000);
+    live(ended ? null : svc && svc.agency);
+  }
+  // Live: the hall's stream of the ticket's agency says when a number is called; the ticket
+  // is read again then (the 15 s reading above stays, for a stream that cannot be opened).
+  let liveSource = null, liveAgency = null, liveAgain = null;
+  function live(agency) {
+    if (agency === liveAgency) return;
+    if (liveSource) liveSource.close();
+    liveSource = null; liveAgency = agency;
+    if (!agency || !window.EventSource) return;
+    liveSource = new EventSource("/api/v1/stream/board?agency=" + encodeURIComponent(agency));
+    const again = () => { clearTimeout(liveAgain); liveAgain = setTimeout(() => track().catch(() => null), 300); };
+    ["ticket_called", "ticket_recalled", "board"].forEach(kind => liveSource.addEventListener(kind, again));
   }
 
   $("track").addEventListener("submit", ev => {
@@ -77,18 +91,31 @@
           nik: $("book-nik").value.trim(), name: $("book-name").value.trim(), phone, language: MPP.lang}, {"Idempotency-Key": bookKey});
         bookKey = null;
         if (r.created === false) { $("book-out").replaceChildren(el("p", {class: "ok"}, MPP.serverText(r.message))); return; }
+        keepBooking({code: r.code, service_id: r.service_id, slot_start: r.slot_start, phone});
         showBooking(r, phone);
       } catch (e) { MPP.formErrors(form, e); }
     });
   });
+  // The booking stays on this phone (a reload or a closed tab keeps it) until it is cancelled,
+  // checked in or a day past its slot: its code, service, time and the phone that cancels it.
+  const BOOKING = "mpp.portal.booking";
+  function keepBooking(b) { try { if (b) localStorage.setItem(BOOKING, JSON.stringify(b)); else localStorage.removeItem(BOOKING); } catch (e) { /* private mode */ } }
+  function keptBooking() {
+    try {
+      const b = JSON.parse(localStorage.getItem(BOOKING) || "null");
+      if (b && Date.parse(b.slot_start) + 86400000 > Date.now()) return b;
+    } catch (e) { /* unreadable: forgotten */ }
+    keepBooking(null); return null;
+  }
   function showBooking(r, phone) {
     const svc = services[r.service_id];
     const cancel = el("button", {type: "button", class: "secondary", onclick: ev => MPP.busy(ev.currentTarget, () =>
       api("POST", "/api/v1/bookings/" + encodeURIComponent(r.code) + "/cancel", {phone}).then(() => {
-        $("book-out").replaceChildren(el("p", {class: "ok"}, t("po_booking_cancelled"))); MPP.say(t("po_booking_cancelled")); })
+        keepBooking(null); $("book-out").replaceChildren(el("p", {class: "ok"}, t("po_booking_cancelled"))); MPP.say(t("po_booking_cancelled")); })
         .catch(e => { note.textContent = e.message; }))}, t("po_booking_cancel"));
     const checkin = el("button", {type: "button", onclick: ev => MPP.busy(ev.currentTarget, () =>
       api("POST", "/api/v1/bookings/" + encodeURIComponent(r.code) + "/check-in").then(tk => {
+        keepBooking(null); checkin.remove(); cancel.remove();
         $("book-out").append(el("p", {class: "ok", id: "checkin-number"}, t("po_booking_ticket", {number: tk.number})));
         location.hash = "track=" + encodeURIComponent(tk.id) + "&token=" + encodeURIComponent(tk.access_token);
       }).catch(e => { note.textContent = e.message; }))}, t("po_booking_checkin"));
@@ -254,12 +281,14 @@
   (async () => {
     const d = await api("GET", "/api/v1/agencies");
     MPP.setZone(d.timezone);
-    d.agencies.forEach(a => { agencies[a.code] = a; a.services.forEach(s => { services[s.id] = s; }); });
+    d.agencies.forEach(a => { agencies[a.code] = a; a.services.forEach(s => { services[s.id] = Object.assign({agency: a.code}, s); }); });
     $("book-service").replaceChildren(...d.agencies.filter(a => a.services.length).map(a => el("optgroup", {label: name(a)}, a.services.map(s => el("option", {value: s.id}, name(s))))));
     types = d.agencies.flatMap(a => a.permit_types || []);
     $("app-type").replaceChildren(...types.map(p => el("option", {value: p.id}, name(p))));
     $("book-date").min = new Date().toISOString().slice(0, 10);
     typeForm();
+    const kept = keptBooking();
+    if (kept) showBooking(kept, kept.phone);
     // A permit's QR code opens /verify?n=<number>&h=<record hash>: verify it straight away.
     const qr = new URLSearchParams(location.search);
     if (location.pathname === "/verify" && qr.get("n")) {
