@@ -32,6 +32,9 @@ def e2e_env(request, rabbit_manager, mongo_client):
         "GATEWAY_STAFF_RATE_LIMIT_PER_MINUTE": "60000", "GATEWAY_STAFF_RATE_LIMIT_BURST": "20000",
         "GATEWAY_STREAM_MAX_PER_CLIENT": "2000",
     })
+    # the links a citizen scans (survey after a visit, a permit's QR) open this suite's pages
+    public = "http://" + env["GATEWAY_ADDRESS"]
+    env.update({"FEEDBACK_SURVEY_URL": public + "/survey", "PERMITS_VERIFY_URL": public + "/verify"})
     yield env
     rabbit_manager.delete_vhost(vhost)
     for name in mongo_client.list_database_names():

@@ -150,7 +150,7 @@ def _catalogue_versions():
 def test_the_demo_catalogue_loads_and_its_forms_work():
     versions = [load(schemas.PermitTypeVersionSchema(), v) for v in _catalogue_versions()]
     assert {v["permit_type_id"] for v in versions} == {"pbg", "sip-bidan", "izin-reklame",
-                                                       "pemakaian-gedung"}
+                                                       "skpt"}
     sip = next(v for v in versions if v["permit_type_id"] == "sip-bidan")
     assert sip["effective_from"] == "2026-01-01" and sip["approval_levels"] == 1
     assert permit_types.validate_form(sip["form"], FILING["form"]) == FILING["form"]
