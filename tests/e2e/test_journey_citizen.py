@@ -76,3 +76,91 @@ def test_a_kiosk_ticket_is_followed_on_a_phone_by_its_number(base_url):
     eta = r["tracking"].split("Perkiraan dipanggil")[1]
     assert "belum dapat diperkirakan" in eta or "menit lagi" in eta  # never "––– min"
     assert r["unknown"] == "Nomor antrean tidak ditemukan hari ini"
+
+
+def test_a_served_citizen_scans_the_counters_qr_and_the_statistics_count_the_answer(base_url):
+    from tests.e2e import journey_setup as setup
+    from tests.e2e.conftest import DEMO_PASSWORD
+
+    agencies = setup.catalogue(base_url)
+    bpjstk = setup.agency(agencies, "bpjs-ketenagakerjaan")
+    service = bpjstk["services"][0]
+    counter = setup.counter_serving(base_url, "bpjs-ketenagakerjaan.officer", DEMO_PASSWORD,
+                                    service["id"])
+    r = harness.run("survey_journey:citizen_rates_the_visit", base_url,
+                    officer="bpjs-ketenagakerjaan.officer", password=DEMO_PASSWORD,
+                    counter_name=counter["name"], agency=bpjstk["name"], service=service["name"],
+                    codes=setup.codes(agencies))
+    assert r["called"] == r["ticket"]
+    # the code on the counter's screen opens this MPP's survey page, for this visit
+    assert r["survey_url"].startswith(base_url + "/survey#t=")
+    assert service["name"] in r["about"] and bpjstk["name"] in r["about"]
+    assert r["unanswered"]  # nothing chosen: said, nothing sent
+    assert r["questions"] == 9  # the nine IKM elements (PermenPAN-RB 14/2017)
+    assert "Terima kasih" in r["thanks"]
+    assert r["again"] and "sudah" in r["again"]
+    # the agency's IKM now has a score and one respondent
+    assert bpjstk["name"] in r["ikm_line"] and "belum cukup" not in r["ikm_line"], r["ikm_line"]
+    assert r["summary_before"] != r["summary_after"]
+
+
+def _shift_booking_to_now(mongo_client, suite, code):
+    """The day of the visit comes: the booking's slot starts in ten minutes (set-up; the
+    journey cannot wait for the date it booked)."""
+    start = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + \
+        datetime.timedelta(minutes=10)
+    db = mongo_client["{}_ticketing".format(suite.env["MONGO_DB_PREFIX"])]
+    booking = db.bookings.find_one({"code": code})
+    length = booking["slot_end"] - booking["slot_start"]
+    db.bookings.update_one({"_id": booking["_id"]}, {"$set": {
+        "day": start.date().isoformat(), "slot_start": start, "slot_end": start + length}})
+
+
+def test_a_booking_stays_on_the_phone_and_its_check_in_is_followed_live(
+        base_url, suite, mongo_client, tmp_path):
+    from tests.e2e import journey_setup as setup
+    from tests.e2e.conftest import DEMO_PASSWORD
+
+    agencies = setup.catalogue(base_url)
+    bpn = setup.agency(agencies, "bpn")
+    service = bpn["services"][0]
+    counter = setup.counter_serving(base_url, "bpn.officer", DEMO_PASSWORD, service["id"])
+    state = str(tmp_path / "phone.json")
+    booked = harness.run("portal_journey:citizen_books_and_reloads", base_url,
+                         service_label=service["name"], day=_working_day(), state_path=state)
+    # a reload, and a new tab, still show the booking
+    assert booked["booking_code"] in booked["after_reload"]
+    assert booked["booking_code"] in booked["new_tab"]
+    assert "WIB" in booked["after_reload"]
+
+    _shift_booking_to_now(mongo_client, suite, booked["booking_code"])
+    r = harness.run("portal_journey:citizen_checks_in_and_follows_live", base_url,
+                    state_path=state, officer="bpn.officer", password=DEMO_PASSWORD,
+                    counter_name=counter["name"], codes=setup.codes(agencies))
+    assert r["number"].startswith(service["prefix"] + "-")
+    assert r["number"] in r["checked_in"]
+    assert "Menunggu dipanggil" in r["tracking_before"]
+    assert r["buttons_left"] == 0  # checked in: no second check-in, no cancel
+    assert r["called"] == r["number"]
+    # the phone was not touched: the call reached it, with the counter by its name
+    assert "Dipanggil, silakan ke " + counter["name"] in r["tracking_called"]
+
+
+def test_a_kiosk_tickets_qr_opens_its_page_on_a_phone_which_follows_the_calls_live(base_url):
+    from tests.e2e import journey_setup as setup
+    from tests.e2e.conftest import DEMO_PASSWORD
+
+    agencies = setup.catalogue(base_url)
+    imigrasi = setup.agency(agencies, "imigrasi")
+    service = imigrasi["services"][0]
+    counter = setup.counter_serving(base_url, "imigrasi.officer", DEMO_PASSWORD, service["id"])
+    r = harness.run("portal_journey:citizen_follows_a_ticket_by_its_qr", base_url,
+                    agency_name=imigrasi["name"], service_button=service["name"],
+                    officer="imigrasi.officer", password=DEMO_PASSWORD,
+                    counter_name=counter["name"], codes=setup.codes(agencies))
+    assert r["url"].startswith(base_url + "/portal#track=")
+    assert r["shown"] == r["number"] and "Menunggu dipanggil" in r["waiting"]
+    assert r["called"] == r["number"]
+    assert "Dipanggil, silakan ke " + counter["name"] in r["tracking_called"]
+    assert "Selesai dilayani" in r["tracking_done"]
+    assert r["survey_link"] == 1  # the same phone rates the service

@@ -126,3 +126,46 @@ def board_calls(b, base_url, officer, password, counter_name, agency, service,
     button(console, "Tutup loket").click()
     said(b, console, lambda t: "ditutup" in t)
     return seen
+
+
+#: what the TV's browser reports (a recording speechSynthesis stands in for the real one):
+#: an English voice, an Indonesian network voice and an Indonesian local id-ID voice
+VOICES = [{"name": "English (United States)", "lang": "en-US", "localService": True},
+          {"name": "Bahasa Indonesia (jaringan)", "lang": "id", "localService": False},
+          {"name": "Damayanti", "lang": "id-ID", "localService": True}]
+
+
+def board_speaks(b, base_url, officer, password, counter_name, agency, service, voices=VOICES):
+    """What the board says when a number is called: the words, their language and the
+    voice it chose (headless Chromium has no voices and plays nothing: the page's speech is
+    recorded, not heard)."""
+    seen = {}
+    board = b.page("board", "board", voices=voices)
+    board.goto(base_url + "/board")
+    board.get_by_role("button", name="Aktifkan suara").click()
+    board.wait_for_selector("#board:not([hidden])")
+    seen["sound_mode"] = board.get_attribute("#sound-mode", "data-mode")
+    seen["sound_text"] = board.inner_text("#sound-mode")
+    b.check(board, "01-voice-on")
+
+    kiosk = b.page("kiosk", "kiosk")
+    kiosk.goto(base_url + "/kiosk?idle=120")
+    seen["ticket"] = take_ticket(kiosk, agency, service)
+    console = _console(b, base_url, officer, password, counter_name)
+    button(console, "Buka loket").click()
+    said(b, console, lambda t: "dibuka" in t)
+    before = _announcements(board)
+    button(console, "Panggil berikutnya").click()
+    seen["called"] = current(b, console, lambda t: t == seen["ticket"])
+    _wait_announcements(b, board, before + 1)
+    deadline = time.monotonic() + 10
+    while len([u for u in b.spoken(board) if u["text"].strip()]) < 1 and \
+            time.monotonic() < deadline:
+        board.wait_for_timeout(200)
+    seen["spoken"] = b.spoken(board)
+    b.check(board, "02-called")
+    button(console, "Lewati").click()
+    said(b, console, lambda t: "dilewati" in t)
+    button(console, "Tutup loket").click()
+    said(b, console, lambda t: "ditutup" in t)
+    return seen

@@ -220,3 +220,74 @@ def building_approval_through_two_levels(b, base_url, password, second_superviso
     out["pdf_head"] = open(download.value.path(), "rb").read(5).decode("latin-1")
     b.check(portal, "06-portal-issued")
     return out
+
+
+def file_skpt(b, portal, base_url, nik, name, phone, title_number="M.123/2019"):
+    """The land office's SKPT filed on the portal; returns (tracking code, PIN)."""
+    portal.goto(base_url + "/portal")
+    portal.wait_for_selector("#app-type option[value='skpt']", state="attached")
+    portal.get_by_label("Jenis izin").select_option(
+        label="Surat Keterangan Pendaftaran Tanah (SKPT)")
+    b.wait_text(portal, "#type-info", lambda text: "Rp" in text)
+    portal.get_by_label("Nomor sertipikat").fill(title_number)
+    portal.get_by_label("Letak tanah").fill("Jl. Cilik Riwut km 3, Selat Hulu")
+    portal.get_by_label("KTP pemohon").set_input_files(pdf("ktp.pdf"))
+    portal.get_by_label("Salinan sertipikat tanah").set_input_files(pdf("sertipikat.pdf"))
+    portal.locator("#apply").get_by_label("NIK (16 angka)").fill(nik)
+    portal.locator("#apply").get_by_label("Nama lengkap").fill(name)
+    portal.locator("#apply").get_by_label("Nomor WhatsApp/HP").fill(phone)
+    portal.get_by_role("button", name="Kirim permohonan").click()
+    code = b.wait_text(portal, "#tracking-code", bool)
+    return code, portal.inner_text("#tracking-pin").strip()
+
+
+def permit_with_a_fee(b, base_url, password):
+    """A paid permit decided by hand: filed on the portal, taken through intake and the
+    land office's own decision by its officer, approved by its supervisor, then it waits
+    for the fee; the citizen reads how much, the officer records the payment, the
+    supervisor issues it and the citizen downloads it."""
+    out = {}
+    portal = b.page("citizen", "phone")
+    code, pin = file_skpt(b, portal, base_url, "6203015708900011", "Ahmad Yani", "0811-5200-0011")
+    out["type_info"] = portal.inner_text("#type-info")
+    b.check(portal, "01-portal-filed")
+
+    officer = b.page("officer", "desk")
+    sign_in(b, officer, base_url, "bpn.officer", password)
+    open_application(b, officer, code)
+    act(b, officer, "Mulai pemeriksaan berkas", "Pemeriksaan berkas")
+    act(b, officer, "Terima berkas", "Berkas lengkap dan diterima")
+    act(b, officer, "Teruskan ke instansi", "Diproses oleh instansi")
+    act(b, officer, "Disetujui instansi", "Menunggu persetujuan tingkat 1")
+    b.check(officer, "02-office-decided")
+
+    supervisor = b.page("supervisor", "desk")
+    sign_in(b, supervisor, base_url, "bpn.supervisor", password)
+    open_application(b, supervisor, code)
+    act(b, supervisor, "Setujui", "Menunggu pembayaran retribusi")
+    out["offered_supervisor_awaiting_payment"] = offered(supervisor)
+    b.check(supervisor, "03-office-awaiting-payment")
+
+    out["awaiting_state"] = citizen_status(b, portal, code, pin, "Menunggu pembayaran retribusi")
+    out["pay_hint"] = portal.inner_text("#pay-hint")
+    out["portal_facts"] = portal.inner_text("#status-out")
+    b.check(portal, "04-portal-pay")
+
+    open_application(b, officer, code)
+    out["offered_officer_awaiting_payment"] = offered(officer)
+    act(b, officer, "Catat pembayaran", "Retribusi telah dibayar")
+    out["offered_officer_paid"] = offered(officer)
+    b.check(officer, "05-office-paid")
+
+    open_application(b, supervisor, code)
+    act(b, supervisor, "Terbitkan izin", "Izin telah terbit")
+    out["history"] = supervisor.inner_text("#detail-history")
+    b.check(supervisor, "06-office-issued")
+
+    out["issued_state"] = citizen_status(b, portal, code, pin, "Izin telah terbit")
+    out["pay_hint_after"] = portal.locator("#pay-hint").count()
+    with portal.expect_download() as download:
+        portal.get_by_role("button", name="Unduh izin (PDF)").click()
+    out["pdf_head"] = open(download.value.path(), "rb").read(5).decode("latin-1")
+    b.check(portal, "07-portal-issued")
+    return out

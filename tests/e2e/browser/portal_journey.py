@@ -138,3 +138,106 @@ def citizen_tracks_a_ticket_by_its_number(b, base_url, agency_name, service_butt
     unknown = b.wait_text(portal, "#track [role=alert]", bool)
     b.check(portal, "02-unknown-number")
     return {"number": number, "shown": shown, "tracking": tracking, "unknown": unknown}
+
+
+def citizen_books_and_reloads(b, base_url, service_label, day, state_path):
+    """Book a slot, then reload the page (and open it again in a new tab): the booking is
+    still there. The phone's storage is saved to ``state_path`` for the day of the visit."""
+    out = {}
+    portal = b.page("citizen", "phone")
+    portal.goto(base_url + "/portal")
+    portal.wait_for_selector("#book-service option", state="attached")
+    portal.get_by_label("Layanan").select_option(label=service_label)
+    portal.get_by_label("Tanggal").fill(day)
+    portal.get_by_label("Tanggal").dispatch_event("change")
+    b.wait_text(portal, "#book-slot", lambda text: "tempat" in text)
+    portal.locator("#book").get_by_label("NIK (16 angka)").fill("6203015708900007")
+    portal.locator("#book").get_by_label("Nama lengkap").fill("Dewi Lestari")
+    portal.locator("#book").get_by_label("Nomor WhatsApp/HP").fill("0811-5200-0007")
+    portal.get_by_role("button", name="Pesan jadwal").click()
+    out["booking_code"] = b.wait_text(portal, "#booking-code", bool)
+    out["booked"] = portal.inner_text("#book-out")
+    portal.reload()
+    out["after_reload"] = b.wait_text(portal, "#book-out", lambda t: out["booking_code"] in t)
+    b.check(portal, "01-booking-after-reload")
+    again = portal.context.new_page()
+    again.goto(base_url + "/portal")
+    out["new_tab"] = b.wait_text(again, "#book-out", lambda t: out["booking_code"] in t)
+    portal.context.storage_state(path=state_path)
+    return out
+
+
+def citizen_checks_in_and_follows_live(b, base_url, state_path, officer, password, counter_name):
+    """The day of the visit, at the MPP: the phone still has the booking; "Check-in" gives a
+    ticket, which the page then follows live; when the counter calls it, the page says so by
+    itself (no tap, no reload)."""
+    out = {}
+    portal = b.page("citizen", "phone", storage_state=state_path)
+    portal.goto(base_url + "/portal")
+    b.wait_text(portal, "#book-out", lambda t: "Kode booking" in t)
+    portal.get_by_role("button", name="Check-in (saat sudah di MPP)").click()
+    out["checked_in"] = b.wait_text(portal, "#checkin-number", bool)
+    out["number"] = b.wait_text(portal, "#ticket-number", bool)
+    out["tracking_before"] = b.wait_text(portal, "#track-out", lambda t: "Menunggu" in t)
+    out["buttons_left"] = portal.locator("#book-out button").count()
+    b.check(portal, "01-checked-in")
+    console = b.page("counter", "desk")
+    from tests.e2e.browser.counter_journey import button, current, said, sign_in
+    sign_in(console, base_url, officer, password)
+    console.select_option("#counter-id", label=counter_name)
+    b.wait_text(console, "#counter-status", bool)
+    button(console, "Buka loket").click()
+    said(b, console, lambda t: "dibuka" in t)
+    button(console, "Panggil berikutnya").click()
+    out["called"] = current(b, console, lambda t: t != "–")
+    # the phone, untouched, shows the call (the 15 s re-reading is far slower than this wait)
+    out["tracking_called"] = b.wait_text(portal, "#track-out", lambda t: "Dipanggil" in t,
+                                         timeout=8)
+    b.check(portal, "02-called-live")
+    button(console, "Mulai layani").click()
+    b.wait_text(console, "#current-info", lambda t: "sedang dilayani" in t)
+    button(console, "Selesai").click()
+    said(b, console, lambda t: "selesai" in t)
+    button(console, "Tutup loket").click()
+    said(b, console, lambda t: "ditutup" in t)
+    return out
+
+
+def citizen_follows_a_ticket_by_its_qr(b, base_url, agency_name, service_button, officer,
+                                       password, counter_name):
+    """A kiosk ticket's QR code, scanned by the phone, opens the ticket's page; the page
+    changes by itself when the counter calls the ticket."""
+    out = {}
+    kiosk = b.page("kiosk", "kiosk")
+    kiosk.goto(base_url + "/kiosk?idle=120")
+    out["number"] = take_ticket(kiosk, agency_name, service_button)
+    kiosk.wait_for_selector("#ticket .qr svg")
+    out["url"] = b.qr_text(kiosk, "#ticket .qr")
+    portal = b.page("citizen", "phone")
+    portal.goto(out["url"])
+    out["shown"] = b.wait_text(portal, "#ticket-number", lambda t: t == out["number"])
+    out["waiting"] = b.wait_text(portal, "#track-out", lambda t: "Menunggu" in t)
+    b.check(portal, "01-tracking-by-qr")
+    from tests.e2e.browser.counter_journey import button, current, said, sign_in
+    console = b.page("counter", "desk")
+    sign_in(console, base_url, officer, password)
+    console.select_option("#counter-id", label=counter_name)
+    b.wait_text(console, "#counter-status", bool)
+    button(console, "Buka loket").click()
+    said(b, console, lambda t: "dibuka" in t)
+    button(console, "Panggil berikutnya").click()
+    out["called"] = current(b, console, lambda t: t != "–")
+    out["tracking_called"] = b.wait_text(portal, "#track-out", lambda t: "Dipanggil" in t,
+                                         timeout=8)
+    b.check(portal, "02-called-live")
+    button(console, "Mulai layani").click()
+    b.wait_text(console, "#current-info", lambda t: "sedang dilayani" in t)
+    button(console, "Selesai").click()
+    said(b, console, lambda t: "selesai" in t)
+    out["tracking_done"] = b.wait_text(portal, "#track-out", lambda t: "Selesai dilayani" in t,
+                                       timeout=8)
+    out["survey_link"] = portal.get_by_role("link", name="Survei kepuasan masyarakat").count()
+    b.check(portal, "03-served-live")
+    button(console, "Tutup loket").click()
+    said(b, console, lambda t: "ditutup" in t)
+    return out

@@ -33,7 +33,12 @@
     const tk = p.get("track") ? await api("GET", base + q) : await api("GET", "/api/v1/tickets/by-number/" + encodeURIComponent(trackedNumber));
     const eta = tk.eta_min_minutes == null || tk.eta_max_minutes == null ? t("po_eta_unknown")
       : t("po_eta_range", {min: fmt.number(tk.eta_min_minutes), max: fmt.number(tk.eta_max_minutes)});
-    const state = MPP_TEXT["po_ticket_state_" + tk.status] ? t("po_ticket_state_" + tk.status) : serverText(tk.status_label || "–");
+    let state = MPP_TEXT["po_ticket_state_" + tk.status] ? t("po_ticket_state_" + tk.status) : serverText(tk.status_label || "–");
+    if (tk.status === "called" && tk.counter_id) {  // which counter, by its name on the hall's board
+      const board = await api("GET", "/api/v1/board?agency=" + encodeURIComponent(tk.agency || "")).catch(() => null);
+      const counter = board && (board.counters || []).find(c => c.id === tk.counter_id);
+      if (counter) state = t("po_ticket_called_to", {counter: counter.name});
+    }
     const svc = services[tk.service_id];
     $("track-out").replaceChildren(el("p", {class: "big", id: "ticket-number"}, tk.number),
       dl([[t("po_service"), svc ? name(svc) : "–"], [t("po_ticket_status"), state], [t("ahead"), tk.ahead == null ? "–" : fmt.number(tk.ahead)],
@@ -194,7 +199,9 @@
     const last = (r.history || [])[r.history.length - 1] || {};
     const facts = [[t("permit_title"), pt ? name(pt) : "–"], [t("po_filed_at"), fmt.dateTime(r.filed_at)]];
     if (r.sla && r.sla.due_at && r.sla.mode !== "stopped") facts.push([t("po_due"), fmt.dueDate(r.sla.due_at)]);
+    if (r.fee) facts.push([t("po_fee"), rupiah(r.fee)]);
     const parts = [el("p", {id: "app-state", class: "state"}, serverText(r.state_label)), dl(facts)];
+    if (r.state === "awaiting_payment") parts.push(el("p", {id: "pay-hint", class: "info"}, t("po_pay_hint", {fee: rupiah(r.fee)})));
     if (r.permit) {
       parts.push(el("p", {id: "permit"}, t("permit_no") + ": ", el("strong", {}, r.permit.permit_number)),
         el("p", {}, el("button", {type: "button", id: "permit-pdf", onclick: ev => MPP.busy(ev.currentTarget, () => downloadPermit(code, pin).catch(e => MPP.say(e.message, "error")))}, t("permit_pdf")),

@@ -8,6 +8,8 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "po_track_send": {"id": "Lacak", "en": "Track"},
   "po_ticket_state_waiting": {"id": "Menunggu dipanggil", "en": "Waiting to be called"},
   "po_ticket_state_called": {"id": "Dipanggil, silakan ke loket", "en": "Called, please go to the counter"},
+  "po_pay_hint": {"id": "Permohonan Anda disetujui. Bayar {fee} di loket pembayaran MPP; izin terbit setelah pembayaran dicatat petugas.", "en": "Your application was approved. Pay {fee} at the MPP's payment counter; the permit is issued once an officer records the payment."},
+  "po_ticket_called_to": {"id": "Dipanggil, silakan ke {counter}", "en": "Called, please go to {counter}"},
   "po_ticket_state_serving": {"id": "Sedang dilayani", "en": "Being served"},
   "po_ticket_state_completed": {"id": "Selesai dilayani", "en": "Served"},
   "po_ticket_state_skipped": {"id": "Dilewati", "en": "Skipped"},
