@@ -132,7 +132,7 @@ def test_the_sla_colours_pass_with_time_and_the_admin_picks_an_agency(base_url, 
             for code, wanted in zip(codes[1:], (65, 90, 140))]
     assert 50 <= used[0] < 80 and 80 <= used[1] < 100 and used[2] >= 100, used
     r = harness.run("office_journey:officer_reads_the_clock_and_admin_picks", base_url,
-                    password=DEMO_PASSWORD, codes=codes,
+                    password=DEMO_PASSWORD, tracking_codes=codes,
                     other_agency_code=filed["other_agency_code"])
     texts = [x["text"] for x in r["badges"]]
     assert texts == ["Tepat waktu", "Lewat 50 %", "Lewat 80 %", "Terlambat"], texts

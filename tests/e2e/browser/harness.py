@@ -76,7 +76,8 @@ def language_problems(text, codes=()):
         if re.search(pattern, text):
             problems.append("English word {!r}".format(word.strip()))
     for code in codes:
-        if re.search(r"(?<![\w-]){}(?![\w-])".format(re.escape(code)), text):
+        # "dpmptsp.officer" is a user name, not the agency's code shown for its name
+        if re.search(r"(?<![\w-]){}(?![\w-]|\.\w)".format(re.escape(code)), text):
             problems.append("internal code {!r}".format(code))
     for match in _SNAKE_CODE.findall(text):
         problems.append("internal code {!r}".format(match))

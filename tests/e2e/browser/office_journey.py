@@ -41,8 +41,9 @@ def _badge(page, code):
             "colour": badge.evaluate("n => getComputedStyle(n).backgroundColor")}
 
 
-def officer_reads_the_clock_and_admin_picks(b, base_url, password, codes, other_agency_code):
-    out = {}
+def officer_reads_the_clock_and_admin_picks(b, base_url, password, tracking_codes,
+                                            other_agency_code):
+    out, codes = {}, tracking_codes
     officer = b.page("officer", "desk")
     sign_in(b, officer, base_url, "bpn.officer", password)
     b.wait_text(officer, "#apps", lambda t: all(c in t for c in codes))

@@ -265,6 +265,7 @@ def permit_with_a_fee(b, base_url, password):
     sign_in(b, supervisor, base_url, "bpn.supervisor", password)
     open_application(b, supervisor, code)
     act(b, supervisor, "Setujui", "Menunggu pembayaran retribusi")
+    b.wait_text(supervisor, "#detail-actions", lambda text: "Setujui" not in text)
     out["offered_supervisor_awaiting_payment"] = offered(supervisor)
     b.check(supervisor, "03-office-awaiting-payment")
 
@@ -274,6 +275,7 @@ def permit_with_a_fee(b, base_url, password):
     b.check(portal, "04-portal-pay")
 
     open_application(b, officer, code)
+    b.wait_text(officer, "#detail-facts", lambda text: "Menunggu pembayaran" in text)
     out["offered_officer_awaiting_payment"] = offered(officer)
     act(b, officer, "Catat pembayaran", "Retribusi telah dibayar")
     out["offered_officer_paid"] = offered(officer)

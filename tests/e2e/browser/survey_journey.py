@@ -57,6 +57,8 @@ def citizen_rates_the_visit(b, base_url, officer, password, counter_name, agency
         # "4 · Sangat baik"-style choices: the best mark for all but the waiting time
         choices = questions.nth(i).get_by_role("radio")
         choices.nth(choices.count() - (2 if i == 0 else 1)).check()
+    out["errors_left"] = phone.locator("#survey-form .field-error").count()
+    out["alert_left"] = phone.inner_text("#survey-form [role=alert]")
     phone.get_by_label("Saran atau komentar (tidak wajib)").fill("Petugas ramah, antrean cepat.")
     b.check(phone, "03-survey-answered")
     phone.get_by_role("button", name="Kirim penilaian").click()

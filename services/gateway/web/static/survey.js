@@ -30,6 +30,13 @@
     catch (err) { $("survey").hidden = false; $("survey-form").hidden = true; MPP.say(err.message, "error"); }
   }
 
+  // a question answered after "rate every question" was said loses its message at once
+  $("elements").addEventListener("change", ev => {
+    const set = ev.target.closest("fieldset");
+    const note = set && set.nextElementSibling;
+    if (note && note.classList.contains("field-error")) { note.remove(); set.removeAttribute("aria-invalid"); set.removeAttribute("aria-describedby"); }
+    if (!$("elements").querySelector(".field-error")) $("survey-form").querySelector("[role=alert]").textContent = "";
+  });
   $("survey-form").addEventListener("submit", ev => {
     ev.preventDefault();
     const f = ev.currentTarget; MPP.formErrors(f);
