@@ -1,6 +1,8 @@
 """The permit journey in the browser, every step by clicking and typing: filed on the portal
 (phone), checked, returned, corrected, accepted, decided, approved and issued in the back office
 (desk), downloaded as PDF on the portal (tests/e2e/browser/permit_journey.py)."""
+import re
+
 from tests.e2e.browser import harness
 
 
@@ -137,9 +139,10 @@ def test_the_sla_colours_pass_with_time_and_the_admin_picks_an_agency(base_url, 
     texts = [x["text"] for x in r["badges"]]
     assert texts == ["Tepat waktu", "Lewat 50 %", "Lewat 80 %", "Terlambat"], texts
     assert r["badges_en"] == ["On time", "Past 50 %", "Past 80 %", "Late"]
-    # four colours, one per band, and each due day said in WIB
+    # four colours, one per band, and each due day a day of the MPP's calendar, in words
     assert len({x["colour"] for x in r["badges"]}) == 4
-    assert all("WIB" in x["due"] for x in r["badges"])
+    assert all(re.fullmatch(r"batas \w+, \d+ \w+ 2\d{3}", x["due"]) for x in r["badges"]), \
+        [x["due"] for x in r["badges"]]
     assert r["officer_picker_visible"] is False  # an agency's officer sees only its own
     # the admin: every agency's work by default, each row named by its agency; then one
     assert r["picker_options"][0] == "Semua instansi"

@@ -27,14 +27,18 @@
     const [list, catalogue] = await Promise.all([api("GET", "/api/v1/counters"), MPP.loadSite()]);
     agencies = catalogue.agencies;
     // who is signed in, in words: the role and the agency's name (not its code)
-    const own = agencies.find(a => a.code === s.account.agency);
-    $("who").textContent = t("cons_signed_in", {user: t("cons_role_" + s.account.role) + (own ? " · " + MPP.name(own) : "")});
+    who();
     agencies.forEach(a => a.services.forEach(sv => { services[sv.id] = Object.assign({agency_name: MPP.name(a)}, sv); }));
     if (!list.counters.length) { fail(new Error(t("cons_no_counter"))); return; }
     $("counter-id").replaceChildren(...list.counters.map(c => el("option", {value: c.id}, c.name)));
     const saved = localStorage.getItem("mpp.counter");
     if (saved && list.counters.some(c => c.id === saved)) $("counter-id").value = saved;
     await pick();
+  }
+
+  function who() {
+    const s = session(), own = s && agencies.find(a => a.code === s.account.agency);
+    if (s) $("who").textContent = t("cons_signed_in", {user: t("cons_role_" + s.account.role) + (own ? " · " + MPP.name(own) : "")});
   }
 
   async function pick() {
@@ -174,7 +178,7 @@
       });
     });
     document.querySelectorAll("dialog [data-close]").forEach(b => b.addEventListener("click", () => b.closest("dialog").close()));
-    document.addEventListener("mpp:lang", () => { if (counter) render(); });
+    document.addEventListener("mpp:lang", () => { who(); if (counter) render(); });
     // the waiting times move on by themselves
     setInterval(() => { if (counter && !document.hidden) renderWaiting(counter.status === "open"); }, 30000);
   }

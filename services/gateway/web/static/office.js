@@ -30,7 +30,7 @@
     const d = await api("GET", "/api/v1/agencies").catch(() => ({agencies: []}));
     MPP.setZone(d.timezone);
     agencies = Object.fromEntries((d.agencies || []).map(a => [a.code, a]));
-    $("who").textContent = t("of_signed_in") + " " + s.account.username + " · " + t("of_role_" + s.account.role) + " · " + agencyName(s.account.agency);
+    who();
     agencyPicker();
     await apps();
     await complaints().catch(e => MPP.say(e.message, "error"));
@@ -57,6 +57,10 @@
       el("td", {}, el("button", {type: "button", class: "secondary", "aria-label": t("of_open_app", {code: a.tracking_code}),
         onclick: () => openApp(a.application_id).catch(e => MPP.say(e.message, "error"))}, t("of_open")))));
     $("apps").replaceChildren(el("thead", {}, head), el("tbody", {}, rows.length ? rows : el("tr", {}, el("td", {colspan: keys.length}, t("of_empty")))));
+  }
+  function who() {
+    const s = session();
+    $("who").textContent = t("of_signed_in") + " " + s.account.username + " · " + t("of_role_" + s.account.role) + " · " + agencyName(s.account.agency);
   }
   const permitAgencies = () => Object.values(agencies).filter(a => (a.permit_types || []).length).map(a => a.code);
   function agencyPicker() {
@@ -223,6 +227,6 @@
   $("logout").addEventListener("click", MPP.logout);
   $("refresh").addEventListener("click", ev => MPP.busy(ev.currentTarget, () => apps().catch(e => MPP.say(e.message, "error"))));
   $("of-agency").addEventListener("change", () => apps().catch(e => MPP.say(e.message, "error")));
-  document.addEventListener("mpp:lang", () => { if (session()) { agencyPicker(); apps().catch(() => null); if (current) openApp(current.application_id).catch(() => null); } });
+  document.addEventListener("mpp:lang", () => { if (session()) { who(); agencyPicker(); apps().catch(() => null); if (current) openApp(current.application_id).catch(() => null); } });
   start().catch(e => MPP.say(e.message, "error"));
 })();
