@@ -60,7 +60,8 @@
   }
   function who() {
     const s = session();
-    $("who").textContent = t("of_signed_in") + " " + s.account.username + " · " + t("of_role_" + s.account.role) + " · " + agencyName(s.account.agency);
+    $("who").textContent = [t("of_signed_in") + " " + s.account.username, t("of_role_" + s.account.role)]
+      .concat(s.account.agency ? [agencyName(s.account.agency)] : []).join(" · ");
   }
   const permitAgencies = () => Object.values(agencies).filter(a => (a.permit_types || []).length).map(a => a.code);
   function agencyPicker() {
@@ -178,7 +179,7 @@
     const r = await api("GET", "/api/v1/feedback/complaints");
     const next = {received: ["in_progress", "answered"], in_progress: ["answered", "closed"], answered: ["closed", "in_progress"], closed: []};
     $("complaints").replaceChildren(el("thead", {}, el("tr", {}, ["of_complaint_no", "complaint_kind", "of_complaint_text", "of_complaint_status", "complaint_due", "of_actions"].map(k => el("th", {scope: "col"}, t(k))))),
-      el("tbody", {}, r.items.map(c => el("tr", {}, el("td", {class: "code"}, c.id), el("td", {}, t("ck_" + c.kind)), el("td", {}, c.text),
+      el("tbody", {}, r.items.length ? [] : el("tr", {}, el("td", {colspan: 6}, t("of_no_complaints"))), r.items.map(c => el("tr", {}, el("td", {class: "code"}, c.id), el("td", {}, t("ck_" + c.kind)), el("td", {}, c.text),
         el("td", {}, serverText(c.status_label)), el("td", {class: c.overdue ? "error" : ""}, fmt.dueDate(c.due_at)),
         el("td", {}, ...next[c.status].map(s => el("button", {type: "button", class: "secondary", onclick: ev => reply(c, s, ev.currentTarget)}, t("to_" + s))))))));
   }
@@ -212,7 +213,7 @@
     const r = await api("GET", "/api/v1/feedback/perception");
     const minutes = s => s == null ? "–" : fmt.minutes(s / 60);
     $("perception").replaceChildren(el("thead", {}, el("tr", {}, [t("of_service"), "IKM", t("waktu_score"), t("stats_wait_avg"), t("of_p90"), t("stats_sla")].map(h => el("th", {scope: "col"}, h)))),
-      el("tbody", {}, r.items.map(i => { const w = i.elements.find(e => e.code === "waktu") || {};
+      el("tbody", {}, r.items.length ? [] : el("tr", {}, el("td", {colspan: 6}, t("of_no_perception"))), r.items.map(i => { const w = i.elements.find(e => e.code === "waktu") || {};
         return el("tr", {}, el("td", {}, i.service_name), el("td", {}, i.ikm.score == null ? "–" : fmt.number(i.ikm.score, 2) + " " + (i.ikm.grade || "")),
           el("td", {}, w.score == null ? "–" : fmt.number(w.score, 2)), el("td", {}, minutes(i.measured.wait.average_seconds)), el("td", {}, minutes(i.measured.wait.p90_seconds)),
           el("td", {}, fmt.percent(i.measured.sla.percent, 1))); })));

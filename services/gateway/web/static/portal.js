@@ -123,6 +123,7 @@
         keepBooking(null); checkin.remove(); cancel.remove();
         $("book-out").append(el("p", {class: "ok", id: "checkin-number"}, t("po_booking_ticket", {number: tk.number})));
         location.hash = "track=" + encodeURIComponent(tk.id) + "&token=" + encodeURIComponent(tk.access_token);
+        $("s-track").scrollIntoView();
       }).catch(e => { note.textContent = e.message; }))}, t("po_booking_checkin"));
     const note = el("p", {class: "error", role: "alert"});
     $("book-out").replaceChildren(el("p", {}, t("po_booking_code"), ": ", el("strong", {class: "big-code", id: "booking-code"}, r.code)),
@@ -304,6 +305,8 @@
       $("s-verify").scrollIntoView();
     }
     await track();
+    // a ticket's QR opens the page: the ticket comes first on the screen, not the menu
+    if (location.hash.includes("track=")) $("s-track").scrollIntoView();
   })().catch(e => MPP.say(e.message, "error"));
   window.addEventListener("hashchange", () => track().catch(e => MPP.say(e.message, "error")));
   // A language switch renames the form's labels; what was typed and chosen stays.

@@ -15,6 +15,8 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "of_open_app": {"id": "Buka permohonan {code}", "en": "Open application {code}"},
   "of_empty": {"id": "Belum ada permohonan.", "en": "No applications yet."},
   "of_refresh": {"id": "Muat ulang daftar", "en": "Reload the list"},
+  "of_no_complaints": {"id": "Belum ada pengaduan.", "en": "No complaints yet."},
+  "of_no_perception": {"id": "Belum ada penilaian warga.", "en": "No citizens' ratings yet."},
   "of_all_agencies": {"id": "Semua instansi", "en": "All agencies"},
   "of_sla_on_time": {"id": "Tepat waktu", "en": "On time"},
   "of_sla_half": {"id": "Lewat 50 %", "en": "Past 50 %"},
