@@ -7,7 +7,8 @@ the two) it reconnects by itself and shows the next call without a reload."""
 import time
 from pathlib import Path
 
-from tests.e2e.browser.counter_journey import button, current, said, sign_in
+from tests.e2e.browser.counter_journey import (button, close_counter, current, opened_console,
+                                               said, sign_in)
 from tests.e2e.browser.kiosk_journey import take_ticket, to_start
 
 
@@ -151,9 +152,7 @@ def board_speaks(b, base_url, officer, password, counter_name, agency, service, 
     kiosk = b.page("kiosk", "kiosk")
     kiosk.goto(base_url + "/kiosk?idle=120")
     seen["ticket"] = take_ticket(kiosk, agency, service)
-    console = _console(b, base_url, officer, password, counter_name)
-    button(console, "Buka loket").click()
-    said(b, console, lambda t: "dibuka" in t)
+    console = opened_console(b, base_url, officer, password, counter_name)
     before = _announcements(board)
     button(console, "Panggil berikutnya").click()
     seen["called"] = current(b, console, lambda t: t == seen["ticket"])
@@ -166,6 +165,5 @@ def board_speaks(b, base_url, officer, password, counter_name, agency, service, 
     b.check(board, "02-called")
     button(console, "Lewati").click()
     said(b, console, lambda t: "dilewati" in t)
-    button(console, "Tutup loket").click()
-    said(b, console, lambda t: "ditutup" in t)
+    close_counter(b, console)
     return seen

@@ -26,6 +26,29 @@ def sign_in(page, base_url, officer, password):
     page.wait_for_selector("#console:not([hidden])")
 
 
+def opened_console(b, base_url, officer, password, counter_name):
+    """The officer signed in at ``counter_name`` and the counter opened."""
+    page = b.page("counter", "desk")
+    sign_in(page, base_url, officer, password)
+    page.select_option("#counter-id", label=counter_name)
+    b.wait_text(page, "#counter-status", bool)
+    button(page, "Buka loket").click()
+    said(b, page, lambda t: "dibuka" in t)
+    return page
+
+
+def serve_and_complete(b, page):
+    button(page, "Mulai layani").click()
+    b.wait_text(page, "#current-info", lambda t: "sedang dilayani" in t)
+    button(page, "Selesai").click()
+    said(b, page, lambda t: "selesai" in t)
+
+
+def close_counter(b, page):
+    button(page, "Tutup loket").click()
+    said(b, page, lambda t: "ditutup" in t)
+
+
 def officers_day(b, base_url, officer, password, counter_name, agency, service,
                  target_service, target_agency):
     kiosk = b.page("kiosk", "kiosk")

@@ -150,6 +150,21 @@ def permit_from_filing_to_pdf(b, base_url, password):
     return out
 
 
+def issue(b, supervisor, code, state):
+    """The supervisor issues the permit; returns the history the back office shows."""
+    open_application(b, supervisor, code)
+    act(b, supervisor, "Terbitkan izin", "Izin telah terbit")
+    b.check(supervisor, state)
+    return supervisor.inner_text("#detail-history")
+
+
+def downloaded_pdf_head(portal):
+    """The permit downloaded on the portal: its first five bytes."""
+    with portal.expect_download() as download:
+        portal.get_by_role("button", name="Unduh izin (PDF)").click()
+    return open(download.value.path(), "rb").read(5).decode("latin-1")
+
+
 def reopen_until(b, page, code, state, attempts=40):
     """Reload the list and reopen ``code`` until it shows ``state`` (the agency's own system
     decides in its own time)."""
@@ -209,15 +224,10 @@ def building_approval_through_two_levels(b, base_url, password, second_superviso
     out["offered_to_last_approver"] = offered(head)  # not the issue: a second pair of eyes
     b.check(head, "04-office-approved")
 
-    open_application(b, supervisor, code)
-    act(b, supervisor, "Terbitkan izin", "Izin telah terbit")
-    out["history"] = supervisor.inner_text("#detail-history")
-    b.check(supervisor, "05-office-issued")
+    out["history"] = issue(b, supervisor, code, "05-office-issued")
 
     out["issued_state"] = citizen_status(b, portal, code, pin, "Izin telah terbit")
-    with portal.expect_download() as download:
-        portal.get_by_role("button", name="Unduh izin (PDF)").click()
-    out["pdf_head"] = open(download.value.path(), "rb").read(5).decode("latin-1")
+    out["pdf_head"] = downloaded_pdf_head(portal)
     b.check(portal, "06-portal-issued")
     return out
 
@@ -281,15 +291,10 @@ def permit_with_a_fee(b, base_url, password):
     out["offered_officer_paid"] = offered(officer)
     b.check(officer, "05-office-paid")
 
-    open_application(b, supervisor, code)
-    act(b, supervisor, "Terbitkan izin", "Izin telah terbit")
-    out["history"] = supervisor.inner_text("#detail-history")
-    b.check(supervisor, "06-office-issued")
+    out["history"] = issue(b, supervisor, code, "06-office-issued")
 
     out["issued_state"] = citizen_status(b, portal, code, pin, "Izin telah terbit")
     out["pay_hint_after"] = portal.locator("#pay-hint").count()
-    with portal.expect_download() as download:
-        portal.get_by_role("button", name="Unduh izin (PDF)").click()
-    out["pdf_head"] = open(download.value.path(), "rb").read(5).decode("latin-1")
+    out["pdf_head"] = downloaded_pdf_head(portal)
     b.check(portal, "07-portal-issued")
     return out

@@ -1,6 +1,8 @@
 """The citizen portal on a phone: filing with mistakes (each field's message beside it, in
 the chosen language; a decimal typed with a comma), booking a slot with NIK then checking in
 and following the ticket live, cancelling a booking, verifying a permit."""
+from tests.e2e.browser.counter_journey import (button, close_counter, current, opened_console,
+                                               serve_and_complete)
 from tests.e2e.browser.kiosk_journey import take_ticket
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -80,22 +82,28 @@ def citizen_files_with_mistakes(b, base_url, password):
     return out
 
 
-def citizen_books_a_slot(b, base_url, service_label, day):
-    """Book with NIK, see the booking, be refused a second one for the same NIK, try to check
-    in days early (told when to come back), cancel."""
-    out = {}
-    portal = b.page("citizen", "phone")
+def book(b, portal, base_url, service_label, day, nik, name, phone):
+    """A slot booked on the portal (the first free one that day); returns its code."""
     portal.goto(base_url + "/portal")
     portal.wait_for_selector("#book-service option", state="attached")
     portal.get_by_label("Layanan").select_option(label=service_label)
     portal.get_by_label("Tanggal").fill(day)
     portal.get_by_label("Tanggal").dispatch_event("change")
     b.wait_text(portal, "#book-slot", lambda text: "tempat" in text)
-    portal.locator("#book").get_by_label("NIK (16 angka)").fill("6203015708900003")
-    portal.locator("#book").get_by_label("Nama lengkap").fill("Rina Wati")
-    portal.locator("#book").get_by_label("Nomor WhatsApp/HP").fill("0811-5200-0003")
+    portal.locator("#book").get_by_label("NIK (16 angka)").fill(nik)
+    portal.locator("#book").get_by_label("Nama lengkap").fill(name)
+    portal.locator("#book").get_by_label("Nomor WhatsApp/HP").fill(phone)
     portal.get_by_role("button", name="Pesan jadwal").click()
-    out["booking_code"] = b.wait_text(portal, "#booking-code", bool)
+    return b.wait_text(portal, "#booking-code", bool)
+
+
+def citizen_books_a_slot(b, base_url, service_label, day):
+    """Book with NIK, see the booking, be refused a second one for the same NIK, try to check
+    in days early (told when to come back), cancel."""
+    out = {}
+    portal = b.page("citizen", "phone")
+    out["booking_code"] = book(b, portal, base_url, service_label, day,
+                               "6203015708900003", "Rina Wati", "0811-5200-0003")
     out["booking"] = portal.inner_text("#book-out")
     b.check(portal, "01-booked")
     # the same NIK cannot hold a second booking that day
@@ -145,17 +153,8 @@ def citizen_books_and_reloads(b, base_url, service_label, day, state_path):
     still there. The phone's storage is saved to ``state_path`` for the day of the visit."""
     out = {}
     portal = b.page("citizen", "phone")
-    portal.goto(base_url + "/portal")
-    portal.wait_for_selector("#book-service option", state="attached")
-    portal.get_by_label("Layanan").select_option(label=service_label)
-    portal.get_by_label("Tanggal").fill(day)
-    portal.get_by_label("Tanggal").dispatch_event("change")
-    b.wait_text(portal, "#book-slot", lambda text: "tempat" in text)
-    portal.locator("#book").get_by_label("NIK (16 angka)").fill("6203015708900007")
-    portal.locator("#book").get_by_label("Nama lengkap").fill("Dewi Lestari")
-    portal.locator("#book").get_by_label("Nomor WhatsApp/HP").fill("0811-5200-0007")
-    portal.get_by_role("button", name="Pesan jadwal").click()
-    out["booking_code"] = b.wait_text(portal, "#booking-code", bool)
+    out["booking_code"] = book(b, portal, base_url, service_label, day,
+                               "6203015708900007", "Dewi Lestari", "0811-5200-0007")
     out["booked"] = portal.inner_text("#book-out")
     portal.reload()
     out["after_reload"] = b.wait_text(portal, "#book-out", lambda t: out["booking_code"] in t)
@@ -165,6 +164,18 @@ def citizen_books_and_reloads(b, base_url, service_label, day, state_path):
     out["new_tab"] = b.wait_text(again, "#book-out", lambda t: out["booking_code"] in t)
     portal.context.storage_state(path=state_path)
     return out
+
+
+def _called_while_watched(b, portal, base_url, officer, password, counter_name, out):
+    """The counter opens and calls the next ticket while the phone is left alone; the phone
+    shows the call by itself (its 15 s re-reading is far slower than this wait)."""
+    console = opened_console(b, base_url, officer, password, counter_name)
+    button(console, "Panggil berikutnya").click()
+    out["called"] = current(b, console, lambda t: t != "–")
+    out["tracking_called"] = b.wait_text(portal, "#track-out", lambda t: "Dipanggil" in t,
+                                         timeout=8)
+    b.check(portal, "02-called-live")
+    return console
 
 
 def citizen_checks_in_and_follows_live(b, base_url, state_path, officer, password, counter_name):
@@ -181,25 +192,9 @@ def citizen_checks_in_and_follows_live(b, base_url, state_path, officer, passwor
     out["tracking_before"] = b.wait_text(portal, "#track-out", lambda t: "Menunggu" in t)
     out["buttons_left"] = portal.locator("#book-out button").count()
     b.check(portal, "01-checked-in")
-    console = b.page("counter", "desk")
-    from tests.e2e.browser.counter_journey import button, current, said, sign_in
-    sign_in(console, base_url, officer, password)
-    console.select_option("#counter-id", label=counter_name)
-    b.wait_text(console, "#counter-status", bool)
-    button(console, "Buka loket").click()
-    said(b, console, lambda t: "dibuka" in t)
-    button(console, "Panggil berikutnya").click()
-    out["called"] = current(b, console, lambda t: t != "–")
-    # the phone, untouched, shows the call (the 15 s re-reading is far slower than this wait)
-    out["tracking_called"] = b.wait_text(portal, "#track-out", lambda t: "Dipanggil" in t,
-                                         timeout=8)
-    b.check(portal, "02-called-live")
-    button(console, "Mulai layani").click()
-    b.wait_text(console, "#current-info", lambda t: "sedang dilayani" in t)
-    button(console, "Selesai").click()
-    said(b, console, lambda t: "selesai" in t)
-    button(console, "Tutup loket").click()
-    said(b, console, lambda t: "ditutup" in t)
+    console = _called_while_watched(b, portal, base_url, officer, password, counter_name, out)
+    serve_and_complete(b, console)
+    close_counter(b, console)
     return out
 
 
@@ -218,26 +213,11 @@ def citizen_follows_a_ticket_by_its_qr(b, base_url, agency_name, service_button,
     out["shown"] = b.wait_text(portal, "#ticket-number", lambda t: t == out["number"])
     out["waiting"] = b.wait_text(portal, "#track-out", lambda t: "Menunggu" in t)
     b.check(portal, "01-tracking-by-qr")
-    from tests.e2e.browser.counter_journey import button, current, said, sign_in
-    console = b.page("counter", "desk")
-    sign_in(console, base_url, officer, password)
-    console.select_option("#counter-id", label=counter_name)
-    b.wait_text(console, "#counter-status", bool)
-    button(console, "Buka loket").click()
-    said(b, console, lambda t: "dibuka" in t)
-    button(console, "Panggil berikutnya").click()
-    out["called"] = current(b, console, lambda t: t != "–")
-    out["tracking_called"] = b.wait_text(portal, "#track-out", lambda t: "Dipanggil" in t,
-                                         timeout=8)
-    b.check(portal, "02-called-live")
-    button(console, "Mulai layani").click()
-    b.wait_text(console, "#current-info", lambda t: "sedang dilayani" in t)
-    button(console, "Selesai").click()
-    said(b, console, lambda t: "selesai" in t)
+    console = _called_while_watched(b, portal, base_url, officer, password, counter_name, out)
+    serve_and_complete(b, console)
     out["tracking_done"] = b.wait_text(portal, "#track-out", lambda t: "Selesai dilayani" in t,
                                        timeout=8)
     out["survey_link"] = portal.get_by_role("link", name="Survei kepuasan masyarakat").count()
     b.check(portal, "03-served-live")
-    button(console, "Tutup loket").click()
-    said(b, console, lambda t: "ditutup" in t)
+    close_counter(b, console)
     return out

@@ -1,7 +1,8 @@
 """The survey as a citizen meets it: served at the counter, the citizen scans the QR code the
 console shows after "Selesai" with the phone (read from the screen by a QR reader), answers
 the IKM survey on the page it opens, and the public statistics count the answer."""
-from tests.e2e.browser.counter_journey import button, current, said, sign_in
+from tests.e2e.browser.counter_journey import (button, close_counter, current, opened_console,
+                                               serve_and_complete)
 from tests.e2e.browser.kiosk_journey import take_ticket
 
 
@@ -28,18 +29,10 @@ def citizen_rates_the_visit(b, base_url, officer, password, counter_name, agency
     kiosk.goto(base_url + "/kiosk?idle=120")
     out["ticket"] = take_ticket(kiosk, agency, service)
 
-    console = b.page("counter", "desk")
-    sign_in(console, base_url, officer, password)
-    console.select_option("#counter-id", label=counter_name)
-    b.wait_text(console, "#counter-status", bool)
-    button(console, "Buka loket").click()
-    said(b, console, lambda t: "dibuka" in t)
+    console = opened_console(b, base_url, officer, password, counter_name)
     button(console, "Panggil berikutnya").click()
     out["called"] = current(b, console, lambda t: t == out["ticket"])
-    button(console, "Mulai layani").click()
-    b.wait_text(console, "#current-info", lambda t: "sedang dilayani" in t)
-    button(console, "Selesai").click()
-    said(b, console, lambda t: "selesai" in t)
+    serve_and_complete(b, console)
     console.wait_for_selector("#survey-qr:not([hidden]) svg")
     b.check(console, "01-counter-survey-qr")
     # the citizen's phone reads the code on the counter's screen
@@ -72,6 +65,5 @@ def citizen_rates_the_visit(b, base_url, officer, password, counter_name, agency
     out["summary_after"] = phone.inner_text("#summary")
     b.check(phone, "05-statistics-after")
 
-    button(console, "Tutup loket").click()
-    said(b, console, lambda t: "ditutup" in t)
+    close_counter(b, console)
     return out
