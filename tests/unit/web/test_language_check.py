@@ -29,3 +29,10 @@ def test_an_english_word_inside_an_indonesian_one_is_not_english():
     # "min " is the English abbreviation only as a word of its own
     assert language_problems("Masuk sebagai admin Keluar") == []
     assert language_problems("tunggu 5 min lagi") == ["English word 'min'"]
+
+
+def test_a_user_name_is_not_the_agency_code_it_starts_with():
+    # "dpmptsp.officer" signs in; "dpmptsp" alone, or ending a sentence, is the code
+    assert language_problems("Masuk sebagai dpmptsp.officer", codes=("dpmptsp",)) == []
+    assert language_problems("Instansi: dpmptsp.", codes=("dpmptsp",)) == \
+        ["internal code 'dpmptsp'"]

@@ -61,7 +61,7 @@
   async function load() {
     const month = $("month").value;
     $("csv").setAttribute("href", "/api/v1/statistics?format=csv" + (month ? "&month=" + month : ""));
-    try { data = await MPP.api("GET", "/api/v1/statistics" + (month ? "?month=" + month : "")); MPP.setZone(data.timezone); render(); $("err").textContent = ""; }
+    try { data = await MPP.api("GET", "/api/v1/statistics" + (month ? "?month=" + month : "")); MPP.setZone(data.timezone); if (!month && data.month) $("month").value = data.month; render(); $("err").textContent = ""; }
     catch (err) { $("err").textContent = err.message; }
   }
   $("month").addEventListener("change", load);
