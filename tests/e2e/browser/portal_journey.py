@@ -217,7 +217,9 @@ def citizen_follows_a_ticket_by_its_qr(b, base_url, agency_name, service_button,
     serve_and_complete(b, console)
     out["tracking_done"] = b.wait_text(portal, "#track-out", lambda t: "Selesai dilayani" in t,
                                        timeout=8)
-    out["survey_link"] = portal.get_by_role("link", name="Survei kepuasan masyarakat").count()
+    survey = portal.get_by_role("link", name="Survei kepuasan masyarakat")
+    survey.first.wait_for()
+    out["survey_link"] = survey.count()
     b.check(portal, "03-served-live")
     close_counter(b, console)
     return out

@@ -45,8 +45,13 @@
           [t("po_eta"), ["waiting"].includes(tk.status) ? eta : "–"]]),
       el("p", {class: "muted"}, t("po_live")));
     if (tk.status === "completed" && p.get("track")) {  // the same phone that followed the queue rates the service
-      const s = await api("GET", base + "/survey" + q).catch(() => null);
-      if (s) $("track-out").append(el("p", {}, el("a", {class: "btn", href: s.survey_url}, t("survey_title"))));
+      // the invitation follows the completion by a moment: asked again for a few seconds
+      let s = null;
+      for (let i = 0; i < 10 && !s; i++) {
+        s = await api("GET", base + "/survey" + q).catch(() => null);
+        if (!s) await new Promise(r => setTimeout(r, 1000));
+      }
+      if (s && !$("track-out").querySelector("a.survey-link")) $("track-out").append(el("p", {}, el("a", {class: "btn survey-link", href: s.survey_url}, t("survey_title"))));
     }
     clearTimeout(trackTimer);
     const ended = ["completed", "cancelled", "no_show", "not_served", "transferred"].includes(tk.status);
