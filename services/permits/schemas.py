@@ -93,6 +93,6 @@ class PublicStatusSchema(Schema):
     updated_at = fields.String()
     permit_number = fields.String(allow_none=True)
     # the fee (rupiah) the applicant owes for this application, as the terms it was filed under
-    fee = fields.Function(lambda app: app["terms"].get("fee", 0))
+    fee = fields.Function(lambda app: app.get("terms", {}).get("fee", 0))
     sla = fields.Dict(allow_none=True)
     history = fields.List(fields.Nested(HistoryEntrySchema))
