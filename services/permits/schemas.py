@@ -92,7 +92,5 @@ class PublicStatusSchema(Schema):
     filed_at = fields.String()
     updated_at = fields.String()
     permit_number = fields.String(allow_none=True)
-    # the fee (rupiah) the applicant owes for this application, as the terms it was filed under
-    fee = fields.Function(lambda app: app.get("terms", {}).get("fee", 0))
     sla = fields.Dict(allow_none=True)
     history = fields.List(fields.Nested(HistoryEntrySchema))

@@ -205,9 +205,11 @@
     const last = (r.history || [])[r.history.length - 1] || {};
     const facts = [[t("permit_title"), pt ? name(pt) : "–"], [t("po_filed_at"), fmt.dateTime(r.filed_at)]];
     if (r.sla && r.sla.due_at && r.sla.mode !== "stopped") facts.push([t("po_due"), fmt.dueDate(r.sla.due_at)]);
-    if (r.fee) facts.push([t("po_fee"), rupiah(r.fee)]);
+    // the fee of the application's own terms when the status carries it, else its type's
+    const fee = r.fee != null ? r.fee : (pt ? pt.fee : 0);
+    if (fee) facts.push([t("po_fee"), rupiah(fee)]);
     const parts = [el("p", {id: "app-state", class: "state"}, serverText(r.state_label)), dl(facts)];
-    if (r.state === "awaiting_payment") parts.push(el("p", {id: "pay-hint", class: "info"}, t("po_pay_hint", {fee: rupiah(r.fee)})));
+    if (r.state === "awaiting_payment") parts.push(el("p", {id: "pay-hint", class: "info"}, t("po_pay_hint", {fee: rupiah(fee)})));
     if (r.permit) {
       parts.push(el("p", {id: "permit"}, t("permit_no") + ": ", el("strong", {}, r.permit.permit_number)),
         el("p", {}, el("button", {type: "button", id: "permit-pdf", onclick: ev => MPP.busy(ev.currentTarget, () => downloadPermit(code, pin).catch(e => MPP.say(e.message, "error")))}, t("permit_pdf")),
