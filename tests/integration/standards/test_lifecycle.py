@@ -6,6 +6,8 @@ import base64
 
 import pytest
 
+from services.contracts import standards as sc
+
 from services.common.errors import (Conflict, Forbidden, IllegalTransition, NotFound,
                                     TooManyAttempts, ValidationFailed)
 from tests.integration.standards.conftest import (ADMIN, OFFICER, OTHER_SUPERVISOR,
@@ -62,6 +64,13 @@ def test_a_standard_goes_from_draft_to_adopted_and_its_history_holds(suite, rpc,
         None}
     assert base64.b64decode(standards.berita_acara_pdf(sid)).startswith(b"%PDF-")
     assert base64.b64decode(standards.maklumat_pdf(sid)).startswith(b"%PDF-")
+
+    # what the routes declare they answer is what the service answers
+    for schema, answer in ((sc.StandardOutSchema(), adopted),
+                           (sc.StandardOutSchema(many=True), public),
+                           (sc.CommentOutSchema(many=True), standards.list_comments(sid)),
+                           (sc.CommentOutSchema(many=True), standards.list_comments(sid, False))):
+        assert schema.validate(answer) == {}
 
     # someone edits a step in the database: the chain shows where
     db.history.update_one({"_id": "{}:000003".format(sid)}, {"$set": {"by": "someone"}})

@@ -10,10 +10,12 @@ from datetime import timedelta
 
 import pytest
 from nameko.standalone.events import event_dispatcher
+from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.common import clock as clk
 from services.common.config import database_name
 from services.common.events import envelope
+from services.contracts.standards import ComplianceOutSchema
 from services.permits.service import PermitsService
 from services.standards import rules
 from services.standards.service import StandardsService
@@ -21,7 +23,6 @@ from services.ticketing.service import TicketingService
 from tests.integration.standards.conftest import (CATALOGUE, SUPERVISOR, TEXT_COMPONENTS,
                                                   consultation, permit_components, start, today)
 from tests.support import wait_for
-from nameko.standalone.rpc import ServiceRpcProxy
 
 PERMITS_QUEUE = "evt-standards-standard_adopted--permits.on_standard_adopted"
 NEW_HOURS = {"mon": ["08:00", "14:00"], "tue": ["08:00", "14:00"], "wed": ["08:00", "14:00"],
@@ -127,6 +128,7 @@ def test_a_changed_type_disagrees_with_its_standard_and_compliance_says_where(
     assert {d["field"]: (d["promised"], d["running"]) for d in report[0]["differences"]}[
         "fee"] == (100000, 125000)
     assert {d["field"] for d in report[0]["differences"]} == {"fee", "requirements"}
+    assert ComplianceOutSchema(many=True).validate(report) == {}
     assert standards.compliance("polres") == []
 
 
