@@ -25,6 +25,7 @@ from tests.integration.standards.conftest import (CATALOGUE, SUPERVISOR, TEXT_CO
 from tests.support import wait_for
 
 PERMITS_QUEUE = "evt-standards-standard_adopted--permits.on_standard_adopted"
+TICKETING_QUEUE = "evt-standards-standard_adopted--ticketing.on_standard_adopted"
 NEW_HOURS = {"mon": ["08:00", "14:00"], "tue": ["08:00", "14:00"], "wed": ["08:00", "14:00"],
              "thu": ["08:00", "14:00"], "fri": ["08:00", "11:30"], "sat": ["08:00", "12:00"]}
 
@@ -41,13 +42,14 @@ def twice(runner_factory, config):
         permits.load_catalogue(CATALOGUE)
 
 
-def adopt(standards, subject, components, **extra):
+def adopt(standards, subject, components, effective_from=None, **extra):
     sid = standards.create_draft(SUPERVISOR, dict({
         "subject": subject, "title": "Standar " + subject["id"], "components": components},
         **extra))["id"]
     standards.open_consultation(SUPERVISOR, sid, consultation())
     standards.close_consultation(SUPERVISOR, sid)
-    return standards.adopt(SUPERVISOR, sid, {"effective_from": today().isoformat()})
+    return standards.adopt(SUPERVISOR, sid, {
+        "effective_from": (effective_from or today()).isoformat()})
 
 
 def reklame(permits):
@@ -59,10 +61,10 @@ def versions(mongo_client, config):
     return sorted(v["version"] for v in db.permit_types.find_one({"_id": "reklame"})["versions"])
 
 
-def handled(rabbit_manager, vhost, deliveries):
-    """Permits' queue for the event is empty and has acknowledged ``deliveries`` messages
-    (the management API's figures, refreshed every few seconds)."""
-    queue = rabbit_manager.get_queue(vhost, PERMITS_QUEUE)
+def handled(rabbit_manager, vhost, deliveries, name=None):
+    """Permits' (or ``name``) queue for the event is empty and has acknowledged
+    ``deliveries`` messages (the management API's figures, refreshed every few seconds)."""
+    queue = rabbit_manager.get_queue(vhost, name or PERMITS_QUEUE)
     return (queue.get("messages") == 0
             and (queue.get("message_stats") or {}).get("ack", 0) >= deliveries)
 
@@ -105,6 +107,26 @@ def test_the_permit_type_and_the_queue_service_follow_the_adopted_standard(
     assert versions(mongo_client, config) == [1, 2]
     assert standards.compliance() == []
     assert reklame(permits)["version"] == 2
+
+
+def test_a_standard_adopted_for_a_later_day_leaves_today_as_it_is(twice, rpc, rabbit_manager,
+                                                                  rabbit_config):
+    standards, permits, ticketing = rpc(), rpc("permits"), rpc("ticketing")
+    tomorrow = today() + timedelta(days=1)
+    adopt(standards, {"kind": "permit_type", "id": "reklame"},
+          permit_components(days=7, fee=100000), effective_from=tomorrow)
+    adopt(standards, {"kind": "queue_service", "id": "nib"},
+          dict(TEXT_COMPONENTS, time={"minutes": 20}, cost={"fee": 0},
+               requirements=[{"kind": "ktp", "name": "KTP"}]),
+          effective_from=tomorrow, opening_hours=NEW_HOURS)
+    wait_for(lambda: handled(rabbit_manager, rabbit_config["vhost"], 2, TICKETING_QUEUE),
+             timeout=60, message="ticketing handled both")
+    wait_for(lambda: handled(rabbit_manager, rabbit_config["vhost"], 2), timeout=60,
+             message="permits handled both")
+    assert (reklame(permits)["version"], reklame(permits)["fee"]) == (1, 150000)
+    service = ticketing.get_service("nib")
+    assert service["default_service_minutes"] == 15 and service.get("standard_id") is None
+    assert standards.compliance() == []  # nothing adopted is in force yet
 
 
 def test_a_changed_type_disagrees_with_its_standard_and_compliance_says_where(
