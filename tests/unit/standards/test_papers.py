@@ -35,16 +35,21 @@ COMMENTS = [
 ]
 
 
+A4_WIDTH = 595.28  # points
+
+
 def text_of(pdf):
-    """The words drawn on the pages (fpdf2 writes each line as ``(text) Tj`` in a deflated
-    content stream)."""
+    """The words drawn on the A4 pages (fpdf2 writes each line as ``BT x y Td (text) Tj ET``
+    in a deflated content stream); a line drawn beyond the page's right edge is not read."""
     out = []
     for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
         try:
             content = zlib.decompress(stream)
         except zlib.error:
             content = stream
-        out += [s.decode("latin-1") for s in re.findall(rb"\((.*?)(?<!\\)\)\s*Tj", content)]
+        out += [text.decode("latin-1") for x, text in re.findall(
+            rb"BT ([0-9.]+) [0-9.]+ Td (?:[0-9.]+ Tw )?\((.*?)(?<!\\)\) Tj", content)
+            if float(x) < A4_WIDTH]
     return " ".join(" ".join(out).split()).replace("\\(", "(").replace("\\)", ")")
 
 
@@ -53,7 +58,8 @@ def test_the_berita_acara_records_the_forum_and_every_follow_up():
                               "MPP Kabupaten Kapuas")
     assert pdf.startswith(b"%PDF-")
     text = text_of(pdf)
-    for expected in ("BERITA ACARA", "FORUM KONSULTASI PUBLIK", "Kamis, 3 Desember 2026",
+    for expected in ("BERITA ACARA", "FORUM KONSULTASI PUBLIK", "MPP Kabupaten Kapuas",
+                     "Penyusunan Standar Pelayanan: Standar Pelayanan Izin Reklame (versi 1)", "Kamis, 3 Desember 2026",
                      "Aula MPP Kapuas", "Pengguna layanan", "12 orang", "Dunia usaha",
                      "Media massa", "Jumlah", "17 orang", "Biaya terlalu mahal",
                      "Diterima sebagian", "Keringanan diatur Perda", "Diterima.",
@@ -66,7 +72,8 @@ def test_the_berita_acara_records_the_forum_and_every_follow_up():
 def test_the_maklumat_states_the_pledge_and_the_promise():
     text = text_of(papers.maklumat(STANDARD, "Dinas Penanaman Modal dan PTSP",
                                    "MPP Kabupaten Kapuas"))
-    for expected in ("MAKLUMAT PELAYANAN", "SANGGUP MENYELENGGARAKAN PELAYANAN",
+    for expected in ("MPP Kabupaten Kapuas", "Standar Pelayanan Izin Reklame",
+                     "MAKLUMAT PELAYANAN", "SANGGUP MENYELENGGARAKAN PELAYANAN",
                      "KTP pemohon", "NPWP (jika ada)", "7 hari kerja", "Rp150.000",
                      "Perda 1/2024", "Surat Izin Reklame", "SP4N-LAPOR!",
                      "Kepala Dinas Penanaman Modal dan PTSP", "7 Desember 2026"):
