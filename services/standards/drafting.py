@@ -156,19 +156,30 @@ class Drafting:
         body = load(sc.AdoptSchema, data or {})
         doc = self.ledger.raw(standard_id)
         rules.check_manager(actor, doc)
-        rules.check_adoption(doc, unanswered(doc), body["effective_from"], self.ledger.today())
+        rules.check_adoption(doc, unanswered(doc), body["effective_from"], self.ledger.today(),
+                             self._newer_adopted(doc))
         effective = body["effective_from"].isoformat()
-        store.mark_unannounced(self.db, doc["_id"], clk.iso(self.ledger.now()))
+        token = store.mark_unannounced(self.db, doc["_id"], clk.iso(self.ledger.now()))
         try:
             doc = self.ledger.step(doc, actor, "adopted", {
                 "effective_from": effective,
                 "review_due": rules.review_due(effective, self.ledger.settings.review_months)})
         except Conflict:
-            store.mark_announced(self.db, standard_id)
+            if token:
+                store.mark_announced(self.db, standard_id, token)
             raise
         self._supersede_others(doc, actor)
         self._announce(doc)
         return self.ledger.view(doc)
+
+    def _newer_adopted(self, doc):
+        """The id of a newer version of the subject already adopted (or since superseded)."""
+        for other in store.standards_of_subject(self.db, doc["subject"]["kind"],
+                                                doc["subject"]["id"]):
+            if other["version"] > doc["version"] and other["status"] in (sc.ADOPTED,
+                                                                         sc.SUPERSEDED):
+                return other["_id"]
+        return None
 
     def _supersede_others(self, doc, actor):
         for other in store.standards_of_subject(self.db, doc["subject"]["kind"],

@@ -14,6 +14,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.common import clock as clk
 from services.common.config import database_name
+from services.common.errors import Conflict
 from services.common.events import envelope
 from services.contracts.standards import ComplianceOutSchema
 from services.permits.service import PermitsService
@@ -171,6 +172,21 @@ def test_adopting_version_two_supersedes_version_one(twice, rpc, mongo_client, c
         5, 90000, second["id"])
     assert [s["id"] for s in standards.list_standards("dpmptsp", "adopted")] == [second["id"]]
     assert [s["id"] for s in standards.public_standards()] == [second["id"]]
+
+
+def test_an_older_version_cannot_be_adopted_after_a_newer_one(twice, rpc):
+    standards = rpc()
+    older = standards.create_draft(SUPERVISOR, {
+        "subject": {"kind": "permit_type", "id": "reklame"}, "title": "Versi lama",
+        "components": permit_components()})["id"]
+    standards.open_consultation(SUPERVISOR, older, consultation())
+    standards.close_consultation(SUPERVISOR, older)
+    newer = adopt(standards, {"kind": "permit_type", "id": "reklame"},
+                  permit_components(days=5))
+    with pytest.raises(Conflict) as refused:
+        standards.adopt(SUPERVISOR, older, {"effective_from": today().isoformat()})
+    assert newer["id"] in refused.value.message
+    assert standards.get_standard(older)["status"] == "consultation"
 
 
 def test_an_adoption_a_dead_process_left_unannounced_is_announced(twice, rpc, db):
