@@ -163,3 +163,35 @@ def test_public_comments_have_complaints_limits(suite, rpc, config):
     standards.close_consultation(SUPERVISOR, sid)
     with pytest.raises(Conflict):  # closed: no more comments
         standards.add_comment(sid, COMMENT, {"address": "10.0.0.3"})
+
+
+def test_two_supervisors_at_once_one_adoption_and_every_answer_kept(suite, rpc):
+    """Answers to different comments all land (an answer retries on a newer head); two
+    adoptions of one standard: one wins, the other is refused."""
+    import eventlet
+
+    standards = rpc()
+    sid = in_consultation(standards)
+    ids = [standards.add_comment(sid, COMMENT, "10.0.1.{}".format(n))["id"] for n in range(6)]
+    proxies = [rpc() for _ in ids]
+
+    def answer(proxy, cid):
+        return proxy.answer_comment(SUPERVISOR, sid, cid, {"outcome": "accepted",
+                                                           "reason": "Diterima."})
+    pool = eventlet.GreenPool()
+    answered = list(pool.starmap(answer, zip(proxies, ids)))
+    assert len(answered) == 6 and all(c["answer"] for c in standards.list_comments(sid))
+    assert [h["action"] for h in standards.get_standard(sid)["history"]].count(
+        "comment_answered") == 6
+    standards.close_consultation(SUPERVISOR, sid)
+
+    def adopt(proxy):
+        try:
+            return proxy.adopt(SUPERVISOR, sid, {"effective_from": today().isoformat()})
+        except (Conflict, IllegalTransition) as refused:
+            return refused
+    outcomes = list(pool.imap(adopt, proxies[:2]))
+    assert sorted(isinstance(o, dict) for o in outcomes) == [False, True]
+    history = standards.get_standard(sid)["history"]
+    assert [h["action"] for h in history].count("adopted") == 1
+    assert standards.verify_history(sid)["intact"] is True
