@@ -109,8 +109,13 @@ class Drafting:
         hours = body["opening_hours"]
         if subject["kind"] == "queue_service" and hours is None:
             hours = rules.hours(running.get("opening_hours"))
+        agency_name, agency_name_en = self.running.agency_names(agency)
         doc = {"_id": rules.standard_id(subject["kind"], subject["id"], version),
                "agency": agency, "subject": subject, "version": version, "status": None,
+               "agency_name": agency_name, "agency_name_en": agency_name_en,
+               "subject_name": running.get("name") or subject["id"],
+               "subject_name_en": running.get("name_en") or running.get("name")
+               or subject["id"],
                "seq": 0, "title": body["title"], "title_en": body["title_en"] or body["title"],
                "components": {}, "opening_hours": None, "effective_from": None,
                "review_due": None, "consultation": None, "created_at": clk.iso(now)}

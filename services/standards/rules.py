@@ -276,6 +276,11 @@ def document(doc, entries, today):
     """A standard as the RPCs return it (the preamble's shape)."""
     return {
         "id": doc["_id"], "agency": doc["agency"], "subject": dict(doc["subject"]),
+        "agency_name": doc.get("agency_name") or doc["agency"],
+        "agency_name_en": doc.get("agency_name_en") or doc.get("agency_name") or doc["agency"],
+        "subject_name": doc.get("subject_name") or doc["subject"]["id"],
+        "subject_name_en": doc.get("subject_name_en") or doc.get("subject_name")
+        or doc["subject"]["id"],
         "version": doc["version"], "status": doc["status"],
         "status_label": label(sc.STATUS_LABELS[doc["status"]]),
         "title": doc["title"], "title_en": doc.get("title_en") or doc["title"],

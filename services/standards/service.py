@@ -140,12 +140,6 @@ class StandardsService(HealthMixin):
 
     # -- papers ------------------------------------------------------------------------------
 
-    def _agency_name(self, code):
-        for agency in self.ticketing.list_agencies():
-            if agency["code"] == code:
-                return agency["name"]
-        return code
-
     @rpc
     def berita_acara_pdf(self, standard_id):
         """The forum's minutes (base64 PDF); 409 before the forum is recorded."""
@@ -154,7 +148,7 @@ class StandardsService(HealthMixin):
             raise Conflict("Forum konsultasi publik belum dicatat / The public consultation "
                            "forum is not recorded yet", {"id": standard_id})
         comments = self.consultation.comments(standard_id, public=True)
-        pdf = papers.berita_acara(standard, comments, self._agency_name(standard["agency"]),
+        pdf = papers.berita_acara(standard, comments, standard["agency_name"],
                                   Settings(self.config).mpp_name)
         return base64.b64encode(pdf).decode("ascii")
 
@@ -165,7 +159,7 @@ class StandardsService(HealthMixin):
         if standard["status"] not in (sc.ADOPTED, sc.SUPERSEDED):
             raise Conflict("Standar belum ditetapkan / The standard is not adopted yet",
                            {"id": standard_id})
-        pdf = papers.maklumat(standard, self._agency_name(standard["agency"]),
+        pdf = papers.maklumat(standard, standard["agency_name"],
                               Settings(self.config).mpp_name)
         return base64.b64encode(pdf).decode("ascii")
 

@@ -35,6 +35,10 @@ def test_a_standard_goes_from_draft_to_adopted_and_its_history_holds(suite, rpc,
     standards = rpc()
     created = draft(standards)
     assert (created["status"], created["version"], created["agency"]) == ("draft", 1, "dpmptsp")
+    assert (created["agency_name"], created["agency_name_en"]) == (
+        "Dinas Penanaman Modal dan PTSP", "One-stop office")
+    assert (created["subject_name"], created["subject_name_en"]) == (
+        "Izin Reklame", "Billboard permit")
     sid = created["id"]
     standards.update_draft(SUPERVISOR, sid, {"title": "Standar Pelayanan Izin Reklame"})
     standards.open_consultation(SUPERVISOR, sid, consultation())
