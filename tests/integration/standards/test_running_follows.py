@@ -109,6 +109,13 @@ def test_the_permit_type_and_the_queue_service_follow_the_adopted_standard(
     assert standards.compliance() == []
     assert reklame(permits)["version"] == 2
 
+    # an admin edits the queue service by the admin RPC: its promise no longer holds
+    ticketing.upsert_service({"id": "nib", "agency": "dpmptsp", "prefix": "N",
+                              "name": "Konsultasi NIB", "opening_hours": NEW_HOURS,
+                              "default_service_minutes": 30})
+    assert [(r["standard_id"], [d["field"] for d in r["differences"]])
+            for r in standards.compliance()] == [(queue["id"], ["default_service_minutes"])]
+
 
 def test_a_standard_adopted_for_a_later_day_leaves_today_as_it_is(twice, rpc, rabbit_manager,
                                                                   rabbit_config):
