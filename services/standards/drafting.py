@@ -63,14 +63,13 @@ class Drafting:
 
     def list(self, agency=None, status=None):
         query = load(sc.ListQuerySchema, {"agency": agency, "status": status})
-        return [self.ledger.view(self.ledger.raw(d["_id"]))
-                for d in store.standards(self.db, query["agency"], query["status"])]
+        return [self.ledger.view(doc)
+                for doc in self.ledger.every(query["agency"], query["status"])]
 
     def public(self, agency=None):
         """Adopted standards and those in consultation (no drafts, no names)."""
         query = load(sc.ListQuerySchema, {"agency": agency})
-        return [self.ledger.public_view(doc) for doc in (
-                    self.ledger.raw(d["_id"]) for d in store.standards(self.db, query["agency"]))
+        return [self.ledger.public_view(doc) for doc in self.ledger.every(query["agency"])
                 if doc["status"] in (sc.CONSULTATION, sc.ADOPTED)]
 
     def public_one(self, standard_id):
@@ -87,10 +86,8 @@ class Drafting:
 
     def due_for_review(self, agency=None):
         today = self.ledger.today()
-        return [self.ledger.view(doc) for doc in (
-                    self.ledger.raw(d["_id"]) for d in store.standards(
-                        self.db, load(sc.ListQuerySchema, {"agency": agency})["agency"],
-                        sc.ADOPTED))
+        agency = load(sc.ListQuerySchema, {"agency": agency})["agency"]
+        return [self.ledger.view(doc) for doc in self.ledger.every(agency, sc.ADOPTED)
                 if rules.review_overdue(doc, today)]
 
     # -- drafting -----------------------------------------------------------------------------

@@ -199,3 +199,13 @@ def test_two_supervisors_at_once_one_adoption_and_every_answer_kept(suite, rpc):
     history = standards.get_standard(sid)["history"]
     assert [h["action"] for h in history].count("adopted") == 1
     assert standards.verify_history(sid)["intact"] is True
+
+
+def test_a_draft_whose_drafter_died_before_its_first_entry_is_not_listed(suite, rpc, db):
+    standards = rpc()
+    kept = draft(standards)
+    db.standards.insert_one(dict(db.standards.find_one({"_id": kept["id"]}),
+                                 _id="pt-reklame-v9", status=None, seq=0, version=9))
+    assert [s["id"] for s in standards.list_standards("dpmptsp")] == [kept["id"]]
+    with pytest.raises(NotFound):
+        standards.get_standard("pt-reklame-v9")
