@@ -20,7 +20,7 @@ from nameko.timer import timer
 from services.common import boot
 from services.common import clock as clk
 from services.common.errors import Conflict
-from services.common.events import Events
+from services.common.events import Events, SubscriberQueues
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.contracts import events as ev
@@ -43,6 +43,7 @@ class StandardsService(HealthMixin):
     db = Mongo("standards", store.ensure_indexes)
     config = Config()
     events = Events()
+    subscriber_queues = SubscriberQueues()
     permits = RpcProxy(ev.PERMITS)
     ticketing = RpcProxy(ev.TICKETING)
     clock = clk.Clock()
@@ -57,7 +58,14 @@ class StandardsService(HealthMixin):
 
     @property
     def drafting(self):
-        return Drafting(self.ledger, self.running, self.events)
+        return Drafting(self.ledger, self.running, self._emit)
+
+    def _emit(self, event_type, payload):
+        """Every event goes out here; the queues of the services that must hear an adoption
+        are declared first, so one deployed after the adoption still gets it."""
+        for service, method in ev.SUBSCRIBERS.get(event_type, ()):
+            self.subscriber_queues.ensure(event_type, service, method)
+        self.events(event_type, payload)
 
     @property
     def consultation(self):

@@ -236,3 +236,41 @@ def test_a_standard_past_its_review_date_is_due(runner_factory, config):
         assert [s["id"] for s in standards.due_for_review("dpmptsp")] == [adopted["id"]]
         assert standards.due_for_review("polres") == []
         assert standards.public_standards()[0]["review_overdue"] is True
+
+
+def test_a_service_whose_queue_does_not_exist_yet_still_gets_the_adoption(
+        runner_factory, config, rpc, rabbit_manager, rabbit_config):
+    """Permits and ticketing are down and their queues for the event gone (as before they
+    ever ran) when the standard is adopted: the adoption declares them, so both apply it
+    when they start."""
+    standards_runner = start(runner_factory, config, StandardsService)
+    others = start(runner_factory, config, PermitsService, TicketingService)
+    with ServiceRpcProxy("ticketing", config) as ticketing:
+        ticketing.load_catalogue(CATALOGUE)
+    with ServiceRpcProxy("permits", config) as permits:
+        permits.load_catalogue(CATALOGUE)
+    standards = rpc()
+    sids = []
+    for subject, components, extra in (
+            ({"kind": "permit_type", "id": "reklame"}, permit_components(fee=90000), {}),
+            ({"kind": "queue_service", "id": "nib"},
+             dict(TEXT_COMPONENTS, time={"minutes": 25}, cost={"fee": 0},
+                  requirements=[{"kind": "ktp", "name": "KTP"}]),
+             {"opening_hours": NEW_HOURS})):
+        sid = standards.create_draft(SUPERVISOR, dict(
+            {"subject": subject, "title": "Standar", "components": components}, **extra))["id"]
+        standards.open_consultation(SUPERVISOR, sid, consultation())
+        standards.close_consultation(SUPERVISOR, sid)
+        sids.append(sid)
+    others.stop()
+    for queue in (PERMITS_QUEUE, TICKETING_QUEUE):
+        rabbit_manager._delete("queues", rabbit_config["vhost"], queue)
+    for sid in sids:
+        standards.adopt(SUPERVISOR, sid, {"effective_from": today().isoformat()})
+    start(runner_factory, config, PermitsService, TicketingService)
+    permits, ticketing = rpc("permits"), rpc("ticketing")
+    assert wait_for(lambda: reklame(permits)["fee"] == 90000, timeout=30,
+                    message="permits applied it")
+    assert wait_for(lambda: ticketing.get_service("nib")["default_service_minutes"] == 25,
+                    timeout=30, message="ticketing applied it")
+    assert standards_runner
