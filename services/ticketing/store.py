@@ -110,6 +110,26 @@ def get_service(db, service_id):
     return db.services.find_one({"_id": service_id})
 
 
+def record_standard_applied(db, service_id, version, terms):
+    """An adopted standard's terms for a service (``standards_applied``, once per version)."""
+    insert_unique(db.standards_applied, dict(
+        terms, _id="{}:{:04d}".format(service_id, version), service_id=service_id,
+        version=version))
+
+
+def standards_applied(db, service_id=None):
+    """``{service id: [records]}`` of adopted standards (a few per service)."""
+    out = {}
+    for doc in db.standards_applied.find({"service_id": service_id} if service_id else {}):
+        out.setdefault(doc["service_id"], []).append(doc)
+    return out
+
+
+def set_service_terms(db, service_id, fields):
+    """The terms an adopted standard sets on a service (the same values on every retry)."""
+    db.services.update_one({"_id": service_id}, {"$set": fields})
+
+
 def get_agency(db, code):
     return db.agencies.find_one({"_id": code})
 
