@@ -301,14 +301,16 @@
   }
 
   function answerForm(s, comment, n) {
-    return form(null, [el("div", {class: "row"},
+    const f = form(null, [el("div", {class: "row"},
       field("outcome", t("sm_outcome"), {options: STD.OUTCOMES.map(o => [o, STD.outcomeName(o)])}),
-      field("reason", t("sm_reason"), {textarea: true, rows: 2, wide: true, attrs: {required: true, maxlength: 2000, "aria-label": t("sm_answer_for", {n}) + ": " + t("sm_reason")}}))],
+      field("reason", t("sm_reason"), {textarea: true, rows: 2, wide: true, attrs: {required: true, maxlength: 2000}}))],
     t("sm_answer_send"), async f => {
       await api("POST", "/api/v1/standards/" + encodeURIComponent(s.id) + "/comments/" + encodeURIComponent(comment.id) + "/answer",
         {outcome: val(f, "outcome"), reason: val(f, "reason")});
       say(t("sm_answered")); await render();
     });
+    f.setAttribute("aria-label", t("sm_answer_for", {n}));
+    return f;
   }
 
   function forumForm(s) {
