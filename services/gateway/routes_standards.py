@@ -22,15 +22,11 @@ from werkzeug.wrappers import Response
 
 from services.common import settings
 from services.common.errors import NotFound
+from services.contracts import standards as sc
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway.http import route
 from services.gateway.ratelimit import client_key
-
-try:  # the request schemas the service validates too (std-core's contract)
-    from services.contracts import standards as sc
-except ImportError:  # pragma: no cover - until the standards contract is merged
-    sc = None
 
 TAG_PUBLIC, TAG_STAFF = "standards (public)", "standards"
 PUBLIC_STATUSES = ("consultation", "adopted", "superseded")
@@ -38,28 +34,21 @@ NOT_FOUND = "Standar pelayanan tidak ditemukan / Service standard not found"
 AGENCY_Q = {"agency": "only this agency's standards (its code)"}
 
 
-def _schema(name):
-    return getattr(sc, name, None) if sc is not None else None
-
-
 def public_standard(doc):
-    """What the public page shows of a standard: its components, dates and consultation
-    (period, invited groups, the forum's date, place, head counts per group and summary);
-    the history keeps when and what, never who."""
+    """What the public page shows of a standard (the service's public view, kept to these
+    keys): its components, dates and consultation (period, invited groups, the forum's date,
+    place, head counts per group and summary); the history keeps when and what, never who."""
     consultation = doc.get("consultation") or None
     if consultation:
         forum = consultation.get("forum") or None
         consultation = {k: consultation.get(k) for k in (
-            "opens_on", "closes_on", "invited_groups", "status", "open", "closed_at",
-            "comment_count", "answered_count") if k in consultation}
-        if forum:
-            consultation["forum"] = {k: forum.get(k) for k in (
-                "held_on", "place", "participants", "summary") if k in forum}
+            "opens_on", "closes_on", "invited_groups", "closed_at") if k in consultation}
+        consultation["forum"] = {k: forum.get(k) for k in (
+            "held_on", "place", "participants", "summary")} if forum else None
     out = {k: doc.get(k) for k in (
-        "id", "agency", "agency_name", "agency_name_en", "subject", "subject_name",
-        "subject_name_en", "version", "status", "title", "title_en", "components",
-        "effective_from", "review_due", "review_overdue", "created_at", "updated_at")
-        if k in doc}
+        "id", "agency", "subject", "version", "status", "status_label", "title", "title_en",
+        "components", "opening_hours", "effective_from", "review_due", "review_overdue",
+        "consultation_open", "superseded_by", "created_at", "updated_at") if k in doc}
     out["consultation"] = consultation
     out["history"] = [{"at": h.get("at"), "action": h.get("action")}
                       for h in doc.get("history") or []]
@@ -67,14 +56,15 @@ def public_standard(doc):
 
 
 def public_comment(comment):
-    """A comment as the public reads it: the text, the name only if its author gave one, the
-    group, when, and the answer (outcome and reason)."""
+    """A comment as the public reads it: the text, the group its author named, whether they
+    gave a name (never the name), when, and the answer (outcome and reason)."""
     answer = comment.get("answer") or None
     if answer:
-        answer = {k: answer.get(k) for k in ("outcome", "reason", "at") if k in answer}
+        answer = {k: answer.get(k) for k in ("outcome", "outcome_label", "reason", "at")
+                  if k in answer}
     return {"id": comment.get("id"), "text": comment.get("text"),
-            "name": comment.get("name") or None, "group": comment.get("group") or None,
-            "at": comment.get("at") or comment.get("created_at"), "answer": answer}
+            "group": comment.get("group") or None, "named": bool(comment.get("named")),
+            "at": comment.get("at"), "answer": answer}
 
 
 def _pdf(b64, filename):
@@ -97,15 +87,9 @@ class StandardRoutes:
     # -- helpers ------------------------------------------------------------------------------
 
     def _public_standard_doc(self, standard_id):
-        """The standard if the public may read it (in consultation, adopted, superseded); a
-        draft, or no such standard, is the same 404."""
-        try:
-            doc = self._call(self.standards.get_standard, standard_id)
-        except NotFound:
-            raise NotFound(NOT_FOUND, {"standard_id": standard_id}) from None
-        if doc.get("status") not in PUBLIC_STATUSES:
-            raise NotFound(NOT_FOUND, {"standard_id": standard_id})
-        return doc
+        """The standard as the public may read it; a draft, or no such standard, is the same
+        404 (the service decides)."""
+        return self._call(self.standards.public_standard, standard_id)
 
     def _standard_in_scope(self, principal, standard_id):
         """The standard if the principal supervises its agency (the admin: any); 404 for no
@@ -116,20 +100,18 @@ class StandardRoutes:
 
     def _comment_client(self, request):
         """Who comments, as the abuse limits count them: a keyed hash of the client's address
-        (the standards service never holds the address itself)."""
+        (the standards service never holds the address itself), and the retry key."""
         address = client_key(request,
                              tuple(settings.get(self.config, "GATEWAY_TRUSTED_PROXIES")))
         key = hmac.new(self.tokens.secret.encode("utf-8"), b"standards-comments",
                        hashlib.sha256).digest()
-        return hmac.new(key, address.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
-
-    def _load(self, request, schema_name):
-        schema = _schema(schema_name)
-        return self._body(request, schema) if schema is not None else self._body(request)
+        return {"address": hmac.new(key, address.encode("utf-8"), hashlib.sha256).hexdigest()[:32],
+                "idempotency_key": req.idempotency_key(request)}
 
     # -- public --------------------------------------------------------------------------------
 
     @route("GET", "/api/v1/public/standards", public=True, tags=[TAG_PUBLIC], query=AGENCY_Q,
+           operation_id="listPublicStandards",
            summary="Service standards the public may read: adopted ones and those in "
                    "consultation, with their components and review date (no personal data)")
     def public_standards(self, request):
@@ -139,12 +121,14 @@ class StandardRoutes:
 
     @route("GET", "/api/v1/public/standards/<string:standard_id>", public=True,
            tags=[TAG_PUBLIC],
+           operation_id="getPublicStandard",
            summary="One standard (adopted, superseded or in consultation; a draft is a 404)")
     def public_standard(self, request, standard_id):
         return req.json_response(public_standard(self._public_standard_doc(standard_id)))
 
     @route("GET", "/api/v1/public/standards/<string:standard_id>/comments", public=True,
            tags=[TAG_PUBLIC],
+           operation_id="listPublicStandardComments",
            summary="The consultation's comments and their answers (a name only where its "
                    "author gave one; no contact)")
     def public_comments(self, request, standard_id):
@@ -153,19 +137,21 @@ class StandardRoutes:
         return req.json_response({"comments": [public_comment(c) for c in comments]})
 
     @route("POST", "/api/v1/public/standards/<string:standard_id>/comments", public=True,
-           tags=[TAG_PUBLIC], reads_json=True, status=201, problems=(404,),
+           tags=[TAG_PUBLIC], body=sc.CommentSchema, status=201, problems=(404,),
+           operation_id="addStandardComment",
            summary="Comment on a standard in consultation, anonymously or with a name and "
                    "group (users, community, academics, business, press); closed "
                    "consultation: 409")
     def add_public_comment(self, request, standard_id):
-        body = self._load(request, "CommentSchema")
+        body = self._body(request, sc.CommentSchema)
         self._public_standard_doc(standard_id)
         added = self._call(self.standards.add_comment, standard_id, body,
                            self._comment_client(request))
         return req.json_response(public_comment(added), status=201)
 
     @route("GET", "/api/v1/public/standards/<string:standard_id>/maklumat.pdf", public=True,
-           tags=[TAG_PUBLIC], produces="application/pdf",
+           tags=[TAG_PUBLIC], produces="application/pdf", problems=(409,),
+           operation_id="getStandardMaklumatPdf",
            summary="The Maklumat Pelayanan (service pledge) of an adopted standard, as PDF in "
                    "Bahasa Indonesia")
     def maklumat_pdf(self, request, standard_id):
@@ -174,7 +160,8 @@ class StandardRoutes:
                     "maklumat-pelayanan-{}.pdf".format(_safe(standard_id)))
 
     @route("GET", "/api/v1/public/standards/<string:standard_id>/berita-acara.pdf",
-           public=True, tags=[TAG_PUBLIC], produces="application/pdf",
+           public=True, tags=[TAG_PUBLIC], produces="application/pdf", problems=(409,),
+           operation_id="getStandardBeritaAcaraPdf",
            summary="The berita acara (minutes) of the standard's public consultation forum, "
                    "as PDF in Bahasa Indonesia (no personal data)")
     def berita_acara_pdf(self, request, standard_id):
@@ -186,6 +173,7 @@ class StandardRoutes:
 
     @route("GET", "/api/v1/standards", tags=[TAG_STAFF], auth="supervisor",
            query=dict(AGENCY_Q, status="draft, consultation, adopted or superseded"),
+           operation_id="listStandards",
            summary="The standards of the caller's agency (the admin: all, or one agency), "
                    "every status")
     def list_standards(self, request):
@@ -195,13 +183,14 @@ class StandardRoutes:
                           request.args.get("status") or None)
         return req.json_response({"standards": docs})
 
-    @route("POST", "/api/v1/standards", tags=[TAG_STAFF], auth="supervisor", reads_json=True,
+    @route("POST", "/api/v1/standards", tags=[TAG_STAFF], auth="supervisor", body=sc.DraftSchema,
            status=201,
+           operation_id="createStandard",
            summary="Draft a standard for a permit type or queue service of the caller's "
                    "agency: the fourteen components")
     def create_standard(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
-        body = self._load(request, "DraftSchema")
+        body = self._body(request, sc.DraftSchema)
         if principal.role != "admin" and not body.get("agency"):
             body["agency"] = principal.agency
         auth.require(principal, auth.SUPERVISORS, body.get("agency") or None)
@@ -210,23 +199,26 @@ class StandardRoutes:
             "Location": "/api/v1/standards/{}".format(doc.get("id"))})
 
     @route("GET", "/api/v1/standards/<string:standard_id>", tags=[TAG_STAFF],
-           auth="supervisor", summary="One standard of the caller's agency, every status")
+           auth="supervisor", operation_id="getStandard",
+           summary="One standard of the caller's agency, every status")
     def get_standard(self, request, standard_id):
         principal = self._staff(request, auth.SUPERVISORS)
         return req.json_response(self._standard_in_scope(principal, standard_id))
 
     @route("PUT", "/api/v1/standards/<string:standard_id>", tags=[TAG_STAFF],
-           auth="supervisor", reads_json=True,
+           auth="supervisor", body=sc.DraftUpdateSchema,
+           operation_id="updateStandard",
            summary="Change a draft (a standard in consultation or adopted: 409)")
     def update_standard(self, request, standard_id):
         principal = self._staff(request, auth.SUPERVISORS)
-        body = self._load(request, "DraftUpdateSchema")
+        body = self._body(request, sc.DraftUpdateSchema)
         self._standard_in_scope(principal, standard_id)
         return req.json_response(self._call(self.standards.update_draft, _actor(principal),
                                             standard_id, body))
 
     @route("GET", "/api/v1/standards/<string:standard_id>/comments", tags=[TAG_STAFF],
            auth="supervisor",
+           operation_id="listStandardComments",
            summary="Every comment of the standard's consultation with its answer, for the "
                    "agency that answers them")
     def staff_comments(self, request, standard_id):
@@ -236,38 +228,42 @@ class StandardRoutes:
                                                          standard_id, False)})
 
     @route("POST", "/api/v1/standards/<string:standard_id>/consultation", tags=[TAG_STAFF],
-           auth="supervisor", reads_json=True,
+           auth="supervisor", body=sc.ConsultationSchema,
+           operation_id="openStandardConsultation",
            summary="Open the public consultation on a draft: its period and the invited "
                    "groups")
     def open_consultation(self, request, standard_id):
         principal = self._staff(request, auth.SUPERVISORS)
-        body = self._load(request, "ConsultationSchema")
+        body = self._body(request, sc.ConsultationSchema)
         self._standard_in_scope(principal, standard_id)
         return req.json_response(self._call(self.standards.open_consultation,
                                             _actor(principal), standard_id, body))
 
     @route("POST", "/api/v1/standards/<string:standard_id>/comments/<string:comment_id>/answer",
-           tags=[TAG_STAFF], auth="supervisor", reads_json=True,
+           tags=[TAG_STAFF], auth="supervisor", body=sc.AnswerSchema,
+           operation_id="answerStandardComment",
            summary="Answer a comment: accepted, partly or rejected, with the reason")
     def answer_comment(self, request, standard_id, comment_id):
         principal = self._staff(request, auth.SUPERVISORS)
-        body = self._load(request, "AnswerSchema")
+        body = self._body(request, sc.AnswerSchema)
         self._standard_in_scope(principal, standard_id)
         return req.json_response(self._call(self.standards.answer_comment, _actor(principal),
                                             standard_id, comment_id, body))
 
     @route("POST", "/api/v1/standards/<string:standard_id>/forum", tags=[TAG_STAFF],
-           auth="supervisor", reads_json=True,
+           auth="supervisor", body=sc.ForumSchema,
+           operation_id="recordStandardForum",
            summary="Record the forum meeting: date, place, participants per group, summary")
     def record_forum(self, request, standard_id):
         principal = self._staff(request, auth.SUPERVISORS)
-        body = self._load(request, "ForumSchema")
+        body = self._body(request, sc.ForumSchema)
         self._standard_in_scope(principal, standard_id)
         return req.json_response(self._call(self.standards.record_forum, _actor(principal),
                                             standard_id, body))
 
     @route("POST", "/api/v1/standards/<string:standard_id>/consultation/close",
            tags=[TAG_STAFF], auth="supervisor",
+           operation_id="closeStandardConsultation",
            summary="Close the consultation (no more comments)")
     def close_consultation(self, request, standard_id):
         principal = self._staff(request, auth.SUPERVISORS)
@@ -276,12 +272,13 @@ class StandardRoutes:
                                             _actor(principal), standard_id))
 
     @route("POST", "/api/v1/standards/<string:standard_id>/adopt", tags=[TAG_STAFF],
-           auth="supervisor", reads_json=True,
+           auth="supervisor", body=sc.AdoptSchema,
+           operation_id="adoptStandard",
            summary="Adopt the standard from a date; refused (409) while the consultation is "
                    "open or a comment is unanswered. The services that run it follow by event")
     def adopt_standard(self, request, standard_id):
         principal = self._staff(request, auth.SUPERVISORS)
-        body = self._load(request, "AdoptSchema")
+        body = self._body(request, sc.AdoptSchema)
         self._standard_in_scope(principal, standard_id)
         return req.json_response(self._call(self.standards.adopt, _actor(principal),
                                             standard_id, body))

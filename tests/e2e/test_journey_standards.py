@@ -24,12 +24,13 @@ def test_a_standard_is_drafted_consulted_adopted_and_promised_on_the_portal(base
     assert r["prefilled"]["title"] == "Standar Pelayanan " + TYPE
     assert r["missing_title"] == "Wajib diisi"
 
-    # the public reads both comments; the named one shows only the name and group given
+    # the public reads both comments and never the commenter's name; the agency reads it
     comments = r["public_comments"]
     assert ANONYMOUS_COMMENT in comments and NAMED_COMMENT in comments
     assert "Tanpa nama" in comments
-    assert COMMENTER + " · Dunia usaha" in comments
-    assert "0811" not in r["public_page"]
+    assert "Dengan nama (hanya diketahui instansi) · Dunia usaha" in comments
+    assert COMMENTER not in r["public_page"]
+    assert COMMENTER + " · Dunia usaha" in r["staff_comments"]
 
     # adoption waited for the last answer, and said why
     assert r["refused"].startswith("Belum dapat ditetapkan: 1 tanggapan masyarakat belum "

@@ -99,6 +99,13 @@ def supervisor_drafts_and_consults(b, base_url):
     staff.get_by_label("Jumlah pelaksana (orang)").fill("3")
     staff.get_by_label("Jaminan pelayanan", exact=True).fill(
         "Izin terbit paling lama 7 hari kerja sejak berkas lengkap.")
+    staff.get_by_label("Sarana, prasarana dan/atau fasilitas").fill(
+        "Loket Dinas Perikanan di MPP\nPortal warga untuk unggah dokumen")
+    staff.get_by_label("Kompetensi pelaksana").fill("Memahami peraturan perikanan dan layanan prima")
+    staff.get_by_label("Pengawasan internal").fill("Kepala Dinas Perikanan dan Inspektorat")
+    staff.get_by_label("Jaminan keamanan dan keselamatan pelayanan").fill(
+        "Dokumen pemohon hanya dibaca petugas yang berwenang")
+    staff.get_by_label("Evaluasi kinerja pelaksana").fill("Setiap triwulan oleh kepala dinas")
     staff.get_by_role("button", name="Simpan rancangan").click()
     missing_title = b.wait_text(staff, ".field-error", bool)
     b.check(staff, "03-draft-title-missing")
@@ -145,8 +152,8 @@ def standard_from_draft_to_promise(b, base_url, admin_password):
 
     # the supervisor answers the anonymous comment, records the forum, closes
     staff.reload()
-    comments = staff.locator("ol.comments > li")
-    comments.first.wait_for()
+    staff.locator("ol.comments > li").first.wait_for()
+    out["staff_comments"] = staff.inner_text("ol.comments")
     first_comment = staff.get_by_role("listitem").filter(has_text=ANONYMOUS_COMMENT)
     first_comment.get_by_label("Keputusan").select_option(label="Diterima")
     first_comment.get_by_label("Alasan dan tindak lanjut").fill(

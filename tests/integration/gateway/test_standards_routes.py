@@ -5,20 +5,11 @@ staff usernames or anything of a commenter beyond the name they chose to give; a
 waits for the consultation to close and every comment to be answered; the PDFs are PDFs."""
 import pytest
 
-from tests.integration.gateway.helpers import assert_problem, bearer
+from tests.integration.gateway.helpers import STANDARD_COMPONENTS as COMPONENTS
+from tests.integration.gateway.helpers import STANDARD_DRAFT as DRAFT
+from tests.integration.gateway.helpers import TODAY, assert_problem, bearer
 
-OWN, OTHER = "dpmptsp", "samsat"
-COMPONENTS = {
-    "requirements": [{"kind": "ktp", "name": "KTP pemohon", "required": True}],
-    "procedure": [{"step": 1, "name": "Pengajuan"}, {"step": 2, "name": "Verifikasi"},
-                  {"step": 3, "name": "Penerbitan"}],
-    "time": {"working_days": 3}, "cost": {"fee": 0, "legal_basis": "Perda 1/2020"},
-    "product": "Izin reklame", "complaints": ["Halaman pengaduan MPP"],
-    "legal_basis": "UU 25/2009", "facilities": "Loket dan portal", "competence": "Pelatihan",
-    "oversight": "Kepala dinas", "staff_count": 2, "guarantee": "Tepat waktu",
-    "security": "Data terlindungi", "evaluation": "Setiap triwulan"}
-DRAFT = {"agency": OWN, "subject": {"kind": "permit_type", "id": "reklame"},
-         "title": "Standar Pelayanan Izin Reklame", "components": COMPONENTS}
+OWN = "dpmptsp"
 
 
 @pytest.fixture
@@ -36,7 +27,7 @@ def _draft(api, headers):
 def _in_consultation(api, headers):
     standard = _draft(api, headers)
     opened = api.post("/api/v1/standards/{}/consultation".format(standard["id"]), headers=headers,
-                      json={"opens_on": "2026-01-05", "closes_on": "2099-12-31",
+                      json={"opens_on": TODAY, "closes_on": "2099-12-31",
                             "invited_groups": ["users", "business"]})
     assert opened.status_code == 200, opened.text
     return standard["id"]
@@ -109,11 +100,16 @@ def test_the_public_reads_no_draft_and_no_personal_data(api, staff):
     anonymous = api.post(path, json={"text": "Mohon loket dibuka sampai sore hari."})
     assert anonymous.status_code == 201, anonymous.text
 
-    comments = api.get(path).json()["comments"]
-    assert {(c["name"], c["group"]) for c in comments} == {("Siti Rahmawati", "business"),
-                                                          (None, None)}
-    for comment in comments:
-        assert set(comment) <= {"id", "text", "name", "group", "at", "answer"}, comment
+    comments = api.get(path)
+    assert "Siti Rahmawati" not in comments.text
+    assert {(c["named"], c["group"]) for c in comments.json()["comments"]} == {
+        (True, "business"), (False, None)}
+    for comment in comments.json()["comments"]:
+        assert set(comment) == {"id", "text", "group", "named", "at", "answer"}, comment
+    # the agency that answers reads the name it was given
+    staff_view = api.get("/api/v1/standards/{}/comments".format(standard_id),
+                         headers=supervisor).json()["comments"]
+    assert "Siti Rahmawati" in {c.get("name") for c in staff_view}
     public = api.get("/api/v1/public/standards/" + standard_id).json()
     text = api.get("/api/v1/public/standards").text + str(public)
     assert "dpmptsp.supervisor" not in text and "127.0.0.1" not in text
@@ -130,11 +126,11 @@ def test_adoption_waits_for_closing_and_every_answer_then_the_pdfs_download(api,
                       json={"text": "Tolong cantumkan biaya dengan jelas di loket."})
     assert posted.status_code == 201, posted.text
     comment_id = posted.json()["id"]
-    adopt = {"effective_from": "2026-02-01"}
+    adopt = {"effective_from": TODAY}
 
     assert_problem(api.post(base + "/adopt", json=adopt, headers=supervisor), 409)  # still open
     forum = api.post(base + "/forum", headers=supervisor, json={
-        "held_on": "2026-01-10", "place": "Aula MPP", "participants": {"users": 8, "press": 1},
+        "held_on": TODAY, "place": "Aula MPP", "participants": {"users": 8, "press": 1},
         "summary": "Peserta meminta kejelasan biaya."})
     assert forum.status_code == 200, forum.text
     closed = api.post(base + "/consultation/close", headers=supervisor)

@@ -82,8 +82,8 @@
       [t("sd_forum_summary"), f.summary]])) : el("p", {class: "muted"}, t("sd_forum_none")));
     $("berita-acara-box").hidden = !f;
     $("berita-acara-pdf").href = "/api/v1/public/standards/" + encodeURIComponent(s.id) + "/berita-acara.pdf";
-    const open = s.status === "consultation" && c.status !== "closed" && !c.closed_at;
-    $("comment").hidden = !open; $("comment-closed").hidden = open || s.status !== "consultation";
+    const open = s.status === "consultation" && !!s.consultation_open;
+    $("comment").hidden = !open; $("comment-closed").hidden = open || s.status !== "consultation" || !c.closed_at;
     await comments(s.id);
   }
 
@@ -91,7 +91,7 @@
     const r = await api("GET", "/api/v1/public/standards/" + encodeURIComponent(id) + "/comments");
     const items = r.comments || [];
     $("comments").replaceChildren(...(items.length ? items.map(c => el("li", {class: "comment"},
-      el("p", {class: "who"}, el("strong", {}, c.name || t("sd_anonymous")), c.group ? " · " + STD.groupName(c.group) : "", c.at ? el("span", {class: "muted"}, " · " + fmt.dateTime(c.at)) : ""),
+      el("p", {class: "who"}, el("strong", {}, c.named ? t("sd_named") : t("sd_anonymous")), c.group ? " · " + STD.groupName(c.group) : "", c.at ? el("span", {class: "muted"}, " · " + fmt.dateTime(c.at)) : ""),
       el("p", {class: "text"}, c.text),
       c.answer ? el("div", {class: "answer"}, el("p", {}, el("strong", {}, t("sd_answer") + ": "), el("span", {class: "badge outcome-" + c.answer.outcome}, STD.outcomeName(c.answer.outcome))), el("p", {}, c.answer.reason))
         : el("p", {class: "muted"}, t("sd_not_answered")))) : [el("li", {class: "muted"}, t("sd_no_comments"))]));

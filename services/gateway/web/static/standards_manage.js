@@ -275,7 +275,7 @@
     const comments = (await api("GET", "/api/v1/standards/" + encodeURIComponent(s.id) + "/comments")).comments || [];
     const unanswered = comments.filter(c => !c.answer).length;
     const c = s.consultation;
-    const closed = c.status === "closed" || !!c.closed_at || s.status !== "consultation";
+    const closed = !!c.closed_at || s.status !== "consultation";
     const out = [];
     const list = el("ol", {class: "comments"}, comments.map((cm, n) => el("li", {class: "comment", "aria-label": t("sm_comment_n", {n: n + 1})},
       el("p", {class: "who"}, el("strong", {}, cm.name || t("sd_anonymous")), cm.group ? " · " + STD.groupName(cm.group) : "", cm.at ? el("span", {class: "muted"}, " · " + fmt.dateTime(cm.at)) : ""),
@@ -337,7 +337,8 @@
           await api("POST", "/api/v1/standards/" + encodeURIComponent(s.id) + "/adopt", {effective_from: val(f, "effective_from")});
         } catch (e) {
           // the server's refusal, said in the page's own words when the reason is known here
-          if (e.status === 409 && unanswered) e.message = t("sm_adopt_refused_unanswered", {n: fmt.number(unanswered)});
+          const left = (e.data && e.data.details && e.data.details.unanswered) || unanswered;
+          if (e.status === 409 && left) e.message = t("sm_adopt_refused_unanswered", {n: fmt.number(left)});
           else if (e.status === 409 && !closed) e.message = t("sm_adopt_refused_open");
           if (e.status === 409) { e.fields = {}; f.querySelector("[role=alert]").textContent = e.message; }
           throw e;
