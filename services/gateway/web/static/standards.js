@@ -75,6 +75,7 @@
     if (!c) return;
     const facts = [];
     if (c.opens_on && c.closes_on) facts.push([t("sd_period"), t("sd_period_value", {from: fmt.date(c.opens_on), to: fmt.date(c.closes_on)})]);
+    if (c.closed_at) facts.push([t("sd_closed_on"), fmt.dateTime(c.closed_at)]);
     if ((c.invited_groups || []).length) facts.push([t("sd_invited"), c.invited_groups.map(STD.groupName).join(", ")]);
     $("consultation-facts").replaceChildren(...dl(facts));
     const f = c.forum;
