@@ -79,6 +79,12 @@ class Drafting:
             raise NotFound(NOT_FOUND, {"id": standard_id})
         return self.ledger.public_view(doc)
 
+    def verify(self, standard_id):
+        doc = self.ledger.raw(standard_id)
+        entries = store.entries(self.db, standard_id)
+        intact, bad = rules.verify(entries, doc.get("head"))
+        return {"intact": intact, "bad_seq": bad, "entries": len(entries)}
+
     def due_for_review(self, agency=None):
         today = self.ledger.today()
         return [self.ledger.view(doc) for doc in (

@@ -82,6 +82,12 @@ class StandardsService(HealthMixin):
         return self.drafting.list(agency, status)
 
     @rpc
+    def verify_history(self, standard_id):
+        """``{"intact": bool, "bad_seq": int | None, "entries": n}``: the hash chain
+        recomputed from the stored entries against the head kept on the standard."""
+        return self.drafting.verify(standard_id)
+
+    @rpc
     def public_standards(self, agency=None):
         """Adopted standards and those in consultation; no drafts, no names."""
         return self.drafting.public(agency)
