@@ -258,7 +258,12 @@ class StandardOutSchema(StrictSchema):
     """A standard as the RPCs return it (``components``: the fourteen keys, as drafted)."""
     id = fields.String(required=True)
     agency = fields.String(required=True)
+    agency_name = fields.String(required=True)
+    agency_name_en = fields.String(required=True)
     subject = fields.Nested(SubjectOutSchema, required=True)
+    subject_name = fields.String(required=True, metadata={
+        "description": "the permit type's or queue service's name when drafted"})
+    subject_name_en = fields.String(required=True)
     version = fields.Integer(required=True)
     status = fields.String(required=True)
     status_label = fields.String(required=True)

@@ -35,6 +35,10 @@ def test_a_standard_goes_from_draft_to_adopted_and_its_history_holds(suite, rpc,
     standards = rpc()
     created = draft(standards)
     assert (created["status"], created["version"], created["agency"]) == ("draft", 1, "dpmptsp")
+    assert (created["agency_name"], created["agency_name_en"]) == (
+        "Dinas Penanaman Modal dan PTSP", "One-stop office")
+    assert (created["subject_name"], created["subject_name_en"]) == (
+        "Izin Reklame", "Billboard permit")
     sid = created["id"]
     standards.update_draft(SUPERVISOR, sid, {"title": "Standar Pelayanan Izin Reklame"})
     standards.open_consultation(SUPERVISOR, sid, consultation())
@@ -163,3 +167,45 @@ def test_public_comments_have_complaints_limits(suite, rpc, config):
     standards.close_consultation(SUPERVISOR, sid)
     with pytest.raises(Conflict):  # closed: no more comments
         standards.add_comment(sid, COMMENT, {"address": "10.0.0.3"})
+
+
+def test_two_supervisors_at_once_one_adoption_and_every_answer_kept(suite, rpc):
+    """Answers to different comments all land (an answer retries on a newer head); two
+    adoptions of one standard: one wins, the other is refused."""
+    import eventlet
+
+    standards = rpc()
+    sid = in_consultation(standards)
+    ids = [standards.add_comment(sid, COMMENT, "10.0.1.{}".format(n))["id"] for n in range(6)]
+    proxies = [rpc() for _ in ids]
+
+    def answer(proxy, cid):
+        return proxy.answer_comment(SUPERVISOR, sid, cid, {"outcome": "accepted",
+                                                           "reason": "Diterima."})
+    pool = eventlet.GreenPool()
+    answered = list(pool.starmap(answer, zip(proxies, ids)))
+    assert len(answered) == 6 and all(c["answer"] for c in standards.list_comments(sid))
+    assert [h["action"] for h in standards.get_standard(sid)["history"]].count(
+        "comment_answered") == 6
+    standards.close_consultation(SUPERVISOR, sid)
+
+    def adopt(proxy):
+        try:
+            return proxy.adopt(SUPERVISOR, sid, {"effective_from": today().isoformat()})
+        except (Conflict, IllegalTransition) as refused:
+            return refused
+    outcomes = list(pool.imap(adopt, proxies[:2]))
+    assert sorted(isinstance(o, dict) for o in outcomes) == [False, True]
+    history = standards.get_standard(sid)["history"]
+    assert [h["action"] for h in history].count("adopted") == 1
+    assert standards.verify_history(sid)["intact"] is True
+
+
+def test_a_draft_whose_drafter_died_before_its_first_entry_is_not_listed(suite, rpc, db):
+    standards = rpc()
+    kept = draft(standards)
+    db.standards.insert_one(dict(db.standards.find_one({"_id": kept["id"]}),
+                                 _id="pt-reklame-v9", status=None, seq=0, version=9))
+    assert [s["id"] for s in standards.list_standards("dpmptsp")] == [kept["id"]]
+    with pytest.raises(NotFound):
+        standards.get_standard("pt-reklame-v9")

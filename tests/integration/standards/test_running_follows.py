@@ -14,6 +14,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.common import clock as clk
 from services.common.config import database_name
+from services.common.errors import Conflict
 from services.common.events import envelope
 from services.contracts.standards import ComplianceOutSchema
 from services.permits.service import PermitsService
@@ -108,6 +109,13 @@ def test_the_permit_type_and_the_queue_service_follow_the_adopted_standard(
     assert standards.compliance() == []
     assert reklame(permits)["version"] == 2
 
+    # an admin edits the queue service by the admin RPC: its promise no longer holds
+    ticketing.upsert_service({"id": "nib", "agency": "dpmptsp", "prefix": "N",
+                              "name": "Konsultasi NIB", "opening_hours": NEW_HOURS,
+                              "default_service_minutes": 30})
+    assert [(r["standard_id"], [d["field"] for d in r["differences"]])
+            for r in standards.compliance()] == [(queue["id"], ["default_service_minutes"])]
+
 
 def test_a_standard_adopted_for_a_later_day_leaves_today_as_it_is(twice, rpc, rabbit_manager,
                                                                   rabbit_config):
@@ -173,6 +181,21 @@ def test_adopting_version_two_supersedes_version_one(twice, rpc, mongo_client, c
     assert [s["id"] for s in standards.public_standards()] == [second["id"]]
 
 
+def test_an_older_version_cannot_be_adopted_after_a_newer_one(twice, rpc):
+    standards = rpc()
+    older = standards.create_draft(SUPERVISOR, {
+        "subject": {"kind": "permit_type", "id": "reklame"}, "title": "Versi lama",
+        "components": permit_components()})["id"]
+    standards.open_consultation(SUPERVISOR, older, consultation())
+    standards.close_consultation(SUPERVISOR, older)
+    newer = adopt(standards, {"kind": "permit_type", "id": "reklame"},
+                  permit_components(days=5))
+    with pytest.raises(Conflict) as refused:
+        standards.adopt(SUPERVISOR, older, {"effective_from": today().isoformat()})
+    assert newer["id"] in refused.value.message
+    assert standards.get_standard(older)["status"] == "consultation"
+
+
 def test_an_adoption_a_dead_process_left_unannounced_is_announced(twice, rpc, db):
     """The process won the adoption's history entry and died before writing the standard
     and publishing the event: its mark in the outbox is all that is left."""
@@ -213,3 +236,41 @@ def test_a_standard_past_its_review_date_is_due(runner_factory, config):
         assert [s["id"] for s in standards.due_for_review("dpmptsp")] == [adopted["id"]]
         assert standards.due_for_review("polres") == []
         assert standards.public_standards()[0]["review_overdue"] is True
+
+
+def test_a_service_whose_queue_does_not_exist_yet_still_gets_the_adoption(
+        runner_factory, config, rpc, rabbit_manager, rabbit_config):
+    """Permits and ticketing are down and their queues for the event gone (as before they
+    ever ran) when the standard is adopted: the adoption declares them, so both apply it
+    when they start."""
+    standards_runner = start(runner_factory, config, StandardsService)
+    others = start(runner_factory, config, PermitsService, TicketingService)
+    with ServiceRpcProxy("ticketing", config) as ticketing:
+        ticketing.load_catalogue(CATALOGUE)
+    with ServiceRpcProxy("permits", config) as permits:
+        permits.load_catalogue(CATALOGUE)
+    standards = rpc()
+    sids = []
+    for subject, components, extra in (
+            ({"kind": "permit_type", "id": "reklame"}, permit_components(fee=90000), {}),
+            ({"kind": "queue_service", "id": "nib"},
+             dict(TEXT_COMPONENTS, time={"minutes": 25}, cost={"fee": 0},
+                  requirements=[{"kind": "ktp", "name": "KTP"}]),
+             {"opening_hours": NEW_HOURS})):
+        sid = standards.create_draft(SUPERVISOR, dict(
+            {"subject": subject, "title": "Standar", "components": components}, **extra))["id"]
+        standards.open_consultation(SUPERVISOR, sid, consultation())
+        standards.close_consultation(SUPERVISOR, sid)
+        sids.append(sid)
+    others.stop()
+    for queue in (PERMITS_QUEUE, TICKETING_QUEUE):
+        rabbit_manager._delete("queues", rabbit_config["vhost"], queue)
+    for sid in sids:
+        standards.adopt(SUPERVISOR, sid, {"effective_from": today().isoformat()})
+    start(runner_factory, config, PermitsService, TicketingService)
+    permits, ticketing = rpc("permits"), rpc("ticketing")
+    assert wait_for(lambda: reklame(permits)["fee"] == 90000, timeout=30,
+                    message="permits applied it")
+    assert wait_for(lambda: ticketing.get_service("nib")["default_service_minutes"] == 25,
+                    timeout=30, message="ticketing applied it")
+    assert standards_runner

@@ -95,6 +95,9 @@ def test_adoption_is_refused_while_open_or_with_an_unanswered_comment():
     with pytest.raises(ValidationFailed):
         rules.check_adoption(closed, 0, date(2026, 12, 6), today)
     rules.check_adoption(closed, 0, today, today)  # nothing in the way
+    with pytest.raises(Conflict) as refused:
+        rules.check_adoption(closed, 0, today, today, newer="pt-reklame-v2")
+    assert "pt-reklame-v2" in refused.value.message
     with pytest.raises(Conflict):
         rules.check_adoption(standard(status="draft"), 0, today, today)
 
