@@ -28,6 +28,7 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "sd_c_requirements": {"id": "Persyaratan", "en": "Requirements"},
   "sd_c_procedure": {"id": "Sistem, mekanisme dan prosedur", "en": "System, mechanism and procedure"},
   "sd_c_time": {"id": "Jangka waktu pelayanan", "en": "Service time"},
+  "sd_hours": {"id": "Jam layanan", "en": "Opening hours"},
   "sd_c_cost": {"id": "Biaya/tarif", "en": "Cost/tariff"},
   "sd_c_product": {"id": "Produk pelayanan", "en": "Service product"},
   "sd_c_complaints": {"id": "Penanganan pengaduan, saran dan masukan", "en": "Complaints, suggestions and input"},
