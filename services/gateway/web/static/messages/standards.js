@@ -99,6 +99,5 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "sd_a_consultation_closed": {"id": "Konsultasi publik ditutup", "en": "Consultation closed"},
   "sd_a_adopted": {"id": "Ditetapkan", "en": "Adopted"},
   "sd_a_superseded": {"id": "Diganti versi baru", "en": "Superseded"},
-  "sd_a_other": {"id": "Perubahan", "en": "Change"},
-  "sd_pdf_ready": {"id": "Berkas PDF sudah diunduh.", "en": "The PDF has been downloaded."}
+  "sd_a_other": {"id": "Perubahan", "en": "Change"}
 });
