@@ -102,7 +102,6 @@ def supervisor_drafts_and_consults(b, base_url):
 
     # the draft starts from what runs today: the type's requirement and its 10 working days
     form = staff.locator("form.adm-form")
-    assert staff.get_by_label("Layanan yang distandarkan").input_value() or True
     prefilled = {"requirement": form.get_by_label("Nama persyaratan").input_value(),
                  "time": staff.get_by_label("Jangka waktu pelayanan").input_value(),
                  "title": staff.get_by_label("Judul standar").input_value()}
@@ -117,7 +116,8 @@ def supervisor_drafts_and_consults(b, base_url):
         "Izin terbit paling lama 7 hari kerja sejak berkas lengkap.")
     staff.get_by_label("Sarana, prasarana dan/atau fasilitas").fill(
         "Loket Dinas Perikanan di MPP\nPortal warga untuk unggah dokumen")
-    staff.get_by_label("Kompetensi pelaksana").fill("Memahami peraturan perikanan dan layanan prima")
+    staff.get_by_label("Kompetensi pelaksana").fill(
+        "Memahami peraturan perikanan dan layanan prima")
     staff.get_by_label("Pengawasan internal").fill("Kepala Dinas Perikanan dan Inspektorat")
     staff.get_by_label("Jaminan keamanan dan keselamatan pelayanan").fill(
         "Dokumen pemohon hanya dibaca petugas yang berwenang")
@@ -205,8 +205,8 @@ def standard_from_draft_to_promise(b, base_url, admin_password):
     staff.get_by_role("link", name="Unduh Maklumat Pelayanan (PDF)").wait_for()
     b.check(staff, "09-adopted")
     out["staff_page"] = staff.inner_text("main")
-    out["berita_acara"] = download(staff, staff.get_by_role("link", name="Unduh berita acara (PDF)"),
-                                   "berita acara")
+    out["berita_acara"] = download(
+        staff, staff.get_by_role("link", name="Unduh berita acara (PDF)"), "berita acara")
 
     out["went_live"] = admin_goes_live_if_asked(b, admin)
 
