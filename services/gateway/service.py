@@ -11,7 +11,8 @@ response) and are grouped by resource in mixins composed here:
 - ``routes_admin``: catalogue administration, statistics, notification status;
 - ``routes_feedback``: surveys, complaints, public statistics, supervisors' feedback views;
 - ``routes_providers``: WhatsApp and SMS providers' receipts and replies (signed);
-- ``routes_live``: the board snapshots of the SSE hub (``hub``, fed by ``live_feed``).
+- ``routes_live``: the board snapshots of the SSE hub (``hub``, fed by ``live_feed``);
+- ``routes_standards``: service standards, their public consultation and the maklumat.
 
 Pages, static assets, the OpenAPI document and the SSE streams are answered by
 ``http.GatewayWsgiApp`` without a worker.
@@ -35,6 +36,7 @@ from services.gateway.routes_live import LiveRoutes
 from services.gateway.routes_permits import PermitRoutes
 from services.gateway.routes_providers import ProviderRoutes
 from services.gateway.routes_public import PublicRoutes
+from services.gateway.routes_standards import StandardRoutes
 from services.gateway.schemas import IssueTicketRequest  # noqa: F401 - kept importable
 
 boot.install()
@@ -45,7 +47,7 @@ log = logging.getLogger(__name__)
 
 class GatewayService(HealthMixin, GatewayBase, AuthRoutes, PublicRoutes, CounterRoutes,
                      PermitRoutes, AdminRoutes, FeedbackRoutes, LiveRoutes, ProviderRoutes,
-                     ConnectorRoutes):
+                     ConnectorRoutes, StandardRoutes):
     name = "gateway"
 
     # -- health ---------------------------------------------------------------------------

@@ -36,6 +36,7 @@
     await complaints().catch(e => MPP.say(e.message, "error"));
     const supervisor = ["supervisor", "admin"].includes(s.account.role);
     $("perception-box").hidden = !supervisor;
+    $("std-manage").hidden = !supervisor;
     if (supervisor) await perception().catch(e => MPP.say(e.message, "error"));
   }
 
