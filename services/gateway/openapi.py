@@ -1,9 +1,29 @@
 """The OpenAPI 3 document, generated (apispec + MarshmallowPlugin) from the routes as declared
 with ``http.route`` and the marshmallow schemas they name: the same schemas that validate the
-requests, so the document cannot drift from the code. Built once per process."""
+requests, so the document cannot drift from the code. Built once per process.
+
+The convention every route follows (``check_routes`` says what a route lacks; the unit test
+``tests/unit/gateway/test_openapi_contract.py`` fails with that message)::
+
+    @route("POST", "/api/v1/tickets", operation_id="issueTicket",
+           public=True, operation_id="issueTicket",
+           body=gs.IssueTicketRequest, response=rs.Ticket, status=201, ...)
+
+- ``operation_id``: lowerCamelCase, verb first (``issueTicket``, ``listPermitTypes``), unique;
+  a generated client names its function after it.
+- ``response``: the marshmallow schema of the success body (a class, or ``Schema(many=True)``
+  for a JSON array); ``status`` its code (default 200). A route answering something else than
+  JSON says ``produces="application/pdf"`` (no ``response``); one answering nothing says
+  ``status=204``.
+
+The committed copy is ``docs/openapi.json``; ``python -m services.gateway.openapi --write``
+regenerates it after a route or schema changes.
+"""
+import argparse
 import functools
 import json
 import re
+from pathlib import Path
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -28,6 +48,12 @@ PATH_SCHEMAS = {name: {"type": "string", "pattern": KEY_PATTERN}
 PATH_SCHEMAS["tracking"] = {"type": "string", "minLength": 1, "maxLength": 64}
 SECURITY = {"staff": [{"bearer": []}, {"apiKey": []}], "supervisor": [{"bearer": []}, {"apiKey": []}],
             "admin": [{"bearer": []}], "hmac": [{"hmac": []}]}
+
+
+DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+REGENERATE = "python -m services.gateway.openapi --write"
+_OPERATION_ID = re.compile(r"^[a-z][a-zA-Z0-9]{2,60}$")
+_NO_BODY = {204, 304}
 
 
 def _path(url):
@@ -70,6 +96,8 @@ def _operation(route):
     elif route.get("response"):
         responses[ok] = {"description": "OK", "content": {
             "application/json": {"schema": route["response"]}}}
+    elif int(ok) in _NO_BODY:
+        responses[ok] = {"description": "No content"}
     else:
         responses[ok] = {"description": "OK", "content": {"application/json": {}}}
     for code in problem_statuses(route):
@@ -77,8 +105,9 @@ def _operation(route):
             "application/problem+json": {"schema": "Problem"}}}
     responses.update(route.get("responses") or {})
     op = {"summary": route.get("summary", ""), "tags": route.get("tags", []),
-          "operationId": "{}_{}".format(route["method"].lower(), re.sub(
-              r"[^a-z0-9]+", "_", _path(route["url"]).lower()).strip("_")),
+          "operationId": route.get("operation_id") or "{}_{}".format(
+              route["method"].lower(),
+              re.sub(r"[^a-z0-9]+", "_", _path(route["url"]).lower()).strip("_")),
           "responses": responses}
     params = []
     for match in _PATH_VAR.finditer(route["url"]):
@@ -151,6 +180,64 @@ def build():
     return spec.to_dict()
 
 
+def _where(route):
+    handler = route.get("handler")
+    return " ({}.{})".format(handler.__module__, handler.__qualname__) if handler else ""
+
+
+def check_routes(routes=None):
+    """What each route lacks of the convention (module docstring), as sentences a developer
+    can act on; empty when every route is declared."""
+    routes = ROUTES if routes is None else routes
+    problems, seen = [], {}
+    for route in routes:
+        name = "{} {}{}".format(route["method"], route["url"], _where(route))
+        op_id = route.get("operation_id")
+        if not op_id:
+            problems.append("{}: add operation_id=\"verbNoun\" (lowerCamelCase, e.g. "
+                            "\"issueTicket\") to its @route(...)".format(name))
+        elif not _OPERATION_ID.match(op_id):
+            problems.append("{}: operation_id {!r} is not lowerCamelCase letters and digits"
+                            .format(name, op_id))
+        elif op_id in seen:
+            problems.append("{}: operation_id {!r} is already used by {}".format(
+                name, op_id, seen[op_id]))
+        else:
+            seen[op_id] = name
+        kinds = route.get("produces") or "application/json"
+        json_body = "application/json" in ([kinds] if isinstance(kinds, str) else kinds)
+        if json_body and not route.get("response") and int(route.get("status", 200)) \
+                not in _NO_BODY:
+            problems.append("{}: add response=<marshmallow Schema of the success body> (or "
+                            "Schema(many=True) for a list; produces=\"<media type>\" for a "
+                            "non-JSON body, status=204 for none) to its @route(...)".format(name))
+    return problems
+
+
+def build_json():
+    """The document as committed: keys sorted, indented, one trailing newline."""
+    return json.dumps(build(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
 @functools.lru_cache(maxsize=1)
 def spec_json():
     return json.dumps(build(), ensure_ascii=False).encode("utf-8")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="The gateway's OpenAPI document")
+    parser.add_argument("--write", action="store_true",
+                        help="write it to docs/openapi.json (else print it)")
+    args = parser.parse_args(argv)
+    import services.gateway.service  # noqa: F401 - declares every route
+
+    text = build_json()
+    if args.write:
+        DOCUMENT.write_text(text, encoding="utf-8")
+        print("wrote", DOCUMENT)
+    else:
+        print(text, end="")
+
+
+if __name__ == "__main__":
+    main()

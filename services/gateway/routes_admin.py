@@ -21,14 +21,16 @@ def _agency_of(data):
 
 class AdminRoutes:
 
-    @route("PUT", "/api/v1/admin/agencies", tags=[TAG], auth="admin", body=tc.AgencySchema,
+    @route("PUT", "/api/v1/admin/agencies", operation_id="saveAgency",
+           tags=[TAG], auth="admin", body=tc.AgencySchema,
            summary="Create or update an agency")
     def upsert_agency(self, request):
         self._staff(request, auth.ADMIN)
         body = self._body(request, tc.AgencySchema)
         return req.json_response(self._call(self.ticketing.upsert_agency, body))
 
-    @route("PUT", "/api/v1/admin/services", tags=[TAG], auth="supervisor", body=tc.ServiceSchema,
+    @route("PUT", "/api/v1/admin/services", operation_id="saveService",
+           tags=[TAG], auth="supervisor", body=tc.ServiceSchema,
            summary="Create or update a queue service (a supervisor: their agency's)")
     def upsert_service(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
@@ -37,7 +39,8 @@ class AdminRoutes:
                                       body["id"])
         return req.json_response(self._call(self.ticketing.upsert_service, body))
 
-    @route("PUT", "/api/v1/admin/counters", tags=[TAG], auth="supervisor", body=tc.CounterSchema,
+    @route("PUT", "/api/v1/admin/counters", operation_id="saveCounter",
+           tags=[TAG], auth="supervisor", body=tc.CounterSchema,
            summary="Create or update a counter (a supervisor: their agency's)")
     def upsert_counter(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
@@ -47,14 +50,16 @@ class AdminRoutes:
         # serving another agency's service is refused by ticketing (422, field "services")
         return req.json_response(self._call(self.ticketing.upsert_counter, body))
 
-    @route("PUT", "/api/v1/admin/settings", tags=[TAG], auth="admin", body=tc.SettingsSchema,
+    @route("PUT", "/api/v1/admin/settings", operation_id="saveMppSettings",
+           tags=[TAG], auth="admin", body=tc.SettingsSchema,
            summary="MPP-wide queue settings (zone, calling rule)")
     def update_settings(self, request):
         self._staff(request, auth.ADMIN)
         body = self._body(request, tc.SettingsSchema)
         return req.json_response(self._call(self.ticketing.update_settings, body))
 
-    @route("PUT", "/api/v1/admin/permit-types", tags=[TAG], auth="admin",
+    @route("PUT", "/api/v1/admin/permit-types", operation_id="savePermitType",
+           tags=[TAG], auth="admin",
            body=pc.PermitTypeVersionSchema, summary="Create a new version of a permit type")
     def upsert_permit_type(self, request):
         self._staff(request, auth.ADMIN)
@@ -63,14 +68,15 @@ class AdminRoutes:
             self._known_agency(body["agency"])
         return req.json_response(self._call(self.permits.upsert_permit_type, body))
 
-    @route("GET", "/api/v1/admin/calendar", tags=[TAG], auth="admin",
+    @route("GET", "/api/v1/admin/calendar", operation_id="getCalendar", tags=[TAG], auth="admin",
            summary="The MPP's working-day calendar: cuti bersama and other days off by decree, "
                    "extra working days, and this year's suggested cuti bersama")
     def get_calendar(self, request):
         self._staff(request, auth.ADMIN)
         return req.json_response(self._call(self.permits.get_calendar))
 
-    @route("PUT", "/api/v1/admin/calendar", tags=[TAG], auth="admin", body=pc.CalendarSchema,
+    @route("PUT", "/api/v1/admin/calendar", operation_id="saveCalendar",
+           tags=[TAG], auth="admin", body=pc.CalendarSchema,
            summary="Replace the MPP's calendar (every SLA deadline and booking day follows it)")
     def set_calendar(self, request):
         self._staff(request, auth.ADMIN)
@@ -78,7 +84,8 @@ class AdminRoutes:
         self._call(self.permits.set_calendar, body)
         return req.json_response(self._call(self.permits.get_calendar))
 
-    @route("GET", "/api/v1/statistics/day", tags=[TAG], auth="supervisor",
+    @route("GET", "/api/v1/statistics/day", operation_id="getDayStatistics",
+           tags=[TAG], auth="supervisor",
            query={"day": "YYYY-MM-DD (default today)", "agency": "agency (admin only)"},
            summary="A day's queue statistics")
     def statistics(self, request):
@@ -87,7 +94,8 @@ class AdminRoutes:
         return req.json_response(self._call(self.ticketing.day_statistics,
                                             request.args.get("day") or None, agency))
 
-    @route("GET", "/api/v1/notifications", tags=[TAG], auth="staff", problems=(404,),
+    @route("GET", "/api/v1/notifications", operation_id="listNotifications",
+           tags=[TAG], auth="staff", problems=(404,),
            query={"reference": {"description": "ticket id, booking code, application id or tracking code "
                                                "(staff: of their agency)", "required": True,
                                  "schema": {"type": "string", "minLength": 1, "maxLength": 100}}},
@@ -108,7 +116,8 @@ class AdminRoutes:
         return req.json_response({"reference": reference, "messages": self._call(
             self.notifications.messages_for, reference)})
 
-    @route("GET", "/api/v1/notifications/counts", tags=[TAG], auth="admin",
+    @route("GET", "/api/v1/notifications/counts", operation_id="countNotifications",
+           tags=[TAG], auth="admin",
            summary="Messages by channel and status")
     def notification_counts(self, request):
         self._staff(request, auth.ADMIN)

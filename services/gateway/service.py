@@ -50,11 +50,12 @@ class GatewayService(HealthMixin, GatewayBase, AuthRoutes, PublicRoutes, Counter
 
     # -- health ---------------------------------------------------------------------------
 
-    @route("GET", "/healthz", tags=["health"], summary="The gateway process is up")
+    @route("GET", "/healthz", operation_id="getHealth",
+           tags=["health"], summary="The gateway process is up")
     def healthz(self, request):
         return req.json_response({"status": "ok"})
 
-    @route("GET", "/readyz", tags=["health"],
+    @route("GET", "/readyz", operation_id="getReadiness", tags=["health"],
            summary="The database and every service answer (503 otherwise); each agency "
                    "connector's state is listed (a suspended agency does not make the MPP "
                    "unready)",
