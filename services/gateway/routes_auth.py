@@ -7,6 +7,7 @@ from services.contracts import roles
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway import schemas as gs
+from services.contracts import api as rs
 from services.gateway.http import route
 from services.gateway.ratelimit import client_address, network_of
 
@@ -61,14 +62,14 @@ class AuthRoutes:
     def me(self, request):
         return req.json_response(self._staff(request, allow_must_change=True).public())
 
-    @route("GET", "/api/v1/admin/accounts", operation_id="listAccounts",
+    @route("GET", "/api/v1/admin/accounts", operation_id="listAccounts", response=rs.AccountList,
            tags=[TAG], auth="admin", summary="Staff accounts")
     def list_accounts(self, request):
         self._staff(request, auth.ADMIN)
         return req.json_response({"accounts": [auth.public_account(d)
                                                for d in self.db.accounts.find({})]})
 
-    @route("POST", "/api/v1/admin/accounts/<string:username>/<any(disable,enable):change>", operation_id="setAccountEnabled",
+    @route("POST", "/api/v1/admin/accounts/<string:username>/<any(disable,enable):change>", operation_id="setAccountEnabled", response=rs.Account,
            
            tags=[TAG], auth="admin", path_enum={"change": ("disable", "enable")},
            summary="Disable (ends every session at once) or enable a staff account")
@@ -81,7 +82,7 @@ class AuthRoutes:
                            "your own account", {"username": username})
         return req.json_response(auth.set_disabled(self.db, username, change == "disable"))
 
-    @route("POST", "/api/v1/admin/accounts/<string:username>/reset-password", operation_id="resetAccountPassword",
+    @route("POST", "/api/v1/admin/accounts/<string:username>/reset-password", operation_id="resetAccountPassword", response=rs.TemporaryPassword,
            tags=[TAG],
            auth="admin", summary="A temporary password (shown once) to be changed at the next "
                                  "sign-in; ends every session of the account")
@@ -89,7 +90,7 @@ class AuthRoutes:
         self._staff(request, auth.ADMIN)
         return req.json_response(auth.reset_password(self.db, username))
 
-    @route("POST", "/api/v1/admin/accounts", operation_id="createAccount",
+    @route("POST", "/api/v1/admin/accounts", operation_id="createAccount", response=rs.Account,
            tags=[TAG], auth="admin", body=gs.AccountRequest,
            status=201, summary="Create a staff account")
     def create_account(self, request):
@@ -101,7 +102,7 @@ class AuthRoutes:
                                       body.get("agency"))
         return req.json_response(account, status=201)
 
-    @route("GET", "/api/v1/admin/api-keys", operation_id="listApiKeys",
+    @route("GET", "/api/v1/admin/api-keys", operation_id="listApiKeys", response=rs.ApiKeyList,
            tags=[TAG], auth="supervisor",
            summary="API keys (a supervisor sees their agency's)")
     def list_api_keys(self, request):
@@ -109,7 +110,7 @@ class AuthRoutes:
         agency = auth.scope_agency(principal, request.args.get("agency"))
         return req.json_response({"api_keys": auth.list_api_keys(self.db, agency)})
 
-    @route("POST", "/api/v1/admin/api-keys", operation_id="createApiKey",
+    @route("POST", "/api/v1/admin/api-keys", operation_id="createApiKey", response=rs.ApiKey,
            tags=[TAG], auth="admin", body=gs.ApiKeyRequest,
            status=201, summary="Create an API key scoped to one agency (shown once)")
     def create_api_key(self, request):

@@ -14,6 +14,7 @@ from services.contracts import feedback as fc
 from services.contracts.messages import INVALID_DATA
 from services.gateway import auth
 from services.gateway import requests as req
+from services.contracts import api as rs
 from services.gateway.http import route
 from services.gateway.routes_public import _ticket_token
 
@@ -69,7 +70,7 @@ class FeedbackRoutes:
         return req.json_response(self._call(self.feedback.submit_survey, token, body),
                                  status=201)
 
-    @route("GET", "/api/v1/tickets/<string:ticket_id>/survey", operation_id="getTicketSurvey",
+    @route("GET", "/api/v1/tickets/<string:ticket_id>/survey", operation_id="getTicketSurvey", response=rs.SurveyLink,
            public=True, tags=[TAG_SURVEY],
            query={"token": "the ticket's access token (or header X-Ticket-Token)"},
            summary="The survey link of a completed ticket (for the kiosk or the citizen's "

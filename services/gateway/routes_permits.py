@@ -19,6 +19,7 @@ from services.contracts.messages import INVALID_DATA
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway import schemas as gs
+from services.contracts import api as rs
 from services.gateway.http import route
 from services.common import settings
 
@@ -44,7 +45,7 @@ def _pin(request):
 
 class PermitRoutes:
 
-    @route("POST", "/api/v1/applications", operation_id="fileApplication",
+    @route("POST", "/api/v1/applications", operation_id="fileApplication", response=rs.FiledApplication,
            public=True, tags=[TAG_APP], idempotent=True,
            body=gs.FileApplicationRequest, problems=(404,), status=201,
            summary="File an application (documents as base64); returns tracking code and PIN")
@@ -54,7 +55,7 @@ class PermitRoutes:
         result = self._call(self.permits.file_application, body, key)
         return req.json_response(result, status=201 if result.get("created") else 200)
 
-    @route("GET", "/api/v1/applications/<string:tracking>", operation_id="getApplicationStatus",
+    @route("GET", "/api/v1/applications/<string:tracking>", operation_id="getApplicationStatus", response=rs.ApplicationStatus,
            public=True, tags=[TAG_APP],
            headers={PIN_HEADER: "the applicant's PIN"},
            summary="Status and history of an application (no personal data)")
@@ -62,7 +63,7 @@ class PermitRoutes:
         return req.json_response(self._call(self.permits.get_application_public, tracking,
                                             _pin(request)))
 
-    @route("POST", "/api/v1/applications/<string:tracking>/new-pin", operation_id="requestNewPin",
+    @route("POST", "/api/v1/applications/<string:tracking>/new-pin", operation_id="requestNewPin", response=rs.NewPinSent,
            public=True,
            tags=[TAG_APP], status=202,
            summary="Send a new PIN to the phone or e-mail given at filing (lifts a lock after "
@@ -84,7 +85,7 @@ class PermitRoutes:
         response.headers["Cache-Control"] = "private, no-store"
         return response
 
-    @route("POST", "/api/v1/applications/<string:tracking>/documents", operation_id="addDocument",
+    @route("POST", "/api/v1/applications/<string:tracking>/documents", operation_id="addDocument", response=rs.DocumentAdded,
            public=True,
            tags=[TAG_APP], body=gs.DocumentRequest, status=201,
            summary="Add or replace a document (while submitted or returned)")
@@ -96,7 +97,7 @@ class PermitRoutes:
                             reuse_sha256=body.get("reuse_sha256"))
         return req.json_response(result, status=201)
 
-    @route("POST", "/api/v1/applications/<string:tracking>/applicant-actions", operation_id="actAsApplicant",
+    @route("POST", "/api/v1/applications/<string:tracking>/applicant-actions", operation_id="actAsApplicant", response=rs.ApplicationChange,
            public=True,
            tags=[TAG_APP], body=gs.ApplicantActionRequest,
            summary="The applicant withdraws or resubmits")
@@ -120,7 +121,7 @@ class PermitRoutes:
 
     # -- staff -----------------------------------------------------------------------------
 
-    @route("GET", "/api/v1/applications", operation_id="listApplications",
+    @route("GET", "/api/v1/applications", operation_id="listApplications", response=rs.WorkList,
            tags=[TAG_APP], auth="staff",
            query={"agency": "agency (admin only)", "state": "workflow state",
                   "limit": "page size", "after": "cursor"},
@@ -141,7 +142,7 @@ class PermitRoutes:
                                             state=request.args.get("state") or None,
                                             limit=limit, after=request.args.get("after") or None))
 
-    @route("GET", "/api/v1/applications/by-id/<string:application_id>", operation_id="getApplication",
+    @route("GET", "/api/v1/applications/by-id/<string:application_id>", operation_id="getApplication", response=rs.StaffApplication,
            tags=[TAG_APP],
            auth="staff", summary="An application as staff see it (NIK masked)")
     def application(self, request, application_id):
@@ -150,6 +151,15 @@ class PermitRoutes:
         agency = None if principal.role == roles.ADMIN else principal.agency
         return req.json_response(self._call(self.permits.get_application, application_id, agency,
                                             role=principal.role, actor=principal.subject))
+
+    @route("GET", "/api/v1/applications/by-id/<string:application_id>/history/verify",
+           operation_id="verifyApplicationHistory", response=rs.HistoryCheck, tags=[TAG_APP],
+           auth="staff", summary="Is the application's hash-chained history intact? (every "
+                                 "hash recomputed, every link and the head checked)")
+    def verify_application_history(self, request, application_id):
+        principal = self._staff(request)
+        self._application_in_scope(principal, application_id)
+        return req.json_response(self._call(self.permits.verify_history, application_id))
 
     @route("GET", "/api/v1/applications/by-id/<string:application_id>/documents/<string:kind>", operation_id="getApplicationDocument",
            
@@ -167,7 +177,7 @@ class PermitRoutes:
         response.headers["Cache-Control"] = "private, no-store"
         return response
 
-    @route("POST", "/api/v1/applications/by-id/<string:application_id>/actions", operation_id="actOnApplication",
+    @route("POST", "/api/v1/applications/by-id/<string:application_id>/actions", operation_id="actOnApplication", response=rs.ApplicationChange,
            tags=[TAG_APP],
            auth="staff", body=gs.ApplicationActionRequest,
            summary="A workflow action (verify, return, forward, approve, ...)")
@@ -183,13 +193,13 @@ class PermitRoutes:
 
     # -- permits ---------------------------------------------------------------------------
 
-    @route("GET", "/api/v1/permits/public-key", operation_id="getPermitPublicKey",
+    @route("GET", "/api/v1/permits/public-key", operation_id="getPermitPublicKey", response=rs.PermitKey,
            public=True, tags=[TAG_PERMIT],
            summary="The Ed25519 key permits are signed with")
     def permit_public_key(self, request):
         return req.json_response(self._call(self.permits.public_key))
 
-    @route("GET", "/api/v1/permits/<path:number>/verify", operation_id="verifyPermit",
+    @route("GET", "/api/v1/permits/<path:number>/verify", operation_id="verifyPermit", response=rs.PermitVerification,
            public=True, tags=[TAG_PERMIT],
            query={"hash": "record hash from the QR (optional)"},
            summary="Is this permit valid, revoked, expired or unknown?")
@@ -199,7 +209,7 @@ class PermitRoutes:
 
     # -- connectors ------------------------------------------------------------------------
 
-    @route("POST", "/api/v1/connectors/<string:agency>/callbacks", operation_id="recordConnectorDecision",
+    @route("POST", "/api/v1/connectors/<string:agency>/callbacks", operation_id="recordConnectorDecision", response=rs.DecisionRecorded,
            tags=[TAG_CONN],
            auth="hmac", body=pc.ConnectorDecisionSchema, summary="An agency back office reports a decision (HMAC-SHA256 signed: "
                                 "X-MPP-Timestamp, X-MPP-Signature)")

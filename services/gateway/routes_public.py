@@ -8,6 +8,7 @@ from services.common.config import timezone_name
 from services.contracts import ticketing as tc
 from services.gateway import requests as req
 from services.gateway import schemas as gs
+from services.contracts import api as rs
 from services.gateway.http import route
 from services.gateway.openapi import KEY_PATTERN
 
@@ -32,7 +33,8 @@ def _ticket_created(ticket):
 
 class PublicRoutes:
 
-    @route("GET", "/api/v1/agencies", operation_id="listAgencies", public=True, tags=[TAG_CAT],
+    @route("GET", "/api/v1/agencies", operation_id="listAgencies", response=rs.AgencyList,
+           public=True, tags=[TAG_CAT],
            summary="Agencies with their queue services and permit types")
     def agencies(self, request):
         agencies = self._call(self.ticketing.list_agencies)
@@ -45,13 +47,13 @@ class PublicRoutes:
         mpp = {"name": settings.get(self.config, "MPP_NAME"), "timezone": zone}
         return req.json_response({"agencies": agencies, "timezone": zone, "mpp": mpp})
 
-    @route("GET", "/api/v1/services/<string:service_id>", operation_id="getService",
+    @route("GET", "/api/v1/services/<string:service_id>", operation_id="getService", response=rs.ServiceView,
            public=True, tags=[TAG_CAT],
            summary="One queue service (hours, quota, booking settings)")
     def service(self, request, service_id):
         return req.json_response(self._call(self.ticketing.get_service, service_id))
 
-    @route("GET", "/api/v1/permit-types", operation_id="listPermitTypes",
+    @route("GET", "/api/v1/permit-types", operation_id="listPermitTypes", response=rs.PermitTypeList,
            public=True, tags=[TAG_CAT],
            query={"agency": "agency code"}, summary="Permit types in force")
     def permit_types(self, request):
@@ -61,7 +63,7 @@ class PublicRoutes:
 
     # -- tickets ----------------------------------------------------------------------------
 
-    @route("POST", "/api/v1/tickets", operation_id="issueTicket",
+    @route("POST", "/api/v1/tickets", operation_id="issueTicket", response=rs.Ticket,
            public=True, tags=[TAG_TICKETS], body=gs.IssueTicketRequest,
            idempotent=True, problems=(404,), status=201, summary="Take a ticket (kiosk)")
     def issue_ticket(self, request):
@@ -69,7 +71,7 @@ class PublicRoutes:
         return _ticket_created(self._call(self.ticketing.issue_ticket, body["service_id"],
                                           **_issue_options(request, body)))
 
-    @route("POST", "/api/v1/visits", operation_id="issueVisit",
+    @route("POST", "/api/v1/visits", operation_id="issueVisit", response=rs.Ticket,
            public=True, tags=[TAG_TICKETS], body=gs.IssueVisitRequest,
            idempotent=True, problems=(404,), status=201,
            summary="A visit of several services in order: the ticket of its first step")
@@ -78,7 +80,7 @@ class PublicRoutes:
         return _ticket_created(self._call(self.ticketing.issue_visit, body["steps"],
                                           **_issue_options(request, body)))
 
-    @route("GET", "/api/v1/tickets/<string:ticket_id>", operation_id="getTicket",
+    @route("GET", "/api/v1/tickets/<string:ticket_id>", operation_id="getTicket", response=rs.Ticket,
            public=True, tags=[TAG_TICKETS],
            query={"token": "the ticket's access token (or header X-Ticket-Token)"},
            summary="A ticket's status and position (needs its token)")
@@ -86,14 +88,14 @@ class PublicRoutes:
         return req.json_response(self._call(self.ticketing.get_ticket, ticket_id,
                                             _ticket_token(request)))
 
-    @route("GET", "/api/v1/tickets/by-number/<string:number>", operation_id="getTicketByNumber",
+    @route("GET", "/api/v1/tickets/by-number/<string:number>", operation_id="getTicketByNumber", response=rs.BoardTicket,
            public=True, tags=[TAG_TICKETS],
            problems=(404,), summary="Today's ticket with this number, as the board shows it "
                                     "(status, people ahead, ETA; no id or token)")
     def ticket_by_number(self, request, number):
         return req.json_response(self._call(self.ticketing.ticket_by_number, number))
 
-    @route("DELETE", "/api/v1/tickets/<string:ticket_id>", operation_id="cancelTicket",
+    @route("DELETE", "/api/v1/tickets/<string:ticket_id>", operation_id="cancelTicket", response=rs.Ticket,
            public=True, tags=[TAG_TICKETS],
            query={"token": "the ticket's access token"}, summary="Give up a ticket")
     def cancel_ticket(self, request, ticket_id):
@@ -114,13 +116,13 @@ class PublicRoutes:
         response.headers["Cache-Control"] = "private, max-age=3600"
         return response
 
-    @route("GET", "/api/v1/queues/<string:service_id>", operation_id="getQueue",
+    @route("GET", "/api/v1/queues/<string:service_id>", operation_id="getQueue", response=rs.QueueStatus,
            public=True, tags=[TAG_TICKETS],
            summary="A service's queue: waiting, now serving, last called, ETA")
     def queue(self, request, service_id):
         return req.json_response(self._call(self.ticketing.queue_status, service_id))
 
-    @route("GET", "/api/v1/board", operation_id="getBoard",
+    @route("GET", "/api/v1/board", operation_id="getBoard", response=rs.Board,
            public=True, tags=[TAG_TICKETS], query={"agency": "agency code"},
            summary="Display board snapshot (live updates: /api/v1/stream/board)")
     def board(self, request):
@@ -128,7 +130,7 @@ class PublicRoutes:
 
     # -- bookings ---------------------------------------------------------------------------
 
-    @route("GET", "/api/v1/bookings/availability", operation_id="getAvailability",
+    @route("GET", "/api/v1/bookings/availability", operation_id="getAvailability", response=rs.Availability,
            public=True, tags=[TAG_BOOKINGS],
            query={"service_id": {"description": "service id", "required": True, "schema": {
                "type": "string", "pattern": KEY_PATTERN}},
@@ -142,7 +144,7 @@ class PublicRoutes:
         return req.json_response(self._call(self.ticketing.availability, query["service_id"],
                                             query["date"]))
 
-    @route("POST", "/api/v1/bookings", operation_id="bookSlot",
+    @route("POST", "/api/v1/bookings", operation_id="bookSlot", response=rs.Booking,
            public=True, tags=[TAG_BOOKINGS], body=gs.BookingRequest,
            idempotent=True, problems=(404,), status=201,
            summary="Book a slot (the answer has no personal data)")
@@ -154,13 +156,13 @@ class PublicRoutes:
                              idempotency_key=req.idempotency_key(request))
         return req.json_response(booking, status=201 if booking.get("created", True) else 200)
 
-    @route("POST", "/api/v1/bookings/<string:code>/check-in", operation_id="checkIn",
+    @route("POST", "/api/v1/bookings/<string:code>/check-in", operation_id="checkIn", response=rs.Ticket,
            public=True, tags=[TAG_BOOKINGS],
            summary="Check in at the kiosk: the booking becomes a ticket")
     def check_in(self, request, code):
         return req.json_response(self._call(self.ticketing.check_in, code), status=201)
 
-    @route("POST", "/api/v1/bookings/<string:code>/cancel", operation_id="cancelBooking",
+    @route("POST", "/api/v1/bookings/<string:code>/cancel", operation_id="cancelBooking", response=rs.Booking,
            public=True, tags=[TAG_BOOKINGS],
            body=gs.PhoneRequest, summary="Cancel a booking (code + the phone it was made with)")
     def cancel_booking(self, request, code):

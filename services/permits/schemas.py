@@ -78,6 +78,8 @@ class HistoryEntrySchema(Schema):
     to_label = fields.Function(lambda entry: workflow.label(entry["to"]))
     action = fields.String()
     note = fields.String(allow_none=True)
+    # the chain's links: a citizen checks each prev_hash is the previous hash
+    prev_hash = fields.String()
     hash = fields.String()
 
 

@@ -91,6 +91,8 @@ def targets(ids):
         ("GET", "/api/v1/applications/by-id/<string:application_id>/documents/"
                 "<string:kind>"): Target(
             "/api/v1/applications/by-id/{}/documents/ktp".format(app)),
+        ("GET", "/api/v1/applications/by-id/<string:application_id>/history/verify"): Target(
+            "/api/v1/applications/by-id/{}/history/verify".format(app)),
         ("POST", "/api/v1/applications/by-id/<string:application_id>/actions"): Target(
             "/api/v1/applications/by-id/{}/actions".format(app), json={"action": "accept"}),
         ("PUT", "/api/v1/admin/agencies"): Target("/api/v1/admin/agencies", json={

@@ -10,21 +10,13 @@ from services.gateway.route_registry import ROUTES
 
 #: operations still answering an undeclared JSON body (listed in the report of issue 21); this
 #: list only shrinks: a new route declares ``response=``
-LEFT_UNTYPED = {"actAsApplicant", "actOnApplication", "actOnTicket", "addDocument",
-    "answerSurvey", "bookSlot", "callNext", "callTicket", "cancelBooking", "cancelTicket",
-    "checkIn", "closeCounter", "countNotifications", "createAccount", "createApiKey",
-    "exportLapor", "fileApplication", "fileComplaint", "getApplication", "getApplicationStatus",
-    "getAvailability", "getBoard", "getCalendar", "getComplaintStatus", "getCounter",
-    "getDayStatistics", "getHealth", "getIkmElements", "getPerception", "getPermitPublicKey",
-    "getQueue", "getReadiness", "getService", "getStatistics", "getSurvey", "getTicket",
-    "getTicketByNumber", "getTicketSurvey", "issueTicket", "issueVisit", "listAccounts",
-    "listAgencies", "listApiKeys", "listApplications", "listComplaints", "listConnectors",
-    "listCounters", "listNotifications", "listPermitTypes", "listSurveyComments", "listWaiting",
-    "listWebhookAgencies", "openCounter", "receiveSmsReport", "receiveWhatsappWebhook",
-    "recordConnectorDecision", "requestNewPin", "resetAccountPassword", "resumeConnector",
-    "revokeApiKey", "saveAgency", "saveCalendar", "saveCounter", "saveIkmElements",
-    "saveMppSettings", "saveNotificationPreferences", "savePermitType", "saveService",
-    "saveWebhookAgency", "setAccountEnabled", "verifyPermit", "verifyWhatsappWebhook"}
+LEFT_UNTYPED = {"answerSurvey", "countNotifications", "exportLapor", "fileComplaint",
+    "getCalendar", "getComplaintStatus", "getDayStatistics", "getIkmElements", "getPerception",
+    "getStatistics", "getSurvey", "listComplaints", "listConnectors", "listNotifications",
+    "listSurveyComments", "listWebhookAgencies", "receiveSmsReport", "receiveWhatsappWebhook",
+    "resumeConnector", "revokeApiKey", "saveAgency", "saveCalendar", "saveCounter",
+    "saveIkmElements", "saveMppSettings", "saveNotificationPreferences", "savePermitType",
+    "saveService", "saveWebhookAgency", "verifyWhatsappWebhook"}
 
 
 def test_every_route_declares_operation_id_and_success_schema():
