@@ -29,7 +29,10 @@ from pathlib import Path
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from services.contracts.fields import KEY
+from services.contracts import feedback as fc
+from services.contracts import ticketing as tc
+from services.contracts.fields import (BOOKING_CODE_PATTERN, KEY, PIN_PATTERN,
+                                       TICKET_NUMBER_PATTERN, TRACKING_CODE_PATTERN)
 from services.gateway import schemas as gs
 from services.gateway.route_registry import ROUTES
 
@@ -44,9 +47,30 @@ ERRORS = {
 #: what the services accept as a path variable (``services.contracts.fields.KEY``): anything
 #: else is a 422 with a field message, so the document says it
 KEY_PATTERN = KEY.regex.pattern
-PATH_SCHEMAS = {name: {"type": "string", "pattern": KEY_PATTERN}
-                for name in ("counter_id", "ticket_id", "service_id", "application_id")}
-PATH_SCHEMAS["tracking"] = {"type": "string", "minLength": 1, "maxLength": 64}
+_KEY_SCHEMA = {"type": "string", "pattern": KEY_PATTERN}
+PATH_SCHEMAS = {name: _KEY_SCHEMA for name in (
+    "counter_id", "ticket_id", "service_id", "application_id", "agency", "complaint_id",
+    "reference")}
+PATH_SCHEMAS.update({
+    "tracking": {"type": "string", "pattern": TRACKING_CODE_PATTERN},
+    "code": {"type": "string", "pattern": BOOKING_CODE_PATTERN},
+    "number": {"type": "string", "pattern": TICKET_NUMBER_PATTERN},
+})
+#: query parameters by name, as the handlers and services check them (a route may still
+#: declare its own ``schema``)
+QUERY_SCHEMAS = {
+    "agency": _KEY_SCHEMA, "service_id": _KEY_SCHEMA, "reference": _KEY_SCHEMA,
+    "day": {"type": "string", "format": "date"},
+    "month": {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$"},
+    "format": {"type": "string", "enum": ["json", "csv"]},
+    "status": {"type": "string", "enum": list(fc.STATUSES)},
+    "token": {"type": "string", "minLength": 1, "maxLength": 200},
+}
+#: header parameters by name
+HEADER_SCHEMAS = {"X-Application-Pin": {"type": "string", "pattern": PIN_PATTERN}}
+#: ``Idempotency-Key`` as the service behind a route checks it (``idempotent=True``:
+#: ticketing's and feedback's; a route may name the marshmallow field its service loads)
+IDEMPOTENCY_FIELD = tc.IssueTicketSchema().fields["idempotency_key"]
 SECURITY = {"staff": [{"bearer": []}, {"apiKey": []}], "supervisor": [{"bearer": []}, {"apiKey": []}],
             "admin": [{"bearer": []}], "hmac": [{"hmac": []}]}
 
@@ -85,7 +109,18 @@ def problem_statuses(route):
     return sorted(wanted)
 
 
-def _operation(route):
+def _field_schema(converter, field):
+    """The JSON schema of one marshmallow field (its type, pattern, lengths), as the request
+    body's schema would carry it, for a header or a query parameter."""
+    schema = converter.field2property(field)
+    for key in ("default", "nullable"):
+        schema.pop(key, None)
+    if isinstance(schema.get("type"), list):
+        schema["type"] = [t for t in schema["type"] if t != "null"][0]
+    return schema
+
+
+def _operation(route, converter):
     responses = {}
     ok = str(route.get("status", 200))
     if route.get("produces"):
@@ -123,14 +158,23 @@ def _operation(route):
         query = query if isinstance(query, dict) else {"description": query}
         params.append({"in": "query", "name": name, "required": query.get("required", False),
                        "description": query.get("description", ""),
-                       "schema": query.get("schema", {"type": "string"})})
-    for name, description in (route.get("headers") or {}).items():
-        params.append({"in": "header", "name": name, "required": False,
-                       "description": description, "schema": {"type": "string"}})
+                       "schema": query.get("schema",
+                                           QUERY_SCHEMAS.get(name, {"type": "string"}))})
+    for name, header in (route.get("headers") or {}).items():
+        # a description, or {"description", "required"} (the schema comes by name)
+        header = header if isinstance(header, dict) else {"description": header}
+        params.append({"in": "header", "name": name,
+                       "required": header.get("required", False),
+                       "description": header.get("description", ""),
+                       "schema": HEADER_SCHEMAS.get(name, {"type": "string"})})
     if route.get("idempotent"):
+        field = route["idempotent"] if route["idempotent"] is not True else IDEMPOTENCY_FIELD
+        key = _field_schema(converter, field)
+        # what a header can carry: printable ASCII (the gateway refuses anything else)
+        key.setdefault("pattern", r"^[ -~]+$")
         params.append({"in": "header", "name": "Idempotency-Key", "required": False,
                        "description": "Retrying with the same key returns the first result",
-                       "schema": {"type": "string", "maxLength": 200}})
+                       "schema": key})
     if params:
         op["parameters"] = params
     if route.get("body"):
@@ -145,8 +189,28 @@ def _operation(route):
     return op
 
 
+def _nullable_enums(node):
+    """``{"type": ["string", "null"], "enum": [..., None]}`` (how apispec writes a nullable
+    choice) as ``anyOf`` one enum and null: the same values, and a generated client makes one
+    enum class of it instead of one per type."""
+    if isinstance(node, dict):
+        enum, kind = node.get("enum"), node.get("type")
+        if isinstance(enum, list) and None in enum and isinstance(kind, list):
+            choice = {"type": [k for k in kind if k != "null"][0],
+                      "enum": [v for v in enum if v is not None]}
+            for key in ("enum", "type"):
+                node.pop(key)
+            node["anyOf"] = [choice, {"type": "null"}]
+        for value in node.values():
+            _nullable_enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            _nullable_enums(value)
+    return node
+
+
 def build():
-    spec = APISpec(title="MPP Suite API", version=VERSION, openapi_version="3.0.3",
+    spec = APISpec(title="MPP Suite API", version=VERSION, openapi_version="3.1.0",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "HTTP API of the MPP Suite gateway. Errors are RFC 9457 "
                                         "problem+json. Live updates: text/event-stream at "
@@ -159,9 +223,11 @@ def build():
     spec.components.security_scheme("hmac", {"type": "apiKey", "in": "header",
                                              "name": "X-MPP-Signature"})
     spec.components.schema("Problem", schema=gs.Problem)
+    converter = spec.plugins[0].converter
     paths = {}
     for route in ROUTES:
-        paths.setdefault(_path(route["url"]), {})[route["method"].lower()] = _operation(route)
+        paths.setdefault(_path(route["url"]), {})[route["method"].lower()] = _operation(
+            route, converter)
     for path, operations in sorted(paths.items()):
         spec.path(path=path, operations=operations)
     for stream, desc in (("/api/v1/stream/board", "Display board events (SSE)"),
@@ -178,7 +244,7 @@ def build():
                           "503": {"description": "Too many live connections (Retry-After)",
                                   "content": {"application/problem+json": {
                                       "schema": {"$ref": "#/components/schemas/Problem"}}}}}}})
-    return spec.to_dict()
+    return _nullable_enums(spec.to_dict())
 
 
 def _where(route):

@@ -72,7 +72,7 @@ class FeedbackRoutes:
 
     @route("GET", "/api/v1/tickets/<string:ticket_id>/survey", operation_id="getTicketSurvey", response=rs.SurveyLink,
            public=True, tags=[TAG_SURVEY],
-           query={"token": "the ticket's access token (or header X-Ticket-Token)"},
+           query={"token": {"description": "the ticket's access token", "required": True}},
            summary="The survey link of a completed ticket (for the kiosk or the citizen's "
                    "phone); 404 until the ticket is completed")
     def ticket_survey(self, request, ticket_id):

@@ -28,6 +28,7 @@ TAG_APP, TAG_PERMIT, TAG_CONN = "applications", "permits", "connectors"
 
 
 PIN_HEADER = "X-Application-Pin"
+PIN_PARAMETER = {PIN_HEADER: {"description": "the applicant's PIN (6 digits)", "required": True}}
 
 
 def _pin(request):
@@ -46,7 +47,8 @@ def _pin(request):
 class PermitRoutes:
 
     @route("POST", "/api/v1/applications", operation_id="fileApplication", response=rs.FiledApplication,
-           public=True, tags=[TAG_APP], idempotent=True,
+           public=True, tags=[TAG_APP],
+           idempotent=pc.FileApplicationSchema().fields["idempotency_key"],
            body=gs.FileApplicationRequest, problems=(404,), status=201,
            summary="File an application (documents as base64); returns tracking code and PIN")
     def file_application(self, request):
@@ -57,7 +59,7 @@ class PermitRoutes:
 
     @route("GET", "/api/v1/applications/<string:tracking>", operation_id="getApplicationStatus", response=rs.ApplicationStatus,
            public=True, tags=[TAG_APP],
-           headers={PIN_HEADER: "the applicant's PIN"},
+           headers=PIN_PARAMETER,
            summary="Status and history of an application (no personal data)")
     def application_status(self, request, tracking):
         return req.json_response(self._call(self.permits.get_application_public, tracking,
@@ -74,7 +76,7 @@ class PermitRoutes:
     @route("GET", "/api/v1/applications/<string:tracking>/permit.pdf", operation_id="getPermitPdf",
            public=True,
            tags=[TAG_APP], produces="application/pdf",
-           headers={PIN_HEADER: "the applicant's PIN"},
+           headers=PIN_PARAMETER,
            summary="The issued permit as PDF, with its verification QR code")
     def application_permit_pdf(self, request, tracking):
         pdf = base64.b64decode(self._call(self.permits.get_permit_pdf_for_applicant, tracking,
@@ -123,7 +125,9 @@ class PermitRoutes:
 
     @route("GET", "/api/v1/applications", operation_id="listApplications", response=rs.WorkList,
            tags=[TAG_APP], auth="staff",
-           query={"agency": "agency (admin only)", "state": "workflow state",
+           query={"agency": {"description": "the agency (an officer's or supervisor's own; "
+                                            "the MPP admin names one)", "required": True},
+                  "state": "workflow state",
                   "limit": "page size", "after": "cursor"},
            summary="The agency's work list, with SLA state")
     def work_list(self, request):

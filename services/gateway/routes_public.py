@@ -13,6 +13,8 @@ from services.gateway.http import route
 from services.gateway.openapi import KEY_PATTERN
 
 TAG_CAT, TAG_TICKETS, TAG_BOOKINGS = "catalogue", "tickets", "bookings"
+#: a ticket's access token (the header X-Ticket-Token may carry it instead)
+TOKEN_PARAMETER = {"token": {"description": "the ticket's access token", "required": True}}
 
 
 def _ticket_token(request):
@@ -82,7 +84,7 @@ class PublicRoutes:
 
     @route("GET", "/api/v1/tickets/<string:ticket_id>", operation_id="getTicket", response=rs.Ticket,
            public=True, tags=[TAG_TICKETS],
-           query={"token": "the ticket's access token (or header X-Ticket-Token)"},
+           query=TOKEN_PARAMETER,
            summary="A ticket's status and position (needs its token)")
     def get_ticket(self, request, ticket_id):
         return req.json_response(self._call(self.ticketing.get_ticket, ticket_id,
@@ -97,14 +99,14 @@ class PublicRoutes:
 
     @route("DELETE", "/api/v1/tickets/<string:ticket_id>", operation_id="cancelTicket", response=rs.Ticket,
            public=True, tags=[TAG_TICKETS],
-           query={"token": "the ticket's access token"}, summary="Give up a ticket")
+           query=TOKEN_PARAMETER, summary="Give up a ticket")
     def cancel_ticket(self, request, ticket_id):
         return req.json_response(self._call(self.ticketing.cancel_ticket, ticket_id,
                                             _ticket_token(request)))
 
     @route("GET", "/api/v1/tickets/<string:ticket_id>/qr.svg", operation_id="getTicketQr",
            public=True, tags=[TAG_TICKETS],
-           query={"token": "the ticket's access token"}, produces="image/svg+xml",
+           query=TOKEN_PARAMETER, produces="image/svg+xml",
            summary="QR code (SVG) that opens the ticket's tracking page on a phone")
     def ticket_qr(self, request, ticket_id):
         token = _ticket_token(request)
