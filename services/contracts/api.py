@@ -475,3 +475,68 @@ class DecisionRecorded(Out):
     status = fields.String()
     state = fields.String()
     seq = fields.Integer()
+
+
+# --- live updates (SSE) and what the suite sends to agencies -------------------------------------
+
+class LiveEvent(Out):
+    """The ``data`` of one Server-Sent Event on ``/api/v1/stream/...`` (``event:`` is its
+    ``type``): a ticketing fact without personal data, or ``board`` with a board snapshot."""
+    type = _str(metadata={"description": "ticket_issued, ticket_called, ticket_recalled, ... "
+                                         "or board"})
+    event_id = fields.String()
+    occurred_at = fields.DateTime()
+    ticket_id = fields.String()
+    number = fields.String()
+    service_id = fields.String()
+    agency = fields.String(allow_none=True)
+    counter_id = fields.String(allow_none=True)
+    counter_name = fields.String()
+    call_seq = fields.Integer()
+    priority_group = fields.String(allow_none=True)
+    returned_to_queue = fields.Boolean()
+    to_service_id = fields.String()
+    new_ticket_id = fields.String()
+    new_number = fields.String()
+    services = fields.List(fields.String())
+    override = fields.Boolean()
+
+
+class ConnectorApplicant(Out):
+    nik = _str()
+    name = _str()
+    phone = _str()
+    email = fields.String(required=True, allow_none=True)
+
+
+class ConnectorDocument(Out):
+    kind = _str()
+    filename = _str()
+    media_type = _str()
+    size = _req(fields.Integer)
+    sha256 = _str()
+
+
+class ConnectorApplication(Out):
+    """What the webhook connector POSTs to an agency's system when an application is forwarded
+    (the agency is the lawful processor of the applicant's NIK). The agency answers 2xx once it
+    has it and reports its decision to ``recordConnectorDecision``."""
+    application_id = _str()
+    tracking_code = _str()
+    agency = _str()
+    permit_type_id = _str()
+    permit_type_version = _req(fields.Integer)
+    state = _str()
+    seq = _req(fields.Integer)
+    filed_at = _req(fields.DateTime)
+    applicant = _req(fields.Nested, ConnectorApplicant)
+    form = _req(fields.Dict)
+    documents = _req(fields.List, fields.Nested(ConnectorDocument))
+
+
+class AgencyWebhookMessage(Out):
+    """What the notifications service POSTs to an agency's webhook (e.g. an SLA warning)."""
+    id = _str(metadata={"description": "the message id, also X-MPP-Delivery"})
+    event = _str(metadata={"description": "the kind, also X-MPP-Event "
+                                          "(e.g. application_sla_warning)"})
+    data = _req(fields.Dict)

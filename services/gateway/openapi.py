@@ -29,6 +29,8 @@ from pathlib import Path
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from services.common import signing
+from services.contracts import api as rs
 from services.contracts import feedback as fc
 from services.contracts import ticketing as tc
 from services.contracts.fields import (BOOKING_CODE_PATTERN, KEY, PIN_PATTERN,
@@ -65,9 +67,22 @@ QUERY_SCHEMAS = {
     "format": {"type": "string", "enum": ["json", "csv"]},
     "status": {"type": "string", "enum": list(fc.STATUSES)},
     "token": {"type": "string", "minLength": 1, "maxLength": 200},
+    "limit": {"type": "integer", "minimum": 1, "maximum": 200},
 }
-#: header parameters by name
-HEADER_SCHEMAS = {"X-Application-Pin": {"type": "string", "pattern": PIN_PATTERN}}
+#: header parameters by name (the signature headers: docs/signatures.md)
+HEADER_SCHEMAS = {
+    "X-Application-Pin": {"type": "string", "pattern": PIN_PATTERN},
+    signing.TIMESTAMP_HEADER: {"type": "string", "pattern": "^[0-9]{1,12}$",
+                               "description": "Unix seconds (UTC); refused outside 300 s"},
+    signing.SIGNATURE_HEADER: {"type": "string", "pattern": "^sha256=[0-9a-f]{64}$",
+                               "description": "sha256=<lowercase hex HMAC-SHA256(secret, "
+                                              "timestamp + '.' + raw body)>"},
+    "X-MPP-Delivery": {"type": "string", "description": "the same on every retry of one "
+                                                        "delivery: deduplicate on it"},
+    "X-MPP-Event": {"type": "string", "description": "the message's kind"},
+}
+SIGNATURE_DOC = ("Signed with HMAC-SHA256 as docs/signatures.md describes (X-MPP-Timestamp, "
+                 "X-MPP-Signature; test vectors and a reference receiver there)")
 #: ``Idempotency-Key`` as the service behind a route checks it (``idempotent=True``:
 #: ticketing's and feedback's; a route may name the marshmallow field its service loads)
 IDEMPOTENCY_FIELD = tc.IssueTicketSchema().fields["idempotency_key"]
@@ -221,7 +236,10 @@ def build():
     spec.components.security_scheme("apiKey", {"type": "apiKey", "in": "header",
                                                "name": "X-API-Key"})
     spec.components.security_scheme("hmac", {"type": "apiKey", "in": "header",
-                                             "name": "X-MPP-Signature"})
+                                             "name": signing.SIGNATURE_HEADER,
+                                             "description": SIGNATURE_DOC})
+    for name in ("LiveEvent", "ConnectorApplication", "AgencyWebhookMessage"):
+        spec.components.schema(name, schema=getattr(rs, name))
     spec.components.schema("Problem", schema=gs.Problem)
     converter = spec.plugins[0].converter
     paths = {}
@@ -230,21 +248,62 @@ def build():
             route, converter)
     for path, operations in sorted(paths.items()):
         spec.path(path=path, operations=operations)
-    for stream, desc in (("/api/v1/stream/board", "Display board events (SSE)"),
-                         ("/api/v1/stream/counter/{counter_id}", "Counter console events (SSE)")):
+    for stream, op_id, desc in (
+            ("/api/v1/stream/board", "streamBoard", "Display board events (SSE)"),
+            ("/api/v1/stream/counter/{counter_id}", "streamCounter",
+             "Counter console events (SSE)")):
         params = [{"in": "query", "name": "agency" if "board" in stream else "services",
                    "schema": {"type": "string"}}]
         if "{" in stream:
             params.append({"in": "path", "name": "counter_id", "required": True,
                            "schema": {"type": "string"}})
         spec.path(path=stream, operations={"get": {
-            "summary": desc, "tags": ["live"], "parameters": params,
-            "responses": {"200": {"description": "text/event-stream",
-                                  "content": {"text/event-stream": {}}},
+            "summary": desc, "tags": ["live"], "parameters": params, "operationId": op_id,
+            "responses": {"200": {"description": STREAM_DOC, "content": {"text/event-stream": {
+                "schema": {"type": "string", "description": STREAM_DOC},
+                "x-sse-data": {"$ref": "#/components/schemas/LiveEvent"}}}},
                           "503": {"description": "Too many live connections (Retry-After)",
                                   "content": {"application/problem+json": {
                                       "schema": {"$ref": "#/components/schemas/Problem"}}}}}}})
-    return _nullable_enums(spec.to_dict())
+    document = spec.to_dict()
+    document["webhooks"] = webhooks()
+    return _nullable_enums(document)
+
+
+STREAM_DOC = ("text/event-stream: frames `event: <type>` + `data: <LiveEvent JSON>` "
+              "(components/schemas/LiveEvent; `board` frames carry a Board snapshot), a "
+              "comment line every 15 s to keep the connection open")
+
+
+def _signed_post(op_id, summary, body, extra_headers):
+    headers = [{"in": "header", "name": name, "required": True,
+                "schema": HEADER_SCHEMAS[name]}
+               for name in (signing.TIMESTAMP_HEADER, signing.SIGNATURE_HEADER, "X-MPP-Delivery")
+               + extra_headers]
+    return {"post": {
+        "operationId": op_id, "summary": summary, "tags": ["webhooks"],
+        "description": SIGNATURE_DOC + ". The receiver answers 2xx once it has the request; "
+                       "any other answer (or none) is retried with the same X-MPP-Delivery.",
+        "parameters": headers,
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/" + body}}}},
+        "responses": {"2XX": {"description": "Received (the suite stops retrying)"},
+                      "default": {"description": "Not received: retried later"}}}}
+
+
+def webhooks():
+    """What the suite sends to agencies' systems (OpenAPI 3.1 ``webhooks``)."""
+    return {
+        "applicationForwarded": _signed_post(
+            "receiveForwardedApplication",
+            "The webhook connector forwards an application to its agency's system (POST to "
+            "the URL configured for the agency: PUT /api/v1/admin/webhook-agencies/{agency})",
+            "ConnectorApplication", ()),
+        "agencyNotification": _signed_post(
+            "receiveAgencyNotification",
+            "The notifications service tells an agency's system of a fact (e.g. an SLA "
+            "warning) on its agency webhook", "AgencyWebhookMessage", ("X-MPP-Event",)),
+    }
 
 
 def _where(route):

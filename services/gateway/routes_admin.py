@@ -97,8 +97,7 @@ class AdminRoutes:
     @route("GET", "/api/v1/notifications", operation_id="listNotifications",
            tags=[TAG], auth="staff", problems=(404,),
            query={"reference": {"description": "ticket id, booking code, application id or tracking code "
-                                               "(staff: of their agency)", "required": True,
-                                 "schema": {"type": "string", "minLength": 1, "maxLength": 100}}},
+                                               "(staff: of their agency)", "required": True}},
            summary="Delivery status of the messages about a ticket or application")
     def notification_status(self, request):
         principal = self._staff(request)

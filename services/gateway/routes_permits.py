@@ -28,6 +28,8 @@ TAG_APP, TAG_PERMIT, TAG_CONN = "applications", "permits", "connectors"
 
 
 PIN_HEADER = "X-Application-Pin"
+SIGNED_HEADERS = {signing.TIMESTAMP_HEADER: {"description": "Unix seconds", "required": True},
+                  signing.SIGNATURE_HEADER: {"description": "sha256=<hex>", "required": True}}
 PIN_PARAMETER = {PIN_HEADER: {"description": "the applicant's PIN (6 digits)", "required": True}}
 
 
@@ -215,7 +217,7 @@ class PermitRoutes:
 
     @route("POST", "/api/v1/connectors/<string:agency>/callbacks", operation_id="recordConnectorDecision", response=rs.DecisionRecorded,
            tags=[TAG_CONN],
-           auth="hmac", body=pc.ConnectorDecisionSchema, summary="An agency back office reports a decision (HMAC-SHA256 signed: "
+           auth="hmac", body=pc.ConnectorDecisionSchema, headers=SIGNED_HEADERS, summary="An agency back office reports a decision (HMAC-SHA256 signed: "
                                 "X-MPP-Timestamp, X-MPP-Signature)")
     def connector_callback(self, request, agency):
         # the declared size first: a body is read only when it may be accepted

@@ -6,6 +6,7 @@ from marshmallow import INCLUDE, Schema, fields, validate
 from services.contracts import permits as pc
 from services.contracts import roles
 from services.contracts import ticketing as tc
+from services.gateway import auth
 from services.contracts.fields import KEY, PIN, Bool, Phone, StrictSchema
 
 
@@ -40,7 +41,9 @@ class TokenResponse(Schema):
 
 
 class AccountRequest(StrictSchema):
-    username = fields.String(required=True)
+    username = fields.String(required=True, validate=validate.Regexp(
+        auth.USERNAME.pattern, error="2-64 huruf kecil, angka, ._- / 2-64 lowercase letters, "
+                                     "digits, ._-"))
     password = fields.String(required=True, validate=validate.Length(8, 200))
     role = fields.String(required=True, validate=validate.OneOf(roles.ROLES))
     agency = fields.String(load_default=None, allow_none=True, validate=KEY)

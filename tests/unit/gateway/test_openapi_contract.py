@@ -69,3 +69,23 @@ def test_check_routes_tells_what_to_add():
         "status=204 for none) to its @route(...)",
         "POST /api/v1/b: operation_id 'issueThing' is already used by POST /api/v1/a",
     ]
+
+
+def test_live_events_and_webhooks_are_described():
+    from services.contracts import api as rs
+    from services.gateway.hub import SAFE_KEYS
+
+    document = json.loads(openapi.spec_json())
+    # every member a live client may receive is in the schema it is documented with
+    assert set(rs.LiveEvent().fields) == set(SAFE_KEYS) | {"type"}
+    stream = document["paths"]["/api/v1/stream/board"]["get"]["responses"]["200"]["content"]
+    assert stream["text/event-stream"]["x-sse-data"]["$ref"].endswith("/LiveEvent")
+    forwarded = document["webhooks"]["applicationForwarded"]["post"]
+    assert {p["name"] for p in forwarded["parameters"]} == {
+        "X-MPP-Timestamp", "X-MPP-Signature", "X-MPP-Delivery"}
+    assert forwarded["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ConnectorApplication")
+    callback = document["paths"]["/api/v1/connectors/{agency}/callbacks"]["post"]
+    assert {p["name"]: p["required"] for p in callback["parameters"] if p["in"] == "header"} \
+        == {"X-MPP-Timestamp": True, "X-MPP-Signature": True}
+
