@@ -125,6 +125,8 @@ class PermitType(Out):
     form = _req(fields.List, fields.Nested(FormFieldView))
     effective_from = fields.Date(allow_none=True)
     effective_to = fields.Date(allow_none=True)
+    retired_from = fields.Date(allow_none=True, metadata={
+        "description": "not in force from this day on"})
 
 
 class PermitTypeList(Out):

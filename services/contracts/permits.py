@@ -323,3 +323,8 @@ class CalendarSchema(StrictSchema):
     working_days = fields.List(fields.Date(), load_default=list,
                                validate=validate.Length(max=400))
     joint_holidays = fields.Boolean(load_default=False)
+
+
+class RetirePermitTypeSchema(StrictSchema):
+    """Retire a permit type: from this local date on it is no longer in force."""
+    retired_from = fields.Date(required=True)

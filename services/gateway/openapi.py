@@ -52,7 +52,7 @@ KEY_PATTERN = KEY.regex.pattern
 _KEY_SCHEMA = {"type": "string", "pattern": KEY_PATTERN}
 PATH_SCHEMAS = {name: _KEY_SCHEMA for name in (
     "counter_id", "ticket_id", "service_id", "application_id", "agency", "complaint_id",
-    "reference")}
+    "reference", "permit_type_id")}
 PATH_SCHEMAS.update({
     "tracking": {"type": "string", "pattern": TRACKING_CODE_PATTERN},
     "code": {"type": "string", "pattern": BOOKING_CODE_PATTERN},

@@ -6,6 +6,7 @@ from services.contracts import ticketing as tc
 from services.contracts.messages import INVALID_DATA
 from services.gateway import auth
 from services.gateway import requests as req
+from services.contracts import api as rs
 from services.gateway.http import route
 
 TAG = "admin"
@@ -67,6 +68,17 @@ class AdminRoutes:
         if isinstance(body.get("agency"), str):  # permits checks the rest (and its presence)
             self._known_agency(body["agency"])
         return req.json_response(self._call(self.permits.upsert_permit_type, body))
+
+    @route("POST", "/api/v1/admin/permit-types/<string:permit_type_id>/retire",
+           operation_id="retirePermitType", response=rs.PermitType, tags=[TAG], auth="admin",
+           body=pc.RetirePermitTypeSchema,
+           summary="Retire a permit type from a date: from that day it is not in force and "
+                   "cannot be filed (applications filed before keep their terms)")
+    def retire_permit_type(self, request, permit_type_id):
+        self._staff(request, auth.ADMIN)
+        body = self._body(request, pc.RetirePermitTypeSchema)
+        return req.json_response(self._call(self.permits.retire_permit_type, permit_type_id,
+                                            body))
 
     @route("GET", "/api/v1/admin/calendar", operation_id="getCalendar", tags=[TAG], auth="admin",
            summary="The MPP's working-day calendar: cuti bersama and other days off by decree, "

@@ -29,7 +29,7 @@ from services.contracts.fields import Phone, StrictSchema, key, normalise_phone 
 from services.contracts.permits import (  # noqa: F401
     FIELD_NAME, SLUG, ApplicantSchema, ConnectorDecisionSchema, DocumentInputSchema,
     FileApplicationSchema, FormFieldSchema, Nik, PermitTypeVersionSchema, RequirementSchema,
-    Text, is_plausible_nik)
+    RetirePermitTypeSchema, Text, is_plausible_nik)
 from services.permits import tracking, workflow
 
 

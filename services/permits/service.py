@@ -65,6 +65,10 @@ class PermitsService(HealthMixin):
         return catalogue.list_permit_types(self._ctx, agency)
 
     @rpc
+    def retire_permit_type(self, permit_type_id, data):
+        return catalogue.retire_permit_type(self._ctx, permit_type_id, data)
+
+    @rpc
     def get_calendar(self):
         return catalogue.get_calendar(self._ctx)
 

@@ -105,6 +105,9 @@ def targets(ids):
                                                   scoped=False),
         ("PUT", "/api/v1/admin/permit-types"): Target("/api/v1/admin/permit-types", json={},
                                                       scoped=False),
+        ("POST", "/api/v1/admin/permit-types/<string:permit_type_id>/retire"): Target(
+            "/api/v1/admin/permit-types/tidak-ada/retire", json={"retired_from": "2099-01-01"},
+            scoped=False),
         ("GET", "/api/v1/statistics/day"): Target("/api/v1/statistics/day",
                                                   params={"agency": OWN}),
         ("GET", "/api/v1/notifications"): Target("/api/v1/notifications",
