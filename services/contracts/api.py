@@ -141,6 +141,11 @@ class AgencyView(Out):
     permit_types = fields.List(fields.Nested(PermitType))
 
 
+class RetiredAgency(Out):
+    code = _str()
+    retired_at = _req(fields.DateTime)
+
+
 class Mpp(Out):
     name = _str()
     timezone = _str()

@@ -1,5 +1,5 @@
 """Back office: catalogue administration, statistics, notification status."""
-from services.common.errors import NotFound, ValidationFailed
+from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.contracts import permits as pc
 from services.contracts import roles
 from services.contracts import ticketing as tc
@@ -29,6 +29,19 @@ class AdminRoutes:
         self._staff(request, auth.ADMIN)
         body = self._body(request, tc.AgencySchema)
         return req.json_response(self._call(self.ticketing.upsert_agency, body))
+
+    @route("DELETE", "/api/v1/admin/agencies/<string:agency>", operation_id="retireAgency",
+           response=rs.RetiredAgency, tags=[TAG], auth="admin",
+           summary="Retire an agency: it leaves the catalogue (409 while it still has "
+                   "services, counters or permit types in force)")
+    def retire_agency(self, request, agency):
+        self._staff(request, auth.ADMIN)
+        types = [t["id"] for t in self._call(self.permits.list_permit_types, agency)]
+        if types:
+            raise Conflict("Instansi masih punya jenis izin yang berlaku; pensiunkan dulu / "
+                           "The agency still has permit types in force; retire them first",
+                           {"agency": agency, "permit_types": types})
+        return req.json_response(self._call(self.ticketing.retire_agency, agency))
 
     @route("PUT", "/api/v1/admin/services", operation_id="saveService",
            tags=[TAG], auth="supervisor", body=tc.ServiceSchema,

@@ -97,6 +97,8 @@ def targets(ids):
             "/api/v1/applications/by-id/{}/actions".format(app), json={"action": "accept"}),
         ("PUT", "/api/v1/admin/agencies"): Target("/api/v1/admin/agencies", json={
             "code": OWN, "name": "DPMPTSP"}),
+        ("DELETE", "/api/v1/admin/agencies/<string:agency>"): Target(
+            "/api/v1/admin/agencies/tidak-ada", scoped=False),
         ("PUT", "/api/v1/admin/services"): Target("/api/v1/admin/services", json={
             "id": "ptsp-izin", "agency": OWN, "prefix": "P", "name": "Perizinan"}),
         ("PUT", "/api/v1/admin/counters"): Target("/api/v1/admin/counters", json={
