@@ -547,3 +547,97 @@ class AgencyWebhookMessage(Out):
     event = _str(metadata={"description": "the kind, also X-MPP-Event "
                                           "(e.g. application_sla_warning)"})
     data = _req(fields.Dict)
+
+
+# --- administration and statistics ------------------------------------------------------------
+
+class AgencySaved(Out):
+    code = _str()
+
+
+class CalendarView(Out):
+    """The MPP's working-day calendar (days off by decree, extra working days)."""
+    timezone = _str()
+    days_off = _req(fields.List, fields.Date())
+    working_days = _req(fields.List, fields.Date())
+    joint_holidays = _req(fields.Boolean)
+    suggested_days_off = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class DayStatistics(Out):
+    day = _req(fields.Date)
+    agency = _opt_str()
+    total = _req(fields.Dict)
+    services = _req(fields.Dict, keys=fields.String(), values=fields.Dict())
+    agencies = _req(fields.Dict, keys=fields.String(), values=fields.Dict())
+
+
+class NotificationList(Out):
+    reference = _str()
+    messages = _req(fields.List, fields.Dict())
+
+
+class NotificationCount(Out):
+    channel = _opt_str()
+    status = _str()
+    count = _req(fields.Integer)
+
+
+class NotificationCounts(Out):
+    items = _req(fields.List, fields.Nested(NotificationCount))
+    total = _req(fields.Integer)
+
+
+class Connector(Out):
+    """An agency connector's state as the permits service sees it."""
+    name = _str()
+    agency = _opt_str()
+    agencies = fields.List(fields.String())
+    kind = fields.String(allow_none=True)
+    state = _str()
+    suspended_at = fields.DateTime(allow_none=True)
+    reason = fields.String(allow_none=True)
+    last_seen_at = fields.DateTime(allow_none=True)
+    waiting = fields.Integer()
+    parked = fields.Integer()
+    named_by_catalogue = fields.Boolean()
+    resumed = fields.Integer(metadata={"description": "only when resumed: jobs released"})
+
+
+class ConnectorList(Out):
+    connectors = _req(fields.List, fields.Nested(Connector))
+
+
+class WebhookAgencyList(Out):
+    agencies = _req(fields.List, fields.Dict())
+
+
+class RevokedApiKey(Out):
+    id = _str()
+    revoked = _req(fields.Boolean)
+
+
+class IkmElement(Out):
+    code = _str()
+    name = _str()
+    name_en = fields.String(allow_none=True)
+    weight = _str(metadata={"description": "a fraction, e.g. 1/9"})
+
+
+class IkmElements(Out):
+    elements = _req(fields.List, fields.Nested(IkmElement))
+
+
+class MonthItems(Out):
+    month = _str()
+    agency = fields.String(allow_none=True)
+    items = _req(fields.List, fields.Dict())
+
+
+class PublicStatistics(Out):
+    generated_at = _req(fields.DateTime)
+    today = _req(fields.Date)
+    month = _str()
+    timezone = _str()
+    mpp = _req(fields.Dict)
+    agencies = _req(fields.List, fields.Dict())

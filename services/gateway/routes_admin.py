@@ -22,7 +22,7 @@ def _agency_of(data):
 
 class AdminRoutes:
 
-    @route("PUT", "/api/v1/admin/agencies", operation_id="saveAgency",
+    @route("PUT", "/api/v1/admin/agencies", operation_id="saveAgency", response=rs.AgencySaved,
            tags=[TAG], auth="admin", body=tc.AgencySchema,
            summary="Create or update an agency")
     def upsert_agency(self, request):
@@ -43,7 +43,7 @@ class AdminRoutes:
                            {"agency": agency, "permit_types": types})
         return req.json_response(self._call(self.ticketing.retire_agency, agency))
 
-    @route("PUT", "/api/v1/admin/services", operation_id="saveService",
+    @route("PUT", "/api/v1/admin/services", operation_id="saveService", response=rs.ServiceView,
            tags=[TAG], auth="supervisor", body=tc.ServiceSchema,
            summary="Create or update a queue service (a supervisor: their agency's)")
     def upsert_service(self, request):
@@ -53,7 +53,7 @@ class AdminRoutes:
                                       body["id"])
         return req.json_response(self._call(self.ticketing.upsert_service, body))
 
-    @route("PUT", "/api/v1/admin/counters", operation_id="saveCounter",
+    @route("PUT", "/api/v1/admin/counters", operation_id="saveCounter", response=rs.CounterView,
            tags=[TAG], auth="supervisor", body=tc.CounterSchema,
            summary="Create or update a counter (a supervisor: their agency's)")
     def upsert_counter(self, request):
@@ -72,7 +72,7 @@ class AdminRoutes:
         body = self._body(request, tc.SettingsSchema)
         return req.json_response(self._call(self.ticketing.update_settings, body))
 
-    @route("PUT", "/api/v1/admin/permit-types", operation_id="savePermitType",
+    @route("PUT", "/api/v1/admin/permit-types", operation_id="savePermitType", response=rs.PermitType,
            tags=[TAG], auth="admin",
            body=pc.PermitTypeVersionSchema, summary="Create a new version of a permit type")
     def upsert_permit_type(self, request):
@@ -93,14 +93,14 @@ class AdminRoutes:
         return req.json_response(self._call(self.permits.retire_permit_type, permit_type_id,
                                             body))
 
-    @route("GET", "/api/v1/admin/calendar", operation_id="getCalendar", tags=[TAG], auth="admin",
+    @route("GET", "/api/v1/admin/calendar", operation_id="getCalendar", response=rs.CalendarView, tags=[TAG], auth="admin",
            summary="The MPP's working-day calendar: cuti bersama and other days off by decree, "
                    "extra working days, and this year's suggested cuti bersama")
     def get_calendar(self, request):
         self._staff(request, auth.ADMIN)
         return req.json_response(self._call(self.permits.get_calendar))
 
-    @route("PUT", "/api/v1/admin/calendar", operation_id="saveCalendar",
+    @route("PUT", "/api/v1/admin/calendar", operation_id="saveCalendar", response=rs.CalendarView,
            tags=[TAG], auth="admin", body=pc.CalendarSchema,
            summary="Replace the MPP's calendar (every SLA deadline and booking day follows it)")
     def set_calendar(self, request):
@@ -109,7 +109,7 @@ class AdminRoutes:
         self._call(self.permits.set_calendar, body)
         return req.json_response(self._call(self.permits.get_calendar))
 
-    @route("GET", "/api/v1/statistics/day", operation_id="getDayStatistics",
+    @route("GET", "/api/v1/statistics/day", operation_id="getDayStatistics", response=rs.DayStatistics,
            tags=[TAG], auth="supervisor",
            query={"day": "YYYY-MM-DD (default today)", "agency": "agency (admin only)"},
            summary="A day's queue statistics")
@@ -119,7 +119,7 @@ class AdminRoutes:
         return req.json_response(self._call(self.ticketing.day_statistics,
                                             request.args.get("day") or None, agency))
 
-    @route("GET", "/api/v1/notifications", operation_id="listNotifications",
+    @route("GET", "/api/v1/notifications", operation_id="listNotifications", response=rs.NotificationList,
            tags=[TAG], auth="staff", problems=(404,),
            query={"reference": {"description": "ticket id, booking code, application id or tracking code "
                                                "(staff: of their agency)", "required": True}},
@@ -140,7 +140,7 @@ class AdminRoutes:
         return req.json_response({"reference": reference, "messages": self._call(
             self.notifications.messages_for, reference)})
 
-    @route("GET", "/api/v1/notifications/counts", operation_id="countNotifications",
+    @route("GET", "/api/v1/notifications/counts", operation_id="countNotifications", response=rs.NotificationCounts,
            tags=[TAG], auth="admin",
            summary="Messages by channel and status")
     def notification_counts(self, request):

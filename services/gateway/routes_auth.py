@@ -122,7 +122,7 @@ class AuthRoutes:
                                   principal.subject)
         return req.json_response(key, status=201)
 
-    @route("DELETE", "/api/v1/admin/api-keys/<string:key_id>", operation_id="revokeApiKey",
+    @route("DELETE", "/api/v1/admin/api-keys/<string:key_id>", operation_id="revokeApiKey", response=rs.RevokedApiKey,
            tags=[TAG], auth="admin",
            summary="Revoke an API key")
     def revoke_api_key(self, request, key_id):

@@ -117,7 +117,7 @@ class FeedbackRoutes:
 
     # -- statistics (public) --------------------------------------------------------------------
 
-    @route("GET", "/api/v1/statistics", operation_id="getStatistics",
+    @route("GET", "/api/v1/statistics", operation_id="getStatistics", response=rs.PublicStatistics,
            public=True, tags=[TAG_STATS],
            query=dict(FORMAT, **MONTH), produces=("application/json", "text/csv"),
            summary="Public statistics per agency and service: visitors today and this month, "
@@ -178,7 +178,7 @@ class FeedbackRoutes:
                         "lapor-{}.csv".format(agency or "mpp"))
         return req.json_response(self._call(self.feedback.lapor_export, *args))
 
-    @route("GET", "/api/v1/feedback/perception", operation_id="getPerception",
+    @route("GET", "/api/v1/feedback/perception", operation_id="getPerception", response=rs.MonthItems,
            tags=[TAG_STATS], auth="supervisor",
            query=dict({"agency": "agency (admin only)"}, **MONTH),
            summary="Each service's element scores beside what was measured (wait, service "
@@ -186,7 +186,7 @@ class FeedbackRoutes:
     def perception(self, request):
         return self._supervised_month(request, self.feedback.perception)
 
-    @route("GET", "/api/v1/feedback/comments", operation_id="listSurveyComments",
+    @route("GET", "/api/v1/feedback/comments", operation_id="listSurveyComments", response=rs.MonthItems,
            tags=[TAG_STATS], auth="supervisor",
            query=dict({"agency": "agency (admin only)"}, **MONTH),
            summary="Survey free text of the month (returned as data; show it as text)")
@@ -199,7 +199,7 @@ class FeedbackRoutes:
         agency = auth.scope_agency(principal, request.args.get("agency"))
         return req.json_response(self._call(method, agency, request.args.get("month") or None))
 
-    @route("GET", "/api/v1/admin/ikm-elements", operation_id="getIkmElements",
+    @route("GET", "/api/v1/admin/ikm-elements", operation_id="getIkmElements", response=rs.IkmElements,
            tags=[TAG_STATS], auth="admin",
            summary="The IKM elements and their weights")
     def ikm_elements(self, request):
