@@ -89,7 +89,10 @@ class ServiceSummary(Out):
 
 class ServiceView(ServiceSummary):
     agency = _str()
-    opening_hours = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    opening_hours = fields.Dict(keys=fields.String(),
+                                values=fields.List(fields.String(), allow_none=True),
+                                metadata={"description": "weekday -> [open, close] local "
+                                                         "times; null: closed that day"})
     daily_quota = fields.Integer(allow_none=True)
     default_service_minutes = fields.Integer(allow_none=True)
     booking = fields.Dict()
@@ -300,6 +303,13 @@ class FiledApplication(Out):
     pin = fields.String(metadata={"description": "6 digits; only in the first answer"})
     state = _str()
     created = _req(fields.Boolean)
+
+
+class FilingReplayed(Out):
+    """A retry of a filing already received (same Idempotency-Key): its code and PIN went to
+    the applicant's phone or e-mail, never to whoever retries."""
+    created = _req(fields.Boolean)
+    message = _str()
 
 
 class Sla(Out):

@@ -51,6 +51,8 @@ class PermitRoutes:
     @route("POST", "/api/v1/applications", operation_id="fileApplication", response=rs.FiledApplication,
            public=True, tags=[TAG_APP],
            idempotent=pc.FileApplicationSchema().fields["idempotency_key"],
+           responses={"200": {"description": "Already filed with this Idempotency-Key",
+                              "content": {"application/json": {"schema": rs.FilingReplayed}}}},
            body=gs.FileApplicationRequest, problems=(404,), status=201,
            summary="File an application (documents as base64); returns tracking code and PIN")
     def file_application(self, request):

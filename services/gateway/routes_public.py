@@ -147,6 +147,8 @@ class PublicRoutes:
                                             query["date"]))
 
     @route("POST", "/api/v1/bookings", operation_id="bookSlot", response=rs.Booking,
+           responses={"200": {"description": "Already booked with this Idempotency-Key",
+                              "content": {"application/json": {"schema": rs.Booking}}}},
            public=True, tags=[TAG_BOOKINGS], body=gs.BookingRequest,
            idempotent=True, problems=(404,), status=201,
            summary="Book a slot (the answer has no personal data)")

