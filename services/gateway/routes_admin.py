@@ -72,7 +72,8 @@ class AdminRoutes:
         body = self._body(request, tc.SettingsSchema)
         return req.json_response(self._call(self.ticketing.update_settings, body))
 
-    @route("PUT", "/api/v1/admin/permit-types", operation_id="savePermitType", response=rs.PermitType,
+    @route("PUT", "/api/v1/admin/permit-types",
+           operation_id="savePermitType", response=rs.PermitType,
            tags=[TAG], auth="admin",
            body=pc.PermitTypeVersionSchema, summary="Create a new version of a permit type")
     def upsert_permit_type(self, request):
@@ -93,7 +94,8 @@ class AdminRoutes:
         return req.json_response(self._call(self.permits.retire_permit_type, permit_type_id,
                                             body))
 
-    @route("GET", "/api/v1/admin/calendar", operation_id="getCalendar", response=rs.CalendarView, tags=[TAG], auth="admin",
+    @route("GET", "/api/v1/admin/calendar",
+           operation_id="getCalendar", response=rs.CalendarView, tags=[TAG], auth="admin",
            summary="The MPP's working-day calendar: cuti bersama and other days off by decree, "
                    "extra working days, and this year's suggested cuti bersama")
     def get_calendar(self, request):
@@ -109,7 +111,8 @@ class AdminRoutes:
         self._call(self.permits.set_calendar, body)
         return req.json_response(self._call(self.permits.get_calendar))
 
-    @route("GET", "/api/v1/statistics/day", operation_id="getDayStatistics", response=rs.DayStatistics,
+    @route("GET", "/api/v1/statistics/day",
+           operation_id="getDayStatistics", response=rs.DayStatistics,
            tags=[TAG], auth="supervisor",
            query={"day": "YYYY-MM-DD (default today)", "agency": "agency (admin only)"},
            summary="A day's queue statistics")
@@ -119,7 +122,8 @@ class AdminRoutes:
         return req.json_response(self._call(self.ticketing.day_statistics,
                                             request.args.get("day") or None, agency))
 
-    @route("GET", "/api/v1/notifications", operation_id="listNotifications", response=rs.NotificationList,
+    @route("GET", "/api/v1/notifications",
+           operation_id="listNotifications", response=rs.NotificationList,
            tags=[TAG], auth="staff", problems=(404,),
            query={"reference": {"description": "ticket id, booking code, application id or tracking code "
                                                "(staff: of their agency)", "required": True}},
@@ -140,7 +144,8 @@ class AdminRoutes:
         return req.json_response({"reference": reference, "messages": self._call(
             self.notifications.messages_for, reference)})
 
-    @route("GET", "/api/v1/notifications/counts", operation_id="countNotifications", response=rs.NotificationCounts,
+    @route("GET", "/api/v1/notifications/counts",
+           operation_id="countNotifications", response=rs.NotificationCounts,
            tags=[TAG], auth="admin",
            summary="Messages by channel and status")
     def notification_counts(self, request):

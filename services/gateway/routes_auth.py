@@ -69,7 +69,8 @@ class AuthRoutes:
         return req.json_response({"accounts": [auth.public_account(d)
                                                for d in self.db.accounts.find({})]})
 
-    @route("POST", "/api/v1/admin/accounts/<string:username>/<any(disable,enable):change>", operation_id="setAccountEnabled", response=rs.Account,
+    @route("POST", "/api/v1/admin/accounts/<string:username>/<any(disable,enable):change>",
+           operation_id="setAccountEnabled", response=rs.Account,
            
            tags=[TAG], auth="admin", path_enum={"change": ("disable", "enable")},
            summary="Disable (ends every session at once) or enable a staff account")
@@ -82,7 +83,8 @@ class AuthRoutes:
                            "your own account", {"username": username})
         return req.json_response(auth.set_disabled(self.db, username, change == "disable"))
 
-    @route("POST", "/api/v1/admin/accounts/<string:username>/reset-password", operation_id="resetAccountPassword", response=rs.TemporaryPassword,
+    @route("POST", "/api/v1/admin/accounts/<string:username>/reset-password",
+           operation_id="resetAccountPassword", response=rs.TemporaryPassword,
            tags=[TAG],
            auth="admin", summary="A temporary password (shown once) to be changed at the next "
                                  "sign-in; ends every session of the account")
@@ -122,7 +124,8 @@ class AuthRoutes:
                                   principal.subject)
         return req.json_response(key, status=201)
 
-    @route("DELETE", "/api/v1/admin/api-keys/<string:key_id>", operation_id="revokeApiKey", response=rs.RevokedApiKey,
+    @route("DELETE", "/api/v1/admin/api-keys/<string:key_id>",
+           operation_id="revokeApiKey", response=rs.RevokedApiKey,
            tags=[TAG], auth="admin",
            summary="Revoke an API key")
     def revoke_api_key(self, request, key_id):

@@ -26,13 +26,15 @@ class CounterRoutes:
         agency = auth.scope_agency(principal, request.args.get("agency"))
         return req.json_response({"counters": self._call(self.ticketing.list_counters, agency)})
 
-    @route("GET", "/api/v1/counters/<string:counter_id>", operation_id="getCounter", response=rs.CounterView,
+    @route("GET", "/api/v1/counters/<string:counter_id>",
+           operation_id="getCounter", response=rs.CounterView,
            tags=[TAG], auth="staff",
            summary="One counter")
     def counter(self, request, counter_id):
         return req.json_response(self._counter_in_scope(self._staff(request), counter_id))
 
-    @route("GET", "/api/v1/counters/<string:counter_id>/waiting", operation_id="listWaiting", response=rs.CounterWaiting,
+    @route("GET", "/api/v1/counters/<string:counter_id>/waiting",
+           operation_id="listWaiting", response=rs.CounterWaiting,
            tags=[TAG], auth="staff",
            summary="Who waits for the counter's services (no personal data) and the ticket "
                    "it calls or serves now")
@@ -40,7 +42,8 @@ class CounterRoutes:
         self._counter_in_scope(self._staff(request), counter_id)
         return req.json_response(self._call(self.ticketing.counter_waiting, counter_id))
 
-    @route("POST", "/api/v1/counters/<string:counter_id>/open", operation_id="openCounter", response=rs.CounterView,
+    @route("POST", "/api/v1/counters/<string:counter_id>/open",
+           operation_id="openCounter", response=rs.CounterView,
            tags=[TAG], auth="staff",
            summary="Open the counter (the caller becomes its officer)")
     def open_counter(self, request, counter_id):
@@ -49,7 +52,8 @@ class CounterRoutes:
         return req.json_response(self._call(self.ticketing.open_counter, counter_id,
                                             principal.subject))
 
-    @route("POST", "/api/v1/counters/<string:counter_id>/close", operation_id="closeCounter", response=rs.CounterView,
+    @route("POST", "/api/v1/counters/<string:counter_id>/close",
+           operation_id="closeCounter", response=rs.CounterView,
            tags=[TAG], auth="staff",
            summary="Close the counter")
     def close_counter(self, request, counter_id):
@@ -58,7 +62,8 @@ class CounterRoutes:
         return req.json_response(self._call(self.ticketing.close_counter, counter_id,
                                             principal.subject))
 
-    @route("POST", "/api/v1/counters/<string:counter_id>/call-next", operation_id="callNext", response=rs.Ticket,
+    @route("POST", "/api/v1/counters/<string:counter_id>/call-next",
+           operation_id="callNext", response=rs.Ticket,
            tags=[TAG], auth="staff",
            summary="Call the next ticket by the calling rule")
     def call_next(self, request, counter_id):
@@ -67,7 +72,8 @@ class CounterRoutes:
         return req.json_response(self._call(self.ticketing.call_next, counter_id,
                                             principal.subject))
 
-    @route("POST", "/api/v1/counters/<string:counter_id>/call", operation_id="callTicket", response=rs.Ticket,
+    @route("POST", "/api/v1/counters/<string:counter_id>/call",
+           operation_id="callTicket", response=rs.Ticket,
            tags=[TAG], auth="staff",
            body=gs.CallTicketRequest, summary="Call a given ticket out of order (with a reason)")
     def call_ticket(self, request, counter_id):

@@ -70,7 +70,8 @@ class FeedbackRoutes:
         return req.json_response(self._call(self.feedback.submit_survey, token, body),
                                  status=201)
 
-    @route("GET", "/api/v1/tickets/<string:ticket_id>/survey", operation_id="getTicketSurvey", response=rs.SurveyLink,
+    @route("GET", "/api/v1/tickets/<string:ticket_id>/survey",
+           operation_id="getTicketSurvey", response=rs.SurveyLink,
            public=True, tags=[TAG_SURVEY],
            query={"token": {"description": "the ticket's access token", "required": True}},
            summary="The survey link of a completed ticket (for the kiosk or the citizen's "
@@ -81,7 +82,8 @@ class FeedbackRoutes:
         return req.json_response({"survey_url": link["survey_url"]},
                                  headers={"Cache-Control": "private, no-store"})
 
-    @route("GET", "/api/v1/feedback/survey-link/<string:reference>.svg", operation_id="getSurveyLinkQr",
+    @route("GET", "/api/v1/feedback/survey-link/<string:reference>.svg",
+           operation_id="getSurveyLinkQr",
            tags=[TAG_SURVEY],
            auth="staff", produces="image/svg+xml",
            summary="QR code of the survey link of a ticket or application the officer's "
@@ -152,7 +154,8 @@ class FeedbackRoutes:
         return req.json_response(self._call(self.feedback.get_complaint, complaint_id,
                                             auth.scope_agency(principal)))
 
-    @route("POST", "/api/v1/feedback/complaints/<string:complaint_id>", operation_id="answerComplaint",
+    @route("POST", "/api/v1/feedback/complaints/<string:complaint_id>",
+           operation_id="answerComplaint",
            tags=[TAG_COMPLAINTS],
            auth="staff", body=fc.ComplaintReplySchema, response=fc.ComplaintOutSchema,
            summary="Move a complaint on: in_progress, answered (with the response), closed")
@@ -178,7 +181,8 @@ class FeedbackRoutes:
                         "lapor-{}.csv".format(agency or "mpp"))
         return req.json_response(self._call(self.feedback.lapor_export, *args))
 
-    @route("GET", "/api/v1/feedback/perception", operation_id="getPerception", response=rs.MonthItems,
+    @route("GET", "/api/v1/feedback/perception",
+           operation_id="getPerception", response=rs.MonthItems,
            tags=[TAG_STATS], auth="supervisor",
            query=dict({"agency": "agency (admin only)"}, **MONTH),
            summary="Each service's element scores beside what was measured (wait, service "
@@ -186,7 +190,8 @@ class FeedbackRoutes:
     def perception(self, request):
         return self._supervised_month(request, self.feedback.perception)
 
-    @route("GET", "/api/v1/feedback/comments", operation_id="listSurveyComments", response=rs.MonthItems,
+    @route("GET", "/api/v1/feedback/comments",
+           operation_id="listSurveyComments", response=rs.MonthItems,
            tags=[TAG_STATS], auth="supervisor",
            query=dict({"agency": "agency (admin only)"}, **MONTH),
            summary="Survey free text of the month (returned as data; show it as text)")
@@ -199,7 +204,8 @@ class FeedbackRoutes:
         agency = auth.scope_agency(principal, request.args.get("agency"))
         return req.json_response(self._call(method, agency, request.args.get("month") or None))
 
-    @route("GET", "/api/v1/admin/ikm-elements", operation_id="getIkmElements", response=rs.IkmElements,
+    @route("GET", "/api/v1/admin/ikm-elements",
+           operation_id="getIkmElements", response=rs.IkmElements,
            tags=[TAG_STATS], auth="admin",
            summary="The IKM elements and their weights")
     def ikm_elements(self, request):

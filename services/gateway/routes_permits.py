@@ -48,7 +48,8 @@ def _pin(request):
 
 class PermitRoutes:
 
-    @route("POST", "/api/v1/applications", operation_id="fileApplication", response=rs.FiledApplication,
+    @route("POST", "/api/v1/applications",
+           operation_id="fileApplication", response=rs.FiledApplication,
            public=True, tags=[TAG_APP],
            idempotent=pc.FileApplicationSchema().fields["idempotency_key"],
            responses={"200": {"description": "Already filed with this Idempotency-Key",
@@ -61,7 +62,8 @@ class PermitRoutes:
         result = self._call(self.permits.file_application, body, key)
         return req.json_response(result, status=201 if result.get("created") else 200)
 
-    @route("GET", "/api/v1/applications/<string:tracking>", operation_id="getApplicationStatus", response=rs.ApplicationStatus,
+    @route("GET", "/api/v1/applications/<string:tracking>",
+           operation_id="getApplicationStatus", response=rs.ApplicationStatus,
            public=True, tags=[TAG_APP],
            headers=PIN_PARAMETER,
            summary="Status and history of an application (no personal data)")
@@ -69,7 +71,8 @@ class PermitRoutes:
         return req.json_response(self._call(self.permits.get_application_public, tracking,
                                             _pin(request)))
 
-    @route("POST", "/api/v1/applications/<string:tracking>/new-pin", operation_id="requestNewPin", response=rs.NewPinSent,
+    @route("POST", "/api/v1/applications/<string:tracking>/new-pin",
+           operation_id="requestNewPin", response=rs.NewPinSent,
            public=True,
            tags=[TAG_APP], status=202,
            summary="Send a new PIN to the phone or e-mail given at filing (lifts a lock after "
@@ -91,7 +94,8 @@ class PermitRoutes:
         response.headers["Cache-Control"] = "private, no-store"
         return response
 
-    @route("POST", "/api/v1/applications/<string:tracking>/documents", operation_id="addDocument", response=rs.DocumentAdded,
+    @route("POST", "/api/v1/applications/<string:tracking>/documents",
+           operation_id="addDocument", response=rs.DocumentAdded,
            public=True,
            tags=[TAG_APP], body=gs.DocumentRequest, status=201,
            summary="Add or replace a document (while submitted or returned)")
@@ -103,7 +107,8 @@ class PermitRoutes:
                             reuse_sha256=body.get("reuse_sha256"))
         return req.json_response(result, status=201)
 
-    @route("POST", "/api/v1/applications/<string:tracking>/applicant-actions", operation_id="actAsApplicant", response=rs.ApplicationChange,
+    @route("POST", "/api/v1/applications/<string:tracking>/applicant-actions",
+           operation_id="actAsApplicant", response=rs.ApplicationChange,
            public=True,
            tags=[TAG_APP], body=gs.ApplicantActionRequest,
            summary="The applicant withdraws or resubmits")
@@ -112,7 +117,8 @@ class PermitRoutes:
         return req.json_response(self._call(self.permits.applicant_act, tracking, body["pin"],
                                             body["action"], note=body.get("note")))
 
-    @route("PUT", "/api/v1/applications/<string:tracking>/notification-preferences", operation_id="saveNotificationPreferences",
+    @route("PUT", "/api/v1/applications/<string:tracking>/notification-preferences",
+           operation_id="saveNotificationPreferences",
            
            public=True, tags=[TAG_APP], body=gs.PreferencesRequest, problems=(404,),
            summary="The applicant's notification preferences and opt-out (tracking code + PIN)")
@@ -150,7 +156,8 @@ class PermitRoutes:
                                             state=request.args.get("state") or None,
                                             limit=limit, after=request.args.get("after") or None))
 
-    @route("GET", "/api/v1/applications/by-id/<string:application_id>", operation_id="getApplication", response=rs.StaffApplication,
+    @route("GET", "/api/v1/applications/by-id/<string:application_id>",
+           operation_id="getApplication", response=rs.StaffApplication,
            tags=[TAG_APP],
            auth="staff", summary="An application as staff see it (NIK masked)")
     def application(self, request, application_id):
@@ -169,7 +176,8 @@ class PermitRoutes:
         self._application_in_scope(principal, application_id)
         return req.json_response(self._call(self.permits.verify_history, application_id))
 
-    @route("GET", "/api/v1/applications/by-id/<string:application_id>/documents/<string:kind>", operation_id="getApplicationDocument",
+    @route("GET", "/api/v1/applications/by-id/<string:application_id>/documents/<string:kind>",
+           operation_id="getApplicationDocument",
            
            tags=[TAG_APP], auth="staff", produces="application/octet-stream",
            summary="A document of the application, for the owning agency's staff")
@@ -185,7 +193,8 @@ class PermitRoutes:
         response.headers["Cache-Control"] = "private, no-store"
         return response
 
-    @route("POST", "/api/v1/applications/by-id/<string:application_id>/actions", operation_id="actOnApplication", response=rs.ApplicationChange,
+    @route("POST", "/api/v1/applications/by-id/<string:application_id>/actions",
+           operation_id="actOnApplication", response=rs.ApplicationChange,
            tags=[TAG_APP],
            auth="staff", body=gs.ApplicationActionRequest,
            summary="A workflow action (verify, return, forward, approve, ...)")
@@ -201,13 +210,15 @@ class PermitRoutes:
 
     # -- permits ---------------------------------------------------------------------------
 
-    @route("GET", "/api/v1/permits/public-key", operation_id="getPermitPublicKey", response=rs.PermitKey,
+    @route("GET", "/api/v1/permits/public-key",
+           operation_id="getPermitPublicKey", response=rs.PermitKey,
            public=True, tags=[TAG_PERMIT],
            summary="The Ed25519 key permits are signed with")
     def permit_public_key(self, request):
         return req.json_response(self._call(self.permits.public_key))
 
-    @route("GET", "/api/v1/permits/<path:number>/verify", operation_id="verifyPermit", response=rs.PermitVerification,
+    @route("GET", "/api/v1/permits/<path:number>/verify",
+           operation_id="verifyPermit", response=rs.PermitVerification,
            public=True, tags=[TAG_PERMIT],
            query={"hash": "record hash from the QR (optional)"},
            summary="Is this permit valid, revoked, expired or unknown?")
@@ -217,9 +228,11 @@ class PermitRoutes:
 
     # -- connectors ------------------------------------------------------------------------
 
-    @route("POST", "/api/v1/connectors/<string:agency>/callbacks", operation_id="recordConnectorDecision", response=rs.DecisionRecorded,
+    @route("POST", "/api/v1/connectors/<string:agency>/callbacks",
+           operation_id="recordConnectorDecision", response=rs.DecisionRecorded,
            tags=[TAG_CONN],
-           auth="hmac", body=pc.ConnectorDecisionSchema, headers=SIGNED_HEADERS, summary="An agency back office reports a decision (HMAC-SHA256 signed: "
+           auth="hmac", body=pc.ConnectorDecisionSchema, headers=SIGNED_HEADERS,
+           summary="An agency back office reports a decision (HMAC-SHA256 signed: "
                                 "X-MPP-Timestamp, X-MPP-Signature)")
     def connector_callback(self, request, agency):
         # the declared size first: a body is read only when it may be accepted

@@ -49,13 +49,15 @@ class PublicRoutes:
         mpp = {"name": settings.get(self.config, "MPP_NAME"), "timezone": zone}
         return req.json_response({"agencies": agencies, "timezone": zone, "mpp": mpp})
 
-    @route("GET", "/api/v1/services/<string:service_id>", operation_id="getService", response=rs.ServiceView,
+    @route("GET", "/api/v1/services/<string:service_id>",
+           operation_id="getService", response=rs.ServiceView,
            public=True, tags=[TAG_CAT],
            summary="One queue service (hours, quota, booking settings)")
     def service(self, request, service_id):
         return req.json_response(self._call(self.ticketing.get_service, service_id))
 
-    @route("GET", "/api/v1/permit-types", operation_id="listPermitTypes", response=rs.PermitTypeList,
+    @route("GET", "/api/v1/permit-types",
+           operation_id="listPermitTypes", response=rs.PermitTypeList,
            public=True, tags=[TAG_CAT],
            query={"agency": "agency code"}, summary="Permit types in force")
     def permit_types(self, request):
@@ -82,7 +84,8 @@ class PublicRoutes:
         return _ticket_created(self._call(self.ticketing.issue_visit, body["steps"],
                                           **_issue_options(request, body)))
 
-    @route("GET", "/api/v1/tickets/<string:ticket_id>", operation_id="getTicket", response=rs.Ticket,
+    @route("GET", "/api/v1/tickets/<string:ticket_id>",
+           operation_id="getTicket", response=rs.Ticket,
            public=True, tags=[TAG_TICKETS],
            query=TOKEN_PARAMETER,
            summary="A ticket's status and position (needs its token)")
@@ -90,14 +93,16 @@ class PublicRoutes:
         return req.json_response(self._call(self.ticketing.get_ticket, ticket_id,
                                             _ticket_token(request)))
 
-    @route("GET", "/api/v1/tickets/by-number/<string:number>", operation_id="getTicketByNumber", response=rs.BoardTicket,
+    @route("GET", "/api/v1/tickets/by-number/<string:number>",
+           operation_id="getTicketByNumber", response=rs.BoardTicket,
            public=True, tags=[TAG_TICKETS],
            problems=(404,), summary="Today's ticket with this number, as the board shows it "
                                     "(status, people ahead, ETA; no id or token)")
     def ticket_by_number(self, request, number):
         return req.json_response(self._call(self.ticketing.ticket_by_number, number))
 
-    @route("DELETE", "/api/v1/tickets/<string:ticket_id>", operation_id="cancelTicket", response=rs.Ticket,
+    @route("DELETE", "/api/v1/tickets/<string:ticket_id>",
+           operation_id="cancelTicket", response=rs.Ticket,
            public=True, tags=[TAG_TICKETS],
            query=TOKEN_PARAMETER, summary="Give up a ticket")
     def cancel_ticket(self, request, ticket_id):
@@ -118,7 +123,8 @@ class PublicRoutes:
         response.headers["Cache-Control"] = "private, max-age=3600"
         return response
 
-    @route("GET", "/api/v1/queues/<string:service_id>", operation_id="getQueue", response=rs.QueueStatus,
+    @route("GET", "/api/v1/queues/<string:service_id>",
+           operation_id="getQueue", response=rs.QueueStatus,
            public=True, tags=[TAG_TICKETS],
            summary="A service's queue: waiting, now serving, last called, ETA")
     def queue(self, request, service_id):
@@ -132,7 +138,8 @@ class PublicRoutes:
 
     # -- bookings ---------------------------------------------------------------------------
 
-    @route("GET", "/api/v1/bookings/availability", operation_id="getAvailability", response=rs.Availability,
+    @route("GET", "/api/v1/bookings/availability",
+           operation_id="getAvailability", response=rs.Availability,
            public=True, tags=[TAG_BOOKINGS],
            query={"service_id": {"description": "service id", "required": True, "schema": {
                "type": "string", "pattern": KEY_PATTERN}},
@@ -160,13 +167,15 @@ class PublicRoutes:
                              idempotency_key=req.idempotency_key(request))
         return req.json_response(booking, status=201 if booking.get("created", True) else 200)
 
-    @route("POST", "/api/v1/bookings/<string:code>/check-in", operation_id="checkIn", response=rs.Ticket,
+    @route("POST", "/api/v1/bookings/<string:code>/check-in",
+           operation_id="checkIn", response=rs.Ticket,
            public=True, tags=[TAG_BOOKINGS],
            summary="Check in at the kiosk: the booking becomes a ticket")
     def check_in(self, request, code):
         return req.json_response(self._call(self.ticketing.check_in, code), status=201)
 
-    @route("POST", "/api/v1/bookings/<string:code>/cancel", operation_id="cancelBooking", response=rs.Booking,
+    @route("POST", "/api/v1/bookings/<string:code>/cancel",
+           operation_id="cancelBooking", response=rs.Booking,
            public=True, tags=[TAG_BOOKINGS],
            body=gs.PhoneRequest, summary="Cancel a booking (code + the phone it was made with)")
     def cancel_booking(self, request, code):
