@@ -52,8 +52,12 @@ def to_utc(moment):
 
 
 def iso(moment):
-    """UTC ISO-8601 with a ``Z``, as every event and API response carries it."""
-    return to_utc(moment).isoformat().replace("+00:00", "Z")
+    """UTC ISO-8601 with a ``Z``, as every event and API response carries it. Cut to the
+    millisecond the database keeps, so a time reads the same when it is made and when it is
+    read back (``.638012`` would come back as ``.638000``)."""
+    moment = to_utc(moment)
+    moment = moment.replace(microsecond=moment.microsecond - moment.microsecond % 1000)
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def parse(text):

@@ -34,6 +34,22 @@ def key(max_length=200):
 #: the ids of the catalogue, tickets and counters (at most 100 characters)
 KEY = key(100)
 
+#: the secrets and codes citizens type, as the services check them; the OpenAPI document
+#: carries the same patterns (a value they allow is never refused for its form)
+PIN_PATTERN = r"^[0-9]{6}$"
+PIN = validate.Regexp(PIN_PATTERN, error="PIN 6 angka / PIN is 6 digits.")
+#: a booking code as printed (the alphabet without 0/O, 1/I/L; any case)
+BOOKING_CODE_PATTERN = r"^[2-9A-HJKMNP-Za-hjkmnp-z]{6}$"
+#: a ticket's number as printed on it (``D-014``)
+TICKET_NUMBER_PATTERN = r"^[A-Za-z]{1,3}-?0{0,3}[1-9][0-9]{0,4}$"
+#: an application's tracking code (``FPAY-CH2X-DC``; the last symbol is a check symbol)
+_TRACKING_SYMBOL = "[2-9A-HJKMNP-TV-Za-hjkmnp-tv-z]"
+TRACKING_CODE_PATTERN = r"^(?:[A-Za-z]{{2,5}}-)?{s}{{4}}-?{s}{{4}}-?{s}{{2}}$".format(
+    s=_TRACKING_SYMBOL)
+#: an Indonesian mobile number in the form the document asks for (``08…`` or ``+628…``):
+#: every such number is one ``normalise_phone`` accepts; people may type spaces and dashes
+PHONE_PATTERN = r"^(?:\+62|0)8[1-35-9][0-9]{8,10}$"
+
 
 class Key(fields.String):
     """A string validated by ``KEY``."""
@@ -56,7 +72,13 @@ def normalise_phone(raw, region=DEFAULT_REGION):
 
 
 class Phone(fields.String):
-    """A phone number in any common form (``0811-0000-0001``, ``+62 811…``) -> E.164."""
+    """A phone number in any common form (``0811-0000-0001``, ``+62 811…``) -> E.164; the
+    document shows ``PHONE_PATTERN``, the plain form every client can send."""
+
+    def __init__(self, **kwargs):
+        metadata = dict(kwargs.pop("metadata", {}), pattern=PHONE_PATTERN,
+                        example="081152000001")
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)

@@ -65,17 +65,22 @@ class Text(fields.String):
         return value
 
 
+#: 16 digits: a region code not starting 00, the birth date DDMMYY (women DD+40), and a
+#: serial other than 0000 (the document carries this pattern)
+NIK_PATTERN = (r"^(?:0[1-9]|[1-9][0-9])[0-9]{4}"
+               r"(?:0[1-9]|[12][0-9]|3[01]|4[1-9]|[56][0-9]|7[01])(?:0[1-9]|1[0-2])[0-9]{2}"
+               r"(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])$")
+
+
 def is_plausible_nik(value):
     """16 digits whose birth date part (DDMMYY; women DD+40) is possible and serial not 0000."""
-    if not (isinstance(value, str) and re.fullmatch(r"[0-9]{16}", value)):
-        return False
-    day, month = int(value[6:8]), int(value[8:10])
-    day = day - 40 if day > 40 else day
-    return (value[:2] != "00" and 1 <= day <= 31 and 1 <= month <= 12
-            and value[12:] != "0000")
+    return isinstance(value, str) and re.fullmatch(NIK_PATTERN, value) is not None
 
 
 class Nik(fields.String):
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"pattern": NIK_PATTERN, "example": "6203015708900001"},
+                         **kwargs)
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if not re.fullmatch(r"[0-9]{16}", value):
@@ -318,3 +323,8 @@ class CalendarSchema(StrictSchema):
     working_days = fields.List(fields.Date(), load_default=list,
                                validate=validate.Length(max=400))
     joint_holidays = fields.Boolean(load_default=False)
+
+
+class RetirePermitTypeSchema(StrictSchema):
+    """Retire a permit type: from this local date on it is no longer in force."""
+    retired_from = fields.Date(required=True)

@@ -96,7 +96,11 @@ class GatewayWsgiApp:
                 request.path_values = values
                 response = provider.handle_request(request)
         except HTTPException as exc:
-            response = problems.problem(exc.code, exc.name, exc.description)
+            # a 405 names the methods the address answers (RFC 9110 section 15.5.6)
+            allow = getattr(exc, "valid_methods", None)
+            response = problems.problem(exc.code, exc.name, exc.description,
+                                        headers={"Allow": ", ".join(sorted(allow))}
+                                        if allow else None)
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
         if path.startswith("/api/v1/"):
@@ -171,7 +175,7 @@ class GatewayWsgiApp:
     def stream(self, request, rest):
         """``board?agency=<code>`` or ``counter/<id>?services=a,b``: text/event-stream."""
         if request.method != "GET":
-            return problems.problem(405, "Method Not Allowed")
+            return problems.problem(405, "Method Not Allowed", headers={"Allow": "GET"})
         parts = rest.strip("/").split("/")
         if parts == ["board"]:
             sub = Subscription("board", agency=request.args.get("agency") or None)
@@ -363,17 +367,22 @@ class ApiHandler(HttpRequestHandler):
 
 
 def route(method, url, public=False, **doc):
-    """Declare a route: ``@route("POST", "/api/v1/tickets", public=True, body=Schema,
-    summary=..., tags=[...], auth="staff")``. ``doc`` feeds the OpenAPI document.
+    """Declare a route: ``@route("POST", "/api/v1/tickets", operation_id="issueTicket",
+    public=True,
+    operation_id="issueTicket", body=Schema, response=Schema, status=201, summary=...,
+    tags=[...], auth="staff")``. ``doc`` feeds the OpenAPI document; the convention (what every
+    route must declare) is in ``services.gateway.openapi``'s docstring.
 
     The route's worker turns what it raises into its problem response itself
     (``problems.from_exception``, which logs what is unexpected, a 500 with its reference).
     nameko would log every 401, 404 or 503 at ERROR with a traceback, and a broker outage
     would bury the real failures among them."""
-    ROUTES.append(dict(doc, method=method, url=url, public=public))
+    declared = dict(doc, method=method, url=url, public=public)
+    ROUTES.append(declared)
     declare = ApiHandler.decorator(method, url, public=public)
 
     def decorate(handler):
+        declared["handler"] = handler  # named in check_routes' messages
         @functools.wraps(handler)
         def answer(*args, **kwargs):
             try:

@@ -7,6 +7,7 @@ from services.contracts import roles
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway import schemas as gs
+from services.contracts import api as rs
 from services.gateway.http import route
 from services.gateway.ratelimit import client_address, network_of
 
@@ -15,7 +16,8 @@ TAG = "auth"
 
 class AuthRoutes:
 
-    @route("POST", "/api/v1/auth/login", public=True, tags=[TAG], body=gs.LoginRequest,
+    @route("POST", "/api/v1/auth/login", operation_id="login",
+           public=True, tags=[TAG], body=gs.LoginRequest,
            response=gs.TokenResponse, problems=(401,),
            summary="Staff sign-in: access + refresh token")
     def login(self, request):
@@ -26,7 +28,8 @@ class AuthRoutes:
                                self.tokens.log_key)
         return req.json_response(auth.start_session(self.db, self.tokens, principal))
 
-    @route("POST", "/api/v1/auth/refresh", public=True, tags=[TAG], body=gs.RefreshRequest,
+    @route("POST", "/api/v1/auth/refresh", operation_id="refreshToken",
+           public=True, tags=[TAG], body=gs.RefreshRequest,
            response=gs.TokenResponse, problems=(401,),
            summary="A new token pair for a refresh token used for the first time (a reused "
                    "one ends its session)")
@@ -34,14 +37,16 @@ class AuthRoutes:
         body = self._body(request, gs.RefreshRequest)
         return req.json_response(auth.refresh(self.db, self.tokens, body["refresh_token"]))
 
-    @route("POST", "/api/v1/auth/logout", public=True, tags=[TAG], body=gs.RefreshRequest,
+    @route("POST", "/api/v1/auth/logout", operation_id="logout",
+           public=True, tags=[TAG], body=gs.RefreshRequest,
            status=204, problems=(401,), summary="End the session of this refresh token")
     def logout(self, request):
         body = self._body(request, gs.RefreshRequest)
         auth.logout(self.db, self.tokens, body["refresh_token"])
         return req.empty_response()
 
-    @route("POST", "/api/v1/auth/password", tags=[TAG], auth="staff",
+    @route("POST", "/api/v1/auth/password", operation_id="changePassword",
+           tags=[TAG], auth="staff",
            body=gs.PasswordChangeRequest, status=204,
            summary="Change one's own password (ends every session: sign in again)")
     def change_password(self, request):
@@ -51,18 +56,22 @@ class AuthRoutes:
                              body["new_password"])
         return req.empty_response()
 
-    @route("GET", "/api/v1/auth/me", tags=[TAG], auth="staff", response=gs.AccountOut,
+    @route("GET", "/api/v1/auth/me", operation_id="getMe",
+           tags=[TAG], auth="staff", response=gs.AccountOut,
            summary="Who the token or API key belongs to")
     def me(self, request):
         return req.json_response(self._staff(request, allow_must_change=True).public())
 
-    @route("GET", "/api/v1/admin/accounts", tags=[TAG], auth="admin", summary="Staff accounts")
+    @route("GET", "/api/v1/admin/accounts", operation_id="listAccounts", response=rs.AccountList,
+           tags=[TAG], auth="admin", summary="Staff accounts")
     def list_accounts(self, request):
         self._staff(request, auth.ADMIN)
         return req.json_response({"accounts": [auth.public_account(d)
                                                for d in self.db.accounts.find({})]})
 
     @route("POST", "/api/v1/admin/accounts/<string:username>/<any(disable,enable):change>",
+           operation_id="setAccountEnabled", response=rs.Account,
+           
            tags=[TAG], auth="admin", path_enum={"change": ("disable", "enable")},
            summary="Disable (ends every session at once) or enable a staff account")
     def disable_account(self, request, username, change):
@@ -74,14 +83,17 @@ class AuthRoutes:
                            "your own account", {"username": username})
         return req.json_response(auth.set_disabled(self.db, username, change == "disable"))
 
-    @route("POST", "/api/v1/admin/accounts/<string:username>/reset-password", tags=[TAG],
+    @route("POST", "/api/v1/admin/accounts/<string:username>/reset-password",
+           operation_id="resetAccountPassword", response=rs.TemporaryPassword,
+           tags=[TAG],
            auth="admin", summary="A temporary password (shown once) to be changed at the next "
                                  "sign-in; ends every session of the account")
     def reset_password(self, request, username):
         self._staff(request, auth.ADMIN)
         return req.json_response(auth.reset_password(self.db, username))
 
-    @route("POST", "/api/v1/admin/accounts", tags=[TAG], auth="admin", body=gs.AccountRequest,
+    @route("POST", "/api/v1/admin/accounts", operation_id="createAccount", response=rs.Account,
+           tags=[TAG], auth="admin", body=gs.AccountRequest,
            status=201, summary="Create a staff account")
     def create_account(self, request):
         self._staff(request, auth.ADMIN)
@@ -92,14 +104,16 @@ class AuthRoutes:
                                       body.get("agency"))
         return req.json_response(account, status=201)
 
-    @route("GET", "/api/v1/admin/api-keys", tags=[TAG], auth="supervisor",
+    @route("GET", "/api/v1/admin/api-keys", operation_id="listApiKeys", response=rs.ApiKeyList,
+           tags=[TAG], auth="supervisor",
            summary="API keys (a supervisor sees their agency's)")
     def list_api_keys(self, request):
         principal = self._staff(request, auth.SUPERVISORS)
         agency = auth.scope_agency(principal, request.args.get("agency"))
         return req.json_response({"api_keys": auth.list_api_keys(self.db, agency)})
 
-    @route("POST", "/api/v1/admin/api-keys", tags=[TAG], auth="admin", body=gs.ApiKeyRequest,
+    @route("POST", "/api/v1/admin/api-keys", operation_id="createApiKey", response=rs.ApiKey,
+           tags=[TAG], auth="admin", body=gs.ApiKeyRequest,
            status=201, summary="Create an API key scoped to one agency (shown once)")
     def create_api_key(self, request):
         principal = self._staff(request, auth.ADMIN)
@@ -110,7 +124,9 @@ class AuthRoutes:
                                   principal.subject)
         return req.json_response(key, status=201)
 
-    @route("DELETE", "/api/v1/admin/api-keys/<string:key_id>", tags=[TAG], auth="admin",
+    @route("DELETE", "/api/v1/admin/api-keys/<string:key_id>",
+           operation_id="revokeApiKey", response=rs.RevokedApiKey,
+           tags=[TAG], auth="admin",
            summary="Revoke an API key")
     def revoke_api_key(self, request, key_id):
         self._staff(request, auth.ADMIN)

@@ -16,6 +16,7 @@ from services.common.errors import Conflict, Forbidden, NotFound
 from services.contracts import permits as pc
 from services.gateway import auth
 from services.gateway import requests as req
+from services.contracts import api as rs
 from services.gateway.http import route
 
 TAG = "connectors"
@@ -39,7 +40,9 @@ class ConnectorRoutes:
             raise Forbidden(auth.OTHER_AGENCY)
         return connector
 
-    @route("GET", "/api/v1/admin/connectors", tags=[TAG], auth="supervisor",
+    @route("GET", "/api/v1/admin/connectors",
+           operation_id="listConnectors", response=rs.ConnectorList,
+           tags=[TAG], auth="supervisor",
            query={"agency": "agency (admin only; a supervisor sees their own)"},
            summary="Agency connectors and their state (running, suspended, unknown: never or "
                    "no longer reporting); a supervisor sees their agency's")
@@ -49,7 +52,9 @@ class ConnectorRoutes:
         return req.json_response({"connectors": self._call(self.permits.list_connectors,
                                                            agency)})
 
-    @route("POST", "/api/v1/admin/connectors/<string:name>/resume", tags=[TAG],
+    @route("POST", "/api/v1/admin/connectors/<string:name>/resume",
+           operation_id="resumeConnector", response=rs.Connector,
+           tags=[TAG],
            auth="supervisor", problems=(404, 409),
            summary="Resume a suspended connector: its parked work is tried again now")
     def resume_connector(self, request, name):
@@ -71,13 +76,17 @@ class ConnectorRoutes:
 
     # -- webhook agencies set at runtime ----------------------------------------------------
 
-    @route("GET", "/api/v1/admin/webhook-agencies", tags=[TAG], auth="admin",
+    @route("GET", "/api/v1/admin/webhook-agencies",
+           operation_id="listWebhookAgencies", response=rs.WebhookAgencyList,
+           tags=[TAG], auth="admin",
            summary="Agencies the webhook connector serves (never their secrets)")
     def list_webhook_agencies(self, request):
         self._staff(request, auth.ADMIN)
         return req.json_response({"agencies": self._call(self.permits.list_webhook_agencies)})
 
-    @route("PUT", "/api/v1/admin/webhook-agencies/<string:agency>", tags=[TAG], auth="admin",
+    @route("PUT", "/api/v1/admin/webhook-agencies/<string:agency>",
+           operation_id="saveWebhookAgency",
+           tags=[TAG], auth="admin",
            body=pc.WebhookAgencySchema, problems=(409,),
            summary="Serve an agency through the webhook connector, or change its URL or "
                    "timeout; the first time (or rotate_secret) a new shared secret is "

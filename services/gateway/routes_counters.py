@@ -9,6 +9,7 @@ from services.contracts.messages import INVALID_DATA
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway import schemas as gs
+from services.contracts import api as rs
 from services.gateway.http import route
 
 TAG = "counters"
@@ -17,26 +18,33 @@ TICKET_ACTIONS = ("recall", "skip", "start", "complete", "transfer")
 
 class CounterRoutes:
 
-    @route("GET", "/api/v1/counters", tags=[TAG], auth="staff", query={"agency": "agency code"},
+    @route("GET", "/api/v1/counters", operation_id="listCounters", response=rs.CounterList,
+           tags=[TAG], auth="staff", query={"agency": "agency code"},
            summary="Counters of the caller's agency (admin: any or all)")
     def counters(self, request):
         principal = self._staff(request)
         agency = auth.scope_agency(principal, request.args.get("agency"))
         return req.json_response({"counters": self._call(self.ticketing.list_counters, agency)})
 
-    @route("GET", "/api/v1/counters/<string:counter_id>", tags=[TAG], auth="staff",
+    @route("GET", "/api/v1/counters/<string:counter_id>",
+           operation_id="getCounter", response=rs.CounterView,
+           tags=[TAG], auth="staff",
            summary="One counter")
     def counter(self, request, counter_id):
         return req.json_response(self._counter_in_scope(self._staff(request), counter_id))
 
-    @route("GET", "/api/v1/counters/<string:counter_id>/waiting", tags=[TAG], auth="staff",
+    @route("GET", "/api/v1/counters/<string:counter_id>/waiting",
+           operation_id="listWaiting", response=rs.CounterWaiting,
+           tags=[TAG], auth="staff",
            summary="Who waits for the counter's services (no personal data) and the ticket "
                    "it calls or serves now")
     def counter_waiting(self, request, counter_id):
         self._counter_in_scope(self._staff(request), counter_id)
         return req.json_response(self._call(self.ticketing.counter_waiting, counter_id))
 
-    @route("POST", "/api/v1/counters/<string:counter_id>/open", tags=[TAG], auth="staff",
+    @route("POST", "/api/v1/counters/<string:counter_id>/open",
+           operation_id="openCounter", response=rs.CounterView,
+           tags=[TAG], auth="staff",
            summary="Open the counter (the caller becomes its officer)")
     def open_counter(self, request, counter_id):
         principal = self._staff(request)
@@ -44,7 +52,9 @@ class CounterRoutes:
         return req.json_response(self._call(self.ticketing.open_counter, counter_id,
                                             principal.subject))
 
-    @route("POST", "/api/v1/counters/<string:counter_id>/close", tags=[TAG], auth="staff",
+    @route("POST", "/api/v1/counters/<string:counter_id>/close",
+           operation_id="closeCounter", response=rs.CounterView,
+           tags=[TAG], auth="staff",
            summary="Close the counter")
     def close_counter(self, request, counter_id):
         principal = self._staff(request)
@@ -52,7 +62,9 @@ class CounterRoutes:
         return req.json_response(self._call(self.ticketing.close_counter, counter_id,
                                             principal.subject))
 
-    @route("POST", "/api/v1/counters/<string:counter_id>/call-next", tags=[TAG], auth="staff",
+    @route("POST", "/api/v1/counters/<string:counter_id>/call-next",
+           operation_id="callNext", response=rs.Ticket,
+           tags=[TAG], auth="staff",
            summary="Call the next ticket by the calling rule")
     def call_next(self, request, counter_id):
         principal = self._staff(request)
@@ -60,7 +72,9 @@ class CounterRoutes:
         return req.json_response(self._call(self.ticketing.call_next, counter_id,
                                             principal.subject))
 
-    @route("POST", "/api/v1/counters/<string:counter_id>/call", tags=[TAG], auth="staff",
+    @route("POST", "/api/v1/counters/<string:counter_id>/call",
+           operation_id="callTicket", response=rs.Ticket,
+           tags=[TAG], auth="staff",
            body=gs.CallTicketRequest, summary="Call a given ticket out of order (with a reason)")
     def call_ticket(self, request, counter_id):
         principal = self._staff(request)
@@ -71,7 +85,8 @@ class CounterRoutes:
                                             body["ticket_id"], principal.subject, body["reason"]))
 
     @route("POST", "/api/v1/tickets/<string:ticket_id>/<any(recall,skip,start,complete,transfer)"
-                   ":action>", tags=[TAG], auth="staff", body=gs.TicketActionRequest,
+                   ":action>", operation_id="actOnTicket", response=rs.Ticket,
+                   tags=[TAG], auth="staff", body=gs.TicketActionRequest,
            path_enum={"action": TICKET_ACTIONS},
            summary="recall | skip | start | complete | transfer a ticket at a counter")
     def ticket_action(self, request, ticket_id, action):

@@ -14,6 +14,7 @@ from services.contracts import feedback as fc
 from services.contracts.messages import INVALID_DATA
 from services.gateway import auth
 from services.gateway import requests as req
+from services.contracts import api as rs
 from services.gateway.http import route
 from services.gateway.routes_public import _ticket_token
 
@@ -52,13 +53,15 @@ class FeedbackRoutes:
 
     # -- survey (public, by token) ------------------------------------------------------------
 
-    @route("GET", "/api/v1/surveys/<string:token>", public=True, tags=[TAG_SURVEY],
+    @route("GET", "/api/v1/surveys/<string:token>", operation_id="getSurvey",
+           public=True, tags=[TAG_SURVEY],
            summary="The survey form of an invitation: elements to rate (1-4), whether it "
                    "was answered already")
     def survey_form(self, request, token):
         return req.json_response(self._call(self.feedback.get_survey, token))
 
-    @route("POST", "/api/v1/surveys/<string:token>", public=True, tags=[TAG_SURVEY],
+    @route("POST", "/api/v1/surveys/<string:token>", operation_id="answerSurvey",
+           public=True, tags=[TAG_SURVEY],
            body=fc.SurveyAnswerSchema, status=201,
            summary="Answer the survey once (ratings by element code, free text); a reused "
                    "token is a 409, a forged one a 404")
@@ -67,8 +70,10 @@ class FeedbackRoutes:
         return req.json_response(self._call(self.feedback.submit_survey, token, body),
                                  status=201)
 
-    @route("GET", "/api/v1/tickets/<string:ticket_id>/survey", public=True, tags=[TAG_SURVEY],
-           query={"token": "the ticket's access token (or header X-Ticket-Token)"},
+    @route("GET", "/api/v1/tickets/<string:ticket_id>/survey",
+           operation_id="getTicketSurvey", response=rs.SurveyLink,
+           public=True, tags=[TAG_SURVEY],
+           query={"token": {"description": "the ticket's access token", "required": True}},
            summary="The survey link of a completed ticket (for the kiosk or the citizen's "
                    "phone); 404 until the ticket is completed")
     def ticket_survey(self, request, ticket_id):
@@ -77,7 +82,9 @@ class FeedbackRoutes:
         return req.json_response({"survey_url": link["survey_url"]},
                                  headers={"Cache-Control": "private, no-store"})
 
-    @route("GET", "/api/v1/feedback/survey-link/<string:reference>.svg", tags=[TAG_SURVEY],
+    @route("GET", "/api/v1/feedback/survey-link/<string:reference>.svg",
+           operation_id="getSurveyLinkQr",
+           tags=[TAG_SURVEY],
            auth="staff", produces="image/svg+xml",
            summary="QR code of the survey link of a ticket or application the officer's "
                    "agency completed (to show the citizen at the counter)")
@@ -89,7 +96,8 @@ class FeedbackRoutes:
 
     # -- complaints (public) --------------------------------------------------------------------
 
-    @route("POST", "/api/v1/complaints", public=True, tags=[TAG_COMPLAINTS],
+    @route("POST", "/api/v1/complaints", operation_id="fileComplaint",
+           public=True, tags=[TAG_COMPLAINTS],
            body=fc.ComplaintSchema, idempotent=True, status=201,
            summary="File a complaint, suggestion or input (pengaduan, saran, masukan) about a "
                    "ticket or tracking code, or to an agency; answered within 5 working days")
@@ -101,7 +109,8 @@ class FeedbackRoutes:
         return req.json_response(filed, status=201, headers={
             "Location": "/api/v1/complaints/{}".format(filed["id"])})
 
-    @route("GET", "/api/v1/complaints/<string:complaint_id>", public=True,
+    @route("GET", "/api/v1/complaints/<string:complaint_id>", operation_id="getComplaintStatus",
+           public=True,
            tags=[TAG_COMPLAINTS],
            summary="A complaint's status, deadline and response (its id is the secret)")
     def complaint_status(self, request, complaint_id):
@@ -110,7 +119,8 @@ class FeedbackRoutes:
 
     # -- statistics (public) --------------------------------------------------------------------
 
-    @route("GET", "/api/v1/statistics", public=True, tags=[TAG_STATS],
+    @route("GET", "/api/v1/statistics", operation_id="getStatistics", response=rs.PublicStatistics,
+           public=True, tags=[TAG_STATS],
            query=dict(FORMAT, **MONTH), produces=("application/json", "text/csv"),
            summary="Public statistics per agency and service: visitors today and this month, "
                    "average and 90th-percentile wait, permits' SLA compliance, IKM and grade")
@@ -123,7 +133,8 @@ class FeedbackRoutes:
 
     # -- staff -----------------------------------------------------------------------------------
 
-    @route("GET", "/api/v1/feedback/complaints", tags=[TAG_COMPLAINTS], auth="staff",
+    @route("GET", "/api/v1/feedback/complaints", operation_id="listComplaints",
+           tags=[TAG_COMPLAINTS], auth="staff",
            query=dict({"status": "received, in_progress, answered or closed",
                        "agency": "agency (admin only)"}, **MONTH),
            summary="Complaints of the caller's agency (an admin: all, or one agency)")
@@ -134,7 +145,8 @@ class FeedbackRoutes:
             self.feedback.list_complaints, agency, request.args.get("status") or None,
             request.args.get("month") or None))
 
-    @route("GET", "/api/v1/feedback/complaints/<string:complaint_id>", tags=[TAG_COMPLAINTS],
+    @route("GET", "/api/v1/feedback/complaints/<string:complaint_id>", operation_id="getComplaint",
+           tags=[TAG_COMPLAINTS],
            auth="staff", response=fc.ComplaintOutSchema,
            summary="One complaint of the caller's agency, with its history")
     def get_complaint(self, request, complaint_id):
@@ -142,7 +154,9 @@ class FeedbackRoutes:
         return req.json_response(self._call(self.feedback.get_complaint, complaint_id,
                                             auth.scope_agency(principal)))
 
-    @route("POST", "/api/v1/feedback/complaints/<string:complaint_id>", tags=[TAG_COMPLAINTS],
+    @route("POST", "/api/v1/feedback/complaints/<string:complaint_id>",
+           operation_id="answerComplaint",
+           tags=[TAG_COMPLAINTS],
            auth="staff", body=fc.ComplaintReplySchema, response=fc.ComplaintOutSchema,
            summary="Move a complaint on: in_progress, answered (with the response), closed")
     def reply_complaint(self, request, complaint_id):
@@ -152,7 +166,8 @@ class FeedbackRoutes:
             self.feedback.update_complaint, complaint_id,
             dict(body, officer=principal.subject), auth.scope_agency(principal)))
 
-    @route("GET", "/api/v1/feedback/lapor-export", tags=[TAG_COMPLAINTS], auth="supervisor",
+    @route("GET", "/api/v1/feedback/lapor-export", operation_id="exportLapor",
+           tags=[TAG_COMPLAINTS], auth="supervisor",
            query=dict(FORMAT, status="only this status", agency="agency (admin only)",
                       **MONTH), produces=("application/json", "text/csv"),
            summary="Complaints in the fields SP4N-LAPOR! takes (no NIK, no contact), to "
@@ -166,14 +181,18 @@ class FeedbackRoutes:
                         "lapor-{}.csv".format(agency or "mpp"))
         return req.json_response(self._call(self.feedback.lapor_export, *args))
 
-    @route("GET", "/api/v1/feedback/perception", tags=[TAG_STATS], auth="supervisor",
+    @route("GET", "/api/v1/feedback/perception",
+           operation_id="getPerception", response=rs.MonthItems,
+           tags=[TAG_STATS], auth="supervisor",
            query=dict({"agency": "agency (admin only)"}, **MONTH),
            summary="Each service's element scores beside what was measured (wait, service "
                    "time, SLA)")
     def perception(self, request):
         return self._supervised_month(request, self.feedback.perception)
 
-    @route("GET", "/api/v1/feedback/comments", tags=[TAG_STATS], auth="supervisor",
+    @route("GET", "/api/v1/feedback/comments",
+           operation_id="listSurveyComments", response=rs.MonthItems,
+           tags=[TAG_STATS], auth="supervisor",
            query=dict({"agency": "agency (admin only)"}, **MONTH),
            summary="Survey free text of the month (returned as data; show it as text)")
     def survey_comments(self, request):
@@ -185,13 +204,16 @@ class FeedbackRoutes:
         agency = auth.scope_agency(principal, request.args.get("agency"))
         return req.json_response(self._call(method, agency, request.args.get("month") or None))
 
-    @route("GET", "/api/v1/admin/ikm-elements", tags=[TAG_STATS], auth="admin",
+    @route("GET", "/api/v1/admin/ikm-elements",
+           operation_id="getIkmElements", response=rs.IkmElements,
+           tags=[TAG_STATS], auth="admin",
            summary="The IKM elements and their weights")
     def ikm_elements(self, request):
         self._staff(request, auth.ADMIN)
         return req.json_response(self._call(self.feedback.get_elements))
 
-    @route("PUT", "/api/v1/admin/ikm-elements", tags=[TAG_STATS], auth="admin",
+    @route("PUT", "/api/v1/admin/ikm-elements", operation_id="saveIkmElements",
+           tags=[TAG_STATS], auth="admin",
            body=fc.ElementsSchema,
            summary="Set the IKM elements (the nine regulated ones plus any added); weights "
                    "must sum to exactly 1 (e.g. 1/10 each)")

@@ -19,6 +19,7 @@ from services.contracts.messages import INVALID_DATA
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway import schemas as gs
+from services.contracts import api as rs
 from services.gateway.http import route
 from services.common import settings
 
@@ -27,6 +28,9 @@ TAG_APP, TAG_PERMIT, TAG_CONN = "applications", "permits", "connectors"
 
 
 PIN_HEADER = "X-Application-Pin"
+SIGNED_HEADERS = {signing.TIMESTAMP_HEADER: {"description": "Unix seconds", "required": True},
+                  signing.SIGNATURE_HEADER: {"description": "sha256=<hex>", "required": True}}
+PIN_PARAMETER = {PIN_HEADER: {"description": "the applicant's PIN (6 digits)", "required": True}}
 
 
 def _pin(request):
@@ -44,7 +48,12 @@ def _pin(request):
 
 class PermitRoutes:
 
-    @route("POST", "/api/v1/applications", public=True, tags=[TAG_APP], idempotent=True,
+    @route("POST", "/api/v1/applications",
+           operation_id="fileApplication", response=rs.FiledApplication,
+           public=True, tags=[TAG_APP],
+           idempotent=pc.FileApplicationSchema().fields["idempotency_key"],
+           responses={"200": {"description": "Already filed with this Idempotency-Key",
+                              "content": {"application/json": {"schema": rs.FilingReplayed}}}},
            body=gs.FileApplicationRequest, problems=(404,), status=201,
            summary="File an application (documents as base64); returns tracking code and PIN")
     def file_application(self, request):
@@ -53,23 +62,28 @@ class PermitRoutes:
         result = self._call(self.permits.file_application, body, key)
         return req.json_response(result, status=201 if result.get("created") else 200)
 
-    @route("GET", "/api/v1/applications/<string:tracking>", public=True, tags=[TAG_APP],
-           headers={PIN_HEADER: "the applicant's PIN"},
+    @route("GET", "/api/v1/applications/<string:tracking>",
+           operation_id="getApplicationStatus", response=rs.ApplicationStatus,
+           public=True, tags=[TAG_APP],
+           headers=PIN_PARAMETER,
            summary="Status and history of an application (no personal data)")
     def application_status(self, request, tracking):
         return req.json_response(self._call(self.permits.get_application_public, tracking,
                                             _pin(request)))
 
-    @route("POST", "/api/v1/applications/<string:tracking>/new-pin", public=True,
+    @route("POST", "/api/v1/applications/<string:tracking>/new-pin",
+           operation_id="requestNewPin", response=rs.NewPinSent,
+           public=True,
            tags=[TAG_APP], status=202,
            summary="Send a new PIN to the phone or e-mail given at filing (lifts a lock after "
                    "too many wrong PINs); the same answer for any code")
     def new_pin(self, request, tracking):
         return req.json_response(self._call(self.permits.request_new_pin, tracking), status=202)
 
-    @route("GET", "/api/v1/applications/<string:tracking>/permit.pdf", public=True,
+    @route("GET", "/api/v1/applications/<string:tracking>/permit.pdf", operation_id="getPermitPdf",
+           public=True,
            tags=[TAG_APP], produces="application/pdf",
-           headers={PIN_HEADER: "the applicant's PIN"},
+           headers=PIN_PARAMETER,
            summary="The issued permit as PDF, with its verification QR code")
     def application_permit_pdf(self, request, tracking):
         pdf = base64.b64decode(self._call(self.permits.get_permit_pdf_for_applicant, tracking,
@@ -80,7 +94,9 @@ class PermitRoutes:
         response.headers["Cache-Control"] = "private, no-store"
         return response
 
-    @route("POST", "/api/v1/applications/<string:tracking>/documents", public=True,
+    @route("POST", "/api/v1/applications/<string:tracking>/documents",
+           operation_id="addDocument", response=rs.DocumentAdded,
+           public=True,
            tags=[TAG_APP], body=gs.DocumentRequest, status=201,
            summary="Add or replace a document (while submitted or returned)")
     def add_document(self, request, tracking):
@@ -91,7 +107,9 @@ class PermitRoutes:
                             reuse_sha256=body.get("reuse_sha256"))
         return req.json_response(result, status=201)
 
-    @route("POST", "/api/v1/applications/<string:tracking>/applicant-actions", public=True,
+    @route("POST", "/api/v1/applications/<string:tracking>/applicant-actions",
+           operation_id="actAsApplicant", response=rs.ApplicationChange,
+           public=True,
            tags=[TAG_APP], body=gs.ApplicantActionRequest,
            summary="The applicant withdraws or resubmits")
     def applicant_act(self, request, tracking):
@@ -100,6 +118,8 @@ class PermitRoutes:
                                             body["action"], note=body.get("note")))
 
     @route("PUT", "/api/v1/applications/<string:tracking>/notification-preferences",
+           operation_id="saveNotificationPreferences",
+           
            public=True, tags=[TAG_APP], body=gs.PreferencesRequest, problems=(404,),
            summary="The applicant's notification preferences and opt-out (tracking code + PIN)")
     def application_preferences(self, request, tracking):
@@ -113,8 +133,11 @@ class PermitRoutes:
 
     # -- staff -----------------------------------------------------------------------------
 
-    @route("GET", "/api/v1/applications", tags=[TAG_APP], auth="staff",
-           query={"agency": "agency (admin only)", "state": "workflow state",
+    @route("GET", "/api/v1/applications", operation_id="listApplications", response=rs.WorkList,
+           tags=[TAG_APP], auth="staff",
+           query={"agency": {"description": "the agency (an officer's or supervisor's own; "
+                                            "the MPP admin names one)", "required": True},
+                  "state": "workflow state",
                   "limit": "page size", "after": "cursor"},
            summary="The agency's work list, with SLA state")
     def work_list(self, request):
@@ -133,7 +156,9 @@ class PermitRoutes:
                                             state=request.args.get("state") or None,
                                             limit=limit, after=request.args.get("after") or None))
 
-    @route("GET", "/api/v1/applications/by-id/<string:application_id>", tags=[TAG_APP],
+    @route("GET", "/api/v1/applications/by-id/<string:application_id>",
+           operation_id="getApplication", response=rs.StaffApplication,
+           tags=[TAG_APP],
            auth="staff", summary="An application as staff see it (NIK masked)")
     def application(self, request, application_id):
         principal = self._staff(request)
@@ -142,7 +167,18 @@ class PermitRoutes:
         return req.json_response(self._call(self.permits.get_application, application_id, agency,
                                             role=principal.role, actor=principal.subject))
 
+    @route("GET", "/api/v1/applications/by-id/<string:application_id>/history/verify",
+           operation_id="verifyApplicationHistory", response=rs.HistoryCheck, tags=[TAG_APP],
+           auth="staff", summary="Is the application's hash-chained history intact? (every "
+                                 "hash recomputed, every link and the head checked)")
+    def verify_application_history(self, request, application_id):
+        principal = self._staff(request)
+        self._application_in_scope(principal, application_id)
+        return req.json_response(self._call(self.permits.verify_history, application_id))
+
     @route("GET", "/api/v1/applications/by-id/<string:application_id>/documents/<string:kind>",
+           operation_id="getApplicationDocument",
+           
            tags=[TAG_APP], auth="staff", produces="application/octet-stream",
            summary="A document of the application, for the owning agency's staff")
     def application_document(self, request, application_id, kind):
@@ -157,7 +193,9 @@ class PermitRoutes:
         response.headers["Cache-Control"] = "private, no-store"
         return response
 
-    @route("POST", "/api/v1/applications/by-id/<string:application_id>/actions", tags=[TAG_APP],
+    @route("POST", "/api/v1/applications/by-id/<string:application_id>/actions",
+           operation_id="actOnApplication", response=rs.ApplicationChange,
+           tags=[TAG_APP],
            auth="staff", body=gs.ApplicationActionRequest,
            summary="A workflow action (verify, return, forward, approve, ...)")
     def act(self, request, application_id):
@@ -172,12 +210,16 @@ class PermitRoutes:
 
     # -- permits ---------------------------------------------------------------------------
 
-    @route("GET", "/api/v1/permits/public-key", public=True, tags=[TAG_PERMIT],
+    @route("GET", "/api/v1/permits/public-key",
+           operation_id="getPermitPublicKey", response=rs.PermitKey,
+           public=True, tags=[TAG_PERMIT],
            summary="The Ed25519 key permits are signed with")
     def permit_public_key(self, request):
         return req.json_response(self._call(self.permits.public_key))
 
-    @route("GET", "/api/v1/permits/<path:number>/verify", public=True, tags=[TAG_PERMIT],
+    @route("GET", "/api/v1/permits/<path:number>/verify",
+           operation_id="verifyPermit", response=rs.PermitVerification,
+           public=True, tags=[TAG_PERMIT],
            query={"hash": "record hash from the QR (optional)"},
            summary="Is this permit valid, revoked, expired or unknown?")
     def verify_permit(self, request, number):
@@ -186,8 +228,11 @@ class PermitRoutes:
 
     # -- connectors ------------------------------------------------------------------------
 
-    @route("POST", "/api/v1/connectors/<string:agency>/callbacks", tags=[TAG_CONN],
-           auth="hmac", body=pc.ConnectorDecisionSchema, summary="An agency back office reports a decision (HMAC-SHA256 signed: "
+    @route("POST", "/api/v1/connectors/<string:agency>/callbacks",
+           operation_id="recordConnectorDecision", response=rs.DecisionRecorded,
+           tags=[TAG_CONN],
+           auth="hmac", body=pc.ConnectorDecisionSchema, headers=SIGNED_HEADERS,
+           summary="An agency back office reports a decision (HMAC-SHA256 signed: "
                                 "X-MPP-Timestamp, X-MPP-Signature)")
     def connector_callback(self, request, agency):
         # the declared size first: a body is read only when it may be accepted

@@ -110,7 +110,8 @@ class ProviderRoutes:
                  done["unknown"], done["opted_out"], " (duplicate)" if done["duplicate"] else "")
         return req.json_response(dict(done, received=len(statuses)))
 
-    @route("GET", "/api/v1/providers/whatsapp/webhook", tags=[TAG], auth="hmac",
+    @route("GET", "/api/v1/providers/whatsapp/webhook", operation_id="verifyWhatsappWebhook",
+           tags=[TAG], auth="hmac",
            problems=(403,), summary="WhatsApp Cloud API webhook verification (hub.challenge)")
     def whatsapp_handshake(self, request):
         token = settings.get(self.config, "WHATSAPP_VERIFY_TOKEN")
@@ -121,7 +122,8 @@ class ProviderRoutes:
         challenge = request.args.get("hub.challenge", "")[:200]
         return Response(challenge, status=200, mimetype="text/plain")
 
-    @route("POST", "/api/v1/providers/whatsapp/webhook", tags=[TAG], auth="hmac",
+    @route("POST", "/api/v1/providers/whatsapp/webhook", operation_id="receiveWhatsappWebhook",
+           tags=[TAG], auth="hmac",
            problems=(400, 401, 413),
            summary="WhatsApp Cloud API notifications: delivery statuses and replies "
                    "(X-Hub-Signature-256)")
@@ -134,7 +136,8 @@ class ProviderRoutes:
         statuses, replies = whatsapp_items(_object(raw))
         return self._report("whatsapp", raw, statuses, replies)
 
-    @route("POST", "/api/v1/providers/sms/reports", tags=[TAG], auth="hmac",
+    @route("POST", "/api/v1/providers/sms/reports", operation_id="receiveSmsReport",
+           tags=[TAG], auth="hmac",
            problems=(400, 401, 413),
            summary="SMS gateway delivery reports and replies (X-MPP-Timestamp, X-MPP-Signature)")
     def sms_reports(self, request):

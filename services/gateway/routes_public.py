@@ -8,10 +8,13 @@ from services.common.config import timezone_name
 from services.contracts import ticketing as tc
 from services.gateway import requests as req
 from services.gateway import schemas as gs
+from services.contracts import api as rs
 from services.gateway.http import route
 from services.gateway.openapi import KEY_PATTERN
 
 TAG_CAT, TAG_TICKETS, TAG_BOOKINGS = "catalogue", "tickets", "bookings"
+#: a ticket's access token (the header X-Ticket-Token may carry it instead)
+TOKEN_PARAMETER = {"token": {"description": "the ticket's access token", "required": True}}
 
 
 def _ticket_token(request):
@@ -32,7 +35,8 @@ def _ticket_created(ticket):
 
 class PublicRoutes:
 
-    @route("GET", "/api/v1/agencies", public=True, tags=[TAG_CAT],
+    @route("GET", "/api/v1/agencies", operation_id="listAgencies", response=rs.AgencyList,
+           public=True, tags=[TAG_CAT],
            summary="Agencies with their queue services and permit types")
     def agencies(self, request):
         agencies = self._call(self.ticketing.list_agencies)
@@ -45,12 +49,16 @@ class PublicRoutes:
         mpp = {"name": settings.get(self.config, "MPP_NAME"), "timezone": zone}
         return req.json_response({"agencies": agencies, "timezone": zone, "mpp": mpp})
 
-    @route("GET", "/api/v1/services/<string:service_id>", public=True, tags=[TAG_CAT],
+    @route("GET", "/api/v1/services/<string:service_id>",
+           operation_id="getService", response=rs.ServiceView,
+           public=True, tags=[TAG_CAT],
            summary="One queue service (hours, quota, booking settings)")
     def service(self, request, service_id):
         return req.json_response(self._call(self.ticketing.get_service, service_id))
 
-    @route("GET", "/api/v1/permit-types", public=True, tags=[TAG_CAT],
+    @route("GET", "/api/v1/permit-types",
+           operation_id="listPermitTypes", response=rs.PermitTypeList,
+           public=True, tags=[TAG_CAT],
            query={"agency": "agency code"}, summary="Permit types in force")
     def permit_types(self, request):
         agency = request.args.get("agency") or None
@@ -59,14 +67,16 @@ class PublicRoutes:
 
     # -- tickets ----------------------------------------------------------------------------
 
-    @route("POST", "/api/v1/tickets", public=True, tags=[TAG_TICKETS], body=gs.IssueTicketRequest,
+    @route("POST", "/api/v1/tickets", operation_id="issueTicket", response=rs.Ticket,
+           public=True, tags=[TAG_TICKETS], body=gs.IssueTicketRequest,
            idempotent=True, problems=(404,), status=201, summary="Take a ticket (kiosk)")
     def issue_ticket(self, request):
         body = self._body(request, gs.IssueTicketRequest)
         return _ticket_created(self._call(self.ticketing.issue_ticket, body["service_id"],
                                           **_issue_options(request, body)))
 
-    @route("POST", "/api/v1/visits", public=True, tags=[TAG_TICKETS], body=gs.IssueVisitRequest,
+    @route("POST", "/api/v1/visits", operation_id="issueVisit", response=rs.Ticket,
+           public=True, tags=[TAG_TICKETS], body=gs.IssueVisitRequest,
            idempotent=True, problems=(404,), status=201,
            summary="A visit of several services in order: the ticket of its first step")
     def issue_visit(self, request):
@@ -74,27 +84,34 @@ class PublicRoutes:
         return _ticket_created(self._call(self.ticketing.issue_visit, body["steps"],
                                           **_issue_options(request, body)))
 
-    @route("GET", "/api/v1/tickets/<string:ticket_id>", public=True, tags=[TAG_TICKETS],
-           query={"token": "the ticket's access token (or header X-Ticket-Token)"},
+    @route("GET", "/api/v1/tickets/<string:ticket_id>",
+           operation_id="getTicket", response=rs.Ticket,
+           public=True, tags=[TAG_TICKETS],
+           query=TOKEN_PARAMETER,
            summary="A ticket's status and position (needs its token)")
     def get_ticket(self, request, ticket_id):
         return req.json_response(self._call(self.ticketing.get_ticket, ticket_id,
                                             _ticket_token(request)))
 
-    @route("GET", "/api/v1/tickets/by-number/<string:number>", public=True, tags=[TAG_TICKETS],
+    @route("GET", "/api/v1/tickets/by-number/<string:number>",
+           operation_id="getTicketByNumber", response=rs.BoardTicket,
+           public=True, tags=[TAG_TICKETS],
            problems=(404,), summary="Today's ticket with this number, as the board shows it "
                                     "(status, people ahead, ETA; no id or token)")
     def ticket_by_number(self, request, number):
         return req.json_response(self._call(self.ticketing.ticket_by_number, number))
 
-    @route("DELETE", "/api/v1/tickets/<string:ticket_id>", public=True, tags=[TAG_TICKETS],
-           query={"token": "the ticket's access token"}, summary="Give up a ticket")
+    @route("DELETE", "/api/v1/tickets/<string:ticket_id>",
+           operation_id="cancelTicket", response=rs.Ticket,
+           public=True, tags=[TAG_TICKETS],
+           query=TOKEN_PARAMETER, summary="Give up a ticket")
     def cancel_ticket(self, request, ticket_id):
         return req.json_response(self._call(self.ticketing.cancel_ticket, ticket_id,
                                             _ticket_token(request)))
 
-    @route("GET", "/api/v1/tickets/<string:ticket_id>/qr.svg", public=True, tags=[TAG_TICKETS],
-           query={"token": "the ticket's access token"}, produces="image/svg+xml",
+    @route("GET", "/api/v1/tickets/<string:ticket_id>/qr.svg", operation_id="getTicketQr",
+           public=True, tags=[TAG_TICKETS],
+           query=TOKEN_PARAMETER, produces="image/svg+xml",
            summary="QR code (SVG) that opens the ticket's tracking page on a phone")
     def ticket_qr(self, request, ticket_id):
         token = _ticket_token(request)
@@ -106,19 +123,24 @@ class PublicRoutes:
         response.headers["Cache-Control"] = "private, max-age=3600"
         return response
 
-    @route("GET", "/api/v1/queues/<string:service_id>", public=True, tags=[TAG_TICKETS],
+    @route("GET", "/api/v1/queues/<string:service_id>",
+           operation_id="getQueue", response=rs.QueueStatus,
+           public=True, tags=[TAG_TICKETS],
            summary="A service's queue: waiting, now serving, last called, ETA")
     def queue(self, request, service_id):
         return req.json_response(self._call(self.ticketing.queue_status, service_id))
 
-    @route("GET", "/api/v1/board", public=True, tags=[TAG_TICKETS], query={"agency": "agency code"},
+    @route("GET", "/api/v1/board", operation_id="getBoard", response=rs.Board,
+           public=True, tags=[TAG_TICKETS], query={"agency": "agency code"},
            summary="Display board snapshot (live updates: /api/v1/stream/board)")
     def board(self, request):
         return req.json_response(self._call(self.ticketing.board, request.args.get("agency") or None))
 
     # -- bookings ---------------------------------------------------------------------------
 
-    @route("GET", "/api/v1/bookings/availability", public=True, tags=[TAG_BOOKINGS],
+    @route("GET", "/api/v1/bookings/availability",
+           operation_id="getAvailability", response=rs.Availability,
+           public=True, tags=[TAG_BOOKINGS],
            query={"service_id": {"description": "service id", "required": True, "schema": {
                "type": "string", "pattern": KEY_PATTERN}},
                "date": {"description": "YYYY-MM-DD", "required": True,
@@ -131,7 +153,10 @@ class PublicRoutes:
         return req.json_response(self._call(self.ticketing.availability, query["service_id"],
                                             query["date"]))
 
-    @route("POST", "/api/v1/bookings", public=True, tags=[TAG_BOOKINGS], body=gs.BookingRequest,
+    @route("POST", "/api/v1/bookings", operation_id="bookSlot", response=rs.Booking,
+           responses={"200": {"description": "Already booked with this Idempotency-Key",
+                              "content": {"application/json": {"schema": rs.Booking}}}},
+           public=True, tags=[TAG_BOOKINGS], body=gs.BookingRequest,
            idempotent=True, problems=(404,), status=201,
            summary="Book a slot (the answer has no personal data)")
     def book(self, request):
@@ -142,12 +167,16 @@ class PublicRoutes:
                              idempotency_key=req.idempotency_key(request))
         return req.json_response(booking, status=201 if booking.get("created", True) else 200)
 
-    @route("POST", "/api/v1/bookings/<string:code>/check-in", public=True, tags=[TAG_BOOKINGS],
+    @route("POST", "/api/v1/bookings/<string:code>/check-in",
+           operation_id="checkIn", response=rs.Ticket,
+           public=True, tags=[TAG_BOOKINGS],
            summary="Check in at the kiosk: the booking becomes a ticket")
     def check_in(self, request, code):
         return req.json_response(self._call(self.ticketing.check_in, code), status=201)
 
-    @route("POST", "/api/v1/bookings/<string:code>/cancel", public=True, tags=[TAG_BOOKINGS],
+    @route("POST", "/api/v1/bookings/<string:code>/cancel",
+           operation_id="cancelBooking", response=rs.Booking,
+           public=True, tags=[TAG_BOOKINGS],
            body=gs.PhoneRequest, summary="Cancel a booking (code + the phone it was made with)")
     def cancel_booking(self, request, code):
         body = self._body(request, gs.PhoneRequest)

@@ -6,7 +6,8 @@ from marshmallow import INCLUDE, Schema, fields, validate
 from services.contracts import permits as pc
 from services.contracts import roles
 from services.contracts import ticketing as tc
-from services.contracts.fields import KEY, Bool, Phone, StrictSchema
+from services.gateway import auth
+from services.contracts.fields import KEY, PIN, Bool, Phone, StrictSchema
 
 
 class LoginRequest(StrictSchema):
@@ -40,7 +41,9 @@ class TokenResponse(Schema):
 
 
 class AccountRequest(StrictSchema):
-    username = fields.String(required=True)
+    username = fields.String(required=True, validate=validate.Regexp(
+        auth.USERNAME.pattern, error="2-64 huruf kecil, angka, ._- / 2-64 lowercase letters, "
+                                     "digits, ._-"))
     password = fields.String(required=True, validate=validate.Length(8, 200))
     role = fields.String(required=True, validate=validate.OneOf(roles.ROLES))
     agency = fields.String(load_default=None, allow_none=True, validate=KEY)
@@ -99,7 +102,7 @@ class ApplicationActionRequest(StrictSchema):
 
 
 class ApplicantActionRequest(StrictSchema):
-    pin = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4,10}$"))
+    pin = fields.String(required=True, validate=PIN)
     action = fields.String(required=True, validate=validate.OneOf(pc.APPLICANT_ACTIONS))
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
@@ -107,12 +110,12 @@ class ApplicantActionRequest(StrictSchema):
 class PreferencesRequest(StrictSchema):
     """The applicant's notification preferences (checked by notifications: phone or e-mail,
     language, channels in order, channels opted out of), behind the application's PIN."""
-    pin = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4,10}$"))
+    pin = fields.String(required=True, validate=PIN)
     preferences = fields.Dict(required=True)
 
 
 class DocumentRequest(StrictSchema):
-    pin = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{4,10}$"))
+    pin = fields.String(required=True, validate=PIN)
     kind = fields.String(required=True, validate=validate.Length(1, 50))
     filename = fields.String(load_default=None, validate=validate.Length(1, 255))
     media_type = fields.String(load_default=None, validate=validate.Length(1, 100))

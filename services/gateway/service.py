@@ -26,6 +26,7 @@ from services.gateway import requests as req
 from services.gateway.backends import SERVICES
 from services.gateway.base import GatewayBase
 from services.gateway.calls import call
+from services.contracts import api as rs
 from services.gateway.http import route
 from services.gateway.routes_admin import AdminRoutes
 from services.gateway.routes_auth import AuthRoutes
@@ -52,11 +53,12 @@ class GatewayService(HealthMixin, GatewayBase, AuthRoutes, PublicRoutes, Counter
 
     # -- health ---------------------------------------------------------------------------
 
-    @route("GET", "/healthz", tags=["health"], summary="The gateway process is up")
+    @route("GET", "/healthz", operation_id="getHealth", response=rs.Health,
+           tags=["health"], summary="The gateway process is up")
     def healthz(self, request):
         return req.json_response({"status": "ok"})
 
-    @route("GET", "/readyz", tags=["health"],
+    @route("GET", "/readyz", operation_id="getReadiness", response=rs.Readiness, tags=["health"],
            summary="The database and every service answer (503 otherwise); each agency "
                    "connector's state is listed (a suspended agency does not make the MPP "
                    "unready)",

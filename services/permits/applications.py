@@ -58,9 +58,11 @@ def get_for_agency(ctx, application_id, agency, details=None):
 def by_tracking(ctx, tracking_code, pin):
     """The applicant's application by tracking code and PIN (one answer for a wrong code and a
     wrong PIN, so neither can be probed alone)."""
+    missing = NotFound("Kode pelacakan atau PIN salah / Wrong tracking code or PIN", {})
+    if tracking.names_nothing(tracking_code):
+        raise missing
     lookup = schemas.load(schemas.StatusLookupSchema,
                           {"tracking_code": tracking_code, "pin": pin})
-    missing = NotFound("Kode pelacakan atau PIN salah / Wrong tracking code or PIN", {})
     app_id = store.find_by_tracking(ctx.db, lookup["tracking_code"])
     if app_id is None:
         raise missing
@@ -99,6 +101,8 @@ def request_new_pin(ctx, tracking_code):
     ``application_pin_reissued``); the old PIN stops working and the guess count starts
     again. The answer is the same whether the code exists or not, and never has the PIN."""
     answer = {"sent": True, "message": NEW_PIN_SENT}
+    if tracking.names_nothing(tracking_code):
+        return answer
     code = schemas.load(schemas.StatusLookupSchema,
                         {"tracking_code": tracking_code, "pin": "000000"})["tracking_code"]
     app_id = store.find_by_tracking(ctx.db, code)

@@ -32,17 +32,31 @@ def public_permit_type(version):
                                         "connector", "effective_from", "effective_to",
                                         "standard_id")}
     view["id"] = version["permit_type_id"]
+    view["retired_from"] = None
     return view
 
 
 def current_version(type_doc, now, tz):
-    """The version in force, else the newest one (a type with only future versions still
-    lists), else ``None``."""
-    versions = type_doc.get("versions") or []
+    """The version in force today (``None``: the type is not in force today: it starts
+    later, it ended, or it was retired), as filing would take it."""
     try:
-        return permit_types.version_in_force(versions, now, tz)
+        return permit_types.version_in_force(type_doc.get("versions") or [], now, tz,
+                                             type_doc.get("retired_from"))
     except NotFound:
-        return max(versions, key=lambda v: v["version"]) if versions else None
+        return None
+
+
+def retire_permit_type(ctx, permit_type_id, data):
+    """No application of this type from ``retired_from`` on (the type leaves the list of
+    types in force that day; applications filed before keep their terms)."""
+    retired_from = schemas.load(schemas.RetirePermitTypeSchema, data)["retired_from"]
+    doc = store.get_permit_type(ctx.db, permit_type_id)
+    if doc is None:
+        raise NotFound("Jenis izin tidak ditemukan / Permit type not found",
+                       {"permit_type_id": permit_type_id})
+    store.set_permit_type_retirement(ctx.db, permit_type_id, retired_from.isoformat())
+    newest = max(doc["versions"], key=lambda v: v["version"])
+    return dict(public_permit_type(newest), retired_from=retired_from.isoformat())
 
 
 def load_catalogue(ctx, data):

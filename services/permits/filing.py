@@ -36,7 +36,8 @@ def file_application(ctx, data, idempotency_key=None):
     if type_doc is None:
         raise NotFound("Jenis izin tidak ditemukan / Permit type not found",
                        {"permit_type_id": loaded["permit_type_id"]})
-    version = permit_types.version_in_force(type_doc["versions"], now, ctx.tz)
+    version = permit_types.version_in_force(type_doc["versions"], now, ctx.tz,
+                                            type_doc.get("retired_from"))
     form = permit_types.validate_form(version["form"], loaded["form"])
     secrets = ctx.keys
     applicant = loaded["applicant"]

@@ -60,14 +60,16 @@ def overlapping(versions):
     return [(a[2], b[2]) for i, a in enumerate(spans) for b in spans[i + 1:] if b[0] < a[1]]
 
 
-def version_in_force(versions, instant, tz_name=None):
+def version_in_force(versions, instant, tz_name=None, retired_from=None):
     """The version in force at ``instant`` (aware) on the MPP's local calendar, or ``NotFound``.
 
     If periods overlap (``overlapping`` should prevent it) the latest ``effective_from`` wins,
-    then the highest ``version``.
+    then the highest ``version``. A type retired from a date (``retired_from``) has none from
+    that day on.
     """
     day = clk.local_day(instant, tz_name)
-    candidates = [v for v in versions if in_force(v, day)]
+    retired = retired_from is not None and day >= _as_date(retired_from)
+    candidates = [] if retired else [v for v in versions if in_force(v, day)]
     if not candidates:
         raise NotFound("Jenis izin tidak berlaku pada tanggal ini / Permit type not in force on "
                        "this date", {"date": day.isoformat()})

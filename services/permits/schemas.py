@@ -29,7 +29,7 @@ from services.contracts.fields import Phone, StrictSchema, key, normalise_phone 
 from services.contracts.permits import (  # noqa: F401
     FIELD_NAME, SLUG, ApplicantSchema, ConnectorDecisionSchema, DocumentInputSchema,
     FileApplicationSchema, FormFieldSchema, Nik, PermitTypeVersionSchema, RequirementSchema,
-    Text, is_plausible_nik)
+    RetirePermitTypeSchema, Text, is_plausible_nik)
 from services.permits import tracking, workflow
 
 
@@ -78,6 +78,8 @@ class HistoryEntrySchema(Schema):
     to_label = fields.Function(lambda entry: workflow.label(entry["to"]))
     action = fields.String()
     note = fields.String(allow_none=True)
+    # the chain's links: a citizen checks each prev_hash is the previous hash
+    prev_hash = fields.String()
     hash = fields.String()
 
 

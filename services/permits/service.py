@@ -72,6 +72,10 @@ class PermitsService(HealthMixin):
         standard_terms.adopt(self._ctx, event)
 
     @rpc
+    def retire_permit_type(self, permit_type_id, data):
+        return catalogue.retire_permit_type(self._ctx, permit_type_id, data)
+
+    @rpc
     def get_calendar(self):
         return catalogue.get_calendar(self._ctx)
 

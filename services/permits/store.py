@@ -230,10 +230,15 @@ def replace_version(db, version):
 
 
 def put_permit_type(db, permit_type_id, agency, versions):
-    db.permit_types.replace_one(
+    db.permit_types.update_one(
         {"_id": permit_type_id},
-        {"_id": permit_type_id, "agency": agency,
-         "versions": sorted(versions, key=lambda v: v["version"])}, upsert=True)
+        {"$set": {"agency": agency,
+                  "versions": sorted(versions, key=lambda v: v["version"])}}, upsert=True)
+
+
+def set_permit_type_retirement(db, permit_type_id, retired_from):
+    db.permit_types.update_one({"_id": permit_type_id},
+                               {"$set": {"retired_from": retired_from}})
 
 
 def get_permit_type(db, permit_type_id):

@@ -29,6 +29,7 @@ import re
 import secrets
 
 from services.common.errors import ValidationFailed
+from services.contracts.fields import TRACKING_CODE_PATTERN
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 _M = len(ALPHABET)  # 30
@@ -92,6 +93,14 @@ def normalise(text, prefix=None):
     if check_symbol(payload) != check:
         raise error
     return _format(compact, prefix)
+
+
+def names_nothing(text):
+    """Written as a code (``TRACKING_CODE_PATTERN``, the form the API documents) but with a
+    check symbol that does not fit: a mistyped code, which names no application (a 404, as
+    for a code nobody was given), not a malformed request."""
+    return (isinstance(text, str) and re.fullmatch(TRACKING_CODE_PATTERN, text) is not None
+            and not is_valid(text))
 
 
 def is_valid(text, prefix=None):

@@ -26,6 +26,10 @@ def public_status(ctx, tracking_code, pin):
     view = shared(schemas.PublicStatusSchema).dump(dict(
         app, sla=status.to_dict(), history=applications.history_of(ctx, app)))
     view["sla_due_at"] = view["sla"]["due_at"]
+    view["head_hash"] = app["head_hash"]
+    terms = app.get("terms") or {}
+    view["remaining"] = workflow.remaining_steps(app["state"], terms.get("approval_levels", 0),
+                                                 terms.get("fee", 0))
     view["documents"] = [{k: d[k] for k in ("kind", "filename", "size", "sha256")}
                          for d in store.app_documents(ctx.db, app["_id"],
                                                       app["requirement_kinds"])]
@@ -192,5 +196,7 @@ def full_history(ctx, application_id, agency=None):
 
 def verify_history(ctx, application_id):
     app = applications.get(ctx, application_id)
-    ok, bad = history.verify(applications.history_of(ctx, app), app["head_hash"])
-    return {"ok": ok, "first_bad_seq": bad}
+    entries = applications.history_of(ctx, app)
+    ok, bad = history.verify(entries, app["head_hash"])
+    return {"ok": ok, "first_bad_seq": bad, "application_id": app["_id"],
+            "entries": len(entries), "head_hash": app["head_hash"]}

@@ -210,6 +210,46 @@ def label(state, language=None):
     return "{} / {}".format(*pair)
 
 
+#: what can remain once the agency has the file, in the order it happens
+REMAINING_LABELS = {
+    "agency_decision": ("Keputusan instansi teknis", "The agency's decision"),
+    "approval": ("Persetujuan pejabat tingkat {level}", "Approval by an official, level {level}"),
+    "payment": ("Pembayaran retribusi {fee}", "Payment of the fee, {fee}"),
+    "issue": ("Penerbitan izin", "Issuing the permit"),
+}
+
+
+def _rupiah(amount):
+    return "Rp{:,}".format(int(amount)).replace(",", ".")
+
+
+def remaining_steps(state, approval_levels=0, fee=0):
+    """The steps between the agency receiving the file and the permit in the applicant's
+    hands, each ``{"step", "label", "label_en", "done"}``, so the applicant reads what is
+    left (the agency's decision, each approval, the payment, the issue) instead of "in
+    process". Empty before intake is done (nothing is decided yet) and once the application
+    has ended another way (rejected, withdrawn, ...)."""
+    k = kind(state)
+    if state in TERMINAL_STATES or k in (SUBMITTED, INTAKE_CHECK, RETURNED, RESUBMITTED):
+        return []
+    levels = approval_levels or 0
+    rank = {ACCEPTED: 0, IN_PROCESS: 1, AWAITING_PAYMENT: 2 + levels, PAID: 3 + levels,
+            APPROVED: 4 + levels, ISSUED: 5 + levels}.get(k)
+    if rank is None:  # approval_<k>
+        rank = 1 + approval_level(state)
+    steps = [("agency_decision", {}, rank >= 2)]
+    steps += [("approval", {"level": n}, rank > 1 + n) for n in range(1, levels + 1)]
+    if fee:
+        steps.append(("payment", {"fee": _rupiah(fee)}, rank >= 3 + levels))
+    steps.append(("issue", {}, k == ISSUED))
+    out = []
+    for step, values, done in steps:
+        text_id, text_en = REMAINING_LABELS[step]
+        out.append({"step": step, "label": text_id.format(**values),
+                    "label_en": text_en.format(**values), "done": done})
+    return out
+
+
 def _terms(context):
     levels = context.get("approval_levels", 0)
     fee = context.get("fee", 0)

@@ -47,6 +47,13 @@ def counter_document(agency_code, counter):
     }
 
 
+def stranded_counters(service_id, new_agency, counters):
+    """The counters that serve ``service_id`` but are not ``new_agency``'s: moving the service
+    to ``new_agency`` would leave them calling another agency's queue."""
+    return sorted(c["_id"] for c in counters
+                  if service_id in c.get("services", []) and c["agency"] != new_agency)
+
+
 def counter_service_problems(agency_code, service_ids, services):
     """Field messages when a counter of ``agency_code`` would serve what it may not: a service
     that does not exist, or another agency's (a counter is one agency's desk; a citizen goes

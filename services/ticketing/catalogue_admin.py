@@ -4,7 +4,8 @@ data into documents; every write clears this process's catalogue cache.
 
 Every function takes ``ctx``: the service worker (``db``, ``cache``).
 """
-from services.common.errors import Conflict, ValidationFailed
+from services.common import clock as clk
+from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.contracts.messages import INVALID_DATA
 from services.ticketing import catalogue, catalogue_reads, store
 from services.ticketing import schemas as sc
@@ -28,6 +29,8 @@ def list_agencies(ctx):
     services = store.list_services(ctx.db)
     agencies = []
     for agency in store.list_agencies(ctx.db):
+        if agency.get("retired_at"):
+            continue
         agencies.append({
             "code": agency["_id"],
             "name": agency["name"],
@@ -69,6 +72,30 @@ def reference_agency(ctx, reference):
     return service["agency"] if service else None
 
 
+def _active_agency(ctx, code):
+    agency = store.get_agency(ctx.db, code)
+    return agency is not None and not agency.get("retired_at")
+
+
+def retire_agency(ctx, code):
+    """Retire an agency that no longer serves here (or was made by mistake): it leaves the
+    catalogue and nothing new can be made for it. Refused (409, naming them) while services
+    or counters are still its own: those are moved or removed first, so no ticket is left
+    in a queue nobody calls."""
+    if not isinstance(code, str) or not _active_agency(ctx, code):
+        raise NotFound("Instansi tidak ditemukan / Agency not found", {"agency": code})
+    services = [s["_id"] for s in store.list_services(ctx.db, code)]
+    counters = [c["_id"] for c in store.list_counters(ctx.db, code)]
+    if services or counters:
+        raise Conflict("Instansi masih punya layanan atau loket; pindahkan atau hapus dulu / "
+                       "The agency still has services or counters; move or remove them first",
+                       {"agency": code, "services": services, "counters": counters})
+    at = clk.iso(ctx.clock.now())
+    store.retire_agency(ctx.db, code, at)
+    ctx.cache.clear()
+    return {"code": code, "retired_at": at}
+
+
 def upsert_agency(ctx, data):
     agency = sc.load(sc.AgencySchema, data)
     store.upsert_catalogue_item(ctx.db, "agencies", catalogue.agency_document(agency))
@@ -78,8 +105,16 @@ def upsert_agency(ctx, data):
 
 def upsert_service(ctx, data):
     service = sc.load(sc.ServiceSchema, data)
-    if store.get_agency(ctx.db, service["agency"]) is None:
+    if not _active_agency(ctx, service["agency"]):
         raise ValidationFailed(INVALID_DATA, {"fields": {"agency": [UNKNOWN_AGENCY]}})
+    stranded = catalogue.stranded_counters(service["id"], service["agency"],
+                                           store.list_counters(ctx.db))
+    if stranded:
+        # the counters go first: each is saved without the service (or moved with it)
+        raise Conflict("Layanan masih dilayani loket instansi lain; lepaskan dulu layanan ini "
+                       "dari loket tersebut / Counters of another agency still serve this "
+                       "service; remove it from them first",
+                       {"service_id": service["id"], "counters": stranded})
     try:
         store.upsert_service(ctx.db, catalogue.service_document(service["agency"], service, {}))
     except store.PrefixTaken:
@@ -93,7 +128,7 @@ def upsert_counter(ctx, data):
     counter = sc.load(sc.CounterSchema, data)
     services = {s: store.get_service(ctx.db, s) for s in counter["services"]}
     fields = catalogue.counter_service_problems(counter["agency"], counter["services"], services)
-    if not fields and store.get_agency(ctx.db, counter["agency"]) is None:
+    if not fields and not _active_agency(ctx, counter["agency"]):
         fields = {"agency": [UNKNOWN_AGENCY]}
     if fields:
         raise ValidationFailed(INVALID_DATA, {"fields": fields})

@@ -95,6 +95,10 @@ class TicketingService(HealthMixin):
         return catalogue_admin.upsert_agency(self, data)
 
     @rpc
+    def retire_agency(self, code):
+        return catalogue_admin.retire_agency(self, code)
+
+    @rpc
     def upsert_service(self, data):
         return catalogue_admin.upsert_service(self, data)
 

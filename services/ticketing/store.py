@@ -134,6 +134,10 @@ def get_agency(db, code):
     return db.agencies.find_one({"_id": code})
 
 
+def retire_agency(db, code, at):
+    db.agencies.update_one({"_id": code}, {"$set": {"retired_at": at}})
+
+
 def list_agencies(db):
     return list(db.agencies.find({}, sort=[("_id", ASCENDING)]))
 

@@ -114,10 +114,14 @@ def targets(ids):
         ("GET", "/api/v1/applications/by-id/<string:application_id>/documents/"
                 "<string:kind>"): Target(
             "/api/v1/applications/by-id/{}/documents/ktp".format(app)),
+        ("GET", "/api/v1/applications/by-id/<string:application_id>/history/verify"): Target(
+            "/api/v1/applications/by-id/{}/history/verify".format(app)),
         ("POST", "/api/v1/applications/by-id/<string:application_id>/actions"): Target(
             "/api/v1/applications/by-id/{}/actions".format(app), json={"action": "accept"}),
         ("PUT", "/api/v1/admin/agencies"): Target("/api/v1/admin/agencies", json={
             "code": OWN, "name": "DPMPTSP"}),
+        ("DELETE", "/api/v1/admin/agencies/<string:agency>"): Target(
+            "/api/v1/admin/agencies/tidak-ada", scoped=False),
         ("PUT", "/api/v1/admin/services"): Target("/api/v1/admin/services", json={
             "id": "ptsp-izin", "agency": OWN, "prefix": "P", "name": "Perizinan"}),
         ("PUT", "/api/v1/admin/counters"): Target("/api/v1/admin/counters", json={
@@ -126,6 +130,9 @@ def targets(ids):
                                                   scoped=False),
         ("PUT", "/api/v1/admin/permit-types"): Target("/api/v1/admin/permit-types", json={},
                                                       scoped=False),
+        ("POST", "/api/v1/admin/permit-types/<string:permit_type_id>/retire"): Target(
+            "/api/v1/admin/permit-types/tidak-ada/retire", json={"retired_from": "2099-01-01"},
+            scoped=False),
         ("GET", "/api/v1/statistics/day"): Target("/api/v1/statistics/day",
                                                   params={"agency": OWN}),
         ("GET", "/api/v1/notifications"): Target("/api/v1/notifications",

@@ -35,7 +35,8 @@ def test_filing_to_issued_with_the_simulated_agency(runner_factory, config, perm
     assert [h["to"] for h in public["history"]] == [
         "submitted", "intake_check", "accepted", "in_process", "approval_1", "approval_2",
         "approved", "issued"]
-    assert permits.permits.verify_history(app_id) == {"ok": True, "first_bad_seq": None}
+    assert {k: v for k, v in permits.permits.verify_history(app_id).items()
+            if k in ("ok", "first_bad_seq")} == {"ok": True, "first_bad_seq": None}
 
     verdict = permits.permits.verify_permit(issued["permit_number"])
     assert verdict["status"] == "valid" and "Siti" not in repr(verdict)
@@ -65,7 +66,8 @@ def test_filing_to_issued_with_the_simulated_agency(runner_factory, config, perm
 
     # and one changed byte in the history shows where
     pdb.history.update_one({"_id": app_id + ":000003"}, {"$set": {"actor": "officer-2"}})
-    assert permits.permits.verify_history(app_id) == {"ok": False, "first_bad_seq": 3}
+    checked = permits.permits.verify_history(app_id)
+    assert (checked["ok"], checked["first_bad_seq"]) == (False, 3)
 
 
 def test_revoked_permit_verifies_as_revoked(permits, events):

@@ -223,6 +223,11 @@
     if (fee) facts.push([t("po_fee"), rupiah(fee)]);
     const parts = [el("p", {id: "app-state", class: "state"}, serverText(r.state_label)), dl(facts)];
     if (r.state === "awaiting_payment") parts.push(el("p", {id: "pay-hint", class: "info"}, t("po_pay_hint", {fee: rupiah(fee)})));
+    if ((r.remaining || []).length) {  // what is left after the agency has the file, in plain words
+      parts.push(el("h3", {}, t("po_remaining")), el("ul", {id: "app-remaining", class: "remaining"},
+        ...r.remaining.map(step => el("li", {class: step.done ? "done" : ""},
+          (step.done ? "✓ " : "○ ") + label(step) + " · " + t(step.done ? "po_step_done" : "po_step_waiting")))));
+    }
     if (r.permit) {
       parts.push(el("p", {id: "permit"}, t("permit_no") + ": ", el("strong", {}, r.permit.permit_number)),
         el("p", {}, el("button", {type: "button", id: "permit-pdf", onclick: ev => MPP.busy(ev.currentTarget, () => downloadPermit(code, pin).catch(e => MPP.say(e.message, "error")))}, t("permit_pdf")),
