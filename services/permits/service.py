@@ -6,9 +6,9 @@ calendar), ``filing`` (filing, documents), ``acting`` (actions, transitions, the
 ``applications`` (reading an application as of its newest step, the writes after a step),
 ``views`` (applicant and staff views, work lists, history), ``connector_desk`` (what
 connectors read and report), ``issuing`` (permits, verification, PDF), ``sla_schedule`` and
-``sla_sweep`` (SLA checks), ``outbox`` (events a dead process owed). Rules (plain data, no
-storage): ``workflow``, ``sla``, ``history``, ``tracking``, ``documents``, ``permit_types``,
-``issuance``. Storage: ``store`` (read its docstring for the concurrency design).
+``sla_sweep`` (SLA checks), ``outbox`` (events a dead process owed), ``practice_report``
+(promise against practice). Rules (plain data, no storage): ``workflow``, ``sla``,
+``history``, ``tracking``, ``documents``, ``permit_types``, ``issuance``, ``practice``. Storage: ``store`` (read its docstring for the concurrency design).
 """
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
@@ -20,7 +20,8 @@ from services.common.events import Events, SubscriberQueues
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.permits import (acting, applications, catalogue, connector_desk,
-                              connector_registry, erasure, filing, issuing, outbox, sla_sweep,
+                              connector_registry, erasure, filing, issuing, outbox,
+                              practice_report, sla_sweep,
                               store, views, webhook_agencies)
 from services.permits.context import Context
 
@@ -63,6 +64,10 @@ class PermitsService(HealthMixin):
     @rpc
     def list_permit_types(self, agency=None):
         return catalogue.list_permit_types(self._ctx, agency)
+
+    @rpc
+    def practice(self, agency=None, month=None):
+        return practice_report.permit_practice(self._ctx(), agency, month)
 
     @rpc
     def get_calendar(self):

@@ -9,6 +9,7 @@ does the work, passing the worker itself (``self``) as ``ctx``.
 - ``boards``: display boards, queue status, metrics;
 - ``waiting_list``: who waits for a counter's services, in call order, and what it serves now;
 - ``day_end``: day statistics and close-out;
+- ``practice_report``: a month's waits and service times per service (promise against practice);
 - ``outbox``: ``ticket_issued`` a broker loss (or a dead process) left owed, on a timer;
 - permits' ``calendar_changed``: the local copy of the MPP calendar (``common.calendar``),
   whose holidays and days off close issuing and bookings (``catalogue_reads.calendar``).
@@ -33,8 +34,8 @@ from services.common.mongo import Mongo
 from services.common.sequences import Tails
 from services.contracts import events as ev
 from services.ticketing import (boards, booking_desk, catalogue_admin, catalogue_reads,
-                                counter_desk, day_end, issuing, number_lookup, outbox, store,
-                                waiting_list)
+                                counter_desk, day_end, issuing, number_lookup, outbox,
+                                practice_report, store, waiting_list)
 
 boot.install()
 
@@ -210,6 +211,10 @@ class TicketingService(HealthMixin):
     @rpc
     def day_statistics(self, day=None, agency=None):
         return day_end.day_statistics(self, day, agency)
+
+    @rpc
+    def practice(self, agency=None, month=None):
+        return practice_report.queue_practice(self, agency, month)
 
     @rpc
     def close_day(self, day=None):
