@@ -89,6 +89,10 @@ class TicketingService(HealthMixin):
         return catalogue_admin.upsert_agency(self, data)
 
     @rpc
+    def set_agency_state(self, code, data):
+        return catalogue_admin.set_agency_state(self, code, data)
+
+    @rpc
     def upsert_service(self, data):
         return catalogue_admin.upsert_service(self, data)
 
