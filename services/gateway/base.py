@@ -24,6 +24,7 @@ class GatewayBase:
     permits = service("permits")
     notifications = service("notifications")
     feedback = service("feedback")
+    standards = service("standards")
 
     def _call(self, method, *args, **kwargs):
         return call(method, *args, timeout=settings.get(self.config, "RPC_TIMEOUT"), **kwargs)

@@ -5,6 +5,7 @@ from werkzeug.wrappers import Response
 
 from services.common import settings
 from services.common.config import timezone_name
+from services.contracts import practice as pr
 from services.contracts import ticketing as tc
 from services.gateway import requests as req
 from services.gateway import schemas as gs
@@ -32,10 +33,16 @@ def _ticket_created(ticket):
 
 class PublicRoutes:
 
+    def _live_agencies(self):
+        """The agencies offered to citizens: an agency being onboarded is not, until it goes
+        live (``routes_practice``)."""
+        return [a for a in self._call(self.ticketing.list_agencies)
+                if a.get("state", pr.LIVE) == pr.LIVE]
+
     @route("GET", "/api/v1/agencies", public=True, tags=[TAG_CAT],
            summary="Agencies with their queue services and permit types")
     def agencies(self, request):
-        agencies = self._call(self.ticketing.list_agencies)
+        agencies = self._live_agencies()
         permit_types = self._call(self.permits.list_permit_types)
         for agency in agencies:
             agency["permit_types"] = [p for p in permit_types if p["agency"] == agency["code"]]
@@ -54,8 +61,10 @@ class PublicRoutes:
            query={"agency": "agency code"}, summary="Permit types in force")
     def permit_types(self, request):
         agency = request.args.get("agency") or None
-        return req.json_response({"permit_types": self._call(self.permits.list_permit_types,
-                                                             agency)})
+        live = {a["code"] for a in self._live_agencies()}
+        return req.json_response({"permit_types": [
+            p for p in self._call(self.permits.list_permit_types, agency)
+            if p["agency"] in live]})
 
     # -- tickets ----------------------------------------------------------------------------
 
