@@ -5,7 +5,7 @@ Per permit type, over the applications *decided* in a period (issued, rejected o
 approved: ``workflow.SLA_DECIDED``):
 
 - ``decided`` and ``within_sla`` (the SLA clock of ``sla.clock`` had not run out at the
-  decision), ``share_within_sla`` (0..1);
+  decision, and the agency decided: a deemed approval never is), ``share_within_sla`` (0..1);
 - ``working_days``: median and 90th percentile of the working days the clock charged
   (``common.spread``), against ``promised_working_days`` (the SLA the applications were filed
   under; several when the type changed in the period);
@@ -59,6 +59,10 @@ def charged_fee(app):
     return None
 
 
+def _deemed(app):
+    return any(c["state"] == workflow.DEEMED_APPROVED for c in app.get("changes", []))
+
+
 def record(app, status, at):
     """One decision's measurement from the application, its ``sla.SlaStatus`` at the
     decision instant ``at``."""
@@ -68,7 +72,8 @@ def record(app, status, at):
         "name": (app.get("permit_type") or {}).get("name") or app["permit_type_id"],
         "promised_working_days": app["terms"]["sla_working_days"],
         "promised_fee": app["terms"]["fee"],
-        "within_sla": not status.breached,
+        # a deemed approval is the agency not deciding in time, whatever the clock says
+        "within_sla": not status.breached and not _deemed(app),
         "working_days": round(status.working_days_used, 2),
         "fee_charged": charged_fee(app),
         "steps": step_hours(app, at),

@@ -67,7 +67,7 @@ class PermitsService(HealthMixin):
 
     @rpc
     def practice(self, agency=None, month=None):
-        return practice_report.permit_practice(self._ctx(), agency, month)
+        return practice_report.permit_practice(self._ctx, agency, month)
 
     @rpc
     def get_calendar(self):

@@ -57,3 +57,10 @@ def test_fees_charged_are_what_paying_applicants_paid_and_a_rejection_charges_no
 def test_an_undecided_application_has_no_decision_instant():
     assert practice.decided_at(_app("sip", [("2026-12-07T02:00:00Z", "submitted")])) is None
     assert practice.decided_at(FAST) == datetime(2026, 12, 9, 3, tzinfo=timezone.utc)
+
+
+def test_a_deemed_approval_is_never_within_the_sla_the_agency_did_not_decide():
+    deemed = _app("sip", [("2026-12-07T02:00:00Z", "submitted"),
+                          ("2026-12-07T03:00:00Z", "deemed_approved")])
+    row = practice.summarise([_measure(deemed)])[0]
+    assert (row["decided"], row["within_sla"]) == (1, 0)
