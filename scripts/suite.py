@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("ticketing", "permits", "notifications", "feedback", "gateway",
+SERVICES = ("ticketing", "permits", "notifications", "feedback", "standards", "gateway",
             "connector_simulated", "connector_manual", "connector_webhook")
 # nameko run needs the class named: a module also imports mixins it would try to run.
 SERVICE_CLASSES = {
@@ -20,6 +20,7 @@ SERVICE_CLASSES = {
     "permits": "services.permits.service:PermitsService",
     "notifications": "services.notifications.service:NotificationsService",
     "feedback": "services.feedback.service:FeedbackService",
+    "standards": "services.standards.service:StandardsService",
     "gateway": "services.gateway.service:GatewayService",
     # agency connectors: each its own process, scaled on its own
     "connector_simulated": "services.permits.connectors.simulated:SimulatedConnector",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 # every service process; "tools" are the scripts an operator runs (demo loader, first-admin)
-APP = ("ticketing", "permits", "notifications", "feedback", "gateway")
+APP = ("ticketing", "permits", "notifications", "feedback", "standards", "gateway")
 CONNECTORS = ("connector_simulated", "connector_manual", "connector_webhook")
 ALL = APP + CONNECTORS
 TOOLS = ("tools",)
@@ -147,7 +147,7 @@ SCHEMA = (
        ("notifications",)),
     _s("MPP_NAME", "str", "MPP Kabupaten Kapuas",
        "the mall's name: in messages to citizens and on the pages (`GET /api/v1/agencies` → "
-       "`mpp.name`)", ("notifications", "feedback", "gateway")),
+       "`mpp.name`)", ("notifications", "feedback", "standards", "gateway")),
     _s("WHATSAPP_URL", "str", None, "WhatsApp Cloud API messages endpoint",
        ("notifications",), https_in_production=True,
        example="https://graph.facebook.com/v21.0/<phone-number-id>/messages"),
@@ -186,6 +186,13 @@ SCHEMA = (
     _s("FEEDBACK_SURVEY_URL", "str", "http://127.0.0.1:8000/survey",
        "the public survey page invitations link to", ("feedback",),
        https_in_production=True, example="https://mpp.kapuaskab.go.id/survey"),
+    # -- standards -------------------------------------------------------------------------
+    _s("STANDARDS_REVIEW_MONTHS", "int", 12,
+       "months after a standard takes effect when it is due for its periodic review",
+       ("standards",)),
+    _s("STANDARDS_COMMENTS_PER_DAY", "int", 5,
+       "public comments one client address may send on one standard per local day",
+       ("standards",)),
     # -- gateway ---------------------------------------------------------------------------
     _s("GATEWAY_ADDRESS", "str", "127.0.0.1:8000", "where the gateway listens",
        ("gateway",) + TOOLS, config_key="WEB_SERVER_ADDRESS", example="0.0.0.0:8000"),

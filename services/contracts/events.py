@@ -17,6 +17,7 @@ from marshmallow import Schema, fields
 TICKETING = "ticketing"
 PERMITS = "permits"
 FEEDBACK = "feedback"
+STANDARDS = "standards"
 
 # ticketing
 TICKET_ISSUED = "ticket_issued"
@@ -52,6 +53,13 @@ CONNECTOR_SUSPENDED = "connector_suspended"
 SURVEY_INVITED = "survey_invited"
 COMPLAINT_RECEIVED = "complaint_received"
 COMPLAINT_STATUS_CHANGED = "complaint_status_changed"
+
+# standards
+#: a service standard was adopted: permits and ticketing make its operative part the running
+#: configuration (a new permit type version; a queue service's hours and service minutes)
+STANDARD_ADOPTED = "standard_adopted"
+#: an adopted standard was replaced by a newer version of the same subject
+STANDARD_SUPERSEDED = "standard_superseded"
 
 
 def forwarded_to(connector):
@@ -308,6 +316,33 @@ class ComplaintStatusChanged(Envelope):
     status = _str()
 
 
+# standards
+
+class StandardSubject(Schema):
+    kind = _str(metadata={"description": "permit_type or queue_service"})
+    id = _str(metadata={"description": "the permit type id or the queue service id"})
+
+
+class StandardAdopted(Envelope):
+    """``operative``: for a permit type ``{requirements: [{kind, name, name_en, required}],
+    sla_working_days, fee}``; for a queue service ``{opening_hours (ticketing's shape),
+    default_service_minutes}``. ``event_id`` is ``standard_adopted:<standard_id>``."""
+    standard_id = _str()
+    version = fields.Integer(required=True)
+    agency = _str()
+    subject = fields.Nested(StandardSubject, required=True)
+    effective_from = _str(metadata={"description": "local date YYYY-MM-DD"})
+    operative = fields.Dict(required=True)
+
+
+class StandardSuperseded(Envelope):
+    standard_id = _str()
+    version = fields.Integer(required=True)
+    agency = _str()
+    subject = fields.Nested(StandardSubject, required=True)
+    superseded_by = _str()
+
+
 #: event name -> the schema of what it carries
 PAYLOADS = {
     TICKET_ISSUED: TicketIssued,
@@ -337,6 +372,8 @@ PAYLOADS = {
     SURVEY_INVITED: SurveyInvited,
     COMPLAINT_RECEIVED: ComplaintReceived,
     COMPLAINT_STATUS_CHANGED: ComplaintStatusChanged,
+    STANDARD_ADOPTED: StandardAdopted,
+    STANDARD_SUPERSEDED: StandardSuperseded,
 }
 
 #: event name -> the service whose exchange carries it (``connector_suspended`` is on the
@@ -350,7 +387,8 @@ SOURCES = dict(
         APPLICATION_SUBMITTED, APPLICATION_RETURNED, APPLICATION_STATUS_CHANGED,
         APPLICATION_SLA_WARNING, APPLICATION_FORWARDED, PERMIT_ISSUED, PERMIT_REVOKED,
         CALENDAR_CHANGED, APPLICATION_PIN_REISSUED)},
-    **{name: FEEDBACK for name in (SURVEY_INVITED, COMPLAINT_RECEIVED, COMPLAINT_STATUS_CHANGED)})
+    **{name: FEEDBACK for name in (SURVEY_INVITED, COMPLAINT_RECEIVED, COMPLAINT_STATUS_CHANGED)},
+    **{name: STANDARDS for name in (STANDARD_ADOPTED, STANDARD_SUPERSEDED)})
 
 
 def payload_schema(event_type):

@@ -29,7 +29,8 @@ def catalogue_version(agency_code, permit_type):
 def public_permit_type(version):
     view = {k: version.get(k) for k in ("agency", "name", "name_en", "sla_working_days", "fee",
                                         "requirements", "form", "version", "approval_levels",
-                                        "connector", "effective_from", "effective_to")}
+                                        "connector", "effective_from", "effective_to",
+                                        "standard_id")}
     view["id"] = version["permit_type_id"]
     return view
 
@@ -54,12 +55,12 @@ def load_catalogue(ctx, data):
         for entry in agency.get("permit_types", []):
             version = catalogue_version(agency["code"], entry)
             store.replace_version(ctx.db, version)
-            _put_version(ctx, version, replace=True)
+            put_version(ctx, version, replace=True)
             count += 1
     return {"permit_types": count}
 
 
-def _put_version(ctx, version, replace=False):
+def put_version(ctx, version, replace=False):
     doc = store.get_permit_type(ctx.db, version["permit_type_id"])
     if doc and doc["agency"] != version["agency"]:
         raise Conflict("Jenis izin milik instansi lain / Permit type belongs to another "
@@ -78,7 +79,7 @@ def upsert_permit_type(ctx, data):
         raise Conflict("Versi ini sudah ada; buat versi baru / This version exists; create "
                        "a new one", {"permit_type_id": version["permit_type_id"],
                                      "version": version["version"]})
-    _put_version(ctx, version)
+    put_version(ctx, version)
     return public_permit_type(version)
 
 

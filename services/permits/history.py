@@ -6,8 +6,8 @@ Entry (every key always present)::
      "actor": str, "role": str, "from": str | None, "to": str, "action": str,
      "note": str | None, "details": {…JSON…}, "prev_hash": 64 hex, "hash": 64 hex}
 
-``hash = sha256(canonical_json(entry without "hash"))`` where canonical JSON is sorted keys,
-no whitespace, UTF-8 (``ensure_ascii=False``); floats are refused (their text is not canonical).
+``hash = sha256(canonical_json(entry without "hash"))`` (``services.common.hashchain``: sorted
+keys, no whitespace, UTF-8; floats refused).
 The first entry's ``prev_hash`` is 64 zeros. Only ``ENTRY_FIELDS`` are hashed, so a store may add
 ``_id``. The store puts a unique index on ``(application_id, seq)``: two writers that both build
 entry ``seq = n`` from the same head cannot both insert it — the loser gets a duplicate key and
@@ -17,39 +17,16 @@ of a deemed approval, the approval level, the connector's reference).
 The chain shows any edit, insertion or deletion *inside* the history; keep the head hash on
 the application (``head_hash``) so that truncating the tail shows too.
 """
-import hashlib
-import json
-
 from services.common import clock as clk
+from services.common.hashchain import GENESIS_HASH, canonical_json, digest  # noqa: F401
 
-GENESIS_HASH = "0" * 64
 ENTRY_FIELDS = ("application_id", "seq", "at", "actor", "role", "from", "to", "action", "note",
                 "details", "prev_hash")
 
 
-def _no_floats(value):
-    if isinstance(value, float):
-        raise TypeError("floats are not allowed in hashed data")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError("keys must be strings")
-            _no_floats(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            _no_floats(item)
-
-
-def canonical_json(value):
-    """Bytes of the canonical JSON of ``value`` (sorted keys, no whitespace, UTF-8)."""
-    _no_floats(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
-
-
 def entry_hash(entry):
     """sha256 hex of the canonical JSON of the entry's ``ENTRY_FIELDS`` (never ``hash``)."""
-    return hashlib.sha256(canonical_json({k: entry.get(k) for k in ENTRY_FIELDS})).hexdigest()
+    return digest(entry, ENTRY_FIELDS)
 
 
 def new_entry(previous, application_id, at, actor, role, from_state, to_state, action,

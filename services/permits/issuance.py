@@ -30,7 +30,6 @@ import hashlib
 import hmac
 import io
 import re
-import unicodedata
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -42,7 +41,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (Ed25519PrivateKey
 from fpdf import FPDF
 
 from services.common import clock as clk
-from services.permits.history import canonical_json
+from services.common.hashchain import canonical_json
+from services.common.pdftext import latin as _latin
 
 RECORD_VERSION = 1
 DEFAULT_CLASSIFICATION = "503"
@@ -217,22 +217,6 @@ def verify_signature(public_key, record, pdf_sha256, signature):
 def verify_url_for(base_url, number, record_hash):
     """The URL the QR carries: ``<base>?n=<permit number>&h=<record sha256>``."""
     return "{}?{}".format(base_url, urlencode({"n": number, "h": record_hash}))
-
-
-def _latin(text):
-    """The PDF core fonts speak Latin-1: keep what fits, fold the rest (é, –, …) sensibly."""
-    text = "" if text is None else str(text)
-    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'")
-    out = []
-    for char in text:
-        try:
-            char.encode("latin-1")
-            out.append(char)
-        except UnicodeEncodeError:
-            folded = unicodedata.normalize("NFKD", char).encode("latin-1", "ignore").decode(
-                "latin-1")
-            out.append(folded or "?")
-    return "".join(out)
 
 
 def mask_nik(nik):

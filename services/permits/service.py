@@ -6,9 +6,10 @@ calendar), ``filing`` (filing, documents), ``acting`` (actions, transitions, the
 ``applications`` (reading an application as of its newest step, the writes after a step),
 ``views`` (applicant and staff views, work lists, history), ``connector_desk`` (what
 connectors read and report), ``issuing`` (permits, verification, PDF), ``sla_schedule`` and
-``sla_sweep`` (SLA checks), ``outbox`` (events a dead process owed), ``practice_report``
-(promise against practice). Rules (plain data, no storage): ``workflow``, ``sla``,
-``history``, ``tracking``, ``documents``, ``permit_types``, ``issuance``, ``practice``. Storage: ``store`` (read its docstring for the concurrency design).
+``sla_sweep`` (SLA checks), ``outbox`` (events a dead process owed), ``standard_terms`` (an
+adopted service standard made the permit type's terms), ``practice_report`` (promise against
+practice). Rules (plain data, no storage): ``workflow``, ``sla``, ``history``, ``tracking``,
+``documents``, ``permit_types``, ``issuance``, ``practice``. Storage: ``store`` (read its docstring for the concurrency design).
 """
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
@@ -16,13 +17,14 @@ from nameko.timer import timer
 
 from services.common import boot
 from services.common import clock as clk
-from services.common.events import Events, SubscriberQueues
+from services.common.events import Events, SubscriberQueues, handles
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.permits import (acting, applications, catalogue, connector_desk,
                               connector_registry, erasure, filing, issuing, outbox,
-                              practice_report, sla_sweep,
-                              store, views, webhook_agencies)
+                              practice_report, sla_sweep, standard_terms, store, views,
+                              webhook_agencies)
+from services.contracts import events as ev
 from services.permits.context import Context
 
 boot.install()
@@ -64,6 +66,11 @@ class PermitsService(HealthMixin):
     @rpc
     def list_permit_types(self, agency=None):
         return catalogue.list_permit_types(self._ctx, agency)
+
+    @handles(ev.STANDARDS, ev.STANDARD_ADOPTED)
+    def on_standard_adopted(self, event):
+        """An adopted standard's requirements, SLA and fee become a new type version."""
+        standard_terms.adopt(self._ctx, event)
 
     @rpc
     def practice(self, agency=None, month=None):

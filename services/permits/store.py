@@ -44,6 +44,7 @@ Collections and their keys
                       few dozen documents; listing them is the one accepted scan).
 ``permit_type_versions`` ``_id`` = ``<type>:<version:04d>``: claim of a version number
                       (versions are immutable; two admins cannot both create version 3).
+``standard_versions`` ``_id`` = adopted standard id -> the version number its terms take.
 ``decisions``         ``_id`` = ``<agency>:<decision id>``: a connector decision applied
                       (a decision delivered twice is applied once).
 ``permit_numbers``    ``_id`` = ``<agency>:<year>:<seq:06d>``: the claim on a permit number,
@@ -204,6 +205,22 @@ def claim_version(db, version):
     """True when this version number was free (versions are immutable once created)."""
     return insert_unique(db.permit_type_versions, dict(
         version, _id=_version_key(version["permit_type_id"], version["version"])))
+
+
+def get_version(db, permit_type_id, version):
+    return db.permit_type_versions.find_one({"_id": _version_key(permit_type_id, version)})
+
+
+def standard_version_number(db, standard_id, candidate):
+    """The version number an adopted standard's version takes: the first writer's
+    ``candidate`` (``standard_versions``, ``_id`` = standard id)."""
+    doc, _ = insert_or_get(db.standard_versions, {"_id": standard_id, "version": candidate})
+    return doc["version"]
+
+
+def give_up_version_number(db, standard_id, number):
+    """The number was taken by someone else's version: the next try picks another."""
+    db.standard_versions.delete_one({"_id": standard_id, "version": number})
 
 
 def replace_version(db, version):

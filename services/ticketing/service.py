@@ -11,6 +11,8 @@ does the work, passing the worker itself (``self``) as ``ctx``.
 - ``day_end``: day statistics and close-out;
 - ``practice_report``: a month's waits and service times per service (promise against practice);
 - ``outbox``: ``ticket_issued`` a broker loss (or a dead process) left owed, on a timer;
+- standards' ``standard_adopted``: a queue service's hours and expected service minutes
+  from its adopted standard (``standard_terms``);
 - permits' ``calendar_changed``: the local copy of the MPP calendar (``common.calendar``),
   whose holidays and days off close issuing and bookings (``catalogue_reads.calendar``).
 
@@ -35,7 +37,7 @@ from services.common.sequences import Tails
 from services.contracts import events as ev
 from services.ticketing import (boards, booking_desk, catalogue_admin, catalogue_reads,
                                 counter_desk, day_end, issuing, number_lookup, outbox,
-                                practice_report, store, waiting_list)
+                                practice_report, standard_terms, store, waiting_list)
 
 boot.install()
 
@@ -57,6 +59,11 @@ class TicketingService(HealthMixin):
     @handles(ev.PERMITS, ev.CALENDAR_CHANGED)
     def on_calendar_changed(self, event):
         calendar.keep_event(store.calendar_copies(self.db), event)
+
+    @handles(ev.STANDARDS, ev.STANDARD_ADOPTED)
+    def on_standard_adopted(self, event):
+        """An adopted standard's hours and service minutes become the service's."""
+        standard_terms.adopt(self, event)
 
     # -- catalogue --------------------------------------------------------------------------
 

@@ -110,6 +110,23 @@ def get_service(db, service_id):
     return db.services.find_one({"_id": service_id})
 
 
+def record_standard_applied(db, service_id, version, standard_id, effective_from):
+    """The record of an adopted standard applied to a service (once per version)."""
+    insert_unique(db.standards_applied, {
+        "_id": "{}:{:04d}".format(service_id, version), "service_id": service_id,
+        "version": version, "standard_id": standard_id, "effective_from": effective_from})
+
+
+def newest_standard_version(db, service_id):
+    return max((d["version"] for d in db.standards_applied.find({"service_id": service_id},
+                                                                {"version": 1})), default=0)
+
+
+def set_service_terms(db, service_id, fields):
+    """The terms an adopted standard sets on a service (the same values on every retry)."""
+    db.services.update_one({"_id": service_id}, {"$set": fields})
+
+
 def get_agency(db, code):
     return db.agencies.find_one({"_id": code})
 
