@@ -12,6 +12,7 @@
 
 The comparisons are ``practice`` (pure), the checklist ``onboarding`` (pure).
 """
+from services.common.config import timezone_name
 from services.common.errors import Conflict, NotFound
 from services.contracts import practice as pr
 from services.gateway import auth, onboarding, practice
@@ -80,7 +81,8 @@ class PracticeRoutes:
                    "permit types")
     def admin_agencies(self, request):
         self._staff(request, auth.ADMIN)
-        return req.json_response({"agencies": self._catalogue()})
+        return req.json_response({"agencies": self._catalogue(),
+                                  "timezone": timezone_name(self.config)})
 
     def _onboarding(self, code):
         agency = next((a for a in self._catalogue() if a["code"] == code), None)
@@ -94,8 +96,8 @@ class PracticeRoutes:
         result = onboarding.checklist(
             agency, agency["services"], agency["permit_types"], counters, accounts,
             {(s["subject"]["kind"], s["subject"]["id"]) for s in adopted}, connectors)
-        drift = [item for item in _listed(self._call(self.standards.compliance), "items")
-                 if item.get("agency") == code and item.get("differences")]
+        drift = [item for item in _listed(self._call(self.standards.compliance, code), "items")
+                 if item.get("differences")]
         return agency, dict(result, agency=code, state=agency["state"], drift=drift)
 
     @route("GET", "/api/v1/admin/agencies/<string:code>/onboarding", tags=["admin"],
