@@ -42,6 +42,7 @@ PAGES = {"/": "index.html", "/kiosk": "kiosk.html", "/board": "board.html",
          "/counter": "counter.html", "/portal": "portal.html", "/office": "office.html",
          "/api/docs": "docs.html", "/survey": "survey.html", "/statistics": "statistics.html",
          "/complaint": "survey.html", "/admin": "admin.html",
+         "/standards": "standards.html", "/standards/manage": "standards_manage.html",
          # what a permit's QR code opens: /verify?n=<number>&h=<record hash> (PERMITS_VERIFY_URL)
          "/verify": "portal.html"}
 ASSET_DIRS = {"/static/": WEB_ROOT / "static", "/vendor/": WEB_ROOT / "vendor"}

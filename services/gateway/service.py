@@ -12,7 +12,8 @@ response) and are grouped by resource in mixins composed here:
 - ``routes_practice``: promise against practice, broken promises, agency onboarding;
 - ``routes_feedback``: surveys, complaints, public statistics, supervisors' feedback views;
 - ``routes_providers``: WhatsApp and SMS providers' receipts and replies (signed);
-- ``routes_live``: the board snapshots of the SSE hub (``hub``, fed by ``live_feed``).
+- ``routes_live``: the board snapshots of the SSE hub (``hub``, fed by ``live_feed``);
+- ``routes_standards``: service standards, their public consultation and the maklumat.
 
 Pages, static assets, the OpenAPI document and the SSE streams are answered by
 ``http.GatewayWsgiApp`` without a worker.
@@ -37,6 +38,7 @@ from services.gateway.routes_permits import PermitRoutes
 from services.gateway.routes_practice import PracticeRoutes
 from services.gateway.routes_providers import ProviderRoutes
 from services.gateway.routes_public import PublicRoutes
+from services.gateway.routes_standards import StandardRoutes
 from services.gateway.schemas import IssueTicketRequest  # noqa: F401 - kept importable
 
 boot.install()
@@ -47,7 +49,7 @@ log = logging.getLogger(__name__)
 
 class GatewayService(HealthMixin, GatewayBase, AuthRoutes, PublicRoutes, CounterRoutes,
                      PermitRoutes, AdminRoutes, FeedbackRoutes, LiveRoutes, ProviderRoutes,
-                     ConnectorRoutes, PracticeRoutes):
+                     ConnectorRoutes, StandardRoutes, PracticeRoutes):
     name = "gateway"
 
     # -- health ---------------------------------------------------------------------------

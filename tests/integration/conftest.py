@@ -5,6 +5,7 @@ from services.feedback.service import FeedbackService
 from services.gateway.service import GatewayService
 from services.notifications.service import NotificationsService
 from services.permits.service import PermitsService
+from services.standards.service import StandardsService
 from services.ticketing.service import TicketingService
 
 
@@ -21,11 +22,12 @@ def _real_parts(mongo_client, rabbit_manager):
 @pytest.fixture
 def start_suite(runner_factory):
     """``start_suite(config, catalogue)``: every service (ticketing, notifications, permits,
-    feedback, gateway) in one runner on ``config``, with ``catalogue`` loaded into ticketing and permits,
+    feedback, standards, gateway) in one runner on ``config``, with ``catalogue`` loaded into ticketing and permits,
     as ``make run`` does; returns the runner."""
     def start(config, catalogue):
         runner = runner_factory(config, TicketingService, NotificationsService,
-                                PermitsService, FeedbackService, GatewayService)
+                                PermitsService, FeedbackService, StandardsService,
+                                GatewayService)
         runner.start()
         with ServiceRpcProxy("ticketing", config) as ticketing:
             ticketing.load_catalogue(catalogue)

@@ -1,5 +1,7 @@
 """Helpers of the gateway API tests."""
 import base64
+import datetime
+from zoneinfo import ZoneInfo
 
 from tests import support
 
@@ -21,6 +23,22 @@ CATALOGUE = {"defaults": {"opening_hours": HOURS}, "agencies": [
      "counters": [{"id": "ptsp-1", "name": "Loket 1", "services": ["ptsp-izin"]}],
      "permit_types": PERMIT_TYPES},
 ]}
+
+#: a complete standard of DPMPTSP's billboard permit (every component a consultation needs)
+STANDARD_COMPONENTS = {
+    "requirements": [{"kind": "ktp", "name": "KTP pemohon", "required": True}],
+    "procedure": [{"step": 1, "name": "Pengajuan"}, {"step": 2, "name": "Verifikasi"},
+                  {"step": 3, "name": "Penerbitan"}],
+    "time": {"working_days": 3}, "cost": {"fee": 0, "legal_basis": "Perda 1/2020"},
+    "product": "Izin reklame", "complaints": ["Halaman pengaduan MPP"],
+    "legal_basis": "UU 25/2009", "facilities": "Loket dan portal", "competence": "Pelatihan",
+    "oversight": "Kepala dinas", "staff_count": 2, "guarantee": "Tepat waktu",
+    "security": "Data terlindungi", "evaluation": "Setiap triwulan"}
+#: the MPP's local day (the service decides "not before today" in its zone)
+TODAY = datetime.datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
+STANDARD_DRAFT = {"agency": "dpmptsp", "subject": {"kind": "permit_type", "id": "reklame"},
+                  "title": "Standar Pelayanan Izin Reklame",
+                  "components": STANDARD_COMPONENTS}
 
 APPLICANT = support.APPLICANT
 PDF = base64.b64encode(support.PDF).decode()  # as the JSON body carries it

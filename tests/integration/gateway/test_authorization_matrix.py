@@ -25,7 +25,8 @@ from services.gateway import auth
 from services.gateway import service  # noqa: F401 - registers every route
 from services.gateway.http import ROUTES
 from services.gateway.routes_counters import TICKET_ACTIONS
-from tests.integration.gateway.helpers import assert_problem, bearer, file_reklame
+from tests.integration.gateway.helpers import (
+    STANDARD_DRAFT, TODAY, assert_problem, bearer, file_reklame)
 
 OWN, OTHER = "dpmptsp", "samsat"
 ALLOWED_ROLES = {"staff": auth.STAFF, "supervisor": auth.SUPERVISORS, "admin": auth.ADMIN}
@@ -48,8 +49,30 @@ def targets(ids):
     """(method, url as declared) -> Target. ``ids``: the things the fixture made."""
     counter, ticket, app = "ptsp-1", ids["ticket"], ids["application"]
     complaint = ids.get("complaint", "c")
+    standard = "/api/v1/standards/" + ids.get("standard", "s")
     unique = uuid.uuid4().hex[:8]
     return {
+        # DPMPTSP's standard in consultation with one public comment
+        ("GET", "/api/v1/standards"): Target("/api/v1/standards", params={"agency": OWN}),
+        ("POST", "/api/v1/standards"): Target("/api/v1/standards", json=STANDARD_DRAFT),
+        ("GET", "/api/v1/standards/<string:standard_id>"): Target(standard),
+        ("PUT", "/api/v1/standards/<string:standard_id>"): Target(standard, json={
+            "title": "Standar Pelayanan Izin Reklame"}),
+        ("GET", "/api/v1/standards/<string:standard_id>/comments"): Target(
+            standard + "/comments"),
+        ("POST", "/api/v1/standards/<string:standard_id>/consultation"): Target(
+            standard + "/consultation", json={"opens_on": TODAY, "closes_on": TODAY,
+                                              "invited_groups": ["users"]}),
+        ("POST", "/api/v1/standards/<string:standard_id>/comments/<string:comment_id>/answer"):
+            Target("{}/comments/{}/answer".format(standard, ids.get("comment", "c")),
+                   json={"outcome": "accepted", "reason": "matriks"}),
+        ("POST", "/api/v1/standards/<string:standard_id>/forum"): Target(
+            standard + "/forum", json={"held_on": TODAY, "place": "Aula", "summary": "Ringkas",
+                                       "participants": {"users": 2}}),
+        ("POST", "/api/v1/standards/<string:standard_id>/consultation/close"): Target(
+            standard + "/consultation/close"),
+        ("POST", "/api/v1/standards/<string:standard_id>/adopt"): Target(
+            standard + "/adopt", json={"effective_from": TODAY}),
         ("GET", "/api/v1/auth/me"): Target("/api/v1/auth/me", scoped=False),
         ("GET", "/api/v1/admin/accounts"): Target("/api/v1/admin/accounts", scoped=False),
         # an account that does not exist: the matrix must not end its callers' sessions
@@ -195,8 +218,18 @@ def world(api):
     complaint = api.post("/api/v1/complaints", json={
         "kind": "pengaduan", "agency": OWN, "text": "Antrean matriks terlalu lama."})
     assert complaint.status_code == 201, complaint.text
+    standard = api.post("/api/v1/standards", json=STANDARD_DRAFT, headers=admin)
+    assert standard.status_code == 201, standard.text
+    standard_id = standard.json()["id"]
+    opened = api.post("/api/v1/standards/{}/consultation".format(standard_id), headers=admin,
+                      json={"opens_on": TODAY, "closes_on": TODAY, "invited_groups": ["users"]})
+    assert opened.status_code == 200, opened.text
+    comment = api.post("/api/v1/public/standards/{}/comments".format(standard_id),
+                       json={"text": "Komentar untuk matriks otorisasi."})
+    assert comment.status_code == 201, comment.text
     return {"ids": {"ticket": ticket.json()["id"],
-                    "application": filed["application_id"], "complaint": complaint.json()["id"]},
+                    "application": filed["application_id"], "complaint": complaint.json()["id"],
+                    "standard": standard_id, "comment": comment.json()["id"]},
             "callers": callers, "admin": admin, "ticket_token": ticket.json()["access_token"]}
 
 

@@ -8,7 +8,6 @@ import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.common import clock as clk
-from services.standards.service import StandardsService
 from tests.integration.gateway.helpers import APPLICANT, HOURS, PDF, assert_problem, bearer
 from tests.integration.standards.conftest import TEXT_COMPONENTS
 
@@ -16,8 +15,7 @@ ADMIN = {"username": "admin", "role": "admin", "agency": None}
 
 
 @pytest.fixture
-def standards(suite, runner_factory, gateway_config):
-    runner_factory(gateway_config, StandardsService).start()
+def standards(suite, gateway_config):
     with ServiceRpcProxy("standards", gateway_config) as proxy:
         yield proxy
 

@@ -44,7 +44,7 @@
       {label: t("kiosk_walk_in"), hint: t("kiosk_walk_in_hint"), pick: () => { choice = {kind: "walk_in"}; go(chooseAgency); }},
       {label: t("kiosk_checkin"), hint: t("kiosk_checkin_hint"), pick: () => { choice = {kind: "checkin"}; go(checkIn); }},
       {label: t("kiosk_visit"), hint: t("kiosk_visit_hint"), pick: () => { choice = {kind: "visit", steps: []}; go(chooseVisit); }},
-    ], true));
+    ], true), el("p", {class: "kiosk-more"}, el("a", {href: "/standards?kiosk=1", class: "btn secondary", id: "kiosk-standards"}, t("kiosk_standards"))));
   }
   function chooseAgency() {
     step.replaceChildren(title("choose_agency"), tiles(agencies.map(a => ({label: MPP.name(a), pick: () => { choice.agency = a; go(chooseService); }}))));
@@ -151,7 +151,9 @@
       el("div", {class: "t-ahead"}, t("ahead") + ": " + (ticket.ahead == null ? "–" : fmt.number(ticket.ahead))),
       ticket.visit ? el("div", {class: "t-visit"}, t("kiosk_visit_steps"), el("ol", {}, ticket.visit.steps.map(id => el("li", {}, MPP.name(serviceOf(id).s))))) : "",
       qr, el("div", {class: "t-scan"}, t("scan")),
-      el("div", {class: "t-time"}, t("kiosk_issued_at") + " " + fmt.dateTime(ticket.issued_at)));
+      el("div", {class: "t-time"}, t("kiosk_issued_at") + " " + fmt.dateTime(ticket.issued_at)),
+      // what the service promises, where anyone can read it (UU 25/2009: published standards)
+      el("div", {class: "t-standard", id: "ticket-standard"}, t("kiosk_standard_line", {url: location.host + "/standards"})));
     step.replaceChildren(el("div", {class: "ticket-screen"}, box, el("div", {class: "noprint ticket-actions"},
       choice.phone ? el("p", {class: "sent"}, t("kiosk_sms_on")) : "",
       el("button", {type: "button", id: "print", class: "primary", onclick: () => window.print()}, t("print")),

@@ -36,6 +36,7 @@
     const supervisor = ["supervisor", "admin"].includes(s.account.role);
     $("perception-box").hidden = !supervisor;
     $("broken-box").hidden = !supervisor;
+    $("std-manage").hidden = !supervisor;
     if (supervisor) await perception().catch(e => MPP.say(e.message, "error"));
     if (supervisor) await brokenPromises().catch(() => { $("broken").replaceChildren(el("p", {class: "muted"}, t("of_broken_unavailable"))); });
   }

@@ -7,6 +7,9 @@
   const {t, api, el, fmt, name} = MPP;
   const $ = id => document.getElementById(id);
   let types = [], services = {}, agencies = {}, fileKey = null, followed = null;
+  let standards = [];  // adopted service standards (GET /api/v1/public/standards): the promises
+  const standardOf = (kind, id) => standards.find(s => s.status === "adopted" && s.subject.kind === kind && s.subject.id === id);
+  const standardLink = (query, key = "sd_see_standard") => el("a", {href: "/standards?" + query, class: "std-link"}, t(key));
   const serverText = MPP.serverText;
   const label = f => (MPP.lang === "en" && f.label_en) || f.label || f.name;
   const dl = pairs => el("dl", {}, pairs.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v == null ? "–" : v)]));
@@ -38,7 +41,8 @@
     $("track-out").replaceChildren(el("p", {class: "big", id: "ticket-number"}, tk.number),
       dl([[t("po_service"), svc ? name(svc) : "–"], [t("po_ticket_status"), state], [t("ahead"), tk.ahead == null ? "–" : fmt.number(tk.ahead)],
           [t("po_eta"), ["waiting"].includes(tk.status) ? eta : "–"]]),
-      el("p", {class: "muted"}, t("po_live")));
+      el("p", {class: "muted"}, t("po_live")),
+      el("p", {}, standardLink("service=" + encodeURIComponent(tk.service_id))));
     if (tk.status === "completed" && p.get("track")) {  // the same phone that followed the queue rates the service
       const s = await api("GET", base + "/survey" + q).catch(() => null);
       if (s) $("track-out").append(el("p", {}, el("a", {class: "btn", href: s.survey_url}, t("survey_title"))));
@@ -104,7 +108,14 @@
     box.append(dl([[t("po_issued_by"), agencies[pt.agency] ? name(agencies[pt.agency]) : "–"],
       [t("po_fee"), rupiah(pt.fee)], [t("po_sla"), t("po_sla_days", {n: pt.sla_working_days})]]),
       el("p", {}, el("strong", {}, t("po_requirements"))), el("ul", {}, (pt.requirements || []).map(r => el("li", {}, name(r)))));
+    const promise = promised(pt);
+    if (promise) box.append(el("p", {class: "promise", id: "promised-time"}, promise), el("p", {}, standardLink("permit_type=" + encodeURIComponent(pt.id))));
     return box;
+  }
+  // the completion time the type's adopted standard promises (null: no standard adopted)
+  function promised(pt) {
+    const std = pt && standardOf("permit_type", pt.id);
+    return std && std.components && std.components.time ? t("sd_promised_time", {time: STD.timeText(std.components.time)}) : null;
   }
   function typeForm() {
     const pt = types.find(x => x.id === $("app-type").value); if (!pt) return;
@@ -152,8 +163,10 @@
           $("apply-out").replaceChildren(el("p", {class: "ok"}, MPP.serverText(r.message)));
           return;
         }
+        const promise = promised(types.find(x => x.id === $("app-type").value));
         $("apply-out").replaceChildren(el("p", {class: "ok"}, t("po_filed")),
-          dl([[t("po_code"), el("strong", {id: "tracking-code", class: "big-code"}, r.tracking_code)], [t("po_pin"), el("strong", {id: "tracking-pin", class: "big-code"}, r.pin)]]));
+          dl([[t("po_code"), el("strong", {id: "tracking-code", class: "big-code"}, r.tracking_code)], [t("po_pin"), el("strong", {id: "tracking-pin", class: "big-code"}, r.pin)]]),
+          promise ? el("p", {class: "promise", id: "filed-promise"}, promise) : "");
         $("st-code").value = r.tracking_code; $("st-pin").value = r.pin;
       } catch (e) { $("app-progress").hidden = true; MPP.formErrors(form, e); }
     });
@@ -243,7 +256,10 @@
       [t("agency"), r.agency_name || "–"]];
     if (r.holder) pairs.push([t("po_holder"), r.holder]);
     pairs.push([t("valid_until"), r.valid_until ? fmt.date(r.valid_until) : "–"]);
-    $("verify-out").replaceChildren(el("p", {id: "verify-status", class: "state"}, serverText(r.status_label || r.status)), dl(pairs));
+    // the standard the permit was issued under: its type's, found by name within its agency
+    const type = r.agency && types.find(p => p.agency === r.agency && (p.name === r.title || p.name_en === r.title_en));
+    $("verify-out").replaceChildren(el("p", {id: "verify-status", class: "state"}, serverText(r.status_label || r.status)), dl(pairs),
+      r.agency ? el("p", {}, standardLink(type ? "permit_type=" + encodeURIComponent(type.id) : "agency=" + encodeURIComponent(r.agency))) : "");
   }
   $("verify").addEventListener("submit", ev => {
     ev.preventDefault();
@@ -257,6 +273,8 @@
     d.agencies.forEach(a => { agencies[a.code] = a; a.services.forEach(s => { services[s.id] = s; }); });
     $("book-service").replaceChildren(...d.agencies.filter(a => a.services.length).map(a => el("optgroup", {label: name(a)}, a.services.map(s => el("option", {value: s.id}, name(s))))));
     types = d.agencies.flatMap(a => a.permit_types || []);
+    // without the standards service the portal still works, only without promises
+    standards = await api("GET", "/api/v1/public/standards").then(r => r.standards || []).catch(() => []);
     $("app-type").replaceChildren(...types.map(p => el("option", {value: p.id}, name(p))));
     $("book-date").min = new Date().toISOString().slice(0, 10);
     typeForm();

@@ -30,5 +30,7 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "kiosk_issued_at": {"id": "Diambil", "en": "Taken"},
   "kiosk_back_soon": {"id": "Layar kembali ke awal dalam {n} detik.", "en": "The screen returns to the start in {n} seconds."},
   "kiosk_sms_on": {"id": "Kabar antrean dikirim ke nomor Anda.", "en": "Queue updates go to your number."},
-  "kiosk_appointment": {"id": "Booking", "en": "Appointment"}
+  "kiosk_appointment": {"id": "Booking", "en": "Appointment"},
+  "kiosk_standards": {"id": "Standar pelayanan setiap layanan", "en": "Every service's standard"},
+  "kiosk_standard_line": {"id": "Standar pelayanan: {url}", "en": "Service standard: {url}"}
 });
