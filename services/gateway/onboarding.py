@@ -3,11 +3,13 @@ to citizens (pure: the catalogue, accounts, standards and connectors as plain da
 
 The items, in the order an admin works through them:
 
-- ``profile``: the agency's name, its English name and what kind of body it is;
+- ``profile``: the agency's name and what kind of body it is (its English name is optional:
+  pages fall back to the Indonesian one);
 - ``services``: at least one queue service or permit type;
 - ``standards``: every queue service and permit type has an adopted service standard
   (UU 25/2009 art. 21: no service without a published standard);
-- ``counters``: at least one counter, and every queue service served by one;
+- ``counters``: every queue service served by a counter (not applicable to an agency with
+  permit types only: its citizens file on the portal);
 - ``staff``: at least one active staff account of the agency;
 - ``connector``: every permit type names who decides it: the agency's officers (``manual``)
   or a connector the MPP knows (not applicable without permit types).
@@ -36,16 +38,14 @@ def checklist(agency, services, permit_types, counters, accounts, adopted, conne
                       "applicable": applicable})
 
     add("profile", [label for label, present in (
-        ("name", agency.get("name")),
-        ("name_en", agency.get("name_en") and agency.get("name_en") != agency.get("name")),
-        ("kind", agency.get("kind"))) if not present])
+        ("name", agency.get("name")), ("kind", agency.get("kind"))) if not present])
     add("services", [] if services or permit_types else ["service"])
     add("standards", [_name(s) for s in services if ("queue_service", s["id"]) not in adopted]
         + [_name(p) for p in permit_types if ("permit_type", p["id"]) not in adopted]
         + ([] if services or permit_types else ["service"]))
     served = {s for c in counters for s in c.get("services", [])}
-    add("counters", ([] if counters else ["counter"])
-        + [_name(s) for s in services if s["id"] not in served])
+    add("counters", [_name(s) for s in services if s["id"] not in served],
+        applicable=bool(services))
     active = [a for a in accounts if not (a.get("disabled") is True or a.get("active") is False)]
     add("staff", [] if active else ["account"])
     known = set(connectors) | {MANUAL}

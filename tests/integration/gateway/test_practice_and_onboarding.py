@@ -50,10 +50,10 @@ def test_a_new_agency_goes_live_only_when_its_checklist_is_complete(api, standar
     state = api.get("/api/v1/admin/agencies/kua/onboarding", headers=admin).json()
     assert state["complete"] is False and state["state"] == "onboarding"
     assert {i["item"] for i in state["items"] if not i["done"]} == {
-        "services", "standards", "counters", "staff"}
+        "services", "standards", "staff"}
     refused = assert_problem(api.post("/api/v1/admin/agencies/kua/go-live", headers=admin), 409)
     assert "belum lengkap" in refused["detail"] or "belum lengkap" in refused["title"]
-    assert set(refused["details"]["missing"]) == {"services", "standards", "counters", "staff"}
+    assert set(refused["details"]["missing"]) == {"services", "standards", "staff"}
     assert "kua" not in {a["code"] for a in api.get("/api/v1/agencies").json()["agencies"]}
 
     # the admin completes it: a service, a counter, an account, the service's standard

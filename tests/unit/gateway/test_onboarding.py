@@ -24,9 +24,15 @@ def test_a_new_agency_misses_everything_but_its_name():
     result = checklist({"code": "kua", "name": "Kantor Urusan Agama Kapuas",
                         "name_en": "Kantor Urusan Agama Kapuas"}, [], [], [], [], set(), [])
     assert result["complete"] is False
-    assert _missing(result) == {"profile": ["name_en", "kind"], "services": ["service"],
-                                "standards": ["service"], "counters": ["counter"],
-                                "staff": ["account"]}
+    assert _missing(result) == {"profile": ["kind"], "services": ["service"],
+                                "standards": ["service"], "staff": ["account"]}
+
+
+def test_an_agency_with_permit_types_only_needs_no_counter():
+    result = checklist(AGENCY, [], [TYPE], [], [ACCOUNT], ADOPTED, [])
+    assert result["complete"] is True
+    assert result["items"][3] == {"item": "counters", "done": True, "missing": [],
+                                  "applicable": False}
 
 
 def test_a_service_without_an_adopted_standard_is_named_and_blocks_going_live():

@@ -200,7 +200,7 @@
     const items = ready.items.map(item => el("li", {class: item.done ? "adm-done" : "adm-todo"},
       el("span", {class: item.done ? "adm-ok" : "adm-warn"}, item.done ? "✓ " + t("adm_item_done") : "✗ " + t("adm_item_todo")), " ",
       el("strong", {}, t("adm_item_" + item.item)), " — ",
-      item.done ? (item.applicable === false ? t("adm_item_not_needed") : t("adm_item_" + item.item + "_ok"))
+      item.done ? t("adm_item_" + item.item + (item.applicable === false ? "_na" : "_ok"))
         : t("adm_item_" + item.item + "_todo", {names: missingText(item)})));
     const result = el("p", {class: "adm-golive-result", role: "status"});
     const goLive = el("button", {type: "button", onclick: ev => busy(ev.currentTarget, async () => {
