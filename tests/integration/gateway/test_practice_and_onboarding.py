@@ -8,7 +8,8 @@ import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.common import clock as clk
-from tests.integration.gateway.helpers import APPLICANT, HOURS, PDF, assert_problem, bearer
+from tests.integration.gateway.helpers import (APPLICANT, HOURS, PDF, assert_problem, bearer,
+                                            login)
 from tests.integration.standards.conftest import TEXT_COMPONENTS
 
 ADMIN = {"username": "admin", "role": "admin", "agency": None}
@@ -66,6 +67,14 @@ def test_a_new_agency_goes_live_only_when_its_checklist_is_complete(api, standar
     assert api.post("/api/v1/admin/accounts", headers=admin, json={
         "username": "kua.petugas", "password": "kua-rahasia-2026", "role": "officer",
         "agency": "kua"}).status_code in (200, 201)
+    # its own staff see it (to prepare it), another agency's and citizens do not
+    officer = {"Authorization": "Bearer " + login(api, "kua.petugas", "kua-rahasia-2026")[
+        "access_token"]}
+    assert "kua" in {a["code"] for a in api.get("/api/v1/agencies", headers=officer).json()[
+        "agencies"]}
+    assert "kua" not in {a["code"] for a in api.get(
+        "/api/v1/agencies", headers=bearer(api, "samsat.officer")).json()["agencies"]}
+    assert "kua" not in {a["code"] for a in api.get("/api/v1/agencies").json()["agencies"]}
     still = api.get("/api/v1/admin/agencies/kua/onboarding", headers=admin).json()
     assert [(i["item"], i["missing"]) for i in still["items"] if not i["done"]] == [
         ("standards", ["Legalisir buku nikah"])]
