@@ -198,7 +198,8 @@
     if (!ready || ready.error) return el("p", {class: "card error", role: "alert"}, t("adm_ready_unavailable"));
     const live = ready.state === "live";
     const items = ready.items.map(item => el("li", {class: item.done ? "adm-done" : "adm-todo"},
-      el("span", {class: item.done ? "adm-ok" : "adm-warn"}, item.done ? "✓ " + t("adm_item_done") : "✗ " + t("adm_item_todo")), " ",
+      item.applicable === false ? el("span", {class: "muted"}, "– " + t("adm_item_na"))
+        : el("span", {class: item.done ? "adm-ok" : "adm-warn"}, item.done ? "✓ " + t("adm_item_done") : "✗ " + t("adm_item_todo")), " ",
       el("strong", {}, t("adm_item_" + item.item)), " — ",
       item.done ? t("adm_item_" + item.item + (item.applicable === false ? "_na" : "_ok"))
         : t("adm_item_" + item.item + "_todo", {names: missingText(item)})));
@@ -207,8 +208,8 @@
       result.textContent = "";
       try {
         await api("POST", "/api/v1/admin/agencies/" + encodeURIComponent(agency.code) + "/go-live");
+        await render();  // the page says "live" before the confirmation does
         say(t("adm_went_live", {name: MPP.name(agency)}));
-        keepStatus = true; await render();
       } catch (e) {
         if (e.status !== 409) throw e;
         const todo = ready.items.filter(i => !i.done).map(i => t("adm_item_" + i.item)).join(", ");
@@ -218,7 +219,7 @@
     }).catch(e => say(e.message, "error"))}, t("adm_go_live"));
     return el("section", {class: "card", "aria-labelledby": "h-ready"},
       el("h3", {id: "h-ready"}, t("adm_ready_title")),
-      el("p", {}, t("adm_state_is"), " ", stateText(ready.state), " ", live ? t("adm_live_intro") : t("adm_onboarding_intro")),
+      el("p", {}, t("adm_state_is"), " ", stateText(ready.state), ". ", live ? t("adm_live_intro") : t("adm_onboarding_intro")),
       el("ul", {class: "adm-checklist"}, items),
       live ? null : el("div", {}, goLive, result));
   }
@@ -227,7 +228,7 @@
     const entry = ready && !ready.error ? (ready.drift || []).find(d => d.subject.kind === kind && d.subject.id === id) : null;
     if (!entry) return null;
     const parts = entry.differences.map(d => {
-      const shown = v => (typeof v !== "number" ? null : d.field === "fee" ? "Rp" + fmt.number(v) : fmt.number(v));
+      const shown = v => (typeof v !== "number" ? null : d.field !== "fee" ? fmt.number(v) : v === 0 ? t("adm_free").toLowerCase() : "Rp" + fmt.number(v));
       const what = MPP_TEXT["adm_drift_" + d.field] ? t("adm_drift_" + d.field) : d.field;
       return shown(d.promised) != null && shown(d.running) != null
         ? t("adm_drift_values", {what, promised: shown(d.promised), running: shown(d.running)}) : what;

@@ -235,6 +235,7 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "adm_live_intro": {"id": "Instansi tampil di kiosk dan portal warga.", "en": "The agency is shown at the kiosk and on the citizens' portal."},
   "adm_item_done": {"id": "Lengkap", "en": "Complete"},
   "adm_item_todo": {"id": "Belum", "en": "Not yet"},
+  "adm_item_na": {"id": "Tidak perlu", "en": "Not needed"},
   "adm_item_counters_na": {"id": "tidak diperlukan: instansi ini tidak memiliki layanan antrean", "en": "not needed: this agency has no queue service"},
   "adm_item_connector_na": {"id": "tidak diperlukan: instansi ini belum memiliki jenis izin", "en": "not needed: this agency has no permit type yet"},
   "adm_item_profile": {"id": "Profil instansi", "en": "Agency profile"},
