@@ -391,6 +391,13 @@ SOURCES = dict(
     **{name: STANDARDS for name in (STANDARD_ADOPTED, STANDARD_SUPERSEDED)})
 
 
+#: event name -> the handlers (service, method) that must not miss it even when their service
+#: has never run yet: the emitter declares their durable queues before publishing
+SUBSCRIBERS = {
+    STANDARD_ADOPTED: (("permits", "on_standard_adopted"), ("ticketing", "on_standard_adopted")),
+}
+
+
 def payload_schema(event_type):
     """The schema of ``event_type`` (``application_forwarded.<connector>`` included)."""
     return PAYLOADS[event_type.split(".", 1)[0]]

@@ -222,3 +222,92 @@ class ListQuerySchema(StrictSchema):
 class StandardIdSchema(StrictSchema):
     standard_id = fields.String(required=True, validate=_KEY)
     comment_id = fields.String(validate=_KEY)
+
+
+# -- what the standards service answers (response schemas for the routes) -----------------------
+
+class HistoryEntryOutSchema(StrictSchema):
+    at = fields.String(required=True)
+    by = fields.String(allow_none=True, metadata={"description": "null on public views"})
+    action = fields.String(required=True)
+    hash = fields.String(required=True)
+    prev = fields.String(required=True)
+
+
+class ForumOutSchema(StrictSchema):
+    held_on = fields.String(required=True)
+    place = fields.String(required=True)
+    participants = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    summary = fields.String(required=True)
+
+
+class ConsultationOutSchema(StrictSchema):
+    opens_on = fields.String(required=True)
+    closes_on = fields.String(required=True)
+    invited_groups = fields.List(fields.String(), required=True)
+    closed_at = fields.String(allow_none=True)
+    forum = fields.Nested(ForumOutSchema, allow_none=True)
+
+
+class SubjectOutSchema(StrictSchema):
+    kind = fields.String(required=True)
+    id = fields.String(required=True)
+
+
+class StandardOutSchema(StrictSchema):
+    """A standard as the RPCs return it (``components``: the fourteen keys, as drafted)."""
+    id = fields.String(required=True)
+    agency = fields.String(required=True)
+    agency_name = fields.String(required=True)
+    agency_name_en = fields.String(required=True)
+    subject = fields.Nested(SubjectOutSchema, required=True)
+    subject_name = fields.String(required=True, metadata={
+        "description": "the permit type's or queue service's name when drafted"})
+    subject_name_en = fields.String(required=True)
+    version = fields.Integer(required=True)
+    status = fields.String(required=True)
+    status_label = fields.String(required=True)
+    title = fields.String(required=True)
+    title_en = fields.String(required=True)
+    components = fields.Dict(required=True)
+    opening_hours = fields.Dict(allow_none=True)
+    effective_from = fields.String(allow_none=True)
+    review_due = fields.String(allow_none=True)
+    review_overdue = fields.Boolean(required=True)
+    consultation = fields.Nested(ConsultationOutSchema, allow_none=True)
+    consultation_open = fields.Boolean(required=True)
+    superseded_by = fields.String(allow_none=True)
+    history = fields.List(fields.Nested(HistoryEntryOutSchema), required=True)
+    created_at = fields.String(required=True)
+    updated_at = fields.String(required=True)
+
+
+class AnswerOutSchema(StrictSchema):
+    outcome = fields.String(required=True)
+    outcome_label = fields.String(required=True)
+    reason = fields.String(required=True)
+    at = fields.String(required=True)
+
+
+class CommentOutSchema(StrictSchema):
+    """A comment; ``name`` only on the staff view (``list_comments(public=False)``)."""
+    id = fields.String(required=True)
+    text = fields.String(required=True)
+    group = fields.String(allow_none=True)
+    named = fields.Boolean(required=True)
+    at = fields.String(required=True)
+    answer = fields.Nested(AnswerOutSchema, allow_none=True)
+    name = fields.String(allow_none=True)
+
+
+class DifferenceOutSchema(StrictSchema):
+    field = fields.String(required=True)
+    promised = fields.Raw(allow_none=True)
+    running = fields.Raw(allow_none=True)
+
+
+class ComplianceOutSchema(StrictSchema):
+    standard_id = fields.String(required=True)
+    agency = fields.String(required=True)
+    subject = fields.Nested(SubjectOutSchema, required=True)
+    differences = fields.List(fields.Nested(DifferenceOutSchema), required=True)

@@ -1,14 +1,13 @@
 """Does what runs agree with what was promised: every adopted standard in force compared with
 its subject's running configuration (``running``), field by field (``rules.differences``)."""
 from services.contracts import standards as sc
-from services.standards import rules, store
+from services.standards import rules
 
 
 def compliance(ledger, running, agency=None):
     today = ledger.today().isoformat()
     out = []
-    for doc in store.standards(ledger.db, agency, sc.ADOPTED):
-        doc = ledger.raw(doc["_id"])
+    for doc in ledger.every(agency, sc.ADOPTED):
         if doc["status"] != sc.ADOPTED or (doc.get("effective_from") or "") > today:
             continue  # adopted for a later day: the running version is still the old one
         differences = rules.differences(doc, running.of(doc["agency"], doc["subject"]))

@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import secrets
 
+from marshmallow import ValidationError
+
 from services.common import clock as clk
 from services.common.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
 from services.common.schemas import load
@@ -19,6 +21,7 @@ from services.contracts import standards as sc
 from services.contracts.fields import key
 from services.contracts.messages import INVALID_DATA
 from services.standards import rules, store
+from services.standards.ledger import NOT_FOUND
 
 COMMENT_NOT_FOUND = "Masukan tidak ditemukan / Comment not found"
 TOO_MANY = ("Batas masukan hari ini untuk standar ini tercapai; coba lagi besok / Today's "
@@ -35,7 +38,7 @@ def client_parts(client):
     if idem is not None:
         try:
             _IDEMPOTENCY(idem)
-        except Exception:  # marshmallow's ValidationError: the key is not one of ours
+        except ValidationError:  # the key is not one of ours
             raise ValidationFailed(INVALID_DATA, {"fields": {"idempotency_key": [
                 "Kunci tidak valid / Invalid key."]}}) from None
     return str(address or "unknown"), idem
@@ -59,8 +62,7 @@ class Consultation:
         doc = self.ledger.raw(standard_id)
         today = self.ledger.today()
         if doc["status"] == sc.DRAFT:
-            raise NotFound("Standar pelayanan tidak ditemukan / Service standard not found",
-                           {"id": standard_id})
+            raise NotFound(NOT_FOUND, {"id": standard_id})
         rules.check_can_comment(doc, today)
         hashed = self._client_hash(address)
         comment_id = ("K-" + hashlib.sha256("{}:{}:{}".format(standard_id, hashed, idem).encode(
@@ -80,8 +82,7 @@ class Consultation:
     def comments(self, standard_id, public=True):
         doc = self.ledger.raw(standard_id)
         if public and doc["status"] == sc.DRAFT:
-            raise NotFound("Standar pelayanan tidak ditemukan / Service standard not found",
-                           {"id": standard_id})
+            raise NotFound(NOT_FOUND, {"id": standard_id})
         answers = store.answers(self.db, standard_id)
         return [rules.public_comment(c, answers.get(c["comment_id"]), with_name=not public)
                 for c in store.comments(self.db, standard_id)]

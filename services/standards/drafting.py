@@ -63,14 +63,13 @@ class Drafting:
 
     def list(self, agency=None, status=None):
         query = load(sc.ListQuerySchema, {"agency": agency, "status": status})
-        return [self.ledger.view(self.ledger.raw(d["_id"]))
-                for d in store.standards(self.db, query["agency"], query["status"])]
+        return [self.ledger.view(doc)
+                for doc in self.ledger.every(query["agency"], query["status"])]
 
     def public(self, agency=None):
         """Adopted standards and those in consultation (no drafts, no names)."""
         query = load(sc.ListQuerySchema, {"agency": agency})
-        return [self.ledger.public_view(doc) for doc in (
-                    self.ledger.raw(d["_id"]) for d in store.standards(self.db, query["agency"]))
+        return [self.ledger.public_view(doc) for doc in self.ledger.every(query["agency"])
                 if doc["status"] in (sc.CONSULTATION, sc.ADOPTED)]
 
     def public_one(self, standard_id):
@@ -79,12 +78,16 @@ class Drafting:
             raise NotFound(NOT_FOUND, {"id": standard_id})
         return self.ledger.public_view(doc)
 
+    def verify(self, standard_id):
+        doc = self.ledger.raw(standard_id)
+        entries = store.entries(self.db, standard_id)
+        intact, bad = rules.verify(entries, doc.get("head"))
+        return {"intact": intact, "bad_seq": bad, "entries": len(entries)}
+
     def due_for_review(self, agency=None):
         today = self.ledger.today()
-        return [self.ledger.view(doc) for doc in (
-                    self.ledger.raw(d["_id"]) for d in store.standards(
-                        self.db, load(sc.ListQuerySchema, {"agency": agency})["agency"],
-                        sc.ADOPTED))
+        agency = load(sc.ListQuerySchema, {"agency": agency})["agency"]
+        return [self.ledger.view(doc) for doc in self.ledger.every(agency, sc.ADOPTED)
                 if rules.review_overdue(doc, today)]
 
     # -- drafting -----------------------------------------------------------------------------
@@ -103,8 +106,13 @@ class Drafting:
         hours = body["opening_hours"]
         if subject["kind"] == "queue_service" and hours is None:
             hours = rules.hours(running.get("opening_hours"))
+        agency_name, agency_name_en = self.running.agency_names(agency)
         doc = {"_id": rules.standard_id(subject["kind"], subject["id"], version),
                "agency": agency, "subject": subject, "version": version, "status": None,
+               "agency_name": agency_name, "agency_name_en": agency_name_en,
+               "subject_name": running.get("name") or subject["id"],
+               "subject_name_en": running.get("name_en") or running.get("name")
+               or subject["id"],
                "seq": 0, "title": body["title"], "title_en": body["title_en"] or body["title"],
                "components": {}, "opening_hours": None, "effective_from": None,
                "review_due": None, "consultation": None, "created_at": clk.iso(now)}
@@ -150,19 +158,30 @@ class Drafting:
         body = load(sc.AdoptSchema, data or {})
         doc = self.ledger.raw(standard_id)
         rules.check_manager(actor, doc)
-        rules.check_adoption(doc, unanswered(doc), body["effective_from"], self.ledger.today())
+        rules.check_adoption(doc, unanswered(doc), body["effective_from"], self.ledger.today(),
+                             self._newer_adopted(doc))
         effective = body["effective_from"].isoformat()
-        store.mark_unannounced(self.db, doc["_id"], clk.iso(self.ledger.now()))
+        token = store.mark_unannounced(self.db, doc["_id"], clk.iso(self.ledger.now()))
         try:
             doc = self.ledger.step(doc, actor, "adopted", {
                 "effective_from": effective,
                 "review_due": rules.review_due(effective, self.ledger.settings.review_months)})
         except Conflict:
-            store.mark_announced(self.db, standard_id)
+            if token:
+                store.mark_announced(self.db, standard_id, token)
             raise
         self._supersede_others(doc, actor)
         self._announce(doc)
         return self.ledger.view(doc)
+
+    def _newer_adopted(self, doc):
+        """The id of a newer version of the subject already adopted (or since superseded)."""
+        for other in store.standards_of_subject(self.db, doc["subject"]["kind"],
+                                                doc["subject"]["id"]):
+            if other["version"] > doc["version"] and other["status"] in (sc.ADOPTED,
+                                                                         sc.SUPERSEDED):
+                return other["_id"]
+        return None
 
     def _supersede_others(self, doc, actor):
         for other in store.standards_of_subject(self.db, doc["subject"]["kind"],

@@ -37,8 +37,19 @@ class Ledger:
         while True:
             entry = store.get_entry(self.db, standard_id, doc["seq"] + 1)
             if entry is None:
-                return doc
+                break
             doc = self._write(doc, entry)
+        if doc["status"] is None:  # its drafter died before the first entry: never created
+            raise NotFound(NOT_FOUND, {"id": standard_id})
+        return doc
+
+    def every(self, agency=None, status=None):
+        """The standards (of ``agency``, in ``status``) as of their newest entries."""
+        for stored in store.standards(self.db, agency, status):
+            try:
+                yield self.raw(stored["_id"])
+            except NotFound:
+                continue
 
     def _write(self, doc, entry):
         new = rules.apply(doc, entry)

@@ -67,28 +67,30 @@ class _Paper(FPDF):
 
     def heading(self, text, size=14):
         self.set_font("Helvetica", "B", size)
-        self.multi_cell(self.width, 7, latin(text), align="C")
+        self.multi_cell(self.width, 7, latin(text), align="C", new_x="LMARGIN", new_y="NEXT")
 
     def para(self, text, style="", size=10.5, align="J"):
         self.set_font("Helvetica", style, size)
-        self.multi_cell(self.width, 5.5, latin(text), align=align)
+        self.multi_cell(self.width, 5.5, latin(text), align=align, new_x="LMARGIN",
+                        new_y="NEXT")
         self.ln(1.5)
 
     def row(self, label, value, label_width=55):
         self.set_font("Helvetica", "B", 10)
         y = self.get_y()
-        self.multi_cell(label_width, 5.5, latin(label))
+        self.multi_cell(label_width, 5.5, latin(label), new_x="LMARGIN", new_y="NEXT")
         below = self.get_y()
         self.set_xy(self.l_margin + label_width, y)
         self.set_font("Helvetica", "", 10)
         self.multi_cell(self.width - label_width, 5.5, latin(value if value not in (None, "")
-                                                             else "-"))
-        self.set_y(max(self.get_y(), below))
+                                                             else "-"),
+                        new_x="LMARGIN", new_y="NEXT")
+        self.set_xy(self.l_margin, max(self.get_y(), below))
 
     def footer_note(self, standard):
         self.ln(4)
         self.set_font("Helvetica", "I", 8)
-        self.multi_cell(self.width, 4, latin(
+        self.multi_cell(self.width, 4, new_x="LMARGIN", new_y="NEXT", text=latin(
             "Standar {} versi {} - jejak riwayat {}".format(
                 standard["id"], standard["version"],
                 (standard.get("history") or [{}])[-1].get("hash", "-"))))
@@ -109,7 +111,7 @@ def _signatures(pdf, left, right, place_date=None):
     pdf.cell(half, 5.5, latin(right), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(20)
     pdf.set_font("Helvetica", "", 10)
-    pdf.cell(half, 5.5, "(.................................)", align="C")
+    pdf.cell(half, 5.5, "(.................................)" if left else "", align="C")
     pdf.cell(half, 5.5, "(.................................)", align="C", new_x="LMARGIN",
              new_y="NEXT")
 

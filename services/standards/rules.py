@@ -231,10 +231,14 @@ def check_can_comment(doc, today):
                        "public consultation is not open", {"status": doc.get("status")})
 
 
-def adoption_blockers(doc, unanswered):
-    """Why the standard cannot be adopted now (empty: it can)."""
+def adoption_blockers(doc, unanswered, newer=None):
+    """Why the standard cannot be adopted now (empty: it can). ``newer``: the id of a newer
+    version of the same subject already adopted."""
     c = doc.get("consultation") or {}
     reasons = []
+    if newer:
+        reasons.append("Versi yang lebih baru ({}) sudah ditetapkan / A newer version ({}) is "
+                       "adopted already".format(newer, newer))
     if doc.get("status") != sc.CONSULTATION:
         reasons.append("Standar belum melalui konsultasi publik / The standard has not been "
                        "through a public consultation")
@@ -247,11 +251,11 @@ def adoption_blockers(doc, unanswered):
     return reasons
 
 
-def check_adoption(doc, unanswered, effective_from, today):
+def check_adoption(doc, unanswered, effective_from, today, newer=None):
     if effective_from < today:
         raise ValidationFailed(INVALID_DATA, {"fields": {"effective_from": [
             "Tidak boleh sebelum hari ini / Not before today."]}})
-    reasons = adoption_blockers(doc, unanswered)
+    reasons = adoption_blockers(doc, unanswered, newer)
     if reasons:
         raise Conflict("; ".join(reasons), {"reasons": reasons, "unanswered": unanswered})
 
@@ -272,6 +276,11 @@ def document(doc, entries, today):
     """A standard as the RPCs return it (the preamble's shape)."""
     return {
         "id": doc["_id"], "agency": doc["agency"], "subject": dict(doc["subject"]),
+        "agency_name": doc.get("agency_name") or doc["agency"],
+        "agency_name_en": doc.get("agency_name_en") or doc.get("agency_name") or doc["agency"],
+        "subject_name": doc.get("subject_name") or doc["subject"]["id"],
+        "subject_name_en": doc.get("subject_name_en") or doc.get("subject_name")
+        or doc["subject"]["id"],
         "version": doc["version"], "status": doc["status"],
         "status_label": label(sc.STATUS_LABELS[doc["status"]]),
         "title": doc["title"], "title_en": doc.get("title_en") or doc["title"],

@@ -16,6 +16,13 @@ class Running:
             self._types[agency] = {t["id"]: t for t in self.permits.list_permit_types(agency)}
         return self._types[agency]
 
+    def agency_names(self, agency):
+        """``(name, name_en)`` of the agency (its code when ticketing does not know it)."""
+        for found in self.ticketing.list_agencies():
+            if found["code"] == agency:
+                return found["name"], found.get("name_en") or found["name"]
+        return agency, agency
+
     def of(self, agency, subject):
         """The subject's running configuration in the standard's terms, or ``None`` when the
         subject is not (or not this agency's)."""

@@ -20,7 +20,7 @@ from nameko.timer import timer
 from services.common import boot
 from services.common import clock as clk
 from services.common.errors import Conflict
-from services.common.events import Events
+from services.common.events import Events, SubscriberQueues
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.contracts import events as ev
@@ -43,6 +43,7 @@ class StandardsService(HealthMixin):
     db = Mongo("standards", store.ensure_indexes)
     config = Config()
     events = Events()
+    subscriber_queues = SubscriberQueues()
     permits = RpcProxy(ev.PERMITS)
     ticketing = RpcProxy(ev.TICKETING)
     clock = clk.Clock()
@@ -57,7 +58,14 @@ class StandardsService(HealthMixin):
 
     @property
     def drafting(self):
-        return Drafting(self.ledger, self.running, self.events)
+        return Drafting(self.ledger, self.running, self._emit)
+
+    def _emit(self, event_type, payload):
+        """Every event goes out here; the queues of the services that must hear an adoption
+        are declared first, so one deployed after the adoption still gets it."""
+        for service, method in ev.SUBSCRIBERS.get(event_type, ()):
+            self.subscriber_queues.ensure(event_type, service, method)
+        self.events(event_type, payload)
 
     @property
     def consultation(self):
@@ -80,6 +88,12 @@ class StandardsService(HealthMixin):
     @rpc
     def list_standards(self, agency=None, status=None):
         return self.drafting.list(agency, status)
+
+    @rpc
+    def verify_history(self, standard_id):
+        """``{"intact": bool, "bad_seq": int | None, "entries": n}``: the hash chain
+        recomputed from the stored entries against the head kept on the standard."""
+        return self.drafting.verify(standard_id)
 
     @rpc
     def public_standards(self, agency=None):
@@ -134,12 +148,6 @@ class StandardsService(HealthMixin):
 
     # -- papers ------------------------------------------------------------------------------
 
-    def _agency_name(self, code):
-        for agency in self.ticketing.list_agencies():
-            if agency["code"] == code:
-                return agency["name"]
-        return code
-
     @rpc
     def berita_acara_pdf(self, standard_id):
         """The forum's minutes (base64 PDF); 409 before the forum is recorded."""
@@ -148,7 +156,7 @@ class StandardsService(HealthMixin):
             raise Conflict("Forum konsultasi publik belum dicatat / The public consultation "
                            "forum is not recorded yet", {"id": standard_id})
         comments = self.consultation.comments(standard_id, public=True)
-        pdf = papers.berita_acara(standard, comments, self._agency_name(standard["agency"]),
+        pdf = papers.berita_acara(standard, comments, standard["agency_name"],
                                   Settings(self.config).mpp_name)
         return base64.b64encode(pdf).decode("ascii")
 
@@ -159,7 +167,7 @@ class StandardsService(HealthMixin):
         if standard["status"] not in (sc.ADOPTED, sc.SUPERSEDED):
             raise Conflict("Standar belum ditetapkan / The standard is not adopted yet",
                            {"id": standard_id})
-        pdf = papers.maklumat(standard, self._agency_name(standard["agency"]),
+        pdf = papers.maklumat(standard, standard["agency_name"],
                               Settings(self.config).mpp_name)
         return base64.b64encode(pdf).decode("ascii")
 

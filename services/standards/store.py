@@ -22,6 +22,8 @@ settings            ``client_key``                     the key of the clients' a
 
 The scans left (listing standards, a standard's comments) are over small collections.
 """
+import uuid
+
 from pymongo import ASCENDING
 
 from services.common.mongo import insert_or_get, insert_unique
@@ -147,11 +149,20 @@ def answers(db, standard_id):
 # -- the outbox and settings ------------------------------------------------------------------
 
 def mark_unannounced(db, standard_id, at):
-    insert_unique(db.unannounced, {"_id": standard_id, "at": at})
+    """Before an adoption: its event is owed. This writer's token when it placed the mark,
+    ``None`` when a rival's mark is there."""
+    token = uuid.uuid4().hex
+    placed = insert_unique(db.unannounced, {"_id": standard_id, "at": at, "writer": token})
+    return token if placed else None
 
 
-def mark_announced(db, standard_id):
-    db.unannounced.delete_one({"_id": standard_id})
+def mark_announced(db, standard_id, token=None):
+    """The event is out (any writer's mark), or with ``token``: this writer lost the
+    adoption, so only its own mark (if it placed one) is withdrawn."""
+    query = {"_id": standard_id}
+    if token is not None:
+        query["writer"] = token
+    db.unannounced.delete_one(query)
 
 
 def unannounced_before(db, at, limit=100):

@@ -238,3 +238,8 @@ class TicketingService(HealthMixin):
     @timer(interval=5)
     def outbox_timer(self):
         outbox.tick(self)
+
+    @timer(interval=300)
+    def standard_terms_timer(self):
+        """A queue service's adopted standard takes effect on its day."""
+        standard_terms.tick(self)

@@ -1,22 +1,24 @@
 """An adopted service standard becomes a queue service's running terms: the event
 ``standard_adopted`` (from the standards service) about a queue service sets that service's
 ``opening_hours`` and ``default_service_minutes`` (the promised service time) from the
-standard's operative part.
+standard's operative part, from its ``effective_from`` (a local date) on.
 
-Idempotent and safe with several ticketing instances: the standard is recorded by a unique
-insert (``standards_applied``, one per service and standard version) and the fields it sets
-are the same whoever sets them and however often; a late delivery of an older standard
-version than one already applied changes nothing.
+The event is recorded by a unique insert (``standards_applied``, one per service and standard
+version, with the terms); what a service runs is then decided from those records alone: the
+newest version already in force. So a redelivery, a second ticketing instance or an older
+version arriving late changes nothing, and a standard adopted for a later day is applied by
+the timer (``apply_due``) once that day comes.
 """
 import logging
 
-from services.ticketing import store
+from services.common import clock as clk
+from services.ticketing import catalogue_reads, store
 
 log = logging.getLogger(__name__)
 
 
 def adopt(ctx, event):
-    """Apply ``standard_adopted`` (other subjects are permits')."""
+    """Record ``standard_adopted`` (other subjects are permits') and apply what is due."""
     subject = event.get("subject") or {}
     if subject.get("kind") != "queue_service":
         return None
@@ -25,14 +27,40 @@ def adopt(ctx, event):
         log.warning("adopted standard names no queue service of its agency",
                     extra={"entity": event.get("standard_id")})
         return None
-    store.record_standard_applied(ctx.db, service["_id"], event["version"],
-                                  event["standard_id"], event["effective_from"])
-    if store.newest_standard_version(ctx.db, service["_id"]) > event["version"]:
-        return None  # a newer standard of this service was applied already
     operative = event["operative"]
-    fields = {"opening_hours": operative["opening_hours"],
-              "default_service_minutes": operative["default_service_minutes"],
-              "standard_id": event["standard_id"]}
-    store.set_service_terms(ctx.db, service["_id"], fields)
-    ctx.cache.clear()
-    return fields
+    store.record_standard_applied(ctx.db, service["_id"], event["version"], {
+        "standard_id": event["standard_id"], "effective_from": event["effective_from"],
+        "opening_hours": operative["opening_hours"],
+        "default_service_minutes": operative["default_service_minutes"]})
+    return apply_due(ctx, service["_id"])
+
+
+def in_force(records, today):
+    """The record of the newest standard version in force on ``today`` (ISO date), or None."""
+    due = [r for r in records if r["effective_from"] <= today]
+    return max(due, key=lambda r: r["version"]) if due else None
+
+
+def apply_due(ctx, service_id=None):
+    """Set each service's terms from its standard in force (all services: the timer)."""
+    today = clk.local_day(ctx.clock.now(), catalogue_reads.tz(ctx)).isoformat()
+    applied = None
+    for sid, records in store.standards_applied(ctx.db, service_id).items():
+        record = in_force(records, today)
+        service = store.get_service(ctx.db, sid)
+        if record is None or service is None or service.get("standard_id") == \
+                record["standard_id"]:
+            continue
+        applied = {"opening_hours": record["opening_hours"],
+                   "default_service_minutes": record["default_service_minutes"],
+                   "standard_id": record["standard_id"]}
+        store.set_service_terms(ctx.db, sid, applied)
+        ctx.cache.clear()
+    return applied
+
+
+def tick(ctx):
+    try:
+        apply_due(ctx)
+    except Exception:  # noqa: BLE001 - the next tick tries again
+        log.exception("applying due service standards failed")

@@ -110,16 +110,19 @@ def get_service(db, service_id):
     return db.services.find_one({"_id": service_id})
 
 
-def record_standard_applied(db, service_id, version, standard_id, effective_from):
-    """The record of an adopted standard applied to a service (once per version)."""
-    insert_unique(db.standards_applied, {
-        "_id": "{}:{:04d}".format(service_id, version), "service_id": service_id,
-        "version": version, "standard_id": standard_id, "effective_from": effective_from})
+def record_standard_applied(db, service_id, version, terms):
+    """An adopted standard's terms for a service (``standards_applied``, once per version)."""
+    insert_unique(db.standards_applied, dict(
+        terms, _id="{}:{:04d}".format(service_id, version), service_id=service_id,
+        version=version))
 
 
-def newest_standard_version(db, service_id):
-    return max((d["version"] for d in db.standards_applied.find({"service_id": service_id},
-                                                                {"version": 1})), default=0)
+def standards_applied(db, service_id=None):
+    """``{service id: [records]}`` of adopted standards (a few per service)."""
+    out = {}
+    for doc in db.standards_applied.find({"service_id": service_id} if service_id else {}):
+        out.setdefault(doc["service_id"], []).append(doc)
+    return out
 
 
 def set_service_terms(db, service_id, fields):
