@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 
+from marshmallow import Schema, fields
 from werkzeug.wrappers import Response
 
 from services.common import settings
@@ -29,6 +30,14 @@ from services.gateway.http import route
 from services.gateway.ratelimit import client_key
 
 TAG_PUBLIC, TAG_STAFF = "standards (public)", "standards"
+
+
+class StandardListSchema(Schema):
+    standards = fields.List(fields.Nested(sc.StandardOutSchema), required=True)
+
+
+class CommentListSchema(Schema):
+    comments = fields.List(fields.Nested(sc.CommentOutSchema), required=True)
 PUBLIC_STATUSES = ("consultation", "adopted", "superseded")
 NOT_FOUND = "Standar pelayanan tidak ditemukan / Service standard not found"
 AGENCY_Q = {"agency": "only this agency's standards (its code)"}
@@ -37,7 +46,8 @@ AGENCY_Q = {"agency": "only this agency's standards (its code)"}
 def public_standard(doc):
     """What the public page shows of a standard (the service's public view, kept to these
     keys): its components, dates and consultation (period, invited groups, the forum's date,
-    place, head counts per group and summary); the history keeps when and what, never who."""
+    place, head counts per group and summary); the history keeps when, what and its hash chain,
+    never who."""
     consultation = doc.get("consultation") or None
     if consultation:
         forum = consultation.get("forum") or None
@@ -48,9 +58,11 @@ def public_standard(doc):
     out = {k: doc.get(k) for k in (
         "id", "agency", "subject", "version", "status", "status_label", "title", "title_en",
         "components", "opening_hours", "effective_from", "review_due", "review_overdue",
-        "consultation_open", "superseded_by", "created_at", "updated_at") if k in doc}
+        "consultation_open", "superseded_by", "created_at", "updated_at", "agency_name",
+        "agency_name_en", "subject_name", "subject_name_en") if k in doc}
     out["consultation"] = consultation
-    out["history"] = [{"at": h.get("at"), "action": h.get("action")}
+    out["history"] = [{"at": h.get("at"), "by": None, "action": h.get("action"),
+                       "hash": h.get("hash"), "prev": h.get("prev")}
                       for h in doc.get("history") or []]
     return out
 
@@ -111,7 +123,7 @@ class StandardRoutes:
     # -- public --------------------------------------------------------------------------------
 
     @route("GET", "/api/v1/public/standards", public=True, tags=[TAG_PUBLIC], query=AGENCY_Q,
-           operation_id="listPublicStandards",
+           operation_id="listPublicStandards", response=StandardListSchema,
            summary="Service standards the public may read: adopted ones and those in "
                    "consultation, with their components and review date (no personal data)")
     def public_standards(self, request):
@@ -121,14 +133,14 @@ class StandardRoutes:
 
     @route("GET", "/api/v1/public/standards/<string:standard_id>", public=True,
            tags=[TAG_PUBLIC],
-           operation_id="getPublicStandard",
+           operation_id="getPublicStandard", response=sc.StandardOutSchema,
            summary="One standard (adopted, superseded or in consultation; a draft is a 404)")
     def public_standard(self, request, standard_id):
         return req.json_response(public_standard(self._public_standard_doc(standard_id)))
 
     @route("GET", "/api/v1/public/standards/<string:standard_id>/comments", public=True,
            tags=[TAG_PUBLIC],
-           operation_id="listPublicStandardComments",
+           operation_id="listPublicStandardComments", response=CommentListSchema,
            summary="The consultation's comments and their answers (a name only where its "
                    "author gave one; no contact)")
     def public_comments(self, request, standard_id):
@@ -138,7 +150,7 @@ class StandardRoutes:
 
     @route("POST", "/api/v1/public/standards/<string:standard_id>/comments", public=True,
            tags=[TAG_PUBLIC], body=sc.CommentSchema, status=201, problems=(404,),
-           operation_id="addStandardComment",
+           operation_id="addStandardComment", response=sc.CommentOutSchema,
            summary="Comment on a standard in consultation, anonymously or with a name and "
                    "group (users, community, academics, business, press); closed "
                    "consultation: 409")
@@ -173,7 +185,7 @@ class StandardRoutes:
 
     @route("GET", "/api/v1/standards", tags=[TAG_STAFF], auth="supervisor",
            query=dict(AGENCY_Q, status="draft, consultation, adopted or superseded"),
-           operation_id="listStandards",
+           operation_id="listStandards", response=StandardListSchema,
            summary="The standards of the caller's agency (the admin: all, or one agency), "
                    "every status")
     def list_standards(self, request):
@@ -185,7 +197,7 @@ class StandardRoutes:
 
     @route("POST", "/api/v1/standards", tags=[TAG_STAFF], auth="supervisor", body=sc.DraftSchema,
            status=201,
-           operation_id="createStandard",
+           operation_id="createStandard", response=sc.StandardOutSchema,
            summary="Draft a standard for a permit type or queue service of the caller's "
                    "agency: the fourteen components")
     def create_standard(self, request):
@@ -199,7 +211,7 @@ class StandardRoutes:
             "Location": "/api/v1/standards/{}".format(doc.get("id"))})
 
     @route("GET", "/api/v1/standards/<string:standard_id>", tags=[TAG_STAFF],
-           auth="supervisor", operation_id="getStandard",
+           auth="supervisor", operation_id="getStandard", response=sc.StandardOutSchema,
            summary="One standard of the caller's agency, every status")
     def get_standard(self, request, standard_id):
         principal = self._staff(request, auth.SUPERVISORS)
@@ -207,7 +219,7 @@ class StandardRoutes:
 
     @route("PUT", "/api/v1/standards/<string:standard_id>", tags=[TAG_STAFF],
            auth="supervisor", body=sc.DraftUpdateSchema,
-           operation_id="updateStandard",
+           operation_id="updateStandard", response=sc.StandardOutSchema,
            summary="Change a draft (a standard in consultation or adopted: 409)")
     def update_standard(self, request, standard_id):
         principal = self._staff(request, auth.SUPERVISORS)
@@ -218,7 +230,7 @@ class StandardRoutes:
 
     @route("GET", "/api/v1/standards/<string:standard_id>/comments", tags=[TAG_STAFF],
            auth="supervisor",
-           operation_id="listStandardComments",
+           operation_id="listStandardComments", response=CommentListSchema,
            summary="Every comment of the standard's consultation with its answer, for the "
                    "agency that answers them")
     def staff_comments(self, request, standard_id):
@@ -229,7 +241,7 @@ class StandardRoutes:
 
     @route("POST", "/api/v1/standards/<string:standard_id>/consultation", tags=[TAG_STAFF],
            auth="supervisor", body=sc.ConsultationSchema,
-           operation_id="openStandardConsultation",
+           operation_id="openStandardConsultation", response=sc.StandardOutSchema,
            summary="Open the public consultation on a draft: its period and the invited "
                    "groups")
     def open_consultation(self, request, standard_id):
@@ -241,7 +253,7 @@ class StandardRoutes:
 
     @route("POST", "/api/v1/standards/<string:standard_id>/comments/<string:comment_id>/answer",
            tags=[TAG_STAFF], auth="supervisor", body=sc.AnswerSchema,
-           operation_id="answerStandardComment",
+           operation_id="answerStandardComment", response=sc.CommentOutSchema,
            summary="Answer a comment: accepted, partly or rejected, with the reason")
     def answer_comment(self, request, standard_id, comment_id):
         principal = self._staff(request, auth.SUPERVISORS)
@@ -252,7 +264,7 @@ class StandardRoutes:
 
     @route("POST", "/api/v1/standards/<string:standard_id>/forum", tags=[TAG_STAFF],
            auth="supervisor", body=sc.ForumSchema,
-           operation_id="recordStandardForum",
+           operation_id="recordStandardForum", response=sc.StandardOutSchema,
            summary="Record the forum meeting: date, place, participants per group, summary")
     def record_forum(self, request, standard_id):
         principal = self._staff(request, auth.SUPERVISORS)
@@ -263,7 +275,7 @@ class StandardRoutes:
 
     @route("POST", "/api/v1/standards/<string:standard_id>/consultation/close",
            tags=[TAG_STAFF], auth="supervisor",
-           operation_id="closeStandardConsultation",
+           operation_id="closeStandardConsultation", response=sc.StandardOutSchema,
            summary="Close the consultation (no more comments)")
     def close_consultation(self, request, standard_id):
         principal = self._staff(request, auth.SUPERVISORS)
@@ -273,7 +285,7 @@ class StandardRoutes:
 
     @route("POST", "/api/v1/standards/<string:standard_id>/adopt", tags=[TAG_STAFF],
            auth="supervisor", body=sc.AdoptSchema,
-           operation_id="adoptStandard",
+           operation_id="adoptStandard", response=sc.StandardOutSchema,
            summary="Adopt the standard from a date; refused (409) while the consultation is "
                    "open or a comment is unanswered. The services that run it follow by event")
     def adopt_standard(self, request, standard_id):

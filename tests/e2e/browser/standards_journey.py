@@ -52,6 +52,9 @@ def admin_adds_the_agency(b, base_url, admin_password):
     admin.get_by_role("button", name="Masuk").click()
     admin.get_by_role("heading", name="Instansi di MPP").wait_for()
     admin.get_by_label("Nama instansi").fill(AGENCY)
+    kind = admin.get_by_label("Jenis instansi")
+    if kind.count():  # where agencies are onboarded with a profile, it names its kind
+        kind.select_option(label="Perangkat daerah")
     admin.get_by_role("button", name="Simpan instansi").click()
     admin.get_by_role("heading", name=AGENCY, level=2).wait_for()
 
@@ -71,7 +74,20 @@ def admin_adds_the_agency(b, base_url, admin_password):
     region(admin, "Jenis izin").get_by_role("cell", name=TYPE, exact=True).wait_for()
     # the admin's navigation leads to the standards page too
     link = admin.get_by_role("link", name="Kelola standar pelayanan")
-    return {"admin_links_standards": link.get_attribute("href")}
+    return admin, {"admin_links_standards": link.get_attribute("href")}
+
+
+def admin_goes_live_if_asked(b, admin):
+    """Where a new agency serves citizens only after the admin says so (the go-live
+    checklist), the admin says so now that its standard is adopted."""
+    admin.reload()
+    admin.get_by_role("heading", name=AGENCY, level=2).wait_for()
+    go_live = admin.get_by_role("button", name="Mulai melayani")
+    if not go_live.count():
+        return False
+    go_live.click()
+    b.wait_text(admin, "#mpp-status", lambda t: "sekarang melayani" in t)
+    return True
 
 
 def supervisor_drafts_and_consults(b, base_url):
@@ -123,7 +139,7 @@ def supervisor_drafts_and_consults(b, base_url):
 def citizen_comments(b, base_url, who, text, name=None, group=None):
     citizen = b.page(who, "phone")
     citizen.goto(base_url + "/standards")
-    citizen.get_by_role("link", name="Lihat standar " + TYPE).click()
+    citizen.get_by_role("link", name=re.compile("Lihat standar .*" + TYPE)).click()
     citizen.get_by_role("heading", name="Sampaikan tanggapan Anda").wait_for()
     citizen.get_by_label("Tanggapan, usul atau keberatan Anda").fill(text)
     if name:
@@ -137,7 +153,7 @@ def citizen_comments(b, base_url, who, text, name=None, group=None):
 
 
 def standard_from_draft_to_promise(b, base_url, admin_password):
-    out = admin_adds_the_agency(b, base_url, admin_password)
+    admin, out = admin_adds_the_agency(b, base_url, admin_password)
     staff, drafted = supervisor_drafts_and_consults(b, base_url)
     out.update(drafted)
 
@@ -192,11 +208,13 @@ def standard_from_draft_to_promise(b, base_url, admin_password):
     out["berita_acara"] = download(staff, staff.get_by_role("link", name="Unduh berita acara (PDF)"),
                                    "berita acara")
 
+    out["went_live"] = admin_goes_live_if_asked(b, admin)
+
     # the public page: the standard in force, its maklumat, and the PDF
     reader = b.page("reader", "phone")
     reader.goto(base_url + "/kiosk")  # the hall's kiosk links the standards
     reader.get_by_role("link", name="Standar pelayanan setiap layanan").click()
-    reader.get_by_role("link", name="Lihat standar " + TYPE).click()
+    reader.get_by_role("link", name=re.compile("Lihat standar .*" + TYPE)).click()
     reader.get_by_role("heading", name="Maklumat Pelayanan").wait_for()
     out["public_standard"] = reader.inner_text("main")
     b.check(reader, "10-public-standard-adopted")

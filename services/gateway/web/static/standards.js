@@ -47,7 +47,6 @@
   async function open(id) {
     const s = await api("GET", "/api/v1/public/standards/" + encodeURIComponent(id));
     current = s;
-    $("s-list").hidden = true; $("detail").hidden = false;
     $("detail-h").textContent = t("sd_title") + ": " + subjectName(s);
     $("detail-marker").replaceChildren(badge(s), reviewMarker(s));
     const facts = [[t("sd_agency"), agencyName(s)], [t("sd_service"), subjectName(s) + " (" + t("sd_kind_" + s.subject.kind) + ")"],
@@ -66,6 +65,8 @@
     await consultation(s);
     $("history").replaceChildren(...(s.history || []).map(h => el("li", {}, el("span", {class: "when"}, fmt.dateTime(h.at)), " · ", STD.actionName(h.action))));
     document.title = subjectName(s) + " · " + t("sd_title");
+    // shown once whole: the components, the pledge, the consultation and its answers
+    $("s-list").hidden = true; $("detail").hidden = false;
   }
 
   async function consultation(s) {
@@ -74,6 +75,7 @@
     if (!c) return;
     const facts = [];
     if (c.opens_on && c.closes_on) facts.push([t("sd_period"), t("sd_period_value", {from: fmt.date(c.opens_on), to: fmt.date(c.closes_on)})]);
+    if (c.closed_at) facts.push([t("sd_closed_on"), fmt.dateTime(c.closed_at)]);
     if ((c.invited_groups || []).length) facts.push([t("sd_invited"), c.invited_groups.map(STD.groupName).join(", ")]);
     $("consultation-facts").replaceChildren(...dl(facts));
     const f = c.forum;

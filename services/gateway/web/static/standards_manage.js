@@ -148,6 +148,8 @@
         el("div", {class: "row"}, product, complaints)),
       el("fieldset", {}, el("legend", {}, t("sd_management")), el("div", {class: "row"}, ...texts, staff)),
     ], t("sm_save_draft"), async f => {
+      // what is plainly missing is said beside its field before anything is sent
+      if (!val(f, "title")) throw {message: t("sm_fix"), fields: {title: [t("sm_required")]}};
       const [kind, id] = (existing ? subjectKey(existing) : subjectSelect.value).split(":");
       const n = intOrText(time.querySelector("input").value.trim());
       const tm = unit.querySelector("select").value === "minutes" ? {minutes: n} : {working_days: n};
@@ -266,8 +268,7 @@
     t("sm_open_consultation"), async f => {
       await api("POST", "/api/v1/standards/" + encodeURIComponent(s.id) + "/consultation", {opens_on: val(f, "opens_on"), closes_on: val(f, "closes_on"),
         invited_groups: Array.from(f.querySelectorAll("input[name=group]:checked")).map(i => i.value)});
-      say(t("sm_consultation_opened"));
-      render();
+      await render(); say(t("sm_consultation_opened"));
     });
   }
 
@@ -293,7 +294,7 @@
       forumForm(s)));
     const closeButton = closed ? null : el("button", {type: "button", class: "secondary", onclick: ev => busy(ev.currentTarget, async () => {
       await api("POST", "/api/v1/standards/" + encodeURIComponent(s.id) + "/consultation/close");
-      say(t("sm_closed")); await render();
+      await render(); say(t("sm_closed"));
     }).catch(e => say(e.message, "error"))}, t("sm_close"));
     out.push(el("section", {class: "card", "aria-labelledby": "h-adopt"}, el("h3", {id: "h-adopt"}, t("sm_adopt_title")),
       el("p", {class: "help"}, t("sm_adopt_help")), closeButton ? el("p", {}, closeButton) : null, adoptForm(s, unanswered, closed)));
@@ -307,7 +308,7 @@
     t("sm_answer_send"), async f => {
       await api("POST", "/api/v1/standards/" + encodeURIComponent(s.id) + "/comments/" + encodeURIComponent(comment.id) + "/answer",
         {outcome: val(f, "outcome"), reason: val(f, "reason")});
-      say(t("sm_answered")); await render();
+      await render(); say(t("sm_answered"));
     });
     f.setAttribute("aria-label", t("sm_answer_for", {n}));
     return f;
@@ -326,7 +327,7 @@
       const participants = {};
       STD.GROUPS.forEach(g => { participants[g] = intOrText(val(f, "participants." + g)) || 0; });
       await api("POST", "/api/v1/standards/" + encodeURIComponent(s.id) + "/forum", {held_on: val(f, "held_on"), place: val(f, "place"), participants, summary: val(f, "summary")});
-      say(t("sm_forum_saved")); await render();
+      await render(); say(t("sm_forum_saved"));
     });
   }
 
@@ -343,7 +344,7 @@
           if (e.status === 409) { e.fields = {}; f.querySelector("[role=alert]").textContent = e.message; }
           throw e;
         }
-        say(t("sm_adopted")); await render();
+        await render(); say(t("sm_adopted"));
       });
   }
 

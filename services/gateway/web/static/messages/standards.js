@@ -57,6 +57,7 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "sd_consultation": {"id": "Konsultasi publik", "en": "Public consultation"},
   "sd_period": {"id": "Masa konsultasi", "en": "Consultation period"},
   "sd_period_value": {"id": "{from} sampai {to}", "en": "{from} to {to}"},
+  "sd_closed_on": {"id": "Ditutup pada", "en": "Closed on"},
   "sd_invited": {"id": "Kelompok yang diundang", "en": "Groups invited"},
   "sd_g_users": {"id": "Pengguna layanan", "en": "Service users"},
   "sd_g_community": {"id": "Tokoh dan organisasi masyarakat", "en": "Community"},

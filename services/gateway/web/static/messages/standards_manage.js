@@ -44,6 +44,8 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "sm_complaints": {"id": "Saluran pengaduan (satu per baris)", "en": "Complaint channels (one per line)"},
   "sm_text_help": {"id": "Boleh beberapa baris; setiap baris tampil sebagai satu butir.", "en": "Several lines allowed; each line is shown as one item."},
   "sm_staff_count": {"id": "Jumlah pelaksana (orang)", "en": "Number of staff (people)"},
+  "sm_required": {"id": "Wajib diisi", "en": "Required"},
+  "sm_fix": {"id": "Periksa isian yang ditandai.", "en": "Check the marked fields."},
   "sm_save_draft": {"id": "Simpan rancangan", "en": "Save the draft"},
   "sm_saving": {"id": "Menyimpan…", "en": "Saving…"},
   "sm_draft_saved": {"id": "Rancangan standar {name} tersimpan.", "en": "The draft standard of {name} was saved."},
