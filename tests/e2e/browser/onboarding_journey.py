@@ -11,6 +11,9 @@ and the supervisor's back office says no promise was broken. Last, the admin sav
 type version with a fee other than the adopted one, and the agency page flags it."""
 import re
 
+from tests.e2e.browser.admin_journey import region
+from tests.e2e.browser.permit_journey import act, open_application, pdf, sign_in
+
 AGENCY = "PT Pos Indonesia Cabang Kuala Kapuas"
 AGENCY_EN = "Pos Indonesia, Kuala Kapuas branch"
 SERVICE = "Pengiriman paket dan wesel"
@@ -21,11 +24,6 @@ SUPERVISOR = "pos.penyelia"
 PASSWORD = "pos-rahasia-2026"
 PERMIT_TYPE = "Izin penyelenggara agen pos"
 DOCUMENT = "KTP calon agen"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def region(page, name):
-    return page.get_by_role("region", name=name)
 
 
 def checklist(page):
@@ -130,21 +128,13 @@ def adopt_standard(b, staff, subject_hint, requirement=None, shot=None):
     staff.get_by_role("link", name="Kembali ke daftar").click()
 
 
-def sign_in_office(page, base_url, username):
-    page.goto(base_url + "/office")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_selector("#office:not([hidden])")
-
-
 def agency_joins_and_keeps_its_promises(b, base_url, admin_password):
     admin, out = admin_onboards(b, base_url, admin_password)
     _, out["kiosk_before"] = kiosk_agencies(b, base_url, "kiosk-before")
 
     # the agency's supervisor adopts a standard for each of its services
     supervisor = b.page("supervisor", "desk")
-    sign_in_office(supervisor, base_url, SUPERVISOR)
+    sign_in(b, supervisor, base_url, SUPERVISOR, PASSWORD)
     supervisor.get_by_role("link", name="Kelola standar pelayanan").click()
     adopt_standard(b, supervisor, PERMIT_TYPE, shot="03-permit-standard-adopted")
     adopt_standard(b, supervisor, SERVICE, requirement="Identitas pengirim")
@@ -193,8 +183,7 @@ def agency_joins_and_keeps_its_promises(b, base_url, admin_password):
     portal.goto(base_url + "/portal")
     portal.get_by_label("Jenis izin").select_option(label=PERMIT_TYPE)
     out["promise_on_portal"] = b.wait_text(portal, "#promised-time", bool)
-    portal.get_by_label(DOCUMENT).set_input_files(
-        {"name": "ktp.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    portal.get_by_label(DOCUMENT).set_input_files(pdf("ktp.pdf"))
     portal.locator("#apply").get_by_label("NIK (16 angka)").fill("6203015708900003")
     portal.locator("#apply").get_by_label("Nama lengkap").fill("Rahmat Hidayat")
     portal.locator("#apply").get_by_label("Nomor WhatsApp/HP").fill("0811-5200-0003")
@@ -202,15 +191,10 @@ def agency_joins_and_keeps_its_promises(b, base_url, admin_password):
     code = b.wait_text(portal, "#tracking-code", bool)
     supervisor.goto(base_url + "/office")
     supervisor.wait_for_selector("#office:not([hidden])")
-    supervisor.get_by_role("button", name="Muat ulang daftar").click()
-    supervisor.get_by_role("button", name="Buka permohonan " + code).click()
-    b.wait_text(supervisor, "#detail-h", lambda text: code in text)
-    supervisor.locator("#detail-actions").get_by_role("button", name="Mulai pemeriksaan berkas", exact=True).click()
-    b.wait_text(supervisor, "#detail-facts", lambda text: "Pemeriksaan berkas" in text)
-    supervisor.locator("#detail-actions").get_by_role("button", name="Tolak permohonan", exact=True).click()
-    supervisor.get_by_label(re.compile("Alasan")).fill("Lokasi agen berada di luar wilayah layanan cabang.")
-    supervisor.locator("#reason-send").click()
-    b.wait_text(supervisor, "#detail-facts", lambda text: "ditolak" in text)
+    open_application(b, supervisor, code)
+    act(b, supervisor, "Mulai pemeriksaan berkas", "Pemeriksaan berkas")
+    act(b, supervisor, "Tolak permohonan", "ditolak",
+        reason="Lokasi agen berada di luar wilayah layanan cabang.")
 
     # the supervisor's back office: no promise broken this month
     supervisor.reload()

@@ -4,12 +4,10 @@ steps, per permit type and month."""
 from datetime import datetime, timezone
 
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.clock import FixedClock
 from services.common.errors import ValidationFailed
-from services.permits.service import PermitsService
-from tests.integration.permits.conftest import CATALOGUE, Recorder, filing, staff
+from tests.integration.permits.conftest import filing, staff
 
 # Tuesday 1 December 2026, 09:00 WIB
 TUESDAY = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
@@ -21,12 +19,8 @@ def clock():
 
 
 @pytest.fixture
-def permits(runner_factory, config, events, clock):
-    service = type("ClockedPermits", (PermitsService,), {"clock": clock})
-    runner_factory(config, service, Recorder).start()
-    with ClusterRpcProxy(config, timeout=30) as cluster:
-        cluster.permits.load_catalogue(CATALOGUE)
-        yield cluster
+def permits(clocked):
+    return clocked
 
 
 def test_decisions_in_and_past_their_sla_are_measured_per_permit_type(permits, clock):
