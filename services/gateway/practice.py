@@ -80,8 +80,9 @@ def compare(standards, permit_rows, queue_rows, ikm_rows):
             "title": standard.get("title"), "title_en": standard.get("title_en"),
             "version": standard.get("version"), "effective_from": standard.get("effective_from"),
             "promised": promise, "measured": measured,
+            # the unit's IKM score (25-100, PermenPAN-RB 14/2017) and its grade
             "ikm": None if not ikm or not ikm.get("respondents") else {
-                "ikm": ikm.get("ikm"), "grade": ikm.get("grade"),
+                "score": ikm.get("score"), "grade": ikm.get("grade"),
                 "respondents": ikm["respondents"]},
             "kept": None if measured is None else not reasons,
             "reasons": reasons, "slowest_steps": slowest})

@@ -32,10 +32,10 @@ def test_a_late_decision_and_a_fee_other_than_promised_break_the_permit_promise(
 
 def test_a_queue_service_served_within_its_minutes_kept_its_promise_and_its_ikm_is_shown():
     rows = compare([_standard("s2", "queue_service", "ktp", {"minutes": 15})], [], [QUEUE_ROW],
-                   [{"agency": "dpmptsp", "service_id": "ktp", "ikm": 88.5, "grade": "A",
-                     "respondents": 12}])
+                   [{"agency": "dpmptsp", "service_id": "ktp", "ikm": "3.5400",
+                     "score": "88.50", "grade": "A", "respondents": 12}])
     assert rows[0]["kept"] is True and rows[0]["reasons"] == []
-    assert rows[0]["ikm"] == {"ikm": 88.5, "grade": "A", "respondents": 12}
+    assert rows[0]["ikm"] == {"score": "88.50", "grade": "A", "respondents": 12}
     slower = compare([_standard("s2", "queue_service", "ktp", {"minutes": 10})], [],
                      [QUEUE_ROW], [])
     assert slower[0]["reasons"] == [{"kind": "slow_service", "p90_minutes": 14.0,

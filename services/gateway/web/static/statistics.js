@@ -94,7 +94,7 @@
     const rows = practice.standards.map(row => el("tr", {}, [
       agencyName(row.agency) || row.agency, (MPP.lang === "en" && row.title_en) || row.title,
       promiseText(row.promised), measuredText(row), feesText(row),
-      row.ikm ? fmt.number(row.ikm.ikm, 2) + " " + (row.ikm.grade || "") : "–", verdict(row),
+      row.ikm ? fmt.number(row.ikm.score, 2) + " " + (row.ikm.grade || "") : "–", verdict(row),
     ].map((v, i) => el("td", {"data-label": heads[i]}, v))));
     $("practice").replaceChildren(el("table", {class: "stack"}, el("thead", {}, el("tr", {}, heads.map(h => el("th", {scope: "col"}, h)))), el("tbody", {}, rows)));
   }
