@@ -138,11 +138,7 @@ class Drafting:
         doc = self.ledger.raw(standard_id)
         rules.check_manager(actor, doc)
         rules.check_step(doc["status"], "consultation_opened")
-        missing = rules.missing_components(doc)
-        if missing:
-            raise ValidationFailed(
-                "Lengkapi standar sebelum konsultasi / Complete the standard before the "
-                "consultation", {"fields": {"components": missing}})
+        self._complete(doc)
         if body["closes_on"] < self.ledger.today():
             raise ValidationFailed(INVALID_DATA, {"fields": {"closes_on": [
                 "Tidak boleh sebelum hari ini / Not before today."]}})
@@ -150,6 +146,14 @@ class Drafting:
                             forum=None)
         return self.ledger.view(self.ledger.step(doc, actor, "consultation_opened",
                                                  {"consultation": consultation}))
+
+    @staticmethod
+    def _complete(doc):
+        missing = rules.missing_components(doc)
+        if missing:
+            raise ValidationFailed(
+                "Lengkapi ke-14 komponen standar / Complete the standard's fourteen components",
+                {"fields": {"components": missing}})
 
     # -- adoption -----------------------------------------------------------------------------
 
@@ -160,6 +164,7 @@ class Drafting:
         rules.check_manager(actor, doc)
         rules.check_adoption(doc, unanswered(doc), body["effective_from"], self.ledger.today(),
                              self._newer_adopted(doc))
+        self._complete(doc)  # a revision during the consultation may have emptied one
         effective = body["effective_from"].isoformat()
         token = store.mark_unannounced(self.db, doc["_id"], clk.iso(self.ledger.now()))
         try:

@@ -30,7 +30,8 @@ ENTRY_FIELDS = ("standard_id", "seq", "at", "by", "role", "action", "from", "to"
 #: action -> (states it may start from, the state it leaves the standard in; None: unchanged)
 STEPS = {
     "created": ((None,), sc.DRAFT),
-    "updated": ((sc.DRAFT,), None),
+    # the draft is revised during the consultation too: what was accepted goes into it
+    "updated": ((sc.DRAFT, sc.CONSULTATION), None),
     "consultation_opened": ((sc.DRAFT,), sc.CONSULTATION),
     "comment_answered": ((sc.CONSULTATION,), None),
     "forum_recorded": ((sc.CONSULTATION,), None),

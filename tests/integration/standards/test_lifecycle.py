@@ -99,6 +99,13 @@ def test_adoption_is_refused_while_the_consultation_is_open_and_with_an_unanswer
     assert permits.list_permit_types("dpmptsp")[0]["version"] == 1
     standards.answer_comment(SUPERVISOR, sid, comment["id"],
                              {"outcome": "rejected", "reason": "Tarif diatur Perda."})
+    # revised during the consultation (accepted input goes into the draft), but not emptied
+    revised = standards.update_draft(SUPERVISOR, sid, {"components": {"complaints": []}})
+    assert revised["status"] == "consultation"
+    with pytest.raises(ValidationFailed) as refused:
+        standards.adopt(SUPERVISOR, sid, {"effective_from": today().isoformat()})
+    assert "complaints" in refused.value.fields["components"]
+    standards.update_draft(SUPERVISOR, sid, {"components": {"complaints": ["SP4N-LAPOR!"]}})
     with pytest.raises(Conflict):  # one answer per comment
         standards.answer_comment(SUPERVISOR, sid, comment["id"],
                                  {"outcome": "accepted", "reason": "Lain."})

@@ -53,6 +53,7 @@ def test_a_step_from_the_wrong_state_is_refused():
         rules.new_entry(None, "x", AT, SUPERVISOR, "adopted", {}, "draft")
     with pytest.raises(IllegalTransition):
         rules.check_step("adopted", "updated")
+    rules.check_step("consultation", "updated")  # accepted comments go into the draft
 
 
 def test_only_the_agencys_supervisor_or_the_admin_manages_its_standards():
