@@ -110,6 +110,16 @@ class StandardRoutes:
         auth.require(principal, auth.SUPERVISORS, doc.get("agency"))
         return doc
 
+    def _act_on(self, request, standard_id, method, *args, schema=None):
+        """A supervisor's step on a standard: the body checked by ``schema`` (422 before
+        anything), the standard in the caller's agency (403 otherwise), then
+        ``method(actor, standard_id, *args, body)`` on the standards service."""
+        principal = self._staff(request, auth.SUPERVISORS)
+        body = (self._body(request, schema),) if schema is not None else ()
+        self._standard_in_scope(principal, standard_id)
+        return req.json_response(self._call(method, _actor(principal), standard_id, *args,
+                                            *body))
+
     def _comment_client(self, request):
         """Who comments, as the abuse limits count them: a keyed hash of the client's address
         (the standards service never holds the address itself), and the retry key."""
@@ -222,11 +232,8 @@ class StandardRoutes:
            operation_id="updateStandard", response=sc.StandardOutSchema,
            summary="Change a draft (a standard in consultation or adopted: 409)")
     def update_standard(self, request, standard_id):
-        principal = self._staff(request, auth.SUPERVISORS)
-        body = self._body(request, sc.DraftUpdateSchema)
-        self._standard_in_scope(principal, standard_id)
-        return req.json_response(self._call(self.standards.update_draft, _actor(principal),
-                                            standard_id, body))
+        return self._act_on(request, standard_id, self.standards.update_draft,
+                            schema=sc.DraftUpdateSchema)
 
     @route("GET", "/api/v1/standards/<string:standard_id>/comments", tags=[TAG_STAFF],
            auth="supervisor",
@@ -245,43 +252,31 @@ class StandardRoutes:
            summary="Open the public consultation on a draft: its period and the invited "
                    "groups")
     def open_consultation(self, request, standard_id):
-        principal = self._staff(request, auth.SUPERVISORS)
-        body = self._body(request, sc.ConsultationSchema)
-        self._standard_in_scope(principal, standard_id)
-        return req.json_response(self._call(self.standards.open_consultation,
-                                            _actor(principal), standard_id, body))
+        return self._act_on(request, standard_id, self.standards.open_consultation,
+                            schema=sc.ConsultationSchema)
 
     @route("POST", "/api/v1/standards/<string:standard_id>/comments/<string:comment_id>/answer",
            tags=[TAG_STAFF], auth="supervisor", body=sc.AnswerSchema,
            operation_id="answerStandardComment", response=sc.CommentOutSchema,
            summary="Answer a comment: accepted, partly or rejected, with the reason")
     def answer_comment(self, request, standard_id, comment_id):
-        principal = self._staff(request, auth.SUPERVISORS)
-        body = self._body(request, sc.AnswerSchema)
-        self._standard_in_scope(principal, standard_id)
-        return req.json_response(self._call(self.standards.answer_comment, _actor(principal),
-                                            standard_id, comment_id, body))
+        return self._act_on(request, standard_id, self.standards.answer_comment, comment_id,
+                            schema=sc.AnswerSchema)
 
     @route("POST", "/api/v1/standards/<string:standard_id>/forum", tags=[TAG_STAFF],
            auth="supervisor", body=sc.ForumSchema,
            operation_id="recordStandardForum", response=sc.StandardOutSchema,
            summary="Record the forum meeting: date, place, participants per group, summary")
     def record_forum(self, request, standard_id):
-        principal = self._staff(request, auth.SUPERVISORS)
-        body = self._body(request, sc.ForumSchema)
-        self._standard_in_scope(principal, standard_id)
-        return req.json_response(self._call(self.standards.record_forum, _actor(principal),
-                                            standard_id, body))
+        return self._act_on(request, standard_id, self.standards.record_forum,
+                            schema=sc.ForumSchema)
 
     @route("POST", "/api/v1/standards/<string:standard_id>/consultation/close",
            tags=[TAG_STAFF], auth="supervisor",
            operation_id="closeStandardConsultation", response=sc.StandardOutSchema,
            summary="Close the consultation (no more comments)")
     def close_consultation(self, request, standard_id):
-        principal = self._staff(request, auth.SUPERVISORS)
-        self._standard_in_scope(principal, standard_id)
-        return req.json_response(self._call(self.standards.close_consultation,
-                                            _actor(principal), standard_id))
+        return self._act_on(request, standard_id, self.standards.close_consultation)
 
     @route("POST", "/api/v1/standards/<string:standard_id>/adopt", tags=[TAG_STAFF],
            auth="supervisor", body=sc.AdoptSchema,
@@ -289,8 +284,5 @@ class StandardRoutes:
            summary="Adopt the standard from a date; refused (409) while the consultation is "
                    "open or a comment is unanswered. The services that run it follow by event")
     def adopt_standard(self, request, standard_id):
-        principal = self._staff(request, auth.SUPERVISORS)
-        body = self._body(request, sc.AdoptSchema)
-        self._standard_in_scope(principal, standard_id)
-        return req.json_response(self._call(self.standards.adopt, _actor(principal),
-                                            standard_id, body))
+        return self._act_on(request, standard_id, self.standards.adopt,
+                            schema=sc.AdoptSchema)

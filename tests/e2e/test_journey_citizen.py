@@ -76,3 +76,7 @@ def test_a_kiosk_ticket_is_followed_on_a_phone_by_its_number(base_url):
     eta = r["tracking"].split("Perkiraan dipanggil")[1]
     assert "belum dapat diperkirakan" in eta or "menit lagi" in eta  # never "––– min"
     assert r["unknown"] == "Nomor antrean tidak ditemukan hari ini"
+    # the ticket and the followed ticket both lead to the service's published standard
+    assert r["ticket_standard"].startswith("Standar pelayanan: ")
+    assert r["ticket_standard"].endswith("/standards")
+    assert r["standard_link"].startswith("/standards?service=")

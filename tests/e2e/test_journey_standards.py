@@ -43,6 +43,10 @@ def test_a_standard_is_drafted_consulted_adopted_and_promised_on_the_portal(base
     assert "Maklumat Pelayanan" in public and "sanggup menyelenggarakan pelayanan" in public
     assert "Diterima sebagian" in public  # the answers stay on the record
 
+    english = r["english"]
+    assert "Service standards" in english and PROMISED_DAYS + " working days" in english
+    assert "Free of charge" in english and "Partly accepted" in english
+
     for pdf, title in ((r["berita_acara"], "BERITA ACARA"),
                        (r["maklumat"], "MAKLUMAT PELAYANAN")):
         assert pdf["head"] == "%PDF-", pdf["name"]

@@ -126,6 +126,7 @@ def citizen_tracks_a_ticket_by_its_number(b, base_url, agency_name, service_butt
     kiosk = b.page("kiosk", "kiosk")
     kiosk.goto(base_url + "/kiosk")
     number = take_ticket(kiosk, agency_name, service_button)
+    ticket_standard = kiosk.inner_text("#ticket-standard")  # printed: where the promise is
     portal = b.page("citizen", "phone")
     portal.goto(base_url + "/portal")
     portal.get_by_label("Nomor antrean").fill(number.lower().replace("-", ""))
@@ -133,8 +134,11 @@ def citizen_tracks_a_ticket_by_its_number(b, base_url, agency_name, service_butt
     shown = b.wait_text(portal, "#ticket-number", lambda text: text == number)
     tracking = b.wait_text(portal, "#track-out", lambda text: "Perkiraan dipanggil" in text)
     b.check(portal, "01-tracking-by-number")
+    standard_link = portal.get_by_role("link", name="Standar pelayanan layanan ini").get_attribute(
+        "href")
     portal.get_by_label("Nomor antrean").fill("Z-999")
     portal.get_by_role("button", name="Lacak").click()
     unknown = b.wait_text(portal, "#track [role=alert]", bool)
     b.check(portal, "02-unknown-number")
-    return {"number": number, "shown": shown, "tracking": tracking, "unknown": unknown}
+    return {"number": number, "shown": shown, "tracking": tracking, "unknown": unknown,
+            "ticket_standard": ticket_standard, "standard_link": standard_link}

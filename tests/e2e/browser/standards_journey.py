@@ -220,6 +220,11 @@ def standard_from_draft_to_promise(b, base_url, admin_password):
     b.check(reader, "10-public-standard-adopted")
     out["maklumat"] = download(reader, reader.get_by_role(
         "link", name="Unduh Maklumat Pelayanan (PDF)"), "maklumat")
+    reader.get_by_role("button", name="English").click()  # the same standard in English
+    reader.get_by_role("heading", name="Service pledge (Maklumat Pelayanan)").wait_for()
+    b.wait_text(reader, "#history", lambda t: "Adopted" in t)  # the page rebuilt in English
+    out["english"] = reader.inner_text("main")
+    b.check(reader, "10b-public-standard-english")
 
     # a citizen files against the new type and is shown the promised time
     portal = b.page("applicant", "phone")

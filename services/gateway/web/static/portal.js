@@ -257,7 +257,7 @@
     if (r.holder) pairs.push([t("po_holder"), r.holder]);
     pairs.push([t("valid_until"), r.valid_until ? fmt.date(r.valid_until) : "–"]);
     // the standard the permit was issued under: its type's, found by name within its agency
-    const type = r.agency && types.find(p => p.agency === r.agency && (p.name === r.title || p.name_en === r.title_en));
+    const type = r.agency && types.find(p => p.agency === r.agency && (p.name === r.title || (r.title_en && p.name_en === r.title_en)));
     $("verify-out").replaceChildren(el("p", {id: "verify-status", class: "state"}, serverText(r.status_label || r.status)), dl(pairs),
       r.agency ? el("p", {}, standardLink(type ? "permit_type=" + encodeURIComponent(type.id) : "agency=" + encodeURIComponent(r.agency))) : "");
   }

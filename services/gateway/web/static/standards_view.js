@@ -40,13 +40,32 @@ const STD = (() => {
     const parts = lines(v);
     return parts.length > 1 ? el("ul", {}, parts.map(x => el("li", {}, x))) : (parts[0] || "–");
   }
+  // A queue service's hours in the standard: "Senin–Jumat 07.30–16.00; Sabtu 08.00–12.00"
+  const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  const dayName = d => new Intl.DateTimeFormat(MPP.lang === "en" ? "en-GB" : "id-ID", {weekday: "long", timeZone: "UTC"})
+    .format(new Date(Date.UTC(2026, 11, 7 + WEEKDAYS.indexOf(d))));  // 7 December 2026 is a Monday
+  const hm = x => (MPP.lang === "en" ? x : x.replace(":", "."));
+  function hoursText(hours) {
+    const span = h => (typeof h[0] === "string" ? [h] : h).map(p => hm(p[0]) + "–" + hm(p[1])).join(", ");
+    const groups = [];
+    WEEKDAYS.filter(d => hours && hours[d]).forEach(d => {
+      const last = groups[groups.length - 1], text = span(hours[d]);
+      if (last && last.text === text && WEEKDAYS.indexOf(d) === WEEKDAYS.indexOf(last.to) + 1) last.to = d; else groups.push({from: d, to: d, text});
+    });
+    return groups.map(g => dayName(g.from) + (g.to !== g.from ? "–" + dayName(g.to) : "") + " " + g.text).join("; ") || "–";
+  }
   function section(headingKey, keys, c, level) {
     return el("section", {class: "std-part"}, el("h" + level, {}, t(headingKey)),
       el("dl", {class: "std-components"}, keys.flatMap(k => [el("dt", {}, t("sd_c_" + k)), el("dd", {"data-component": k}, value(k, c))])));
   }
   function components(doc, level = 3) {
     const c = doc.components || {};
-    return [section("sd_delivery", DELIVERY, c, level), section("sd_management", MANAGEMENT, c, level)];
+    const delivery = section("sd_delivery", DELIVERY, c, level);
+    if (doc.opening_hours) {  // a queue service's standard promises its hours too
+      const time = delivery.querySelector('[data-component="time"]');
+      time.after(el("dt", {}, t("sd_hours")), el("dd", {"data-component": "opening_hours"}, hoursText(doc.opening_hours)));
+    }
+    return [delivery, section("sd_management", MANAGEMENT, c, level)];
   }
   const statusName = s => named("sd_status_", s);
   const groupName = g => named("sd_g_", g);

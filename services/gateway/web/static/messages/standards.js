@@ -28,6 +28,7 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "sd_c_requirements": {"id": "Persyaratan", "en": "Requirements"},
   "sd_c_procedure": {"id": "Sistem, mekanisme dan prosedur", "en": "System, mechanism and procedure"},
   "sd_c_time": {"id": "Jangka waktu pelayanan", "en": "Service time"},
+  "sd_hours": {"id": "Jam layanan", "en": "Opening hours"},
   "sd_c_cost": {"id": "Biaya/tarif", "en": "Cost/tariff"},
   "sd_c_product": {"id": "Produk pelayanan", "en": "Service product"},
   "sd_c_complaints": {"id": "Penanganan pengaduan, saran dan masukan", "en": "Complaints, suggestions and input"},
@@ -98,6 +99,5 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "sd_a_consultation_closed": {"id": "Konsultasi publik ditutup", "en": "Consultation closed"},
   "sd_a_adopted": {"id": "Ditetapkan", "en": "Adopted"},
   "sd_a_superseded": {"id": "Diganti versi baru", "en": "Superseded"},
-  "sd_a_other": {"id": "Perubahan", "en": "Change"},
-  "sd_pdf_ready": {"id": "Berkas PDF sudah diunduh.", "en": "The PDF has been downloaded."}
+  "sd_a_other": {"id": "Perubahan", "en": "Change"}
 });
