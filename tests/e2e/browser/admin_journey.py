@@ -19,6 +19,22 @@ def region(page, name):
     return page.get_by_role("region", name=name)
 
 
+def save_permit_type(admin, name, working_days, document, fee=None):
+    """On an agency's admin page: a permit type (or a new version of one of that name) with
+    one required document, decided by the agency's own officers."""
+    types = region(admin, "Jenis izin")
+    more = types.locator("summary", has_text="Tambah jenis izin")
+    if more.count():  # the form to add one more waits behind its title
+        more.click()
+    types.get_by_label("Nama jenis izin").fill(name)
+    types.get_by_label("Lama proses (hari kerja)").fill(str(working_days))
+    if fee is not None:
+        types.get_by_label("Biaya (rupiah)").fill(str(fee))
+    types.get_by_role("button", name="Tambah persyaratan").click()
+    types.get_by_label("Nama dokumen").fill(document)
+    types.get_by_role("button", name="Simpan jenis izin").click()
+
+
 def onboard_and_serve(b, base_url, admin_password):
     admin = b.page("admin", "desk")
     admin.goto(base_url + "/admin")

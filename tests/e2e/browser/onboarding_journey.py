@@ -11,7 +11,7 @@ and the supervisor's back office says no promise was broken. Last, the admin sav
 type version with a fee other than the adopted one, and the agency page flags it."""
 import re
 
-from tests.e2e.browser.admin_journey import region
+from tests.e2e.browser.admin_journey import region, save_permit_type
 from tests.e2e.browser.permit_journey import act, open_application, pdf, sign_in
 
 AGENCY = "PT Pos Indonesia Cabang Kuala Kapuas"
@@ -64,12 +64,7 @@ def admin_onboards(b, base_url, admin_password):
         staff.get_by_label("Kata sandi awal").fill(PASSWORD)
         staff.get_by_role("button", name="Buat akun").click()
         region(admin, "Akun staf instansi").get_by_role("cell", name=username, exact=True).wait_for()
-    types = region(admin, "Jenis izin")
-    types.get_by_label("Nama jenis izin").fill(PERMIT_TYPE)
-    types.get_by_label("Lama proses (hari kerja)").fill("5")
-    types.get_by_role("button", name="Tambah persyaratan").click()
-    types.get_by_label("Nama dokumen").fill(DOCUMENT)
-    types.get_by_role("button", name="Simpan jenis izin").click()
+    save_permit_type(admin, PERMIT_TYPE, 5, DOCUMENT)
     region(admin, "Jenis izin").get_by_role("cell", name=PERMIT_TYPE, exact=True).wait_for()
 
     # everything but the standards: going live is refused, in words
@@ -213,14 +208,7 @@ def agency_joins_and_keeps_its_promises(b, base_url, admin_password):
     b.check(stats, "08-statistics-promise-and-practice")
 
     # the running permit type drifts from its standard: a new version with a fee
-    types = region(admin, "Jenis izin")
-    types.locator("summary", has_text="Tambah jenis izin").click()
-    types.get_by_label("Nama jenis izin").fill(PERMIT_TYPE)
-    types.get_by_label("Lama proses (hari kerja)").fill("5")
-    types.get_by_label("Biaya (rupiah)").fill("25000")
-    types.get_by_role("button", name="Tambah persyaratan").click()
-    types.get_by_label("Nama dokumen").fill(DOCUMENT)
-    types.get_by_role("button", name="Simpan jenis izin").click()
+    save_permit_type(admin, PERMIT_TYPE, 5, DOCUMENT, fee=25000)
     out["drift"] = b.wait_text(admin, "#view", lambda t: "Berbeda dari standar" in t)
     admin.locator(".adm-drift").first.scroll_into_view_if_needed()
     b.check(admin, "09-permit-type-differs-from-standard")
