@@ -101,10 +101,18 @@ class CallingRuleSchema(StrictSchema):
             raise ValidationError("Kelompok ganda / Duplicate group.")
 
 
+#: what kind of body an agency is (its onboarding profile): a regional government office,
+#: a vertical (central government) agency's office, a state or regional enterprise, other
+AGENCY_KINDS = ("regional_office", "vertical_agency", "state_enterprise",
+                "regional_enterprise", "other")
+
+
 class AgencySchema(StrictSchema):
     code = Key(required=True)
     name = Text(required=True)
     name_en = Text(load_default=None)
+    kind = fields.String(load_default=None, allow_none=True,
+                         validate=validate.OneOf(AGENCY_KINDS))
 
 
 class ServiceSchema(StrictSchema):

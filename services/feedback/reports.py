@@ -80,3 +80,11 @@ class Reports:
                              "service_time": measured["service_time_month"],
                              "sla": measured["sla"], "visitors": measured["visitors_month"]}})
         return {"month": month, "agency": query["agency"], "items": items}
+
+    def service_ikm(self, agency=None, month=None):
+        """``{"month", "agency", "services": [{agency, service_id, respondents, ikm, grade,
+        grade_label, grade_label_en}]}`` (the perception view's IKM, without its elements)."""
+        view = self.perception(agency, month)
+        return {"month": view["month"], "agency": view["agency"], "services": [
+            dict(item["ikm"], agency=item["agency"], service_id=item["service_id"],
+                 respondents=item["respondents"]) for item in view["items"]]}

@@ -12,10 +12,10 @@ from services.contracts.feedback import (  # noqa: F401
     MAX_TEXT, REQUIRED, ComplaintOutSchema, ComplaintReplySchema, ComplaintSchema, ElementSchema,
     ElementsSchema, SurveyAnswerSchema)
 from services.contracts.fields import StrictSchema, key  # noqa: F401
+from services.contracts.practice import MONTH
 from services.feedback import complaints
 
 _KEY = key()
-MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Format YYYY-MM / Format YYYY-MM.")
 
 
 class ReferenceSchema(StrictSchema):

@@ -175,3 +175,9 @@ class FeedbackService(HealthMixin):
         """For supervisors: each service's element scores beside what was measured
         ("waktu penyelesaian" beside the measured wait, service time and SLA)."""
         return self.reports.perception(agency, month)
+
+    @rpc
+    def service_ikm(self, agency=None, month=None):
+        """Promise against practice: the IKM of each service (queue service or permit type)
+        in a month, with its grade and number of respondents (no personal data)."""
+        return self.reports.service_ikm(agency, month)

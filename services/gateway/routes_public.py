@@ -5,6 +5,9 @@ from werkzeug.wrappers import Response
 
 from services.common import settings
 from services.common.config import timezone_name
+from services.common.errors import DomainError
+from services.contracts import practice as pr
+from services.contracts import roles
 from services.contracts import ticketing as tc
 from services.gateway import requests as req
 from services.gateway import schemas as gs
@@ -35,11 +38,23 @@ def _ticket_created(ticket):
 
 class PublicRoutes:
 
+    def _offered_agencies(self, request):
+        """The agencies offered to whoever asks: an agency being onboarded is not offered to
+        citizens until it goes live (``routes_practice``), but its own staff (and the MPP
+        admin) see it, to prepare it (its standards, its counters)."""
+        try:
+            viewer = self._principal(request)
+        except DomainError:  # an expired session on a public page: a citizen's view
+            viewer = None
+        return [a for a in self._call(self.ticketing.list_agencies)
+                if a.get("state", pr.LIVE) == pr.LIVE or (viewer is not None and (
+                    viewer.role == roles.ADMIN or viewer.agency == a["code"]))]
+
     @route("GET", "/api/v1/agencies", operation_id="listAgencies", response=rs.AgencyList,
            public=True, tags=[TAG_CAT],
            summary="Agencies with their queue services and permit types")
     def agencies(self, request):
-        agencies = self._call(self.ticketing.list_agencies)
+        agencies = self._offered_agencies(request)
         permit_types = self._call(self.permits.list_permit_types)
         for agency in agencies:
             agency["permit_types"] = [p for p in permit_types if p["agency"] == agency["code"]]
@@ -62,8 +77,10 @@ class PublicRoutes:
            query={"agency": "agency code"}, summary="Permit types in force")
     def permit_types(self, request):
         agency = request.args.get("agency") or None
-        return req.json_response({"permit_types": self._call(self.permits.list_permit_types,
-                                                             agency)})
+        offered = {a["code"] for a in self._offered_agencies(request)}
+        return req.json_response({"permit_types": [
+            p for p in self._call(self.permits.list_permit_types, agency)
+            if p["agency"] in offered]})
 
     # -- tickets ----------------------------------------------------------------------------
 

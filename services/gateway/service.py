@@ -9,6 +9,7 @@ response) and are grouped by resource in mixins composed here:
 - ``routes_permits``: applications, permits, connector callbacks (HMAC);
 - ``routes_connectors``: agency connectors' state and resuming one (admin, supervisors);
 - ``routes_admin``: catalogue administration, statistics, notification status;
+- ``routes_practice``: promise against practice, broken promises, agency onboarding;
 - ``routes_feedback``: surveys, complaints, public statistics, supervisors' feedback views;
 - ``routes_providers``: WhatsApp and SMS providers' receipts and replies (signed);
 - ``routes_live``: the board snapshots of the SSE hub (``hub``, fed by ``live_feed``);
@@ -35,6 +36,7 @@ from services.gateway.routes_counters import CounterRoutes
 from services.gateway.routes_feedback import FeedbackRoutes
 from services.gateway.routes_live import LiveRoutes
 from services.gateway.routes_permits import PermitRoutes
+from services.gateway.routes_practice import PracticeRoutes
 from services.gateway.routes_providers import ProviderRoutes
 from services.gateway.routes_public import PublicRoutes
 from services.gateway.routes_standards import StandardRoutes
@@ -48,7 +50,7 @@ log = logging.getLogger(__name__)
 
 class GatewayService(HealthMixin, GatewayBase, AuthRoutes, PublicRoutes, CounterRoutes,
                      PermitRoutes, AdminRoutes, FeedbackRoutes, LiveRoutes, ProviderRoutes,
-                     ConnectorRoutes, StandardRoutes):
+                     ConnectorRoutes, StandardRoutes, PracticeRoutes):
     name = "gateway"
 
     # -- health ---------------------------------------------------------------------------

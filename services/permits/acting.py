@@ -20,8 +20,7 @@ from services.permits import applications, issuing, schemas, sla_schedule, store
 from services.permits.connectors.sdk import subscription
 from services.contracts.permits import APPLICANT_ACTIONS
 
-#: decisions whose events say whether the SLA was kept (issued, rejected, deemed approved)
-SLA_DECIDED = frozenset({workflow.ISSUED, workflow.REJECTED, workflow.DEEMED_APPROVED})
+SLA_DECIDED = workflow.SLA_DECIDED
 RETURN_ACTIONS = ("return", "agency_return")
 
 

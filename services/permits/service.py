@@ -7,9 +7,9 @@ calendar), ``filing`` (filing, documents), ``acting`` (actions, transitions, the
 ``views`` (applicant and staff views, work lists, history), ``connector_desk`` (what
 connectors read and report), ``issuing`` (permits, verification, PDF), ``sla_schedule`` and
 ``sla_sweep`` (SLA checks), ``outbox`` (events a dead process owed), ``standard_terms`` (an
-adopted service standard made the permit type's terms). Rules (plain data, no
-storage): ``workflow``, ``sla``, ``history``, ``tracking``, ``documents``, ``permit_types``,
-``issuance``. Storage: ``store`` (read its docstring for the concurrency design).
+adopted service standard made the permit type's terms), ``practice_report`` (promise against
+practice). Rules (plain data, no storage): ``workflow``, ``sla``, ``history``, ``tracking``,
+``documents``, ``permit_types``, ``issuance``, ``practice``. Storage: ``store`` (read its docstring for the concurrency design).
 """
 from nameko.dependency_providers import Config
 from nameko.rpc import rpc
@@ -21,8 +21,9 @@ from services.common.events import Events, SubscriberQueues, handles
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.permits import (acting, applications, catalogue, connector_desk,
-                              connector_registry, erasure, filing, issuing, outbox, sla_sweep,
-                              standard_terms, store, views, webhook_agencies)
+                              connector_registry, erasure, filing, issuing, outbox,
+                              practice_report, sla_sweep, standard_terms, store, views,
+                              webhook_agencies)
 from services.contracts import events as ev
 from services.permits.context import Context
 
@@ -74,6 +75,10 @@ class PermitsService(HealthMixin):
     @rpc
     def retire_permit_type(self, permit_type_id, data):
         return catalogue.retire_permit_type(self._ctx, permit_type_id, data)
+
+    @rpc
+    def practice(self, agency=None, month=None):
+        return practice_report.permit_practice(self._ctx, agency, month)
 
     @rpc
     def get_calendar(self):

@@ -57,6 +57,9 @@ DEEMED_APPROVED = "deemed_approved"
 APPROVAL = "approval"  # the kind of every approval_<k> state
 INITIAL_STATE = SUBMITTED
 TERMINAL_STATES = frozenset({REJECTED, WITHDRAWN, CANCELLED, EXPIRED, REVOKED, DEEMED_APPROVED})
+#: decisions measured against the SLA (their events say whether it was kept; practice counts
+#: them): issued, rejected, deemed approved
+SLA_DECIDED = frozenset({ISSUED, REJECTED, DEEMED_APPROVED})
 
 DEEMED_APPROVED_LEGAL_BASIS = (
     "Pasal 53 UU No. 30 Tahun 2014 tentang Administrasi Pemerintahan, sebagaimana diubah oleh "

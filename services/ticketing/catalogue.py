@@ -31,11 +31,14 @@ def service_document(agency_code, service, defaults):
 
 
 def agency_document(agency):
-    return {
+    document = {
         "_id": agency["code"],
         "name": agency["name"],
         "name_en": agency.get("name_en") or agency["name"],
     }
+    if agency.get("kind"):
+        document["kind"] = agency["kind"]
+    return document
 
 
 def counter_document(agency_code, counter):

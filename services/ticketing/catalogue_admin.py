@@ -6,6 +6,7 @@ Every function takes ``ctx``: the service worker (``db``, ``cache``).
 """
 from services.common import clock as clk
 from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.contracts import practice as pr
 from services.contracts.messages import INVALID_DATA
 from services.ticketing import catalogue, catalogue_reads, store
 from services.ticketing import schemas as sc
@@ -35,6 +36,9 @@ def list_agencies(ctx):
             "code": agency["_id"],
             "name": agency["name"],
             "name_en": agency["name_en"],
+            "kind": agency.get("kind"),
+            # the demo catalogue's agencies (and any from before onboarding) are live
+            "state": agency.get("state", pr.LIVE),
             "services": [
                 {"id": s["_id"], "prefix": s["prefix"], "name": s["name"], "name_en": s["name_en"]}
                 for s in services if s["agency"] == agency["_id"]
@@ -97,10 +101,24 @@ def retire_agency(ctx, code):
 
 
 def upsert_agency(ctx, data):
+    """Create or rename an agency. A new one is ``onboarding`` (not offered to citizens
+    until it goes live, ``set_agency_state``); renaming keeps its state."""
     agency = sc.load(sc.AgencySchema, data)
-    store.upsert_catalogue_item(ctx.db, "agencies", catalogue.agency_document(agency))
+    store.upsert_catalogue_item(ctx.db, "agencies", catalogue.agency_document(agency),
+                                on_insert={"state": pr.ONBOARDING})
     ctx.cache.clear()
     return {"code": agency["code"]}
+
+
+def set_agency_state(ctx, code, data):
+    """``{"state": "onboarding"|"live"}`` of an existing agency (the gateway decides from
+    the go-live checklist whether it may go live)."""
+    state = sc.load(pr.AgencyStateSchema, data)["state"]
+    if not isinstance(code, str) or store.get_agency(ctx.db, code) is None:
+        raise NotFound(UNKNOWN_AGENCY, {"agency": str(code)[:100]})
+    store.upsert_catalogue_item(ctx.db, "agencies", {"_id": code, "state": state})
+    ctx.cache.clear()
+    return {"code": code, "state": state}
 
 
 def upsert_service(ctx, data):

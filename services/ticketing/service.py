@@ -9,6 +9,7 @@ does the work, passing the worker itself (``self``) as ``ctx``.
 - ``boards``: display boards, queue status, metrics;
 - ``waiting_list``: who waits for a counter's services, in call order, and what it serves now;
 - ``day_end``: day statistics and close-out;
+- ``practice_report``: a month's waits and service times per service (promise against practice);
 - ``outbox``: ``ticket_issued`` a broker loss (or a dead process) left owed, on a timer;
 - standards' ``standard_adopted``: a queue service's hours and expected service minutes
   from its adopted standard (``standard_terms``);
@@ -36,7 +37,7 @@ from services.common.sequences import Tails
 from services.contracts import events as ev
 from services.ticketing import (boards, booking_desk, catalogue_admin, catalogue_reads,
                                 counter_desk, day_end, issuing, number_lookup, outbox,
-                                standard_terms, store, waiting_list)
+                                practice_report, standard_terms, store, waiting_list)
 
 boot.install()
 
@@ -97,6 +98,10 @@ class TicketingService(HealthMixin):
     @rpc
     def retire_agency(self, code):
         return catalogue_admin.retire_agency(self, code)
+
+    @rpc
+    def set_agency_state(self, code, data):
+        return catalogue_admin.set_agency_state(self, code, data)
 
     @rpc
     def upsert_service(self, data):
@@ -221,6 +226,10 @@ class TicketingService(HealthMixin):
     @rpc
     def day_statistics(self, day=None, agency=None):
         return day_end.day_statistics(self, day, agency)
+
+    @rpc
+    def practice(self, agency=None, month=None):
+        return practice_report.queue_practice(self, agency, month)
 
     @rpc
     def close_day(self, day=None):

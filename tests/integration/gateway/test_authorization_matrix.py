@@ -173,6 +173,14 @@ def targets(ids):
         ("PUT", "/api/v1/admin/webhook-agencies/<string:agency>"): Target(
             "/api/v1/admin/webhook-agencies/" + OWN, json={"url": "http://127.0.0.1:9/mpp"},
             scoped=False),
+        # promise against practice (a supervisor: their agency's) and onboarding (the admin's)
+        ("GET", "/api/v1/standards/broken"): Target("/api/v1/standards/broken",
+                                                    params={"agency": OWN}),
+        ("GET", "/api/v1/admin/agencies"): Target("/api/v1/admin/agencies", scoped=False),
+        ("GET", "/api/v1/admin/agencies/<string:code>/onboarding"): Target(
+            "/api/v1/admin/agencies/{}/onboarding".format(OWN), scoped=False),
+        ("POST", "/api/v1/admin/agencies/<string:code>/go-live"): Target(
+            "/api/v1/admin/agencies/{}/go-live".format(OWN), scoped=False),
         ("GET", "/api/v1/admin/calendar"): Target("/api/v1/admin/calendar", scoped=False),
         ("PUT", "/api/v1/admin/calendar"): Target("/api/v1/admin/calendar", json={},
                                                   scoped=False),

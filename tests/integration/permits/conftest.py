@@ -113,6 +113,17 @@ def permits(runner_factory, config, events):
 
 
 @pytest.fixture
+def clocked(runner_factory, config, events, clock):
+    """The permits service under a clock the test moves (the module's ``clock`` fixture), with
+    the catalogue loaded, and a proxy to the cluster."""
+    service = type("ClockedPermits", (PermitsService,), {"clock": clock})
+    runner_factory(config, service, Recorder).start()
+    with ClusterRpcProxy(config, timeout=30) as cluster:
+        cluster.permits.load_catalogue(CATALOGUE)
+        yield cluster
+
+
+@pytest.fixture
 def pdb(mongo_client, config):
     return mongo_client[database_name(config, "permits")]
 

@@ -5,13 +5,11 @@ gave when filing. A right PIN clears the count."""
 from datetime import datetime, timezone
 
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.clock import FixedClock
 from services.common.errors import NotFound, TooManyAttempts
 from services.permits import tracking
-from services.permits.service import PermitsService
-from tests.integration.permits.conftest import CATALOGUE, Recorder, filing
+from tests.integration.permits.conftest import filing
 from tests.support import wait_for
 
 MONDAY = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)
@@ -20,15 +18,6 @@ MONDAY = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)
 @pytest.fixture
 def clock():
     return FixedClock(MONDAY)
-
-
-@pytest.fixture
-def clocked(runner_factory, config, events, clock):
-    service = type("ClockedPermits", (PermitsService,), {"clock": clock})
-    runner_factory(config, service, Recorder).start()
-    with ClusterRpcProxy(config, timeout=30) as cluster:
-        cluster.permits.load_catalogue(CATALOGUE)
-        yield cluster
 
 
 def _wrong(pin):

@@ -8,6 +8,7 @@
   const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
   const FIELD_TYPES = ["string", "integer", "number", "date", "boolean", "enum"];
   const ROLES = ["officer", "supervisor"];
+  const AGENCY_KINDS = ["regional_office", "vertical_agency", "state_enterprise", "regional_enterprise", "other"];
   let agencies = [], counters = [], accounts = null, connectors = null;
   let accountFilter = "";  // the accounts page's agency filter (also the new account's agency)
 
@@ -83,7 +84,8 @@
 
   // -- data -----------------------------------------------------------------------------
   async function loadCatalogue() {
-    const r = await api("GET", "/api/v1/agencies");
+    // every agency, those being onboarded too (citizens see only live ones)
+    const r = await api("GET", "/api/v1/admin/agencies");
     MPP.setZone(r.timezone);
     agencies = r.agencies.sort((a, b) => MPP.name(a).localeCompare(MPP.name(b), "id"));
     counters = (await api("GET", "/api/v1/counters")).counters;
@@ -124,16 +126,18 @@
     await loadCatalogue();
     const rows = agencies.map(a => [
       MPP.name(a), fmt.number(a.services.length), fmt.number(counters.filter(c => c.agency === a.code).length),
-      fmt.number((a.permit_types || []).length),
+      fmt.number((a.permit_types || []).length), stateText(a.state),
       el("a", {href: "#agency/" + encodeURIComponent(a.code), class: "btn secondary small", "aria-label": t("adm_manage_agency", {name: MPP.name(a)})}, t("adm_manage"))]);
     const f = form(t("adm_new_agency"), [
       el("div", {class: "row"},
         field("name", t("adm_agency_name"), {attrs: {required: true, maxlength: 200}}),
         field("name_en", t("adm_name_en"), {optional: true, help: t("adm_name_en_help")}),
-        field("code", t("adm_agency_code"), {help: t("adm_code_help"), attrs: {required: true, maxlength: 50}})),
+        field("code", t("adm_agency_code"), {help: t("adm_code_help"), attrs: {required: true, maxlength: 50}}),
+        kindField()),
     ], t("adm_save_agency"), async f => {
       const body = {code: val(f, "code"), name: val(f, "name")};
       if (val(f, "name_en")) body.name_en = val(f, "name_en");
+      if (val(f, "kind")) body.kind = val(f, "kind");
       if (agencies.some(a => a.code === body.code)) {
         throw {message: MPP.serverText("Data tidak valid / Invalid data"), fields: {code: [t("adm_code_taken")]}};
       }
@@ -143,7 +147,7 @@
     });
     suggest(f, "name", "code", v => slug(v, "-", 50));
     return [el("h2", {}, t("adm_agencies_title")), el("p", {}, t("adm_agencies_intro")),
-      table([t("adm_col_agency"), t("adm_col_services"), t("adm_col_counters"), t("adm_col_permit_types"), el("span", {class: "sr-only"}, t("adm_col_actions"))], rows),
+      table([t("adm_col_agency"), t("adm_col_services"), t("adm_col_counters"), t("adm_col_permit_types"), t("adm_col_agency_state"), el("span", {class: "sr-only"}, t("adm_col_actions"))], rows),
       f];
   }
 
@@ -156,14 +160,16 @@
     const details = await Promise.all(agency.services.map(s => api("GET", "/api/v1/services/" + encodeURIComponent(s.id))));
     await loadAccounts().catch(() => { accounts = []; });
     const own = counters.filter(c => c.agency === code);
+    const ready = await api("GET", "/api/v1/admin/agencies/" + encodeURIComponent(code) + "/onboarding").catch(e => ({error: e.message}));
     const serviceName = id => { const s = agency.services.find(x => x.id === id); return s ? MPP.name(s) : id; };
     return [
       el("p", {}, el("a", {href: "#agencies"}, "← " + t("adm_back"))),
       el("h2", {}, MPP.name(agency)),
+      readiness(agency, ready),
       more(agencyNameForm(agency), true),
       el("section", {class: "card", "aria-labelledby": "h-services"}, el("h3", {id: "h-services"}, t("adm_services_title")),
         table([t("adm_col_service"), t("adm_col_prefix"), t("adm_col_hours"), t("adm_col_quota"), el("span", {class: "sr-only"}, t("adm_col_actions"))],
-          details.map(s => [MPP.name(s), s.prefix, hoursText(s.opening_hours), s.daily_quota ? fmt.number(s.daily_quota) : t("adm_no_quota"), editButton("service", s.id, MPP.name(s))])),
+          details.map(s => [el("div", {}, MPP.name(s), driftNote(ready, "queue_service", s.id)), s.prefix, hoursText(s.opening_hours), s.daily_quota ? fmt.number(s.daily_quota) : t("adm_no_quota"), editButton("service", s.id, MPP.name(s))])),
         editing && editing.kind === "service" ? serviceForm(agency, details.find(s => s.id === editing.id)) : more(serviceForm(agency), details.length)),
       el("section", {class: "card", "aria-labelledby": "h-counters"}, el("h3", {id: "h-counters"}, t("adm_counters_title")),
         table([t("adm_col_counter"), t("adm_col_serves"), el("span", {class: "sr-only"}, t("adm_col_actions"))],
@@ -175,10 +181,59 @@
         more(accountForm(code), accounts.some(a => a.agency === code))),
       el("section", {class: "card", "aria-labelledby": "h-types"}, el("h3", {id: "h-types"}, t("adm_types_title")),
         table([t("adm_col_type"), t("adm_col_sla"), t("adm_col_fee"), t("adm_col_requirements")],
-          (agency.permit_types || []).map(p => [MPP.name(p), t("adm_working_days", {n: fmt.number(p.sla_working_days)}),
+          (agency.permit_types || []).map(p => [el("div", {}, MPP.name(p), driftNote(ready, "permit_type", p.id)), t("adm_working_days", {n: fmt.number(p.sla_working_days)}),
             p.fee ? "Rp" + fmt.number(p.fee) : t("adm_free"), (p.requirements || []).map(r => MPP.name(r)).join(", ") || "–"])),
         more(await permitTypeForm(agency), (agency.permit_types || []).length)),
     ];
+  }
+  // -- onboarding: the agency's state, its go-live checklist, drift from adopted standards --
+  const stateText = state => state === "onboarding"
+    ? el("strong", {class: "adm-warn"}, t("adm_state_onboarding")) : el("span", {class: "adm-ok"}, t("adm_state_live"));
+  function kindField(value) {
+    return field("kind", t("adm_agency_kind"), {options: [["", t("adm_kind_choose")]].concat(AGENCY_KINDS.map(k => [k, t("adm_agency_kind_" + k)])), value: value || ""});
+  }
+  // what an item still misses, by name ("name_en" etc. are the profile's fields)
+  const missingText = item => item.missing.map(m => MPP_TEXT["adm_missing_" + m] ? t("adm_missing_" + m) : m).join(", ");
+  function readiness(agency, ready) {
+    if (!ready || ready.error) return el("p", {class: "card error", role: "alert"}, t("adm_ready_unavailable"));
+    const live = ready.state === "live";
+    const items = ready.items.map(item => el("li", {class: item.done ? "adm-done" : "adm-todo"},
+      item.applicable === false ? el("span", {class: "muted"}, "– " + t("adm_item_na"))
+        : el("span", {class: item.done ? "adm-ok" : "adm-warn"}, item.done ? "✓ " + t("adm_item_done") : "✗ " + t("adm_item_todo")), " ",
+      el("strong", {}, t("adm_item_" + item.item)), " — ",
+      item.done ? t("adm_item_" + item.item + (item.applicable === false ? "_na" : "_ok"))
+        : t("adm_item_" + item.item + "_todo", {names: missingText(item)})));
+    const result = el("p", {class: "adm-golive-result", role: "status"});
+    const goLive = el("button", {type: "button", onclick: ev => busy(ev.currentTarget, async () => {
+      result.textContent = "";
+      try {
+        await api("POST", "/api/v1/admin/agencies/" + encodeURIComponent(agency.code) + "/go-live");
+        await render();  // the page says "live" before the confirmation does
+        say(t("adm_went_live", {name: MPP.name(agency)}));
+      } catch (e) {
+        if (e.status !== 409) throw e;
+        const todo = ready.items.filter(i => !i.done).map(i => t("adm_item_" + i.item)).join(", ");
+        result.className = "adm-golive-result error";
+        result.textContent = t("adm_golive_refused", {items: todo});
+      }
+    }).catch(e => say(e.message, "error"))}, t("adm_go_live"));
+    return el("section", {class: "card", "aria-labelledby": "h-ready"},
+      el("h3", {id: "h-ready"}, t("adm_ready_title")),
+      el("p", {}, t("adm_state_is"), " ", stateText(ready.state), ". ", live ? t("adm_live_intro") : t("adm_onboarding_intro")),
+      el("ul", {class: "adm-checklist"}, items),
+      live ? null : el("div", {}, goLive, result));
+  }
+  // a running service that differs from its adopted standard: what differs, by name
+  function driftNote(ready, kind, id) {
+    const entry = ready && !ready.error ? (ready.drift || []).find(d => d.subject.kind === kind && d.subject.id === id) : null;
+    if (!entry) return null;
+    const parts = entry.differences.map(d => {
+      const shown = v => (typeof v !== "number" ? null : d.field !== "fee" ? fmt.number(v) : v === 0 ? t("adm_free").toLowerCase() : "Rp" + fmt.number(v));
+      const what = MPP_TEXT["adm_drift_" + d.field] ? t("adm_drift_" + d.field) : d.field;
+      return shown(d.promised) != null && shown(d.running) != null
+        ? t("adm_drift_values", {what, promised: shown(d.promised), running: shown(d.running)}) : what;
+    });
+    return el("p", {class: "adm-drift adm-warn"}, "⚠ " + t("adm_drift", {what: parts.join("; ")}));
   }
   // "07:30" as the reader writes a time: 07.30 in Indonesian, 07:30 in English
   const hhmm = x => (MPP.lang === "en" ? x : x.replace(":", "."));
@@ -186,10 +241,12 @@
   function agencyNameForm(agency) {
     return form(t("adm_rename_agency"), [el("div", {class: "row"},
       field("name", t("adm_agency_name"), {value: agency.name, attrs: {required: true, maxlength: 200}}),
-      field("name_en", t("adm_name_en"), {value: agency.name_en && agency.name_en !== agency.name ? agency.name_en : null, optional: true, help: t("adm_name_en_help")}))],
+      field("name_en", t("adm_name_en"), {value: agency.name_en && agency.name_en !== agency.name ? agency.name_en : null, optional: true, help: t("adm_name_en_help")}),
+      kindField(agency.kind))],
     t("adm_save_agency"), async f => {
       const body = {code: agency.code, name: val(f, "name")};
       if (val(f, "name_en")) body.name_en = val(f, "name_en");
+      if (val(f, "kind")) body.kind = val(f, "kind");
       await api("PUT", "/api/v1/admin/agencies", body);
       say(t("adm_agency_renamed", {name: body.name}));
       render();

@@ -36,8 +36,10 @@
     await complaints().catch(e => MPP.say(e.message, "error"));
     const supervisor = ["supervisor", "admin"].includes(s.account.role);
     $("perception-box").hidden = !supervisor;
+    $("broken-box").hidden = !supervisor;
     $("std-manage").hidden = !supervisor;
     if (supervisor) await perception().catch(e => MPP.say(e.message, "error"));
+    if (supervisor) await brokenPromises().catch(() => { $("broken").replaceChildren(el("p", {class: "muted"}, t("of_broken_unavailable"))); });
   }
 
   // An agency's staff see their agency's list. The MPP admin sees every agency's (the ones
@@ -218,6 +220,26 @@
         return el("tr", {}, el("td", {}, i.service_name), el("td", {}, i.ikm.score == null ? "–" : fmt.number(i.ikm.score, 2) + " " + (i.ikm.grade || "")),
           el("td", {}, w.score == null ? "–" : fmt.number(w.score, 2)), el("td", {}, minutes(i.measured.wait.average_seconds)), el("td", {}, minutes(i.measured.wait.p90_seconds)),
           el("td", {}, fmt.percent(i.measured.sla.percent, 1))); })));
+  }
+
+  // Which services broke their standard's promise this month, and why (the slowest steps).
+  const rupiah = n => n === 0 ? t("of_broken_free") : "Rp" + fmt.number(n);
+  function reasonText(r) {
+    if (r.kind === "late_decisions") return t("of_broken_late", {late: fmt.number(r.late), decided: fmt.number(r.decided), days: fmt.number(r.promised_working_days)});
+    if (r.kind === "fee_differs") return t("of_broken_fee", {charged: r.charged.map(rupiah).join(", "), promised: rupiah(r.promised)});
+    if (r.kind === "slow_service") return t("of_broken_slow", {p90: fmt.number(r.p90_minutes, 1), promised: fmt.number(r.promised_minutes)});
+    return "";
+  }
+  async function brokenPromises() {
+    const r = await api("GET", "/api/v1/standards/broken");
+    if (!r.broken.length) {
+      $("broken").replaceChildren(el("p", {}, r.measured ? t("of_broken_none", {n: fmt.number(r.measured)}) : t("of_broken_nothing_measured")));
+      return;
+    }
+    $("broken").replaceChildren(el("ul", {class: "broken-list"}, r.broken.map(b => el("li", {class: "card"},
+      el("h3", {}, (MPP.lang === "en" && b.title_en) || b.title, (session().account || {}).role === "admin" ? " · " + agencyName(b.agency) : ""),
+      el("ul", {}, b.reasons.map(x => el("li", {}, reasonText(x)))),
+      b.slowest_steps.length ? el("p", {}, t("of_broken_slowest"), " ", b.slowest_steps.map(st => t("of_broken_step", {step: MPP.lang === "en" ? st.label_en : st.label, hours: fmt.number(st.median_hours, 1)})).join("; ")) : null))));
   }
 
   $("login").addEventListener("submit", ev => {

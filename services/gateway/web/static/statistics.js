@@ -58,15 +58,61 @@
     $("generated").textContent = t("stats_generated") + " " + fmt.dateTime(data.generated_at);
   }
 
+  // -- promise against practice: each adopted standard's promise beside the month's figures --
+  let practice = null;
+  const rupiah = n => n === 0 ? t("st_pp_free") : "Rp" + fmt.number(n);
+  function promiseText(p) {
+    const time = p.working_days != null ? t("st_pp_promise_days", {n: fmt.number(p.working_days)})
+      : p.minutes != null ? t("st_pp_promise_minutes", {n: fmt.number(p.minutes)}) : "–";
+    return p.fee == null ? time : time + "; " + t("st_pp_promise_fee", {fee: rupiah(p.fee)});
+  }
+  function measuredText(row) {
+    const m = row.measured;
+    if (!m) return t("st_pp_nothing_yet");
+    if (row.subject.kind === "permit_type") {
+      return t("st_pp_measured_permits", {within: fmt.number(m.within_sla), decided: fmt.number(m.decided),
+        share: fmt.percent(100 * m.share_within_sla, 1), median: fmt.number(m.working_days.median, 1), p90: fmt.number(m.working_days.p90, 1)});
+    }
+    const parts = [];
+    if (m.service.count) parts.push(t("st_pp_measured_service", {median: fmt.number(m.service.median, 1), p90: fmt.number(m.service.p90, 1)}));
+    if (m.wait.count) parts.push(t("st_pp_measured_wait", {median: fmt.number(m.wait.median, 1), p90: fmt.number(m.wait.p90, 1)}));
+    return parts.join("; ");
+  }
+  function feesText(row) {
+    if (!row.measured || !row.measured.fees_charged || !row.measured.fees_charged.length) return "–";
+    return row.measured.fees_charged.map(f => t("st_pp_fee_paid", {fee: rupiah(f.fee), n: fmt.number(f.count)})).join("; ");
+  }
+  function verdict(row) {
+    if (row.kept === null) return el("span", {class: "muted"}, t("st_pp_none"));
+    return row.kept ? el("strong", {class: "adm-ok"}, "✓ " + t("st_pp_kept"))
+      : el("strong", {class: "error"}, "✗ " + t("st_pp_broken"));
+  }
+  function renderPractice() {
+    if (!practice) return;
+    if (!practice.standards.length) { $("practice").replaceChildren(el("p", {class: "muted"}, t("st_pp_no_standards"))); return; }
+    const heads = [t("agency"), t("stats_service"), t("st_pp_promise"), t("st_pp_practice"), t("st_pp_fees"), "IKM", t("st_pp_result")];
+    const rows = practice.standards.map(row => el("tr", {}, [
+      agencyName(row.agency) || row.agency, (MPP.lang === "en" && row.title_en) || row.title,
+      promiseText(row.promised), measuredText(row), feesText(row),
+      row.ikm ? fmt.number(row.ikm.score, 2) + " " + (row.ikm.grade || "") : "–", verdict(row),
+    ].map((v, i) => el("td", {"data-label": heads[i]}, v))));
+    $("practice").replaceChildren(el("table", {class: "stack"}, el("thead", {}, el("tr", {}, heads.map(h => el("th", {scope: "col"}, h)))), el("tbody", {}, rows)));
+  }
+  async function loadPractice(month) {
+    try { practice = await MPP.api("GET", "/api/v1/public/standards/practice" + (month ? "?month=" + month : "")); renderPractice(); }
+    catch (err) { $("practice").replaceChildren(el("p", {class: "muted"}, t("st_pp_unavailable"))); }
+  }
+
   async function load() {
     const month = $("month").value;
+    loadPractice(month);
     $("csv").setAttribute("href", "/api/v1/statistics?format=csv" + (month ? "&month=" + month : ""));
     try { data = await MPP.api("GET", "/api/v1/statistics" + (month ? "?month=" + month : "")); MPP.setZone(data.timezone); if (!month && data.month) $("month").value = data.month; render(); $("err").textContent = ""; }
     catch (err) { $("err").textContent = err.message; }
   }
   $("month").addEventListener("change", load);
   $("month-form").addEventListener("submit", ev => { ev.preventDefault(); load(); });
-  MPP.api("GET", "/api/v1/agencies").then(r => { r.agencies.forEach(a => { agencies[a.code] = a; }); render(); }).catch(() => null);
-  document.addEventListener("mpp:lang", render);
+  MPP.api("GET", "/api/v1/agencies").then(r => { r.agencies.forEach(a => { agencies[a.code] = a; }); render(); renderPractice(); }).catch(() => null);
+  document.addEventListener("mpp:lang", () => { render(); renderPractice(); });
   load();
 })();

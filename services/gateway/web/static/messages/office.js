@@ -81,5 +81,16 @@ Object.assign(window.MPP_TEXT = window.MPP_TEXT || {}, /* JSON */ {
   "ck_saran": {"id": "Saran", "en": "Suggestion"},
   "ck_masukan": {"id": "Masukan", "en": "Input"},
   "of_service": {"id": "Layanan", "en": "Service"},
-  "of_p90": {"id": "Persentil ke-90 tunggu", "en": "90th percentile wait"}
+  "of_p90": {"id": "Persentil ke-90 tunggu", "en": "90th percentile wait"},
+  "of_broken_title": {"id": "Janji layanan yang tidak ditepati bulan ini", "en": "Service promises broken this month"},
+  "of_broken_intro": {"id": "Layanan yang standar pelayanannya telah ditetapkan, dibandingkan dengan yang terukur bulan ini, beserta langkah yang paling lama.", "en": "Services with an adopted standard, compared with what was measured this month, with the slowest steps."},
+  "of_broken_unavailable": {"id": "Perbandingan janji dan kenyataan tidak dapat dimuat saat ini.", "en": "Promise and practice cannot be loaded now."},
+  "of_broken_none": {"id": "Semua janji layanan ditepati bulan ini ({n} layanan terukur).", "en": "Every service promise was kept this month ({n} services measured)."},
+  "of_broken_nothing_measured": {"id": "Belum ada layanan berstandar yang terukur bulan ini.", "en": "No service with a standard has been measured this month yet."},
+  "of_broken_late": {"id": "{late} dari {decided} permohonan diputus melewati {days} hari kerja yang dijanjikan", "en": "{late} of {decided} applications were decided after the promised {days} working days"},
+  "of_broken_fee": {"id": "biaya yang dibayar pemohon ({charged}) berbeda dari janji ({promised})", "en": "applicants paid ({charged}) other than the promised fee ({promised})"},
+  "of_broken_slow": {"id": "9 dari 10 warga dilayani dalam {p90} menit, lebih lama dari janji {promised} menit", "en": "9 in 10 citizens were served within {p90} minutes, longer than the promised {promised}"},
+  "of_broken_free": {"id": "gratis", "en": "free"},
+  "of_broken_slowest": {"id": "Langkah yang paling lama:", "en": "The slowest steps:"},
+  "of_broken_step": {"id": "{step} (separuh permohonan {hours} jam)", "en": "{step} (half the applications {hours} hours)"}
 });
