@@ -1,10 +1,7 @@
 """What the promise-against-practice and onboarding routes answer (OpenAPI success bodies)."""
 from marshmallow import Schema, fields
 
-
-class SubjectOut(Schema):
-    kind = fields.String()
-    id = fields.String()
+from services.contracts.standards import SubjectOutSchema
 
 
 class PromiseOut(Schema):
@@ -30,7 +27,7 @@ class StepOut(Schema):
 class PracticeRowOut(Schema):
     standard_id = fields.String()
     agency = fields.String()
-    subject = fields.Nested(SubjectOut)
+    subject = fields.Nested(SubjectOutSchema)
     title = fields.String(allow_none=True)
     title_en = fields.String(allow_none=True)
     version = fields.Integer(allow_none=True)
