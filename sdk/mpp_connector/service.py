@@ -63,9 +63,9 @@ class ConnectorDatabase(DependencyProvider):
     def setup(self):
         config = self.container.config
         uri = config["MONGO_URI"]
-        options = {} if "retryWrites" in uri else {"retryWrites": False}  # FerretDB v1
+        # retryable writes as the URI says (retryWrites=false on FerretDB v1)
         self.client = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000,
-                                  connectTimeoutMS=3000, socketTimeoutMS=30000, **options)
+                                  connectTimeoutMS=3000, socketTimeoutMS=30000)
         self.db = self.client["{}_{}".format(config.get("MONGO_DB_PREFIX", "mpp"),
                                              self.service_name)]
 

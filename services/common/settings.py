@@ -76,8 +76,9 @@ SCHEMA = (
        "RabbitMQ; production: a user of the service's own with a real password", ALL + TOOLS,
        secret=True, required_in_production=True,
        example="pyamqp://mpp_<service>:<password>@rabbitmq:5672/mpp"),
-    _s("MONGO_URI", "str", "mongodb://127.0.0.1:27017/",
-       "MongoDB; production: with a user and password", ALL + TOOLS, secret=True,
+    _s("MONGO_URI", "str", "mongodb://127.0.0.1:27017/?retryWrites=false",
+       "MongoDB; production: with a user and password; retryable writes as it says "
+       "(`retryWrites=false` for FerretDB, which has none; a replica set: `retryWrites=true`)", ALL + TOOLS, secret=True,
        required_in_production=True,
        example="mongodb://mpp:<password>@mongo:27017/?authSource=admin"),
     _s("MONGO_DB_PREFIX", "str", "mpp",
