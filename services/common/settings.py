@@ -76,6 +76,10 @@ SCHEMA = (
        "RabbitMQ; production: a user of the service's own with a real password", ALL + TOOLS,
        secret=True, required_in_production=True,
        example="pyamqp://mpp_<service>:<password>@rabbitmq:5672/mpp"),
+    _s("AMQP_QUORUM_QUEUES", "bool", None,
+       "durable work queues (RPC, event handlers', notifications' work) are RabbitMQ quorum "
+       "queues, replicated on a cluster; unset: on in production, off elsewhere. A queue's "
+       "type is fixed once declared: see docs/scaling.md to switch", ALL, example="1"),
     _s("MONGO_URI", "str", "mongodb://127.0.0.1:27017/?retryWrites=false",
        "MongoDB; production: with a user and password; retryable writes as it says "
        "(`retryWrites=false` for FerretDB, which has none; a replica set: `retryWrites=true`)", ALL + TOOLS, secret=True,
