@@ -39,11 +39,22 @@ class TokenResponse(Schema):
     account = fields.Nested(AccountOut)
 
 
+def _staff_email():
+    return fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254),
+                        metadata={"description": "where the agency's alerts reach this person "
+                                                 "(a supervisor: a suspended connector)"})
+
+
 class AccountRequest(StrictSchema):
     username = fields.String(required=True)
     password = fields.String(required=True, validate=validate.Length(8, 200))
     role = fields.String(required=True, validate=validate.OneOf(roles.ROLES))
     agency = fields.String(load_default=None, allow_none=True, validate=KEY)
+    email = _staff_email()
+
+
+class ContactRequest(StrictSchema):
+    email = _staff_email()
 
 
 class ApiKeyRequest(StrictSchema):
