@@ -12,12 +12,15 @@ Two limits, both must allow a request:
   (``claim(key)``: atomic on MongoDB and FerretDB alike), so a gateway touches the database
   once per ``chunk`` requests of a client, not per request, and all gateways together never
   hand out more than the limit. What a gateway leased and did not use is lost to the others
-  for that minute (at most ``chunk - 1`` requests per gateway). When the database cannot be
+  for that minute (at most ``chunk - 1`` requests per gateway). Within a gateway one claim per
+  client is on its way at a time (``threading.Lock``, green under eventlet): a burst of a
+  client's requests waits for that lease instead of claiming every slot at once. When the database cannot be
   reached the shared limit steps aside for ``PAUSE_SECONDS`` (the buckets still apply): a
   limit must not turn an outage into a hang.
 """
 import ipaddress
 import logging
+import threading
 import time
 from collections import OrderedDict
 
@@ -62,7 +65,8 @@ class SharedMinute:
         self.clock = clock
         self.max_clients = max_clients
         self.paused_until = 0.0
-        self._leases = OrderedDict()  # client -> [minute, requests left, next slot to try]
+        # client -> [minute, requests left, next slot to try, lock held while claiming]
+        self._leases = OrderedDict()
 
     def _slot_size(self, slot):
         return min(self.chunk, self.per_minute - slot * self.chunk)
@@ -74,22 +78,26 @@ class SharedMinute:
         minute = int(now // 60)
         lease = self._leases.get(client)
         if lease is None or lease[0] != minute:
-            lease = self._leases[client] = [minute, 0, 0]
+            lease = self._leases[client] = [minute, 0, 0, threading.Lock()]
         self._leases.move_to_end(client)
         while len(self._leases) > self.max_clients:
             self._leases.popitem(last=False)
-        while lease[1] <= 0 and lease[2] < self.slots:
-            slot = lease[2]
-            lease[2] += 1  # before the claim yields: another greenthread tries the next one
-            try:
-                won = self.claim("{}:{}:{}".format(client, minute, slot), minute)
-            except Exception as exc:  # noqa: BLE001 - the database away: buckets only
-                log.warning("shared rate limit paused, the database did not answer (%s)",
-                            type(exc).__name__)
-                self.paused_until = now + self.PAUSE_SECONDS
-                return 0.0
-            if won:
-                lease[1] += self._slot_size(slot)
+        if lease[1] <= 0:
+            # one claim at a time per client: the others wait for its lease rather than claim
+            # every slot of the minute while the first insert is on its way
+            with lease[3]:
+                while lease[1] <= 0 and lease[2] < self.slots:
+                    slot = lease[2]
+                    lease[2] += 1
+                    try:
+                        won = self.claim("{}:{}:{}".format(client, minute, slot), minute)
+                    except Exception as exc:  # noqa: BLE001 - the database away: buckets only
+                        log.warning("shared rate limit paused, the database did not answer "
+                                    "(%s)", type(exc).__name__)
+                        self.paused_until = now + self.PAUSE_SECONDS
+                        return 0.0
+                    if won:
+                        lease[1] += self._slot_size(slot)
         if lease[1] > 0:
             lease[1] -= 1
             return 0.0

@@ -15,18 +15,11 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.permits.connectors.simulated import SimulatedConnector
 from tests.conftest import MONGO_URI
+from tests.integration.test_foundation_flow import CATALOGUE
 from tests.support import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
-CATALOGUE = {
-    "agencies": [{
-        "code": "samsat", "name": "Samsat",
-        "services": [{"id": "samsat-pkb", "prefix": "H", "name": "Pajak Kendaraan"}],
-        "counters": [{"id": "samsat-7", "name": "Loket 7", "services": ["samsat-pkb"]}],
-        "permit_types": [],
-    }],
-}
 SERVICES = ("ticketing", "permits", "notifications", "feedback", "gateway")
 
 

@@ -7,13 +7,12 @@ agency's supervisors get nothing; repeated reports send nothing more; no applica
 in the mail."""
 import base64
 import email
-import uuid
 from email.policy import default as default_policy
 
 from services.common.config import database_name
-from tests.integration.gateway.helpers import APPLICANT, PASSWORD, PDF, bearer
+from tests.integration.gateway.helpers import APPLICANT, PASSWORD, bearer
 from tests.integration.gateway.test_connector_operations import (
-    AGENCY_SAYS, MAPPING, WATER_TYPE, TirtaService, connectors, tirta_config)
+    MAPPING, WATER_TYPE, TirtaService, connectors, file_and_forward, tirta_config)
 from tests.integration.notifications.test_channels import smtp_server  # noqa: F401 - fixture
 from tests.support import wait_for
 
@@ -65,18 +64,7 @@ def test_a_suspended_connector_is_mailed_to_its_agencys_supervisors(
     runner_factory(tirta_config(config, MAPPING), TirtaService).start()
     wait_for(lambda: connectors(api, admin)["tirta"]["state"] == "running",
              message="the connector to report in")
-    filed = api.post("/api/v1/applications", headers={"Idempotency-Key": uuid.uuid4().hex},
-                     json={"permit_type_id": "sambungan-air", "applicant": APPLICANT,
-                           "form": {"address": "Jl. Pemuda 7"},
-                           "documents": [{"kind": "ktp", "filename": "ktp.pdf",
-                                          "media_type": "application/pdf", "content": PDF}]})
-    assert filed.status_code == 201, filed.text
-    app_id, tracking = filed.json()["application_id"], filed.json()["tracking_code"]
-    officer = bearer(api, "dpmptsp.officer")
-    AGENCY_SAYS[tracking] = "Menunggu Survei Lokasi"          # a word nobody mapped
-    for action in ("start_intake", "accept", "forward"):
-        assert api.post("/api/v1/applications/by-id/{}/actions".format(app_id),
-                        json={"action": action}, headers=officer).status_code == 200
+    _, tracking = file_and_forward(api, agency_says="Menunggu Survei Lokasi")  # unmapped
     suspended = wait_for(lambda: connectors(api, admin)["tirta"]["state"] == "suspended"
                          and connectors(api, admin)["tirta"], timeout=30,
                          message="the connector to suspend itself")

@@ -70,3 +70,23 @@ def test_the_shared_limit_steps_aside_while_the_database_is_away():
 
     limit = SharedMinute(1, away, clock=lambda: 0.0)
     assert [limit.take("c") for _ in range(5)] == [0.0] * 5
+
+
+def test_concurrent_requests_wait_for_one_claim_instead_of_taking_every_lease():
+    """A burst of one client's requests arrives while the first lease's insert is on its way
+    (the claim yields to the others): they wait for it, and all within the limit go ahead."""
+    import eventlet
+
+    from services.gateway.ratelimit import SharedMinute
+
+    leases = Leases()
+
+    def slow_claim(key, minute):
+        eventlet.sleep(0.01)  # the database round trip
+        return leases.claim(key, minute)
+
+    limit = SharedMinute(1000, slow_claim, clock=lambda: 30.0)
+    pool = eventlet.GreenPool(200)
+    waits = list(pool.imap(lambda _: limit.take("kiosks"), range(200)))
+    assert waits.count(0.0) == 200
+    assert leases.claims <= 200 // limit.chunk + 1
