@@ -52,6 +52,7 @@ class AuthRoutes:
         return req.empty_response()
 
     @route("POST", "/api/v1/auth/contact", tags=[TAG], auth="staff", body=gs.ContactRequest,
+           operation_id="setOwnContact", response=gs.StaffAccountOut,
            summary="Set one's own e-mail address, where the agency's alerts reach a supervisor "
                    "(a suspended connector); null removes it")
     def set_contact(self, request):

@@ -57,6 +57,18 @@ class ContactRequest(StrictSchema):
     email = _staff_email()
 
 
+class StaffAccountOut(Schema):
+    """A staff account as the admin and its owner see it (``auth.public_account``)."""
+    username = fields.String()
+    role = fields.String()
+    agency = fields.String(allow_none=True)
+    active = fields.Boolean()
+    disabled = fields.Boolean()
+    must_change_password = fields.Boolean()
+    email = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
+
+
 class ApiKeyRequest(StrictSchema):
     agency = fields.String(required=True, validate=KEY)
     role = fields.String(load_default=roles.OFFICER, validate=validate.OneOf(roles.KEY_ROLES))
