@@ -2,14 +2,14 @@
 process are queued by the kernel and answered, none reset (``GATEWAY_BACKLOG``,
 ``GATEWAY_MAX_CONNECTIONS``).
 
-The "before": ``MPP_BURST_BACKLOG=1`` runs the same burst against a gateway listening with a
-backlog of 1 and the burst test fails (on our machines: 353 of 500 connections got no answer
+The test can fail: ``MPP_BURST_BACKLOG=1`` runs the same burst against a gateway listening
+with a backlog of 1 and the burst test fails (on our machines: 353 of 500 connections got no answer
 within the client's 60 s; 147 answered). What a full accept queue does to a client is the
 kernel's choice: with ``net.ipv4.tcp_abort_on_overflow=0`` (Debian's default, ours) the
 handshake's last packet is dropped and the client retransmits, so it waits, then times out;
-with ``=1`` the kernel answers with a reset, what the issue saw. With the old default backlog
-of 50 this burst of 500 light requests (``/healthz``) still passed here: the kernel counted
-581 listen overflows, but every retransmission found room within the client's timeout."""
+with ``=1`` the kernel answers with a reset. With eventlet's default backlog of 50 this burst
+of 500 light requests (``/healthz``) still passes here: the kernel counted 581 listen
+overflows, but every retransmission found room within the client's timeout."""
 import os
 import socket
 import subprocess
@@ -23,8 +23,8 @@ from scripts.suite import Suite
 from tests.conftest import MONGO_URI
 
 BURST = 500
-#: the gateway's listen backlog here; ``MPP_BURST_BACKLOG=50`` (the old default) shows the
-#: "before": see the module doc
+#: the gateway's listen backlog here; ``MPP_BURST_BACKLOG=1`` shows the test failing (see the
+#: module doc)
 BACKLOG = os.environ.get("MPP_BURST_BACKLOG", "1500")
 
 

@@ -1,7 +1,7 @@
 """Two gateway processes behind one address, as the TLS proxy balances them
 (``docker compose up --scale gateway=2``): a live stream held by one gateway shows a ticket
-taken through the other, and a client's rate limit is one budget across both (before, each
-gateway kept its own buckets and a client spreading its requests got twice the limit)."""
+taken through the other, and a client's rate limit is one budget across both (with buckets
+of each gateway's own alone, a client spreading its requests would get twice the limit)."""
 import os
 import socket
 import time
