@@ -3,7 +3,9 @@
 Checks the service's settings first: with ``MPP_ENV=production`` every problem the settings
 schema finds (a secret missing, too short or a known default, a public URL not https, a broker
 or database URI without real credentials) is printed as one line and the process exits 2,
-before anything starts; the gateway also refuses while demo staff accounts exist. Then it
+before anything starts; the gateway also refuses while demo staff accounts exist. Whatever
+``MPP_ENV``, it refuses when the service's queues on the broker are of the other type than
+``AMQP_QUORUM_QUEUES`` asks (nameko would wait for ever; ``docs/scaling.md`` migrates). Then it
 becomes ``nameko run --config config/nameko.yaml <the service's class>`` (exec: same process,
 so signals and the exit status are nameko's).
 """
@@ -63,6 +65,11 @@ def main(argv):
     service = argv[1]
     config = cfg.load()
     found = problems(service, config)
+    if not found:
+        from services.common import broker
+
+        conflict = broker.queue_type_conflict(service, config)
+        found = [conflict] if conflict else []
     if found:
         for line in found:
             print("mpp {}: refusing to start (MPP_ENV={}): {}".format(

@@ -32,7 +32,7 @@ import uuid  # noqa: E402
 
 import pytest  # noqa: E402
 
-MONGO_URI = os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27017/")
+MONGO_URI = os.environ.get("MONGO_URI", "mongodb://127.0.0.1:27017/?retryWrites=false")
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ It gives, for free:
   suspends or resumes, the connector tells permits its state (``connector_report``): the admin
   page, ``/readyz`` and ``/metrics`` show it, and a catalogue entry naming a connector that
   never reported is flagged;
-- ``connector_suspended`` (on the exchange ``connector_<name>``) when it suspends itself.
+- ``connector_suspended`` (on the exchange ``connector_<name>``) when it suspends itself;
+- its queues of the type the suite's are (``AMQP_QUORUM_QUEUES``, ``mpp_connector.queues``).
 
 The service is named ``connector_<name>`` and keeps its jobs in its own database
 (``<MONGO_DB_PREFIX>_connector_<name>``). Configuration: ``AMQP_URI``, ``MONGO_URI``,
@@ -36,6 +37,7 @@ from pymongo import MongoClient
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from mpp_connector.engine import Engine
+from mpp_connector import queues
 from mpp_connector.jobs import MongoJobs
 from mpp_connector.vocabulary import iso
 
@@ -63,9 +65,9 @@ class ConnectorDatabase(DependencyProvider):
     def setup(self):
         config = self.container.config
         uri = config["MONGO_URI"]
-        options = {} if "retryWrites" in uri else {"retryWrites": False}  # FerretDB v1
+        # retryable writes as the URI says (retryWrites=false on FerretDB v1)
         self.client = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000,
-                                  connectTimeoutMS=3000, socketTimeoutMS=30000, **options)
+                                  connectTimeoutMS=3000, socketTimeoutMS=30000)
         self.db = self.client["{}_{}".format(config.get("MONGO_DB_PREFIX", "mpp"),
                                              self.service_name)]
 
@@ -153,6 +155,7 @@ def connector_service(connector_class, service_name=None, retry_interval=1.0,
         raise ValueError("a connector needs a simple lowercase name (letters, digits, _)")
     event_type, default_name, _ = subscription(cname)
     name = service_name or default_name
+    queues.install()  # quorum queues as AMQP_QUORUM_QUEUES says, as the suite declares them
 
     @event_handler(PERMITS, event_type, handler_type=SERVICE_POOL, reliable_delivery=True,
                    requeue_on_error=True)

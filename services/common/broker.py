@@ -30,6 +30,18 @@ py-amqp reads a frame in three ``recv`` calls of exactly the bytes it needs next
 payload, end marker): nine system calls per message. ``_read_ahead`` asks the socket for up
 to ``READ_AHEAD`` bytes instead; py-amqp's own ``_read`` already keeps whatever comes beyond
 the frame in its buffer for the next one, so one call often brings several messages.
+
+Quorum queues (``AMQP_QUORUM_QUEUES``; unset: on when ``MPP_ENV=production``): every durable
+work queue, that is each service's RPC queue, each ``SERVICE_POOL`` event handler's queue and
+notifications' work, retry and parking queues, is declared with ``x-queue-type: quorum``, so on
+a RabbitMQ cluster it is replicated and a node's loss loses no message. Exclusive and
+auto-delete queues (RPC reply queues, the gateways' live feeds) stay classic: they live as long
+as one connection. ``install()`` wraps the ``setup`` of nameko's ``RpcConsumer`` and
+``Consumer`` (``EventHandler`` is one) to swap their queue for ``durable(queue, config)``; code
+that declares queues itself passes them through ``durable`` too. A queue's type is fixed when it
+is first declared: turning the setting on for a vhost that has classic queues needs the
+migration in ``docs/scaling.md``. The mechanism is the connector kit's
+(``mpp_connector.queues``), so the suite and every connector declare a queue alike.
 """
 import logging
 from contextlib import contextmanager
@@ -39,10 +51,13 @@ from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Connection
 from kombu.exceptions import OperationalError
 from kombu.pools import producers
+from mpp_connector import queues
 from nameko.amqp import publish
 from nameko.amqp.publish import Publisher
 from nameko.messaging import QueueConsumer
 from nameko.rpc import Responder, RpcConsumer
+
+from services.common import settings
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +125,19 @@ def _read_ahead(setup_transport):
     return wrapper
 
 
+def quorum_queues(config):
+    """Whether durable work queues are quorum queues (``AMQP_QUORUM_QUEUES``; unset: in
+    production)."""
+    value = settings.get(config, "AMQP_QUORUM_QUEUES")
+    return settings.is_production(config) if value is None else value
+
+
+def durable(queue, config):
+    """``queue`` as the suite declares it: a durable work queue (durable, not exclusive, not
+    auto-delete) is a quorum queue when ``quorum_queues(config)``; anything else is unchanged."""
+    return queues.durable(queue, quorum_queues(config))
+
+
 def install():
     """Idempotent."""
     if getattr(QueueConsumer.ack_message, "__wrapped__", None) is not None:
@@ -120,3 +148,28 @@ def install():
     QueueConsumer.ack_message = _tolerant(QueueConsumer.ack_message, "ack")
     QueueConsumer.requeue_message = _tolerant(QueueConsumer.requeue_message, "requeue")
     RpcConsumer.handle_result = _reply_or_requeue(RpcConsumer.handle_result)
+    queues.install(quorum_queues)
+
+
+def queue_type_conflict(service_name, config):
+    """One line when ``service_name``'s RPC queue exists with the other type than the setting
+    asks for (a queue's type is fixed once declared: nameko would wait for it for ever), else
+    None. Declares that queue the way the service will (a no-op when it agrees); a broker that
+    cannot be reached is left to nameko's own reconnection (None)."""
+    from amqp.exceptions import PreconditionFailed
+    from kombu import Queue
+
+    quorum = quorum_queues(config)
+    queue = durable(Queue("rpc-{}".format(service_name), durable=True), config)
+    try:
+        with Connection(config["AMQP_URI"], connect_timeout=5) as connection:
+            queue(connection.channel()).declare()
+    except PreconditionFailed:
+        return ("AMQP_QUORUM_QUEUES is {} but the queue rpc-{} on this vhost is a {} queue (a "
+                "queue's type cannot change): migrate as docs/scaling.md says, or set "
+                "AMQP_QUORUM_QUEUES={}".format("on" if quorum else "off", service_name,
+                                               "classic" if quorum else "quorum",
+                                               "0" if quorum else "1"))
+    except CONNECTION_LOST:
+        return None
+    return None

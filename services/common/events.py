@@ -18,6 +18,7 @@ from nameko.events import SERVICE_POOL, EventDispatcher, event_handler
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 
+from services.common.broker import durable
 from services.common.clock import Clock, iso
 
 log = logging.getLogger(__name__)
@@ -49,10 +50,11 @@ class Events(EventDispatcher):
 
 def pool_queue(source_service, event_type, service_name, method_name, config):
     """The durable queue nameko declares for ``handles(source_service, event_type)`` on
-    ``service_name.method_name`` (same name, binding and flags)."""
-    return Queue("evt-{}-{}--{}.{}".format(source_service, event_type, service_name, method_name),
-                 exchange=get_event_exchange(source_service, config), routing_key=event_type,
-                 durable=True, auto_delete=False, exclusive=False)
+    ``service_name.method_name`` (same name, binding, flags and type)."""
+    return durable(Queue(
+        "evt-{}-{}--{}.{}".format(source_service, event_type, service_name, method_name),
+        exchange=get_event_exchange(source_service, config), routing_key=event_type,
+        durable=True, auto_delete=False, exclusive=False), config)
 
 
 class SubscriberQueues(DependencyProvider):

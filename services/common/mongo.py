@@ -82,9 +82,10 @@ class Mongo(DependencyProvider):
 
 def make_client(uri, **options):
     """A client with short, explicit timeouts: a dead database is an error, not a hang.
-    Retryable writes are as the URI says (``retryWrites=true`` on a MongoDB replica set);
-    a URI silent about them gets none, as FerretDB v1 has no retryable writes (no sessions
-    or transaction numbers)."""
+    Retryable writes are as the URI says: ``retryWrites=true`` (pymongo's default when the
+    URI is silent) on a MongoDB replica set; ``retryWrites=false`` on FerretDB v1, which has
+    no retryable writes (no sessions or transaction numbers), as the development and test
+    URIs say."""
     settings = dict(
         tz_aware=True,
         serverSelectionTimeoutMS=5000,
@@ -92,8 +93,6 @@ def make_client(uri, **options):
         socketTimeoutMS=30000,
         maxPoolSize=50,
     )
-    if "retrywrites=" not in uri.lower():
-        settings["retryWrites"] = False
     settings.update(options)
     return MongoClient(uri, **settings)
 

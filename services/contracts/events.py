@@ -48,6 +48,10 @@ PERMIT_ISSUED = "permit_issued"
 PERMIT_REVOKED = "permit_revoked"
 CALENDAR_CHANGED = "calendar_changed"
 CONNECTOR_SUSPENDED = "connector_suspended"
+#: permits heard a connector report itself suspended (once per suspension, whichever connector:
+#: the kit's ``connector_suspended`` is on each connector's own exchange); notifications tells
+#: the agencies' supervisors
+CONNECTOR_SUSPENSION_REPORTED = "connector_suspension_reported"
 
 # feedback
 SURVEY_INVITED = "survey_invited"
@@ -291,6 +295,15 @@ class ConnectorSuspended(Envelope):
     error = _str()
 
 
+class ConnectorSuspensionReported(Envelope):
+    connector = _str(metadata={"description": "the connector (``webhook@dpmptsp`` for one "
+                                              "agency of a connector that suspends per agency)"})
+    agencies = fields.List(fields.String(), required=True,
+                           metadata={"description": "the agencies whose applications wait"})
+    suspended_at = _str()
+    reason = _opt()
+
+
 # feedback
 
 class SurveyInvited(Envelope):
@@ -369,6 +382,7 @@ PAYLOADS = {
     PERMIT_REVOKED: PermitRevoked,
     CALENDAR_CHANGED: CalendarChanged,
     CONNECTOR_SUSPENDED: ConnectorSuspended,
+    CONNECTOR_SUSPENSION_REPORTED: ConnectorSuspensionReported,
     SURVEY_INVITED: SurveyInvited,
     COMPLAINT_RECEIVED: ComplaintReceived,
     COMPLAINT_STATUS_CHANGED: ComplaintStatusChanged,
@@ -386,7 +400,7 @@ SOURCES = dict(
     **{name: PERMITS for name in (
         APPLICATION_SUBMITTED, APPLICATION_RETURNED, APPLICATION_STATUS_CHANGED,
         APPLICATION_SLA_WARNING, APPLICATION_FORWARDED, PERMIT_ISSUED, PERMIT_REVOKED,
-        CALENDAR_CHANGED, APPLICATION_PIN_REISSUED)},
+        CALENDAR_CHANGED, APPLICATION_PIN_REISSUED, CONNECTOR_SUSPENSION_REPORTED)},
     **{name: FEEDBACK for name in (SURVEY_INVITED, COMPLAINT_RECEIVED, COMPLAINT_STATUS_CHANGED)},
     **{name: STANDARDS for name in (STANDARD_ADOPTED, STANDARD_SUPERSEDED)})
 

@@ -158,12 +158,12 @@ def check_account_fields(username, role, agency):
         raise ValidationFailed(INVALID_DATA, {"fields": problems})
 
 
-def create_account(db, username, password, role, agency=None, replace=False):
+def create_account(db, username, password, role, agency=None, replace=False, email=None):
     check_account_fields(username, role, agency)
     check_new_password(password)
     doc = {"_id": username, "password_hash": hash_password(password), "role": role,
            "agency": None if role == staff_roles.ADMIN else agency, "active": True,
-           "created_at": time.time()}
+           "created_at": time.time(), "email": email or None}
     if replace:
         db.accounts.replace_one({"_id": username}, doc, upsert=True)
         return public_account(doc)
@@ -179,6 +179,7 @@ def public_account(doc):
     return {"username": doc["_id"], "role": doc["role"], "agency": doc.get("agency"),
             "active": doc.get("active", True), "disabled": not doc.get("active", True),
             "must_change_password": bool(doc.get("must_change")),
+            "email": doc.get("email"),
             "created_at": (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(created))
                            if isinstance(created, (int, float)) else None)}
 
@@ -228,6 +229,27 @@ def change_password(db, principal, current, new):
         raise ValidationFailed(INVALID_DATA, {"fields": {"new_password": [
             "Harus berbeda dari yang sekarang / Must differ from the current one"]}})
     _bump(db, principal.subject, {"password_hash": hash_password(new), "must_change": False})
+
+
+def set_contact(db, principal, email):
+    """A staff member's own e-mail address (None: none): the agency's alerts go there."""
+    if principal.kind != "user":
+        raise Forbidden("Kunci API tidak memiliki kontak / An API key has no contact",
+                        {"kind": principal.kind})
+    _account(db, principal.subject)
+    db.accounts.update_one({"_id": principal.subject}, {"$set": {"email": email or None}})
+    return public_account(_account(db, principal.subject))
+
+
+def contacts(db, agency, role):
+    """``[{"username", "email"}]`` of the active accounts of ``role`` at ``agency`` that gave
+    an e-mail address (for the notifications service, over RPC only: never in an event)."""
+    if not isinstance(agency, str) or role not in staff_roles.AGENCY_ROLES:
+        return []
+    found = db.accounts.find({"agency": agency, "role": role},
+                             {"_id": 1, "email": 1, "active": 1})
+    return [{"username": d["_id"], "email": d["email"]} for d in found
+            if d.get("email") and d.get("active", True)]
 
 
 def ensure_demo_accounts(db, agency_codes, password):

@@ -33,7 +33,8 @@ from services.common.tracing import CONTEXT_KEY, correlated, new_id
 from services.gateway import openapi, problems
 from services.gateway.backends import SERVICES
 from services.gateway.hub import StreamHub, Subscription
-from services.gateway.ratelimit import TokenBuckets, client_key
+from services.gateway.rate_leases import RateLeases
+from services.gateway.ratelimit import Limits, SharedMinute, TokenBuckets, client_key
 from services.gateway.route_registry import ROUTES
 from services.common import settings
 
@@ -245,12 +246,18 @@ class GatewayWebServer(WebServer):
     def setup(self):
         config = self.container.config
         allow_open_files(settings.get(config, "GATEWAY_STREAM_MAX") + 1024)
-        self.limiter = TokenBuckets(settings.get(config, "GATEWAY_RATE_LIMIT_PER_MINUTE"),
-                                    settings.get(config, "GATEWAY_RATE_LIMIT_BURST"))
+        # every gateway behind the proxy shares each client's per-minute budget (ratelimit)
+        self.rate_leases = RateLeases(config)
+        public = settings.get(config, "GATEWAY_RATE_LIMIT_PER_MINUTE")
+        self.limiter = Limits(
+            TokenBuckets(public, settings.get(config, "GATEWAY_RATE_LIMIT_BURST")),
+            SharedMinute(public, self.rate_leases.claim))
         # staff consoles, connector callbacks and health checks: a higher limit of their own
-        self.staff_limiter = TokenBuckets(
-            settings.get(config, "GATEWAY_STAFF_RATE_LIMIT_PER_MINUTE"),
-            settings.get(config, "GATEWAY_STAFF_RATE_LIMIT_BURST"))
+        staff = settings.get(config, "GATEWAY_STAFF_RATE_LIMIT_PER_MINUTE")
+        self.staff_limiter = Limits(
+            TokenBuckets(staff, settings.get(config, "GATEWAY_STAFF_RATE_LIMIT_BURST")),
+            SharedMinute(staff, lambda key, minute: self.rate_leases.claim("staff:" + key,
+                                                                           minute)))
         self.stream_per_client = settings.get(config, "GATEWAY_STREAM_MAX_PER_CLIENT")
         self.stream_clients = collections.Counter()
         self.trusted_proxies = tuple(settings.get(config, "GATEWAY_TRUSTED_PROXIES"))
@@ -274,6 +281,14 @@ class GatewayWebServer(WebServer):
                 settings.get(config, "GATEWAY_MAX_CONNECTIONS"))
             self._serv = self.get_wsgi_server(self._sock, self.get_wsgi_app())
             self._gt = self.container.spawn_managed_thread(self.run)
+
+    def stop(self):
+        super().stop()
+        self.rate_leases.close()
+
+    def kill(self):
+        super().kill()
+        self.rate_leases.close()
 
     def run(self):
         """Accept while fewer than ``GATEWAY_MAX_CONNECTIONS`` are open: beyond that the next

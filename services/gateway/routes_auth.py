@@ -56,6 +56,15 @@ class AuthRoutes:
                              body["new_password"])
         return req.empty_response()
 
+    @route("POST", "/api/v1/auth/contact", tags=[TAG], auth="staff", body=gs.ContactRequest,
+           operation_id="setOwnContact", response=gs.StaffAccountOut,
+           summary="Set one's own e-mail address, where the agency's alerts reach a supervisor "
+                   "(a suspended connector); null removes it")
+    def set_contact(self, request):
+        principal = self._staff(request)
+        body = self._body(request, gs.ContactRequest)
+        return req.json_response(auth.set_contact(self.db, principal, body.get("email")))
+
     @route("GET", "/api/v1/auth/me", operation_id="getMe",
            tags=[TAG], auth="staff", response=gs.AccountOut,
            summary="Who the token or API key belongs to")
@@ -101,7 +110,7 @@ class AuthRoutes:
         if body["role"] != roles.ADMIN and body.get("agency"):
             self._known_agency(body["agency"])
         account = auth.create_account(self.db, body["username"], body["password"], body["role"],
-                                      body.get("agency"))
+                                      body.get("agency"), email=body.get("email"))
         return req.json_response(account, status=201)
 
     @route("GET", "/api/v1/admin/api-keys", operation_id="listApiKeys", response=rs.ApiKeyList,
@@ -139,6 +148,15 @@ class AuthRoutes:
         production (anything on the bus could call it)."""
         self._refuse_in_production("ensure_demo_accounts")
         return auth.ensure_demo_accounts(self.db, list(agency_codes), password)
+
+    @rpc
+    def staff_contacts(self, agency, role=roles.SUPERVISOR):
+        """``{"agency_name", "contacts": [{"username", "email"}]}``: the e-mail addresses the
+        staff of ``role`` at ``agency`` gave (the notifications service tells supervisors of a
+        suspended connector). Over RPC, never in an event."""
+        names = {a["code"]: a.get("name") for a in self._call(self.ticketing.list_agencies)}
+        return {"agency_name": names.get(agency) or agency,
+                "contacts": auth.contacts(self.db, agency, role)}
 
     @rpc
     def create_account_rpc(self, username, password, role, agency=None):

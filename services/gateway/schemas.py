@@ -40,6 +40,12 @@ class TokenResponse(Schema):
     account = fields.Nested(AccountOut)
 
 
+def _staff_email():
+    return fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254),
+                        metadata={"description": "where the agency's alerts reach this person "
+                                                 "(a supervisor: a suspended connector)"})
+
+
 class AccountRequest(StrictSchema):
     username = fields.String(required=True, validate=validate.Regexp(
         auth.USERNAME.pattern, error="2-64 huruf kecil, angka, ._- / 2-64 lowercase letters, "
@@ -47,6 +53,23 @@ class AccountRequest(StrictSchema):
     password = fields.String(required=True, validate=validate.Length(8, 200))
     role = fields.String(required=True, validate=validate.OneOf(roles.ROLES))
     agency = fields.String(load_default=None, allow_none=True, validate=KEY)
+    email = _staff_email()
+
+
+class ContactRequest(StrictSchema):
+    email = _staff_email()
+
+
+class StaffAccountOut(Schema):
+    """A staff account as the admin and its owner see it (``auth.public_account``)."""
+    username = fields.String()
+    role = fields.String()
+    agency = fields.String(allow_none=True)
+    active = fields.Boolean()
+    disabled = fields.Boolean()
+    must_change_password = fields.Boolean()
+    email = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
 
 
 class ApiKeyRequest(StrictSchema):

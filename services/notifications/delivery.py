@@ -27,6 +27,7 @@ from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer
 
+from services.common.broker import durable
 from services.notifications.lifecycle import PARKING_QUEUE, SERVICE
 
 log = logging.getLogger(__name__)
@@ -55,15 +56,17 @@ def delay_queue(seconds):
     })
 
 
-def topology(delays):
-    """Every queue the pipeline needs for these delays (seconds)."""
-    return [WORK_QUEUE, PARKING] + [delay_queue(d) for d in sorted(set(delays))]
+def topology(delays, config=None):
+    """Every queue the pipeline needs for these delays (seconds), of the type ``config`` says
+    (quorum queues or classic ones, ``services.common.broker.durable``)."""
+    queues = [WORK_QUEUE, PARKING] + [delay_queue(d) for d in sorted(set(delays))]
+    return [durable(q, config or {}) for q in queues]
 
 
-def declare(amqp_uri, delays):
+def declare(amqp_uri, delays, config=None):
     with Connection(amqp_uri) as conn:
         channel = conn.channel()
-        for queue in topology(delays):
+        for queue in topology(delays, config):
             queue(channel).declare()
 
 
@@ -114,7 +117,7 @@ class DeliveryPipeline(DependencyProvider):
         config = self.container.config
         amqp_uri = config[AMQP_URI_CONFIG_KEY]
         delays = self.delays_from_config(config)
-        declare(amqp_uri, delays)
+        declare(amqp_uri, delays, config)
         publisher = Publisher(amqp_uri, serializer="json", declare=[])
         self.pipeline = Pipeline(amqp_uri, publisher)
 

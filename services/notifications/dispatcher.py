@@ -71,16 +71,18 @@ class Dispatcher:
 
     # --- creation (event handlers) ----------------------------------------------------------
 
-    def create(self, fact, event, agency=None, prefs=None, kept=None):
+    def create(self, fact, event, agency=None, prefs=None, kept=None, recipient=None):
         """Insert the message (planned already when its recipient is known) and make its
         first attempt (see the module doc).
         ``agency``: the message goes to that agency's system (its webhook), not the citizen.
         ``prefs``: the citizen's preferences when the caller has just stored them (no read);
         ``kept``: the recipient's kept context when the caller has just inserted it (then
-        the attempt need not read the recipient back either)."""
+        the attempt need not read the recipient back either).
+        ``recipient``: who, of several people one event tells, this message is for (a role
+        and a username such as ``staff:dpmptsp.supervisor``, never an address)."""
         now = self.clock.now()
         key = lifecycle.dedup_key(fact.kind, fact.key_fields,
-                                  "agency:{}".format(agency) if agency else None)
+                                  recipient or ("agency:{}".format(agency) if agency else None))
         doc = {
             "_id": key, "reference": fact.reference, "kind": fact.kind, "source": fact.source,
             "status": CREATED, "channel": None, "channels": [], "attempt": 0, "round": 1,

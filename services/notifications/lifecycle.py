@@ -254,6 +254,8 @@ DEDUP_FIELDS = {
     "application_sla_warning": ("application_id", "threshold"),  # each threshold warns once
     "application_pin_reissued": ("application_id", "pin_generation"),
     "survey_invited": ("reference",),  # one invitation per ticket or application
+    # to each supervisor (the recipient part) once per suspension of a connector
+    "connector_suspended": ("connector", "suspended_at"),
 }
 
 

@@ -55,6 +55,7 @@ EVENT_CLASS = {
     "application_sla_warning": CRITICAL,  # to an agency system: no quiet hours
     "application_pin_reissued": CRITICAL,  # asked for now, by the citizen
     "survey_invited": OPTIONAL,  # waits for the morning rather than wake anyone
+    "connector_suspended": CRITICAL,  # to staff: applications wait until it is resumed
 }
 
 

@@ -16,7 +16,7 @@
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from services.common import boot
@@ -25,7 +25,8 @@ from services.common.errors import NotFound
 from services.common.events import handles
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
-from services.notifications import facts, receipts, settings, status, store
+from services.contracts import events as ev
+from services.notifications import facts, receipts, settings, staff_alerts, status, store
 from services.notifications.delivery import WORK_QUEUE, DeliveryPipeline, consume_work
 from services.notifications.dispatcher import Dispatcher
 from services.notifications.intake import Intake
@@ -60,6 +61,7 @@ class NotificationsService(HealthMixin):
     config = Config()
     pipeline = DeliveryPipeline(lambda config: settings.load(config).delays())
     clock = clk.Clock()
+    gateway = RpcProxy("gateway")
 
     @property
     def dispatcher(self):
@@ -74,6 +76,13 @@ class NotificationsService(HealthMixin):
     @consume_work(WORK_QUEUE, requeue_on_error=True)
     def deliver(self, item, redelivered):
         return self.dispatcher.handle(item, redelivered)
+
+    @handles(ev.PERMITS, ev.CONNECTOR_SUSPENSION_REPORTED)
+    def on_connector_suspension_reported(self, event):
+        """A connector suspended itself: each agency's supervisors are told by e-mail
+        (``staff_alerts``; their addresses come from the gateway's staff accounts)."""
+        staff_alerts.tell_supervisors(self.dispatcher, self.db, event,
+                                      self.gateway.staff_contacts, self.clock.now())
 
     @rpc
     def replay_parked(self, limit=1000):

@@ -56,6 +56,8 @@ EVENTS = {
     "application_pin_reissued": ("whatsapp", "sms", "email"),
     # from the feedback service: the satisfaction survey after a visit or a permit
     "survey_invited": ("whatsapp", "sms", "email"),
+    # to an agency's supervisors (staff, not citizens): their connector suspended itself
+    "connector_suspended": ("email",),
 }
 
 PERSON_CHANNELS = ("whatsapp", "sms", "email")

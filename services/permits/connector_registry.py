@@ -8,6 +8,7 @@ from datetime import timedelta
 from services.common import clock as clk
 from services.common.errors import NotFound, ValidationFailed
 from services.common.metrics import gauges_text
+from services.contracts import events as ev
 from services.contracts.messages import INVALID_DATA
 from services.permits import catalogue, store
 
@@ -28,7 +29,40 @@ def report(ctx, data):
     doc = {k: data.get(k) for k in _REPORTED}
     doc["reason"] = (doc["reason"] or None) and str(doc["reason"])[:500]
     store.put_connector_report(ctx.db, name, dict(doc, last_seen_at=clk.iso(ctx.now())))
+    _tell_of_suspensions(ctx, name, doc)
     return {"connector": name, "recorded": True}
+
+
+def _suspensions(name, doc, named):
+    """``(connector, agencies, suspended_at, reason)`` of each suspension a report states: the
+    connector's own (its catalogue agencies wait) and each agency's of a connector that
+    suspends per agency (``webhook@dpmptsp``)."""
+    out = []
+    if doc.get("state") == "suspended":
+        out.append((name, sorted(named.get(name, ())), doc.get("suspended_at"), doc["reason"]))
+    for agency, unit in sorted((doc.get("agencies") or {}).items()):
+        if isinstance(unit, dict) and unit.get("state") == "suspended":
+            out.append(("{}@{}".format(name, agency), [agency], unit.get("suspended_at"),
+                        (unit.get("reason") or None) and str(unit["reason"])[:500]))
+    return out
+
+
+def _tell_of_suspensions(ctx, name, doc):
+    """``connector_suspension_reported`` for each suspension not announced yet. A connector
+    reports every 15 s while suspended, so an event lost with a dying process goes out with
+    the next report; two permits instances may both announce one, and notifications tells
+    each supervisor once (its dedup key is the connector and the suspension's time)."""
+    suspended = _suspensions(name, doc, _agencies(ctx) if doc.get("state") == "suspended"
+                             else {})
+    for connector, agencies, suspended_at, reason in suspended:
+        if not agencies or not suspended_at:
+            continue
+        since = str(suspended_at)
+        if store.suspension_notice_owed(ctx.db, connector, since, clk.iso(ctx.now())):
+            ctx.emit(ev.CONNECTOR_SUSPENSION_REPORTED, {
+                "connector": connector, "agencies": agencies, "suspended_at": since,
+                "reason": reason})
+            store.suspension_announced(ctx.db, connector, since)
 
 
 def _agencies(ctx):

@@ -545,6 +545,21 @@ def connector_reports(db):
     return {doc["_id"]: doc for doc in db.connectors.find({})}
 
 
+def suspension_notice_owed(db, connector, suspended_at, at):
+    """True while the suspension of ``connector`` since ``suspended_at`` has not been
+    announced (``connector_suspensions``: one document per suspension, inserted by the first
+    report of it, marked once its event is out)."""
+    key = "{}:{}".format(connector, suspended_at)
+    insert_unique(db.connector_suspensions, {"_id": key, "at": at, "announced": False})
+    doc = db.connector_suspensions.find_one({"_id": key}, {"announced": 1})
+    return not (doc or {}).get("announced")
+
+
+def suspension_announced(db, connector, suspended_at):
+    db.connector_suspensions.update_one({"_id": "{}:{}".format(connector, suspended_at)},
+                                        {"$set": {"announced": True}})
+
+
 # -- webhook agencies set at runtime -------------------------------------------------------
 # ``webhook_agencies``: ``_id`` = agency code; url, timeout, the secret sealed (ciphertext).
 

@@ -220,7 +220,7 @@ class PrivateFerretDB(_Private):
 
     @property
     def mongo_uri(self):
-        return "mongodb://127.0.0.1:{}/".format(self.port)
+        return "mongodb://127.0.0.1:{}/?retryWrites=false".format(self.port)
 
     def command(self):
         return ["bash", str(ROOT / "scripts" / "ferretdb.sh"), "run", str(self.port),

@@ -10,7 +10,10 @@ container network provides is mapped onto this machine, and nothing else changes
 - the host names ``rabbitmq`` and ``mongo`` are loopback; the broker users are made by the
   ``broker-users`` one-shot's own command on the test's vhost (the management API as the local
   administrator); the database here is FerretDB, which has no users, so the URI's credentials
-  are sent with ``authMechanism=PLAIN``, which it accepts;
+  (each service its own user) are sent with ``authMechanism=PLAIN``, which it accepts, and
+  it is one server without replica set or retryable writes, so the URI names neither (the
+  ``mongo-setup`` one-shot, which initiates the set and makes the users, needs a mongod:
+  ``tests/unit/test_compose_file.py`` checks what it would make);
 - the signing key secret mounted at ``/run/secrets/…`` is the file ``make_env`` wrote;
 - ports each container has to itself (the gateway's 8000, the metrics port) are free ports.
 
@@ -64,6 +67,7 @@ def local(env, secrets_dir, test_amqp_host="127.0.0.1"):
         out["AMQP_URI"] = out["AMQP_URI"].replace("@rabbitmq:5672", "@" + test_amqp_host + ":5672")
     if "MONGO_URI" in out:
         uri = out["MONGO_URI"].replace("@mongo:27017", "@" + urlsplit(MONGO_URI).netloc)
+        uri = re.sub(r"&replicaSet=[^&]*", "", uri).replace("retryWrites=true", "retryWrites=false")
         out["MONGO_URI"] = uri + "&authMechanism=PLAIN"
     if "PERMITS_SIGNING_KEY_FILE" in out:
         out["PERMITS_SIGNING_KEY_FILE"] = str(secrets_dir / "permits_signing_key.pem")

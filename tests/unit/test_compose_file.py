@@ -3,6 +3,7 @@ lint (``make lint-compose`` runs the same checks) and run as processes by
 ``tests/e2e/test_compose_as_processes.py``."""
 import importlib
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -111,3 +112,41 @@ def test_the_env_example_resolves_once_its_secrets_are_made(tmp_path):
     assert env["PERMITS_VERIFY_URL"] == "https://mpp.kapuaskab.go.id/verify"
     assert (tmp_path / "secrets" / "permits_signing_key.pem").read_text().startswith(
         "-----BEGIN PRIVATE KEY-----")
+
+
+def test_each_service_has_a_database_user_of_its_own_on_a_replica_set(tmp_path):
+    """Each service container's MONGO_URI names its own user (mpp_<service>), on the replica
+    set with retryable writes; the mongo-setup one-shot makes exactly those users, one per
+    service the schema knows (a new service without one fails here)."""
+    from scripts import mongo_setup
+    from services.common import settings
+
+    made = tmp_path / ".env"
+    made.write_text(make_env.render((ROOT / ".env.example").read_text(), base=tmp_path))
+    env = lint_compose.read_env_file(made)
+    services = lint_compose.resolve(env)["services"]
+    setup = services["mongo-setup"]["environment"]
+    users = settings.parse(settings.spec("MONGO_SERVICE_USERS"), setup["MONGO_SERVICE_USERS"])
+    assert set(users) == set(settings.ALL)
+    passwords = set()
+    for container, service in lint_compose.app_services().items():
+        uri = urlsplit(services[container]["environment"]["MONGO_URI"])
+        assert uri.username == "mpp_" + service, container
+        assert uri.password == users[service] == env["MONGO_PASSWORD_" + service.upper()]
+        query = dict(parse_qsl(uri.query))
+        assert query == {"authSource": "admin", "replicaSet": "rs0", "retryWrites": "true"}
+        passwords.add(uri.password)
+    assert len(passwords) == len(settings.ALL)  # no two services share a password
+    for user, password, roles in mongo_setup.user_plan("mpp", users):
+        service = user[len("mpp_"):]
+        assert roles == [{"role": "readWrite", "db": "mpp_" + service}]  # its own database only
+    mongo = services["mongo"]
+    command = " ".join(mongo["entrypoint"])
+    assert "--replSet rs0" in command and "--keyFile /etc/mongo/keyfile" in command
+    assert setup["MONGO_REPLICA_SET"] == "rs0"
+    assert setup["MONGO_REPLICA_MEMBERS"] == "mongo:27017"
+    assert mongo_setup.replica_config("rs0", ["mongo:27017"]) == {
+        "_id": "rs0", "members": [{"_id": 0, "host": "mongo:27017"}]}
+    keyfile = (tmp_path / "secrets" / "mongo_keyfile").read_text().strip()
+    assert 6 <= len(keyfile) <= 1024 and set(keyfile) <= set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")

@@ -148,7 +148,7 @@ def mpp_suite():
         pytest.skip("MPP_SUITE_URL not set: no running suite to test against")
     client = SuiteClient(url, os.environ.get("MPP_SUITE_AMQP_URI",
                                              "amqp://guest:guest@127.0.0.1:5672/"),
-                         os.environ.get("MPP_SUITE_MONGO_URI", "mongodb://127.0.0.1:27017/"),
+                         os.environ.get("MPP_SUITE_MONGO_URI", "mongodb://127.0.0.1:27017/?retryWrites=false"),
                          os.environ.get("MPP_SUITE_DB_PREFIX", "mpp"),
                          os.environ.get("MPP_SUITE_OFFICER", ""))
     yield client

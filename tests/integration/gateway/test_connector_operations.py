@@ -54,6 +54,27 @@ def connectors(api, headers):
     return {c["name"]: c for c in answer.json()["connectors"]}
 
 
+def file_and_forward(api, agency_says=None):
+    """A water connection filed over HTTP and forwarded by the officer to the ``tirta``
+    connector; ``agency_says``: the agency system's word about it from the start. Returns
+    ``(application_id, tracking_code)``."""
+    filed = api.post("/api/v1/applications", headers={"Idempotency-Key": uuid.uuid4().hex},
+                     json={"permit_type_id": "sambungan-air", "applicant": APPLICANT,
+                           "form": {"address": "Jl. Pemuda 7"},
+                           "documents": [{"kind": "ktp", "filename": "ktp.pdf",
+                                          "media_type": "application/pdf", "content": PDF}]})
+    assert filed.status_code == 201, filed.text
+    app_id, tracking = filed.json()["application_id"], filed.json()["tracking_code"]
+    if agency_says:
+        AGENCY_SAYS[tracking] = agency_says
+    officer = bearer(api, "dpmptsp.officer")
+    for action in ("start_intake", "accept", "forward"):
+        acted = api.post("/api/v1/applications/by-id/{}/actions".format(app_id),
+                         json={"action": action}, headers=officer)
+        assert acted.status_code == 200, acted.text
+    return app_id, tracking
+
+
 def test_unmapped_word_parks_with_an_alert_and_moves_once_fixed(api, gateway_config,
                                                                  runner_factory):
     admin = bearer(api, "admin")
@@ -68,18 +89,8 @@ def test_unmapped_word_parks_with_an_alert_and_moves_once_fixed(api, gateway_con
     wait_for(lambda: connectors(api, admin)["tirta"]["state"] == "running",
              message="the connector to report in")
 
-    filed = api.post("/api/v1/applications", headers={"Idempotency-Key": uuid.uuid4().hex},
-                     json={"permit_type_id": "sambungan-air", "applicant": APPLICANT,
-                           "form": {"address": "Jl. Pemuda 7"},
-                           "documents": [{"kind": "ktp", "filename": "ktp.pdf",
-                                          "media_type": "application/pdf", "content": PDF}]})
-    assert filed.status_code == 201, filed.text
-    app_id, tracking = filed.json()["application_id"], filed.json()["tracking_code"]
+    app_id, tracking = file_and_forward(api)
     officer = bearer(api, "dpmptsp.officer")
-    for action in ("start_intake", "accept", "forward"):
-        acted = api.post("/api/v1/applications/by-id/{}/actions".format(app_id),
-                         json={"action": action}, headers=officer)
-        assert acted.status_code == 200, acted.text
 
     def staff_view():
         return api.get("/api/v1/applications/by-id/" + app_id, headers=officer).json()

@@ -1,14 +1,25 @@
 """The database client's options."""
+import pytest
 
-def test_retryable_writes_are_as_the_database_uri_says():
+
+@pytest.mark.parametrize("uri, retry", [
+    ("mongodb://127.0.0.1:1/?retryWrites=false", False),                # FerretDB v1 has none
+    ("mongodb://127.0.0.1:1/?replicaSet=rs0&retryWrites=true", True),   # a replica set
+    ("mongodb://127.0.0.1:1/?replicaSet=rs0", True),                    # pymongo's default
+])
+def test_retryable_writes_are_as_the_database_uri_says(uri, retry):
     from services.common.mongo import make_client
 
-    silent = make_client("mongodb://127.0.0.1:1/", connect=False)
-    replica = make_client("mongodb://127.0.0.1:1/?replicaSet=rs0&retryWrites=true",
-                          connect=False)
+    client = make_client(uri, connect=False)
     try:
-        assert silent.options.retry_writes is False  # FerretDB v1 has none
-        assert replica.options.retry_writes is True
+        assert client.options.retry_writes is retry
     finally:
-        silent.close()
-        replica.close()
+        client.close()
+
+
+def test_the_development_uri_says_no_retryable_writes_for_ferretdb(monkeypatch):
+    from services.common import config, settings
+
+    monkeypatch.delenv("MONGO_URI", raising=False)
+    assert "retryWrites=false" in settings.spec("MONGO_URI").default
+    assert config.load()["MONGO_URI"] == settings.spec("MONGO_URI").default

@@ -16,7 +16,9 @@ CONTEXT = dict(
     reason="Foto KTP buram", status="verified", permit_number="503/PBG/2025/0012",
     verify_url="https://mpp.example/v/abc", application_id="app1", agency_id="dpmptsp",
     due_at=datetime(2025, 3, 18, 9, 0, tzinfo=UTC), working_days_left=2, threshold=80,
-    survey_url="http://127.0.0.1:8000/survey#t=" + "x" * 43)
+    survey_url="http://127.0.0.1:8000/survey#t=" + "x" * 43,
+    connector="webhook", agency_name="DPMPTSP Kabupaten Kapuas",
+    suspended_at="2025-03-04T01:05:00Z")
 
 ALL = [(event, channel, lang) for event, channels in templates.EVENTS.items()
        for channel in channels for lang in templates.LANGUAGES]
