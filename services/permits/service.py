@@ -20,8 +20,8 @@ from services.common.events import Events, SubscriberQueues
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.permits import (acting, applications, catalogue, connector_desk,
-                              connector_registry, erasure, filing, issuing, outbox, sla_sweep,
-                              store, views, webhook_agencies)
+                              connector_registry, erasure, filing, issuing, nik_rekey, outbox,
+                              sla_sweep, store, views, webhook_agencies)
 from services.permits.context import Context
 
 boot.install()
@@ -203,6 +203,11 @@ class PermitsService(HealthMixin):
     def erase_personal_data(self, at=None):
         """Erase applicants' personal data due (``erasure``) as of ``at`` (default now)."""
         return erasure.erase(self._ctx, at)
+
+    @rpc
+    def rekey_nik(self, limit=None):
+        """Reseal a batch of stored NIKs under the current key (``nik_rekey``)."""
+        return nik_rekey.rekey(self._ctx, limit)
 
     @timer(interval=3600)
     def erasure_timer(self):

@@ -369,6 +369,20 @@ def history(db, application_id, up_to):
         seq += 1
 
 
+def applicants_after(db, after, limit):
+    """Applications with ``_id`` after ``after`` (``None``: from the first), ``_id`` order,
+    with their applicant's NIK only (the NIK rekey walk: an operator's command)."""
+    query = {} if after is None else {"_id": {"$gt": after}}
+    return list(db.applications.find(query, {"applicant.nik": 1})
+                .sort("_id", ASCENDING).limit(limit))
+
+
+def replace_nik(db, application_id, old, new):
+    """Set the applicant's stored NIK to ``new`` if it is still ``old``."""
+    return db.applications.update_one({"_id": application_id, "applicant.nik": old},
+                                      {"$set": {"applicant.nik": new}}).modified_count == 1
+
+
 def decided_before(db, states, cutoff, limit):
     """Applications in one of ``states`` since before ``cutoff`` (ISO-8601) whose applicant
     is not erased yet."""
