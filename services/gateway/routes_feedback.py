@@ -15,7 +15,7 @@ from services.contracts.messages import INVALID_DATA
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway.http import route
-from services.gateway.routes_public import _ticket_token
+from services.gateway.routes_public import TOKEN_DOC, _ticket_token
 
 TAG_SURVEY, TAG_COMPLAINTS, TAG_STATS = "surveys", "complaints", "statistics"
 FORMAT = {"format": "json (default) or csv; or send Accept: text/csv"}
@@ -68,7 +68,7 @@ class FeedbackRoutes:
                                  status=201)
 
     @route("GET", "/api/v1/tickets/<string:ticket_id>/survey", public=True, tags=[TAG_SURVEY],
-           query={"token": "the ticket's access token (or header X-Ticket-Token)"},
+           headers=TOKEN_DOC,
            summary="The survey link of a completed ticket (for the kiosk or the citizen's "
                    "phone); 404 until the ticket is completed")
     def ticket_survey(self, request, ticket_id):

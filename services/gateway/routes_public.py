@@ -14,8 +14,14 @@ from services.gateway.openapi import KEY_PATTERN
 TAG_CAT, TAG_TICKETS, TAG_BOOKINGS = "catalogue", "tickets", "bookings"
 
 
+TOKEN_HEADER = "X-Ticket-Token"
+TOKEN_DOC = {TOKEN_HEADER: "the ticket's access token"}
+
+
 def _ticket_token(request):
-    return request.args.get("token") or request.headers.get("X-Ticket-Token") or ""
+    """The ticket's access token from ``X-Ticket-Token`` (``?token=`` refused). The QR's link
+    carries it after ``#`` (never sent to a server); the portal moves it into the header."""
+    return req.header_secret(request, "token", TOKEN_HEADER, "token tiket", "ticket token")
 
 
 def _issue_options(request, body):
@@ -75,8 +81,7 @@ class PublicRoutes:
                                           **_issue_options(request, body)))
 
     @route("GET", "/api/v1/tickets/<string:ticket_id>", public=True, tags=[TAG_TICKETS],
-           query={"token": "the ticket's access token (or header X-Ticket-Token)"},
-           summary="A ticket's status and position (needs its token)")
+           headers=TOKEN_DOC, summary="A ticket's status and position (needs its token)")
     def get_ticket(self, request, ticket_id):
         return req.json_response(self._call(self.ticketing.get_ticket, ticket_id,
                                             _ticket_token(request)))
@@ -88,13 +93,13 @@ class PublicRoutes:
         return req.json_response(self._call(self.ticketing.ticket_by_number, number))
 
     @route("DELETE", "/api/v1/tickets/<string:ticket_id>", public=True, tags=[TAG_TICKETS],
-           query={"token": "the ticket's access token"}, summary="Give up a ticket")
+           headers=TOKEN_DOC, summary="Give up a ticket")
     def cancel_ticket(self, request, ticket_id):
         return req.json_response(self._call(self.ticketing.cancel_ticket, ticket_id,
                                             _ticket_token(request)))
 
     @route("GET", "/api/v1/tickets/<string:ticket_id>/qr.svg", public=True, tags=[TAG_TICKETS],
-           query={"token": "the ticket's access token"}, produces="image/svg+xml",
+           headers=TOKEN_DOC, produces="image/svg+xml",
            summary="QR code (SVG) that opens the ticket's tracking page on a phone")
     def ticket_qr(self, request, ticket_id):
         token = _ticket_token(request)

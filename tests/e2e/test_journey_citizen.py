@@ -76,3 +76,19 @@ def test_a_kiosk_ticket_is_followed_on_a_phone_by_its_number(base_url):
     eta = r["tracking"].split("Perkiraan dipanggil")[1]
     assert "belum dapat diperkirakan" in eta or "menit lagi" in eta  # never "––– min"
     assert r["unknown"] == "Nomor antrean tidak ditemukan hari ini"
+
+
+def test_a_ticket_is_followed_from_its_qr_with_the_token_never_in_an_address(base_url):
+    r = harness.run("portal_journey:citizen_scans_the_ticket_qr", base_url,
+                    agency_name="Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+                    service_button="Nomor Induk Berusaha (NIB)")
+    # the QR's link keeps the token after "#", which browsers never send
+    path, _, fragment = r["link"].partition("#")
+    assert "token=" not in path and "token=" in fragment and "/portal" in path
+    assert r["shown"] == r["after_reload"] == r["number"]
+    assert "Menunggu dipanggil" in r["tracking"]
+    # moved out of the address (and so out of the tab's history) at once, and after a reload
+    assert "token" not in r["address"] and "token" not in r["address_after_reload"]
+    # every request about the ticket carried it in the header, none in its address
+    assert r["sent"] and all(s["token_header"] for s in r["sent"]), r["sent"]
+    assert not [s for s in r["sent"] if "token" in s["url"]]

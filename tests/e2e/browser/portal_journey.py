@@ -138,3 +138,42 @@ def citizen_tracks_a_ticket_by_its_number(b, base_url, agency_name, service_butt
     unknown = b.wait_text(portal, "#track [role=alert]", bool)
     b.check(portal, "02-unknown-number")
     return {"number": number, "shown": shown, "tracking": tracking, "unknown": unknown}
+
+
+def _scan(element):
+    """What a phone's camera reads from the QR code on screen (zxing-cpp on a screenshot)."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(element.screenshot()))
+    found = zxingcpp.read_barcodes(image)
+    return found[0].text if found else None
+
+
+def citizen_scans_the_ticket_qr(b, base_url, agency_name, service_button):
+    """A ticket from the kiosk, its QR scanned by the citizen's phone: the portal follows it.
+    The token rides after ``#`` in the QR's link (no server sees that part); the page moves it
+    out of the address into the tab's storage and sends it in ``X-Ticket-Token``; a reload
+    still follows the ticket."""
+    kiosk = b.page("kiosk", "kiosk")
+    kiosk.goto(base_url + "/kiosk")
+    number = take_ticket(kiosk, agency_name, service_button)
+    link = _scan(kiosk.wait_for_selector("#ticket .qr svg"))
+    portal = b.page("citizen", "phone")
+    sent = []
+    portal.on("request", lambda r: sent.append(
+        {"url": r.url, "token_header": bool(r.headers.get("x-ticket-token"))})
+        if "/api/v1/tickets" in r.url else None)
+    portal.goto(link)
+    shown = b.wait_text(portal, "#ticket-number", lambda text: text == number)
+    tracking = b.wait_text(portal, "#track-out", lambda text: "Perkiraan dipanggil" in text)
+    address = portal.url
+    b.check(portal, "01-followed-from-the-qr")
+    portal.reload()
+    after_reload = b.wait_text(portal, "#ticket-number", lambda text: text == number)
+    b.check(portal, "02-after-reload")
+    return {"number": number, "link": link, "shown": shown, "tracking": tracking,
+            "address": address, "after_reload": after_reload, "sent": sent,
+            "address_after_reload": portal.url}

@@ -57,12 +57,25 @@ def test_the_pin_is_taken_from_a_header_never_from_the_address(api):
     assert pdf.status_code == 422, pdf.text
 
 
-def test_the_ticket_token_is_accepted_in_a_header(api):
+def test_the_ticket_token_is_taken_from_a_header_never_from_the_address(api):
+    """Like the PIN: ``X-Ticket-Token`` only; a token in the address is refused with a field
+    message (the QR's link keeps it after ``#``, which no server sees, and the portal moves
+    it into the header). Refused for reading, giving up, the QR and the survey link."""
     ticket = api.post("/api/v1/tickets", json={"service_id": "ptsp-izin"}).json()
     path = "/api/v1/tickets/" + ticket["id"]
-    seen = api.get(path, headers={"X-Ticket-Token": ticket["access_token"]})
+    token = {"X-Ticket-Token": ticket["access_token"]}
+    seen = api.get(path, headers=token)
     assert seen.status_code == 200 and seen.json()["id"] == ticket["id"]
     assert api.get(path, headers={"X-Ticket-Token": "wrong"}).status_code == 404
+    for method, url in (("GET", path), ("GET", path + "/qr.svg"), ("GET", path + "/survey"),
+                        ("DELETE", path)):
+        in_query = api.request(method, url, params={"token": ticket["access_token"]})
+        assert in_query.status_code == 422, (url, in_query.text)
+        assert "X-Ticket-Token" in in_query.json()["errors"]["token"][0]
+    # nothing was given up by the refused DELETE
+    assert api.get(path, headers=token).json()["status"] == "waiting"
+    qr = api.get(path + "/qr.svg", headers=token)
+    assert qr.status_code == 200 and qr.headers["Content-Type"].startswith("image/svg+xml")
 
 
 def test_wrong_pins_over_http_end_in_a_429_with_retry_after(api):

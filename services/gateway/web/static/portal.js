@@ -24,13 +24,26 @@
   // -- a ticket, live ----------------------------------------------------------------------
   let trackTimer = null;
   let trackedNumber = null;
-  async function track() {
+  // The QR's link carries the ticket's token after "#" (no server sees it); it moves at once
+  // into this tab's storage, out of the address and its history, and travels only in the
+  // X-Ticket-Token header. A reload finds it in the tab's storage.
+  function follow(id, token) {
+    sessionStorage.setItem("mpp.ticket." + id, token);
+    history.replaceState(null, "", location.pathname + location.search + "#track=" + encodeURIComponent(id));
+  }
+  function trackedTicket() {
     const p = new URLSearchParams(location.hash.slice(1));
-    if (!p.get("track") && !trackedNumber) return;
-    const base = "/api/v1/tickets/" + encodeURIComponent(p.get("track"));
-    const q = "?token=" + encodeURIComponent(p.get("token") || "");
+    const id = p.get("track");
+    if (id && p.get("token")) follow(id, p.get("token"));
+    return id ? {id, token: sessionStorage.getItem("mpp.ticket." + id) || ""} : null;
+  }
+  async function track() {
+    const mine = trackedTicket();
+    if (!mine && !trackedNumber) return;
+    const base = mine ? "/api/v1/tickets/" + encodeURIComponent(mine.id) : null;
+    const token = mine ? {"X-Ticket-Token": mine.token} : {};
     // by the QR (id + token), or by the number typed (what the board shows of it)
-    const tk = p.get("track") ? await api("GET", base + q) : await api("GET", "/api/v1/tickets/by-number/" + encodeURIComponent(trackedNumber));
+    const tk = mine ? await api("GET", base, undefined, token) : await api("GET", "/api/v1/tickets/by-number/" + encodeURIComponent(trackedNumber));
     const eta = tk.eta_min_minutes == null || tk.eta_max_minutes == null ? t("po_eta_unknown")
       : t("po_eta_range", {min: fmt.number(tk.eta_min_minutes), max: fmt.number(tk.eta_max_minutes)});
     const state = MPP_TEXT["po_ticket_state_" + tk.status] ? t("po_ticket_state_" + tk.status) : serverText(tk.status_label || "–");
@@ -39,8 +52,8 @@
       dl([[t("po_service"), svc ? name(svc) : "–"], [t("po_ticket_status"), state], [t("ahead"), tk.ahead == null ? "–" : fmt.number(tk.ahead)],
           [t("po_eta"), ["waiting"].includes(tk.status) ? eta : "–"]]),
       el("p", {class: "muted"}, t("po_live")));
-    if (tk.status === "completed" && p.get("track")) {  // the same phone that followed the queue rates the service
-      const s = await api("GET", base + "/survey" + q).catch(() => null);
+    if (tk.status === "completed" && mine) {  // the same phone that followed the queue rates the service
+      const s = await api("GET", base + "/survey", undefined, token).catch(() => null);
       if (s) $("track-out").append(el("p", {}, el("a", {class: "btn", href: s.survey_url}, t("survey_title"))));
     }
     clearTimeout(trackTimer);
@@ -90,7 +103,7 @@
     const checkin = el("button", {type: "button", onclick: ev => MPP.busy(ev.currentTarget, () =>
       api("POST", "/api/v1/bookings/" + encodeURIComponent(r.code) + "/check-in").then(tk => {
         $("book-out").append(el("p", {class: "ok", id: "checkin-number"}, t("po_booking_ticket", {number: tk.number})));
-        location.hash = "track=" + encodeURIComponent(tk.id) + "&token=" + encodeURIComponent(tk.access_token);
+        follow(tk.id, tk.access_token); track().catch(e => { note.textContent = e.message; });
       }).catch(e => { note.textContent = e.message; }))}, t("po_booking_checkin"));
     const note = el("p", {class: "error", role: "alert"});
     $("book-out").replaceChildren(el("p", {}, t("po_booking_code"), ": ", el("strong", {class: "big-code", id: "booking-code"}, r.code)),
