@@ -145,6 +145,10 @@ SCHEMA = (
     _s("NOTIFY_PHONE_COUNTRY_CODES", "list", ["62"],
        "country calling codes citizens' WhatsApp/SMS numbers may have (comma-separated)",
        ("notifications",)),
+    _s("NOTIFY_CONFIRM_PORTAL_PHONES", "bool", True,
+       "a phone number given on the portal (booking, filing) gets its first message only "
+       "until the citizen confirms it (the code typed on the portal, or a YA reply)",
+       ("notifications",)),
     _s("NOTIFY_MAX_MESSAGES_PER_NUMBER_PER_DAY", "int", 20,
        "messages one phone number receives per local day at most", ("notifications",)),
     _s("MESSAGE_RETENTION_DAYS", "float", 7.0, "then recipients and bodies are removed",

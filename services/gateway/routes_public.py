@@ -121,6 +121,17 @@ class PublicRoutes:
     def board(self, request):
         return req.json_response(self._call(self.ticketing.board, request.args.get("agency") or None))
 
+    # -- a citizen's phone number ------------------------------------------------------------
+
+    @route("POST", "/api/v1/phone-confirmations", public=True, tags=[TAG_BOOKINGS],
+           body=gs.PhoneConfirmationRequest, problems=(429,),
+           summary="Confirm a phone number given on the portal with the code its first "
+                   "message carried (until then it gets no further message)")
+    def confirm_phone(self, request):
+        body = self._body(request, gs.PhoneConfirmationRequest)
+        return req.json_response(self._call(self.notifications.confirm_phone, body["phone"],
+                                            body["code"]))
+
     # -- bookings ---------------------------------------------------------------------------
 
     @route("GET", "/api/v1/bookings/availability", public=True, tags=[TAG_BOOKINGS],

@@ -1,6 +1,9 @@
 """The citizen portal on a phone: filing with mistakes (each field's message beside it, in
 the chosen language; a decimal typed with a comma), booking a slot with NIK then checking in
 and following the ticket live, cancelling a booking, verifying a permit."""
+import re
+import time
+
 from tests.e2e.browser.kiosk_journey import take_ticket
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -177,3 +180,54 @@ def citizen_scans_the_ticket_qr(b, base_url, agency_name, service_button):
     return {"number": number, "link": link, "shown": shown, "tracking": tracking,
             "address": address, "after_reload": after_reload, "sent": sent,
             "address_after_reload": portal.url}
+
+
+def _phone_inbox(mongo_uri, database, reference):
+    """The texts the citizen's phone received about ``reference`` (the simulated provider
+    keeps what it sent in the notifications database): the citizen reading their phone."""
+    from pymongo import MongoClient
+
+    with MongoClient(mongo_uri) as client:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            texts = [m["content"]["text"] for m in client[database].messages.find(
+                {"reference": reference, "content.text": {"$exists": True}})]
+            if texts:
+                return texts
+            time.sleep(0.3)
+    return []
+
+
+def citizen_confirms_the_phone(b, base_url, service_label, day, mongo_uri, notifications_db):
+    """Book with a phone number; the booking's message carries a code; a wrong code is named
+    beside the field, the right one confirms the number; then cancel (a message that goes
+    only to a confirmed number)."""
+    out = {}
+    portal = b.page("citizen", "phone")
+    portal.goto(base_url + "/portal")
+    portal.wait_for_selector("#book-service option", state="attached")
+    portal.get_by_label("Layanan").select_option(label=service_label)
+    portal.get_by_label("Tanggal").fill(day)
+    portal.get_by_label("Tanggal").dispatch_event("change")
+    b.wait_text(portal, "#book-slot", lambda text: "tempat" in text)
+    portal.locator("#book").get_by_label("NIK (16 angka)").fill("6203015708900004")
+    portal.locator("#book").get_by_label("Nama lengkap").fill("Dewi Lestari")
+    portal.locator("#book").get_by_label("Nomor WhatsApp/HP").fill("0811-5200-0004")
+    portal.get_by_role("button", name="Pesan jadwal").click()
+    out["booking_code"] = b.wait_text(portal, "#booking-code", bool)
+    out["hint"] = b.wait_text(portal, "#book-confirm", bool)
+    b.check(portal, "01-booked-confirm-asked")
+    inbox = _phone_inbox(mongo_uri, notifications_db, out["booking_code"])
+    out["inbox"] = inbox
+    code = re.search(r"\b(\d{6})\b", inbox[0]).group(1)
+    portal.get_by_label("Kode konfirmasi").fill("000000" if code != "000000" else "111111")
+    portal.get_by_role("button", name="Konfirmasi nomor").click()
+    out["wrong"] = b.wait_text(portal, "#book-confirm .field-error", bool)
+    b.check(portal, "02-wrong-code")
+    portal.get_by_label("Kode konfirmasi").fill(code)
+    portal.get_by_role("button", name="Konfirmasi nomor").click()
+    out["confirmed"] = b.wait_text(portal, "#book-confirmed", bool)
+    b.check(portal, "03-number-confirmed")
+    portal.get_by_role("button", name="Batalkan booking").click()
+    out["cancelled"] = b.wait_text(portal, "#book-out", lambda text: "dibatalkan" in text)
+    return out

@@ -94,6 +94,26 @@
       } catch (e) { MPP.formErrors(form, e); }
     });
   });
+  // A number typed here gets its first message only until the citizen confirms it with the
+  // code that message carried (or answers it YA): nobody can make the MPP message a stranger.
+  function confirmPhone(phone, prefix) {
+    const id = prefix + "-confirm-code";
+    const note = el("p", {role: "alert", class: "error"});
+    const form = el("form", {class: "confirm-phone", id: prefix + "-confirm", novalidate: true},
+      el("p", {}, t("po_confirm_hint")), note,
+      el("div", {class: "field"}, el("label", {for: id}, t("po_confirm_code")),
+        el("input", {id, name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6"})),
+      el("p", {}, el("button", {type: "submit"}, t("po_confirm_send"))));
+    form.addEventListener("submit", ev => {
+      ev.preventDefault(); MPP.formErrors(form);
+      const code = form.querySelector("input").value.trim();
+      if (!code) { MPP.formErrors(form, {message: t("po_fix"), fields: {code: [t("po_required")]}}); return; }
+      MPP.busy(form.querySelector("button"), () => api("POST", "/api/v1/phone-confirmations", {phone, code})
+        .then(() => { form.replaceChildren(el("p", {class: "ok", id: prefix + "-confirmed"}, t("po_confirmed"))); MPP.say(t("po_confirmed")); })
+        .catch(e => MPP.formErrors(form, e)));
+    });
+    return phone ? form : "";
+  }
   function showBooking(r, phone) {
     const svc = services[r.service_id];
     const cancel = el("button", {type: "button", class: "secondary", onclick: ev => MPP.busy(ev.currentTarget, () =>
@@ -108,7 +128,7 @@
     const note = el("p", {class: "error", role: "alert"});
     $("book-out").replaceChildren(el("p", {}, t("po_booking_code"), ": ", el("strong", {class: "big-code", id: "booking-code"}, r.code)),
       dl([[t("po_service"), svc ? name(svc) : "–"], [t("po_booking_when"), fmt.dateTime(r.slot_start)]]),
-      el("p", {}, checkin, cancel), note);
+      el("p", {}, checkin, cancel), note, confirmPhone(phone, "book"));
   }
 
   // -- a permit type, and filing ---------------------------------------------------------
@@ -166,7 +186,8 @@
           return;
         }
         $("apply-out").replaceChildren(el("p", {class: "ok"}, t("po_filed")),
-          dl([[t("po_code"), el("strong", {id: "tracking-code", class: "big-code"}, r.tracking_code)], [t("po_pin"), el("strong", {id: "tracking-pin", class: "big-code"}, r.pin)]]));
+          dl([[t("po_code"), el("strong", {id: "tracking-code", class: "big-code"}, r.tracking_code)], [t("po_pin"), el("strong", {id: "tracking-pin", class: "big-code"}, r.pin)]]),
+          confirmPhone($("app-phone").value.trim(), "apply"));
         $("st-code").value = r.tracking_code; $("st-pin").value = r.pin;
       } catch (e) { $("app-progress").hidden = true; MPP.formErrors(form, e); }
     });
