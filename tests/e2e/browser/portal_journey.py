@@ -83,10 +83,9 @@ def citizen_files_with_mistakes(b, base_url, password):
     return out
 
 
-def citizen_books_a_slot(b, base_url, service_label, day):
-    """Book with NIK, see the booking, be refused a second one for the same NIK, try to check
-    in days early (told when to come back), cancel."""
-    out = {}
+def _book(b, base_url, service_label, day, nik, name, phone):
+    """On a phone: choose the service, the day and its first free slot, type NIK, name and
+    number, and book; returns the page."""
     portal = b.page("citizen", "phone")
     portal.goto(base_url + "/portal")
     portal.wait_for_selector("#book-service option", state="attached")
@@ -94,10 +93,19 @@ def citizen_books_a_slot(b, base_url, service_label, day):
     portal.get_by_label("Tanggal").fill(day)
     portal.get_by_label("Tanggal").dispatch_event("change")
     b.wait_text(portal, "#book-slot", lambda text: "tempat" in text)
-    portal.locator("#book").get_by_label("NIK (16 angka)").fill("6203015708900003")
-    portal.locator("#book").get_by_label("Nama lengkap").fill("Rina Wati")
-    portal.locator("#book").get_by_label("Nomor WhatsApp/HP").fill("0811-5200-0003")
+    portal.locator("#book").get_by_label("NIK (16 angka)").fill(nik)
+    portal.locator("#book").get_by_label("Nama lengkap").fill(name)
+    portal.locator("#book").get_by_label("Nomor WhatsApp/HP").fill(phone)
     portal.get_by_role("button", name="Pesan jadwal").click()
+    return portal
+
+
+def citizen_books_a_slot(b, base_url, service_label, day):
+    """Book with NIK, see the booking, be refused a second one for the same NIK, try to check
+    in days early (told when to come back), cancel."""
+    out = {}
+    portal = _book(b, base_url, service_label, day, "6203015708900003", "Rina Wati",
+                   "0811-5200-0003")
     out["booking_code"] = b.wait_text(portal, "#booking-code", bool)
     out["booking"] = portal.inner_text("#book-out")
     b.check(portal, "01-booked")
@@ -203,17 +211,8 @@ def citizen_confirms_the_phone(b, base_url, service_label, day, mongo_uri, notif
     beside the field, the right one confirms the number; then cancel (a message that goes
     only to a confirmed number)."""
     out = {}
-    portal = b.page("citizen", "phone")
-    portal.goto(base_url + "/portal")
-    portal.wait_for_selector("#book-service option", state="attached")
-    portal.get_by_label("Layanan").select_option(label=service_label)
-    portal.get_by_label("Tanggal").fill(day)
-    portal.get_by_label("Tanggal").dispatch_event("change")
-    b.wait_text(portal, "#book-slot", lambda text: "tempat" in text)
-    portal.locator("#book").get_by_label("NIK (16 angka)").fill("6203015708900004")
-    portal.locator("#book").get_by_label("Nama lengkap").fill("Dewi Lestari")
-    portal.locator("#book").get_by_label("Nomor WhatsApp/HP").fill("0811-5200-0004")
-    portal.get_by_role("button", name="Pesan jadwal").click()
+    portal = _book(b, base_url, service_label, day, "6203015708900004", "Dewi Lestari",
+                   "0811-5200-0004")
     out["booking_code"] = b.wait_text(portal, "#booking-code", bool)
     out["hint"] = b.wait_text(portal, "#book-confirm", bool)
     b.check(portal, "01-booked-confirm-asked")
