@@ -197,6 +197,7 @@ def scrub(db, cutoff, limit=SCRUB_BATCH):
                                   "$set": {"scrubbed": True}})
         done["recipients"] += 1
     db.steps.delete_many({"at": {"$lt": cutoff}})
+    db.confirm_failures.delete_many({"at": {"$lt": cutoff}})  # a day's count, long past
     return done
 
 
