@@ -15,7 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = re.compile(r"^(RABBITMQ_ADMIN_PASSWORD|RABBITMQ_PASSWORD_\w+|MONGO_ROOT_PASSWORD|"
-                       r"MONGO_PASSWORD_\w+|MPP_NIK_SALT|PERMITS_SECRET_KEY|GATEWAY_JWT_SECRET|"
+                       r"MONGO_PASSWORD_\w+|MPP_NIK_SALT|PERMITS_SECRET_KEY|PERMITS_NIK_KEY|"
+                       r"GATEWAY_JWT_SECRET|"
                        r"FEEDBACK_SECRET|WEBHOOK_SECRET|NOTIFY_PHONE_KEY|WHATSAPP_VERIFY_TOKEN|"
                        r"SMS_WEBHOOK_SECRET|METRICS_TOKEN)$")
 

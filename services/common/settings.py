@@ -122,6 +122,10 @@ SCHEMA = (
     _s("PERMITS_NIK_KEY", "str", None,
        "key of the applicants' NIK encrypted at rest (AES-256-GCM of its SHA-256); development: a "
        "sub-key of PERMITS_SECRET_KEY", ("permits",), secret=True, min_length=16),
+    _s("PERMITS_NIK_KEY_PREVIOUS", "list", [],
+       "earlier PERMITS_NIK_KEY values, comma-separated: read only, while "
+       "`python -m scripts.rekey_nik` reseals the stored NIKs under the current key",
+       ("permits",), secret=True, min_length=16),
     _s("PERMITS_PERSONAL_DATA_DAYS", "int", 365,
        "days after the final decision when an applicant's name, NIK, phone and e-mail are erased",
        ("permits",)),
@@ -145,6 +149,10 @@ SCHEMA = (
        "times a message waits for its recipient's event", ("notifications",)),
     _s("NOTIFY_PHONE_COUNTRY_CODES", "list", ["62"],
        "country calling codes citizens' WhatsApp/SMS numbers may have (comma-separated)",
+       ("notifications",)),
+    _s("NOTIFY_CONFIRM_PORTAL_PHONES", "bool", True,
+       "a phone number given on the portal (booking, filing) gets its first message only "
+       "until the citizen confirms it (the code typed on the portal, or a YA reply)",
        ("notifications",)),
     _s("NOTIFY_MAX_MESSAGES_PER_NUMBER_PER_DAY", "int", 20,
        "messages one phone number receives per local day at most", ("notifications",)),
@@ -470,7 +478,8 @@ def problems(service, config=None, environ=None):
             out.append("{} is not set (required in production)".format(s.name))
             continue
         if s.secret and value is not None:
-            secrets = list(typed.values()) if isinstance(typed, dict) else [typed]
+            secrets = list(typed.values()) if isinstance(typed, dict) else \
+                list(typed) if isinstance(typed, list) else [typed]
             if s.name in ("AMQP_URI", "MONGO_URI", "RABBIT_API_URI"):
                 user, password = _credentials(str(typed))
                 if not user or not password:

@@ -73,3 +73,14 @@ def idempotency_key(request):
         raise ValidationFailed(INVALID_DATA,
                                {"fields": {"Idempotency-Key": ["1-200 printable characters"]}})
     return key
+
+
+def header_secret(request, field, header, what_id, what_en):
+    """A citizen's secret (a PIN, a ticket token) from its ``header``. One in the address
+    (``?<field>=``) is refused, not ignored: URLs stay in browser history, proxy logs and
+    Referer headers, and a client sending one should learn it at once."""
+    if field in request.args:
+        raise ValidationFailed(INVALID_DATA, {"fields": {field: [
+            "Kirim {} di header {}, bukan di alamat / Send the {} in the {} header, not in "
+            "the address".format(what_id, header, what_en, header)]}})
+    return request.headers.get(header) or ""

@@ -16,7 +16,7 @@ from services.gateway import auth
 from services.gateway import requests as req
 from services.contracts import api as rs
 from services.gateway.http import route
-from services.gateway.routes_public import _ticket_token
+from services.gateway.routes_public import TOKEN_DOC, _ticket_token
 
 TAG_SURVEY, TAG_COMPLAINTS, TAG_STATS = "surveys", "complaints", "statistics"
 FORMAT = {"format": "json (default) or csv; or send Accept: text/csv"}
@@ -73,7 +73,7 @@ class FeedbackRoutes:
     @route("GET", "/api/v1/tickets/<string:ticket_id>/survey",
            operation_id="getTicketSurvey", response=rs.SurveyLink,
            public=True, tags=[TAG_SURVEY],
-           query={"token": {"description": "the ticket's access token", "required": True}},
+           headers=TOKEN_DOC,
            summary="The survey link of a completed ticket (for the kiosk or the citizen's "
                    "phone); 404 until the ticket is completed")
     def ticket_survey(self, request, ticket_id):

@@ -34,16 +34,8 @@ PIN_PARAMETER = {PIN_HEADER: {"description": "the applicant's PIN (6 digits)", "
 
 
 def _pin(request):
-    """The applicant's PIN from ``X-Application-Pin``. A PIN in the address (``?pin=``) is
-    refused, not ignored: a URL is kept in browser history, proxy logs and Referer headers,
-    and a client sending one should learn it at once."""
-    if "pin" in request.args:
-        from services.common.errors import ValidationFailed
-
-        raise ValidationFailed(INVALID_DATA, {"fields": {"pin": [
-            "Kirim PIN di header X-Application-Pin, bukan di alamat / Send the PIN in the "
-            "X-Application-Pin header, not in the address"]}})
-    return request.headers.get(PIN_HEADER) or ""
+    """The applicant's PIN from ``X-Application-Pin`` (``?pin=`` refused)."""
+    return req.header_secret(request, "pin", PIN_HEADER, "PIN", "PIN")
 
 
 class PermitRoutes:

@@ -16,12 +16,16 @@ from services.gateway.http import route
 from services.gateway.openapi import KEY_PATTERN
 
 TAG_CAT, TAG_TICKETS, TAG_BOOKINGS = "catalogue", "tickets", "bookings"
-#: a ticket's access token (the header X-Ticket-Token may carry it instead)
-TOKEN_PARAMETER = {"token": {"description": "the ticket's access token", "required": True}}
+
+
+TOKEN_HEADER = "X-Ticket-Token"
+TOKEN_DOC = {TOKEN_HEADER: "the ticket's access token"}
 
 
 def _ticket_token(request):
-    return request.args.get("token") or request.headers.get("X-Ticket-Token") or ""
+    """The ticket's access token from ``X-Ticket-Token`` (``?token=`` refused). The QR's link
+    carries it after ``#`` (never sent to a server); the portal moves it into the header."""
+    return req.header_secret(request, "token", TOKEN_HEADER, "token tiket", "ticket token")
 
 
 def _issue_options(request, body):
@@ -104,7 +108,7 @@ class PublicRoutes:
     @route("GET", "/api/v1/tickets/<string:ticket_id>",
            operation_id="getTicket", response=rs.Ticket,
            public=True, tags=[TAG_TICKETS],
-           query=TOKEN_PARAMETER,
+           headers=TOKEN_DOC,
            summary="A ticket's status and position (needs its token)")
     def get_ticket(self, request, ticket_id):
         return req.json_response(self._call(self.ticketing.get_ticket, ticket_id,
@@ -121,14 +125,14 @@ class PublicRoutes:
     @route("DELETE", "/api/v1/tickets/<string:ticket_id>",
            operation_id="cancelTicket", response=rs.Ticket,
            public=True, tags=[TAG_TICKETS],
-           query=TOKEN_PARAMETER, summary="Give up a ticket")
+           headers=TOKEN_DOC, summary="Give up a ticket")
     def cancel_ticket(self, request, ticket_id):
         return req.json_response(self._call(self.ticketing.cancel_ticket, ticket_id,
                                             _ticket_token(request)))
 
     @route("GET", "/api/v1/tickets/<string:ticket_id>/qr.svg", operation_id="getTicketQr",
            public=True, tags=[TAG_TICKETS],
-           query=TOKEN_PARAMETER, produces="image/svg+xml",
+           headers=TOKEN_DOC, produces="image/svg+xml",
            summary="QR code (SVG) that opens the ticket's tracking page on a phone")
     def ticket_qr(self, request, ticket_id):
         token = _ticket_token(request)
@@ -152,6 +156,17 @@ class PublicRoutes:
            summary="Display board snapshot (live updates: /api/v1/stream/board)")
     def board(self, request):
         return req.json_response(self._call(self.ticketing.board, request.args.get("agency") or None))
+
+    # -- a citizen's phone number ------------------------------------------------------------
+
+    @route("POST", "/api/v1/phone-confirmations", public=True, tags=[TAG_BOOKINGS],
+           body=gs.PhoneConfirmationRequest, problems=(429,),
+           summary="Confirm a phone number given on the portal with the code its first "
+                   "message carried (until then it gets no further message)")
+    def confirm_phone(self, request):
+        body = self._body(request, gs.PhoneConfirmationRequest)
+        return req.json_response(self._call(self.notifications.confirm_phone, body["phone"],
+                                            body["code"]))
 
     # -- bookings ---------------------------------------------------------------------------
 

@@ -10,6 +10,13 @@ from services.gateway import auth
 from services.contracts.fields import KEY, PIN, Bool, Phone, StrictSchema
 
 
+class PhoneConfirmationRequest(StrictSchema):
+    """The code the first message to a phone number carried, typed on the portal."""
+    phone = Phone(required=True)
+    code = fields.String(required=True, validate=validate.Regexp(
+        r"^\s*[0-9]{6}\s*$", error="Kode 6 angka / A 6-digit code"))
+
+
 class LoginRequest(StrictSchema):
     username = fields.String(required=True, validate=validate.Length(1, 64))
     password = fields.String(required=True, validate=validate.Length(1, 200))

@@ -36,7 +36,8 @@ import logging
 from datetime import timedelta
 
 from services.common.clock import local_day
-from services.notifications import channels, lifecycle, preferences, receipts, store, templates
+from services.notifications import (channels, confirmation, lifecycle, preferences, receipts,
+                                    store, templates)
 from services.notifications.channels import SendResult
 from services.notifications.lifecycle import (CREATED, EXPIRED, PERMANENT_FAILURE, SENDING,
                                               TERMINAL)
@@ -99,8 +100,10 @@ class Dispatcher:
         if prefs is None or agency:
             prefs, kept = self._prefs(doc)
         known = (prefs, kept) if prefs is not None and kept is not None else None
-        if prefs is not None and not agency and prefs.get("phone"):
-            prefs = self._within_number_cap(doc, prefs, now)
+        if prefs is not None and not agency:
+            prefs, code = self._guard_phone(doc, prefs, now)
+            if code:
+                doc["context"]["confirm_code"] = code
         if prefs is not None:
             planned = self._planned(doc, prefs, now)
             # Only a message deferred to later (quiet hours) is checked for staleness now; one
@@ -130,6 +133,27 @@ class Dispatcher:
                 self._attempt(message, first, None, known)
         return message, created
 
+    def _guard_phone(self, doc, prefs, now):
+        """``(prefs, confirmation code)``: a number given on the portal and not confirmed
+        keeps its phone for the reference's first message only, which then carries the code
+        (``confirmation``); a number past its day's cap loses it too."""
+        phone = prefs.get("phone")
+        if not phone:
+            return prefs, None
+        code = None
+        if self.settings.confirm_portal_phones and \
+                confirmation.needs_confirmation(doc.get("source")) and \
+                not confirmation.confirmed(self.db, self.settings.phone_key, phone):
+            if doc["kind"] not in confirmation.FIRST_KINDS:
+                log.info("message %s: the number is not confirmed yet", doc["_id"])
+                return self._without_phone(prefs, "phone_unconfirmed"), None
+            code = confirmation.code_for(self.settings.phone_key, phone)
+        return self._within_number_cap(doc, prefs, now), code
+
+    @staticmethod
+    def _without_phone(prefs, reason):
+        return dict({k: v for k, v in prefs.items() if k != "phone"}, _no_phone=reason)
+
     def _within_number_cap(self, doc, prefs, now):
         """``prefs`` without the phone once the number had its messages for the day
         (anonymous endpoints take any number: the cap bounds what one number costs)."""
@@ -139,7 +163,7 @@ class Dispatcher:
                                   self.settings.max_per_number_per_day):
             return prefs
         log.warning("message %s: the number had its messages for today", doc["_id"])
-        return {k: v for k, v in prefs.items() if k != "phone"}
+        return self._without_phone(prefs, "number_capped")
 
     def _planned(self, doc, prefs, now):
         """The plan's fields for a message (``preferences.plan_delivery``)."""
@@ -149,9 +173,10 @@ class Dispatcher:
         plan = preferences.plan_delivery(doc["kind"], prefs, now, self.settings.zone,
                                          ["webhook"] if doc.get("agency") else None)
         if not plan.channels:
+            reason = prefs.get("_no_phone") if plan.reason == "no_contact" else None
             return {"status": PERMANENT_FAILURE, "language": prefs["language"],
                     "history": doc["history"] + [{"status": PERMANENT_FAILURE, "at": now,
-                                                  "detail": plan.reason}]}
+                                                  "detail": reason or plan.reason}]}
         return {"channels": plan.channels, "language": prefs["language"],
                 "send_after": plan.defer_until}
 
@@ -229,8 +254,11 @@ class Dispatcher:
                 self.pipeline.later(dict(item, wait=waits + 1), self._first_delay())
                 return "waiting_for_recipient"
             prefs = preferences.normalise({})
+        prefs, code = self._guard_phone(message, prefs, now)
         fields = self._planned(message, prefs, now)
         fields["updated_at"] = now
+        if code:
+            fields["context"] = dict(message.get("context") or {}, confirm_code=code)
         history = fields.pop("history", None)
         store.record(self.db, message["_id"], fields,
                      history[-1] if history else None)

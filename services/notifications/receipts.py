@@ -8,7 +8,8 @@ skipped. Statuses map to the lifecycle by ``lifecycle.receipt_status`` (a ``deli
 receipt in time means no failover; a ``failed`` one fails over at once).
 
 A reply ``STOP`` or ``BERHENTI`` (any case, alone) opts that phone number out of the channel
-it came by. The number is kept only as a keyed hash (``NOTIFY_PHONE_KEY``), which is what the
+it came by; a reply ``YA`` confirms the number (``confirmation``: a number given on the
+portal gets more than its first message once confirmed). The number is kept only as a keyed hash (``NOTIFY_PHONE_KEY``), which is what the
 dispatcher looks up before planning a message to a phone.
 """
 import hashlib
@@ -17,6 +18,7 @@ import hmac
 from services.notifications import preferences, store
 
 STOP_WORDS = {"STOP", "BERHENTI", "UNSUBSCRIBE", "STOP ALL"}
+YES_WORDS = {"YA", "IYA", "YES", "Y"}
 
 
 def phone_key(key, phone):
@@ -30,17 +32,25 @@ def phone_key(key, phone):
                     hashlib.sha256).hexdigest()
 
 
+def _is(words, text):
+    return isinstance(text, str) and " ".join(text.upper().split()) in words
+
+
 def is_stop(text):
-    return isinstance(text, str) and " ".join(text.upper().split()) in STOP_WORDS
+    return _is(STOP_WORDS, text)
+
+
+def is_yes(text):
+    return _is(YES_WORDS, text)
 
 
 def apply(dispatcher, db, key, channel, report_key, receipts, replies, now):
     """``receipts``: ``[{"message_id" | "provider_id", "status", "raw"}]``; ``replies``:
     ``[{"from", "text"}]``. Returns what was done (counts only: no personal data)."""
     if not store.claim_report(db, report_key, channel, now):
-        return {"duplicate": True, "applied": 0, "unknown": 0, "opted_out": 0}
+        return {"duplicate": True, "applied": 0, "unknown": 0, "opted_out": 0, "confirmed": 0}
     try:
-        applied = unknown = opted = 0
+        applied = unknown = opted = confirmed = 0
         for receipt in receipts:
             message_id = receipt.get("message_id")
             if not message_id and receipt.get("provider_id"):
@@ -56,10 +66,15 @@ def apply(dispatcher, db, key, channel, report_key, receipts, replies, now):
             if hashed:
                 store.add_opt_out(db, hashed, channel, now)
                 opted += 1
+            hashed = phone_key(key, reply.get("from")) if is_yes(reply.get("text")) else None
+            if hashed:
+                store.confirm_number(db, hashed, "reply", now)
+                confirmed += 1
     except Exception:
         store.release_report(db, report_key)  # not applied: the provider's retry may be
         raise
-    return {"duplicate": False, "applied": applied, "unknown": unknown, "opted_out": opted}
+    return {"duplicate": False, "applied": applied, "unknown": unknown, "opted_out": opted,
+            "confirmed": confirmed}
 
 
 def opted_out(db, key, phone):

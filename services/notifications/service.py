@@ -26,7 +26,8 @@ from services.common.events import handles
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.contracts import events as ev
-from services.notifications import facts, receipts, settings, staff_alerts, status, store
+from services.notifications import (confirmation, facts, receipts, settings, staff_alerts,
+                                    status, store)
 from services.notifications.delivery import WORK_QUEUE, DeliveryPipeline, consume_work
 from services.notifications.dispatcher import Dispatcher
 from services.notifications.intake import Intake
@@ -111,6 +112,13 @@ class NotificationsService(HealthMixin):
         return receipts.apply(dispatcher, self.db, dispatcher.settings.phone_key, channel,
                               report_key, list(statuses or []), list(replies or []),
                               self.clock.now())
+
+    @rpc
+    def confirm_phone(self, phone, code):
+        """The confirmation code a citizen typed on the portal (``confirmation``)."""
+        settings_ = self.dispatcher.settings
+        return confirmation.confirm_by_code(self.db, settings_.phone_key, phone, code,
+                                            self.clock.now(), settings_.zone)
 
     @timer(interval=30)
     def release_deferred(self):

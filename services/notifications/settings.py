@@ -27,6 +27,8 @@ class Settings:
     phone_countries: tuple = (62,)
     #: messages one phone number receives per local day at most
     max_per_number_per_day: int = 20
+    #: a number given on the portal gets one message until confirmed (``confirmation``)
+    confirm_portal_phones: bool = True
 
     def delays(self):
         """Every delay (seconds) a TTL queue must exist for: retries and receipt waits."""
@@ -71,6 +73,7 @@ def load(config):
         agency_webhooks=g("NOTIFY_AGENCY_WEBHOOKS"),
         phone_key=settings.secret(config, "NOTIFY_PHONE_KEY"),
         max_per_number_per_day=g("NOTIFY_MAX_MESSAGES_PER_NUMBER_PER_DAY"),
+        confirm_portal_phones=g("NOTIFY_CONFIRM_PORTAL_PHONES"),
         phone_countries=tuple(int(str(c).replace("+", "")) for c in g("NOTIFY_PHONE_COUNTRY_CODES")
                               if str(c).replace("+", "").isdigit()),
     )

@@ -34,6 +34,8 @@ PERSONAL_MESSAGE_FIELDS = ("to", "content", "context", "provider_raw")
 
 
 def ensure_indexes(db):
+    db.confirm_failures.create_index([("number", ASCENDING), ("day", ASCENDING)],
+                                     name="by_number_day")
     db.messages.create_index([("reference", ASCENDING)], name="by_reference")
     db.messages.create_index([("status", ASCENDING)], name="by_status")
     db.messages.create_index([("created_at", ASCENDING)], name="by_created")
@@ -195,6 +197,7 @@ def scrub(db, cutoff, limit=SCRUB_BATCH):
                                   "$set": {"scrubbed": True}})
         done["recipients"] += 1
     db.steps.delete_many({"at": {"$lt": cutoff}})
+    db.confirm_failures.delete_many({"at": {"$lt": cutoff}})  # a day's count, long past
     return done
 
 
@@ -240,3 +243,21 @@ def count_for_number(db, number_key, day, message_key, cap):
             insert_unique(db.number_days, {"_id": mark, "number": number_key, "day": day})
             return True
     return False
+
+
+# -- confirmed phone numbers (``confirmation``) -------------------------------------------------
+
+def number_confirmed(db, phone_key):
+    return db.confirmed_numbers.find_one({"_id": phone_key}, {"_id": 1}) is not None
+
+
+def confirm_number(db, phone_key, how, now):
+    insert_or_get(db.confirmed_numbers, {"_id": phone_key, "how": how, "at": now})
+
+
+def confirm_failures(db, phone_key, day):
+    return db.confirm_failures.count_documents({"number": phone_key, "day": day})
+
+
+def record_confirm_failure(db, phone_key, day, now):
+    db.confirm_failures.insert_one({"number": phone_key, "day": day, "at": now})

@@ -222,6 +222,8 @@ def render(event_kind, channel, language, context, zone_name=None):
             params = sorted((n for n in template.blocks if n.startswith("param_")),
                             key=lambda n: int(n.split("_")[1]))
             blocks["parameters"] = [_block(template, n, ctx) for n in params]
+            while blocks["parameters"] and not blocks["parameters"][-1]:
+                blocks["parameters"].pop()   # an optional last parameter left out (the code)
     except JinjaTemplateError as exc:
         raise TemplateError("{}: {}".format(template.name, exc)) from exc
 

@@ -19,7 +19,8 @@ def application_for_connector(ctx, application_id, connector):
         "agency": app["agency"], "permit_type_id": app["permit_type_id"],
         "permit_type_version": app["permit_type_version"], "state": app["state"],
         "seq": app["history_seq"], "filed_at": app["filed_at"],
-        "applicant": {k: app["applicant"].get(k) for k in ("nik", "name", "phone", "email")},
+        "applicant": dict({k: app["applicant"].get(k) for k in ("name", "phone", "email")},
+                          nik=ctx.keys.open_nik(app["applicant"].get("nik"))),
         "form": app["form"],
         "documents": [{k: d[k] for k in ("kind", "filename", "media_type", "size", "sha256")}
                       for d in store.app_documents(ctx.db, app["_id"],

@@ -143,6 +143,7 @@ def finish_filing(ctx, application):
     store.insert_history(ctx.db, first)
     store.put_tracking(ctx.db, application["tracking_code"], app_id)
     for doc in application.get("documents", []):
+        store.use_file(ctx.db, app_id, doc["reuse_key"])
         store.put_app_document(ctx.db, app_id, doc)
     fields = {"filing_done": True}
     if not application.get("all_slot"):
@@ -196,6 +197,7 @@ def add_document(ctx, tracking_code, pin, kind, filename=None, media_type=None,
             "Jenis dokumen tidak dikenal untuk izin ini / Document kind not used by this "
             "permit type."]}})
     meta, upload = _one_document(ctx, loaded, app["applicant_key"], "document")
+    store.use_file(ctx.db, app["_id"], meta["reuse_key"])
     if upload:
         store.put_file(ctx.db, *upload)
     meta["added_at"] = clk.iso(ctx.now())

@@ -8,7 +8,12 @@
   mounted file): signs issued permits.
 - ``PERMITS_NIK_KEY`` (at least 16 characters): the key (SHA-256 of it, AES-256-GCM)
   the applicant's NIK is encrypted with in the database (``seal_nik``/``open_nik``). Unset:
-  a sub-key of the master secret (development).
+  a sub-key of the master secret (development). Each ciphertext names its key
+  (``enc2:<key id>:…``, the key id a hash of the key, never the key), so the key rotates in
+  place: the new key in ``PERMITS_NIK_KEY``, the old ones in ``PERMITS_NIK_KEY_PREVIOUS``
+  (read only), then ``python -m scripts.rekey_nik`` reseals every stored NIK under the new key
+  (``nik_rekey``). ``enc1:`` values (sealed before key ids) are opened by whichever known key
+  authenticates them.
 
 Both come from the environment or a mounted file (``services.common.settings``). **Production
 (``MPP_ENV=production``) refuses to start without them**: nothing is generated into the
@@ -27,6 +32,7 @@ import logging
 import os
 import secrets
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from services.common import settings
@@ -37,31 +43,66 @@ log = logging.getLogger(__name__)
 _cache = {}
 
 
-NIK_PREFIX = "enc1:"
+LEGACY_PREFIX = "enc1:"   # base64(nonce + ciphertext), key not named
+NIK_PREFIX = "enc2:"      # <key id>:base64(nonce + ciphertext)
+
+
+class NikKeyMissing(RuntimeError):
+    """A stored NIK was sealed with a key this process does not have (add it to
+    ``PERMITS_NIK_KEY_PREVIOUS``)."""
+
+
+def nik_key_id(key32):
+    """A public name of a 32-byte NIK key: 12 hex digits of a hash of it."""
+    return hashlib.sha256(b"mpp-nik-key-id:" + key32).hexdigest()[:12]
 
 
 class Keys:
-    def __init__(self, master, signing_key, public_keys, nik_key=None):
+    def __init__(self, master, signing_key, public_keys, nik_key=None, previous_nik_keys=()):
         self.master = master
         self.signing_key = signing_key
         self.key_id = issuance.key_id(signing_key)
         self._public = public_keys
-        self._nik = AESGCM(hashlib.sha256(nik_key).digest() if nik_key
-                           else self.sub("nik-field"))
+        current = hashlib.sha256(nik_key).digest() if nik_key else self.sub("nik-field")
+        # readable: the current key, the previous ones, and the development sub-key (so a
+        # deployment that started without PERMITS_NIK_KEY can move to one)
+        readable = [current] + [hashlib.sha256(k).digest() for k in previous_nik_keys] + \
+            [self.sub("nik-field")]
+        self.nik_key_id = nik_key_id(current)
+        self._nik = {}
+        for key in readable:
+            self._nik.setdefault(nik_key_id(key), AESGCM(key))
 
     def seal_nik(self, nik):
-        """The NIK as stored: ``enc1:`` + base64(nonce + AES-GCM ciphertext)."""
+        """The NIK as stored: ``enc2:<key id>:`` + base64(nonce + AES-GCM ciphertext)."""
         nonce = os.urandom(12)
-        sealed = self._nik.encrypt(nonce, nik.encode("utf-8"), b"nik")
-        return NIK_PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
+        sealed = self._nik[self.nik_key_id].encrypt(nonce, nik.encode("utf-8"), b"nik")
+        return "{}{}:{}".format(NIK_PREFIX, self.nik_key_id,
+                                base64.b64encode(nonce + sealed).decode("ascii"))
 
     def open_nik(self, stored):
         """The NIK from what is stored (a value stored before encryption is returned as is;
-        an erased one is ``None``)."""
-        if not isinstance(stored, str) or not stored.startswith(NIK_PREFIX):
-            return stored
-        raw = base64.b64decode(stored[len(NIK_PREFIX):])
-        return self._nik.decrypt(raw[:12], raw[12:], b"nik").decode("utf-8")
+        an erased one is ``None``); ``NikKeyMissing`` when no key this process has sealed it."""
+        if isinstance(stored, str) and stored.startswith(NIK_PREFIX):
+            kid, _, text = stored[len(NIK_PREFIX):].partition(":")
+            if kid not in self._nik:
+                raise NikKeyMissing("NIK sealed with key {} (not configured)".format(kid))
+            raw = base64.b64decode(text)
+            return self._nik[kid].decrypt(raw[:12], raw[12:], b"nik").decode("utf-8")
+        if isinstance(stored, str) and stored.startswith(LEGACY_PREFIX):
+            raw = base64.b64decode(stored[len(LEGACY_PREFIX):])
+            for aead in self._nik.values():
+                try:
+                    return aead.decrypt(raw[:12], raw[12:], b"nik").decode("utf-8")
+                except InvalidTag:
+                    continue
+            raise NikKeyMissing("NIK sealed with a key not configured")
+        return stored
+
+    def nik_is_current(self, stored):
+        """Whether a stored NIK is sealed with the current key (an erased one counts)."""
+        return stored is None or (isinstance(stored, str) and stored.startswith(
+            "{}{}:".format(NIK_PREFIX, self.nik_key_id)))
 
     def sub(self, label):
         return hmac.new(self.master, label.encode(), hashlib.sha256).digest()
@@ -125,8 +166,11 @@ def load(db, config):
     public = {k: issuance.public_key_from_pem(v.encode())
               for k, v in store.public_keys(db).items()}
     nik_key = settings.get(config, "PERMITS_NIK_KEY")
-    if nik_key and len(nik_key) < 16:
-        raise ValueError("PERMITS_NIK_KEY must be at least 16 characters")
-    keys = Keys(master, signing, public, nik_key.encode() if nik_key else None)
+    previous = settings.get(config, "PERMITS_NIK_KEY_PREVIOUS") or []
+    if any(len(k) < 16 for k in ([nik_key] if nik_key else []) + list(previous)):
+        raise ValueError("PERMITS_NIK_KEY and PERMITS_NIK_KEY_PREVIOUS keys must be at least "
+                         "16 characters")
+    keys = Keys(master, signing, public, nik_key.encode() if nik_key else None,
+                [k.encode() for k in previous])
     _cache[db.name] = keys
     return keys

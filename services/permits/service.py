@@ -21,9 +21,9 @@ from services.common.events import Events, SubscriberQueues, handles
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.permits import (acting, applications, catalogue, connector_desk,
-                              connector_registry, erasure, filing, issuing, outbox,
-                              practice_report, sla_sweep, standard_terms, store, views,
-                              webhook_agencies)
+                              connector_registry, erasure, filing, issuing, nik_rekey,
+                              outbox, practice_report, sla_sweep, standard_terms, store,
+                              views, webhook_agencies)
 from services.contracts import events as ev
 from services.permits.context import Context
 
@@ -219,6 +219,11 @@ class PermitsService(HealthMixin):
     def erase_personal_data(self, at=None):
         """Erase applicants' personal data due (``erasure``) as of ``at`` (default now)."""
         return erasure.erase(self._ctx, at)
+
+    @rpc
+    def rekey_nik(self, limit=None):
+        """Reseal a batch of stored NIKs under the current key (``nik_rekey``)."""
+        return nik_rekey.rekey(self._ctx, limit)
 
     @timer(interval=3600)
     def erasure_timer(self):

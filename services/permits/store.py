@@ -40,6 +40,10 @@ Collections and their keys
                       (metadata only; replaced by ``_id`` when the applicant corrects it).
                       Kept out of the application document so that an upload never races a
                       state change on the same document.
+``file_uses``         ``_id`` = ``<application id>|<file key>``: every file an application
+                      ever referred to (a replaced upload too), indexed both ways, so erasing
+                      an applicant deletes a file once no other application of theirs uses
+                      it (the hourly erasure's queries; not a per-request path).
 ``permit_types``      ``_id`` = permit type id: the type with all its versions (admin data, a
                       few dozen documents; listing them is the one accepted scan).
 ``permit_type_versions`` ``_id`` = ``<type>:<version:04d>``: claim of a version number
@@ -109,6 +113,9 @@ def ensure_indexes(db):
     db.permit_types.create_index([("agency", ASCENDING)], name="by_agency")
     db.pin_failures.create_index([("app", ASCENDING)], name="by_application")
     db.pin_renewals.create_index([("app", ASCENDING)], name="by_application")
+    db.file_uses.create_index([("app", ASCENDING)], name="by_application")
+    db.file_uses.create_index([("file", ASCENDING)], name="by_file")
+    db.app_documents.create_index([("reuse_key", ASCENDING)], name="by_file")
 
 
 # -- append-only slot logs ----------------------------------------------------------------
@@ -273,6 +280,35 @@ def put_app_document(db, application_id, document):
                                  upsert=True)
 
 
+def use_file(db, application_id, key):
+    """Record that ``application_id`` refers to the file ``key`` (once)."""
+    insert_or_get(db.file_uses, {"_id": "{}|{}".format(application_id, key),
+                                 "app": application_id, "file": key})
+
+
+def files_used_by(db, application_id):
+    """The keys of every file the application referred to (``use_file``)."""
+    return {d["file"] for d in db.file_uses.find({"app": application_id}, {"file": 1})}
+
+
+def file_used_elsewhere(db, key, application_id):
+    """Whether an application other than ``application_id`` refers to the file ``key``
+    (recorded uses, and documents filed before uses were recorded)."""
+    return any(d["app"] != application_id
+               for d in db.file_uses.find({"file": key}, {"app": 1})) or \
+        any(d.get("application_id") != application_id
+            for d in db.app_documents.find({"reuse_key": key}, {"application_id": 1}))
+
+
+def forget_documents(db, application_id, keys):
+    """Delete the files ``keys`` (the caller checked no one else uses them), then the
+    application's document metadata and file uses."""
+    for key in keys:
+        db.files.delete_one({"_id": key})
+    db.app_documents.delete_many({"application_id": application_id})
+    db.file_uses.delete_many({"app": application_id})
+
+
 def app_documents(db, application_id, kinds):
     docs = []
     for kind in kinds:
@@ -355,13 +391,27 @@ def history(db, application_id, up_to):
         seq += 1
 
 
+def applicants_after(db, after, limit):
+    """Applications with ``_id`` after ``after`` (``None``: from the first), ``_id`` order,
+    with their applicant's NIK only (the NIK rekey walk: an operator's command)."""
+    query = {} if after is None else {"_id": {"$gt": after}}
+    return list(db.applications.find(query, {"applicant.nik": 1})
+                .sort("_id", ASCENDING).limit(limit))
+
+
+def replace_nik(db, application_id, old, new):
+    """Set the applicant's stored NIK to ``new`` if it is still ``old``."""
+    return db.applications.update_one({"_id": application_id, "applicant.nik": old},
+                                      {"$set": {"applicant.nik": new}}).modified_count == 1
+
+
 def decided_before(db, states, cutoff, limit):
     """Applications in one of ``states`` since before ``cutoff`` (ISO-8601) whose applicant
     is not erased yet."""
     return list(db.applications.find({"state": {"$in": list(states)},
                                       "state_since": {"$lt": cutoff},
                                       "applicant.erased_at": {"$exists": False}},
-                                     {"applicant.language": 1}).limit(limit))
+                                     {"applicant.language": 1, "documents": 1}).limit(limit))
 
 
 def decided_since(db, states, since):

@@ -171,3 +171,43 @@ def test_a_kiosk_tickets_qr_opens_its_page_on_a_phone_which_follows_the_calls_li
     assert "Dipanggil, silakan ke " + counter["name"] in r["tracking_called"]
     assert "Selesai dilayani" in r["tracking_done"]
     assert r["survey_link"] == 1  # the same phone rates the service
+
+
+def test_a_ticket_is_followed_from_its_qr_with_the_token_never_in_an_address(base_url):
+    r = harness.run("portal_journey:citizen_scans_the_ticket_qr", base_url,
+                    agency_name="Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+                    service_button="Nomor Induk Berusaha (NIB)")
+    # the QR's link keeps the token after "#", which browsers never send
+    path, _, fragment = r["link"].partition("#")
+    assert "token=" not in path and "token=" in fragment and "/portal" in path
+    assert r["shown"] == r["after_reload"] == r["number"]
+    assert "Menunggu dipanggil" in r["tracking"]
+    # moved out of the address (and so out of the tab's history) at once, and after a reload
+    assert "token" not in r["address"] and "token" not in r["address_after_reload"]
+    # every request about the ticket carried it in the header, none in its address
+    assert r["sent"] and all(s["token_header"] for s in r["sent"]), r["sent"]
+    assert not [s for s in r["sent"] if "token" in s["url"]]
+
+
+def test_a_phone_given_on_the_portal_is_confirmed_before_a_second_message(base_url, suite,
+                                                                          cluster):
+    """The booking's message carries a code; the citizen types it on the portal; only then
+    does the cancellation reach the number (before, it would end ``phone_unconfirmed``)."""
+    from tests.support import wait_for
+
+    r = harness.run("portal_journey:citizen_confirms_the_phone", base_url,
+                    service_label="Nomor Induk Berusaha (NIB)", day=_working_day(),
+                    mongo_uri=suite.env["MONGO_URI"],
+                    notifications_db="{}_notifications".format(suite.env["MONGO_DB_PREFIX"]))
+    assert r["hint"].startswith("Kami mengirim kode 6 angka ke nomor Anda")
+    assert "Kode konfirmasi nomor ini" in r["inbox"][0]
+    assert r["wrong"].startswith("Kode tidak cocok")
+    assert r["confirmed"].startswith("Nomor terkonfirmasi")
+
+    def cancellation():
+        found = [m for m in cluster.notifications.messages_for(r["booking_code"])
+                 if m["kind"] == "booking_cancelled" and m["status"] in (
+                     "delivered", "permanent_failure")]
+        return found[0] if found else None
+    sent = wait_for(cancellation, timeout=30, message="the cancellation message")
+    assert sent["status"] == "delivered" and sent["channel"] in ("whatsapp", "sms")

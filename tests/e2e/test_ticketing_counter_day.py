@@ -24,8 +24,8 @@ def test_walk_in_is_called_served_and_seen_by_its_holder(base_url, cluster):
     assert {c["id"]: c["now_serving"] for c in board["counters"]}["polres-6"] == ticket["number"]
     cluster.ticketing.start(ticket["id"], "polres-6", "e2e-officer")
     cluster.ticketing.complete(ticket["id"], "polres-6", "e2e-officer")
-    seen = requests.get("{}/api/v1/tickets/{}?token={}".format(
-        base_url, ticket["id"], ticket["access_token"]), timeout=30).json()
+    seen = requests.get("{}/api/v1/tickets/{}".format(base_url, ticket["id"]), timeout=30,
+                        headers={"X-Ticket-Token": ticket["access_token"]}).json()
     assert seen["status"] == "completed"
     messages = wait_for(lambda: cluster.notifications.messages_for(ticket["id"]), timeout=20,
                         message="notifications to handle ticket_contact_given")

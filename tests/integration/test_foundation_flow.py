@@ -36,9 +36,11 @@ def test_ticket_over_http_is_stored_and_seen_by_notifications(
     assert [m["kind"] for m in messages] == ["ticket_issued"]
 
     # the holder can read it back with its token, nobody else can
-    ok = web_session.get("/api/v1/tickets/{}?token={}".format(ticket["id"], ticket["access_token"]))
+    ok = web_session.get("/api/v1/tickets/" + ticket["id"],
+                         headers={"X-Ticket-Token": ticket["access_token"]})
     assert ok.status_code == 200 and ok.json()["number"] == "H-001"
-    refused = web_session.get("/api/v1/tickets/{}?token=wrong".format(ticket["id"]))
+    refused = web_session.get("/api/v1/tickets/" + ticket["id"],
+                              headers={"X-Ticket-Token": "wrong"})
     assert refused.status_code == 404
     assert refused.headers["Content-Type"] == "application/problem+json"
 

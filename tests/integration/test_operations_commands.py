@@ -13,9 +13,10 @@ from services.notifications.service import NotificationsService
 ROOT = Path(__file__).resolve().parents[2]
 # run by the tests named: the first administrator and the production refusal
 # (test_production_refusal.py), the .env maker (tests/unit/test_compose_file.py), the demo
-# catalogue and broker users (tests/e2e/test_compose_as_processes.py), the rest here
+# catalogue and broker users (tests/e2e/test_compose_as_processes.py), the NIK rekey
+# (tests/integration/permits/test_nik_rotation.py), the rest here
 RUN_ELSEWHERE = {"first_admin", "make_env", "load_catalogue", "broker_users", "serve",
-                 "lint_compose"}
+                 "lint_compose", "rekey_nik"}
 RUN_HERE = {"replay_parked", "healthcheck"}
 
 

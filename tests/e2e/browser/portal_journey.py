@@ -1,6 +1,9 @@
 """The citizen portal on a phone: filing with mistakes (each field's message beside it, in
 the chosen language; a decimal typed with a comma), booking a slot with NIK then checking in
 and following the ticket live, cancelling a booking, verifying a permit."""
+import re
+import time
+
 from tests.e2e.browser.counter_journey import (button, close_counter, current, opened_console,
                                                serve_and_complete)
 from tests.e2e.browser.kiosk_journey import take_ticket
@@ -226,4 +229,76 @@ def citizen_follows_a_ticket_by_its_qr(b, base_url, agency_name, service_button,
     out["survey_link"] = survey.count()
     b.check(portal, "03-served-live")
     close_counter(b, console)
+    return out
+
+
+
+
+def citizen_scans_the_ticket_qr(b, base_url, agency_name, service_button):
+    """A ticket from the kiosk, its QR scanned by the citizen's phone: the portal follows it.
+    The token rides after ``#`` in the QR's link (no server sees that part); the page moves it
+    out of the address into the tab's storage and sends it in ``X-Ticket-Token``; a reload
+    still follows the ticket."""
+    kiosk = b.page("kiosk", "kiosk")
+    kiosk.goto(base_url + "/kiosk")
+    number = take_ticket(kiosk, agency_name, service_button)
+    kiosk.wait_for_selector("#ticket .qr svg")
+    link = b.qr_text(kiosk, "#ticket .qr")
+    portal = b.page("citizen", "phone")
+    sent = []
+    portal.on("request", lambda r: sent.append(
+        {"url": r.url, "token_header": bool(r.headers.get("x-ticket-token"))})
+        if "/api/v1/tickets" in r.url else None)
+    portal.goto(link)
+    shown = b.wait_text(portal, "#ticket-number", lambda text: text == number)
+    tracking = b.wait_text(portal, "#track-out", lambda text: "Perkiraan dipanggil" in text)
+    address = portal.url
+    b.check(portal, "01-followed-from-the-qr")
+    portal.reload()
+    after_reload = b.wait_text(portal, "#ticket-number", lambda text: text == number)
+    b.check(portal, "02-after-reload")
+    return {"number": number, "link": link, "shown": shown, "tracking": tracking,
+            "address": address, "after_reload": after_reload, "sent": sent,
+            "address_after_reload": portal.url}
+
+
+def _phone_inbox(mongo_uri, database, reference):
+    """The texts the citizen's phone received about ``reference`` (the simulated provider
+    keeps what it sent in the notifications database): the citizen reading their phone."""
+    from pymongo import MongoClient
+
+    with MongoClient(mongo_uri) as client:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            texts = [m["content"]["text"] for m in client[database].messages.find(
+                {"reference": reference, "content.text": {"$exists": True}})]
+            if texts:
+                return texts
+            time.sleep(0.3)
+    return []
+
+
+def citizen_confirms_the_phone(b, base_url, service_label, day, mongo_uri, notifications_db):
+    """Book with a phone number; the booking's message carries a code; a wrong code is named
+    beside the field, the right one confirms the number; then cancel (a message that goes
+    only to a confirmed number)."""
+    out = {}
+    portal = b.page("citizen", "phone")
+    out["booking_code"] = book(b, portal, base_url, service_label, day,
+                               "6203015708900004", "Dewi Lestari", "0811-5200-0004")
+    out["hint"] = b.wait_text(portal, "#book-confirm", bool)
+    b.check(portal, "01-booked-confirm-asked")
+    inbox = _phone_inbox(mongo_uri, notifications_db, out["booking_code"])
+    out["inbox"] = inbox
+    code = re.search(r"\b(\d{6})\b", inbox[0]).group(1)
+    portal.get_by_label("Kode konfirmasi").fill("000000" if code != "000000" else "111111")
+    portal.get_by_role("button", name="Konfirmasi nomor").click()
+    out["wrong"] = b.wait_text(portal, "#book-confirm .field-error", bool)
+    b.check(portal, "02-wrong-code")
+    portal.get_by_label("Kode konfirmasi").fill(code)
+    portal.get_by_role("button", name="Konfirmasi nomor").click()
+    out["confirmed"] = b.wait_text(portal, "#book-confirmed", bool)
+    b.check(portal, "03-number-confirmed")
+    portal.get_by_role("button", name="Batalkan booking").click()
+    out["cancelled"] = b.wait_text(portal, "#book-out", lambda text: "dibatalkan" in text)
     return out

@@ -345,7 +345,8 @@ def test_an_officer_cannot_work_another_agencys_ticket_from_their_own_counter(ap
         acted = api.post("/api/v1/tickets/{}/{}".format(ticket, action), headers=officer,
                          json={"counter_id": "samsat-7"})
         assert 400 <= acted.status_code < 500, (action, acted.text)
-    still = api.get("/api/v1/tickets/" + ticket, params={"token": world["ticket_token"]})
+    still = api.get("/api/v1/tickets/" + ticket,
+                    headers={"X-Ticket-Token": world["ticket_token"]})
     assert still.status_code == 200 and still.json()["status"] == "waiting", still.text
 
 
@@ -378,7 +379,8 @@ def test_ticket_actions_are_checked_by_the_tickets_agency(api, world):
                                                         answer.status_code, answer.text[:160]))
         api.post("/api/v1/counters/samsat-7/close", headers=headers)
     assert not wrong, "\n".join(wrong)
-    still = api.get("/api/v1/tickets/" + ticket, params={"token": world["ticket_token"]})
+    still = api.get("/api/v1/tickets/" + ticket,
+                    headers={"X-Ticket-Token": world["ticket_token"]})
     assert still.json()["status"] == "waiting" and still.json()["service_id"] == "ptsp-izin"
     # the own agency's officer still works it
     own = world["callers"]["dpmptsp.officer"][2]

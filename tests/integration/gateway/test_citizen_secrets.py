@@ -57,12 +57,25 @@ def test_the_pin_is_taken_from_a_header_never_from_the_address(api):
     assert pdf.status_code == 422, pdf.text
 
 
-def test_the_ticket_token_is_accepted_in_a_header(api):
+def test_the_ticket_token_is_taken_from_a_header_never_from_the_address(api):
+    """Like the PIN: ``X-Ticket-Token`` only; a token in the address is refused with a field
+    message (the QR's link keeps it after ``#``, which no server sees, and the portal moves
+    it into the header). Refused for reading, giving up, the QR and the survey link."""
     ticket = api.post("/api/v1/tickets", json={"service_id": "ptsp-izin"}).json()
     path = "/api/v1/tickets/" + ticket["id"]
-    seen = api.get(path, headers={"X-Ticket-Token": ticket["access_token"]})
+    token = {"X-Ticket-Token": ticket["access_token"]}
+    seen = api.get(path, headers=token)
     assert seen.status_code == 200 and seen.json()["id"] == ticket["id"]
     assert api.get(path, headers={"X-Ticket-Token": "wrong"}).status_code == 404
+    for method, url in (("GET", path), ("GET", path + "/qr.svg"), ("GET", path + "/survey"),
+                        ("DELETE", path)):
+        in_query = api.request(method, url, params={"token": ticket["access_token"]})
+        assert in_query.status_code == 422, (url, in_query.text)
+        assert "X-Ticket-Token" in in_query.json()["errors"]["token"][0]
+    # nothing was given up by the refused DELETE
+    assert api.get(path, headers=token).json()["status"] == "waiting"
+    qr = api.get(path + "/qr.svg", headers=token)
+    assert qr.status_code == 200 and qr.headers["Content-Type"].startswith("image/svg+xml")
 
 
 def test_wrong_pins_over_http_end_in_a_429_with_retry_after(api):
@@ -88,3 +101,26 @@ def test_wrong_pins_over_http_end_in_a_429_with_retry_after(api):
     assert history
     unknown = api.post("/api/v1/applications/2222-2222-2X/new-pin")
     assert unknown.status_code in (202, 422)
+
+
+def test_a_portal_phone_is_confirmed_over_http_with_field_messages(api, gateway_config):
+    """``POST /api/v1/phone-confirmations``: a malformed number or code and a wrong code are
+    422s naming the field; the code the first message carried confirms; five wrong codes a
+    day for one number, then 429."""
+    from services.common import settings
+    from services.notifications import confirmation
+
+    key = settings.secret(gateway_config, "NOTIFY_PHONE_KEY") or ""
+    path = "/api/v1/phone-confirmations"
+    code = confirmation.code_for(key, "+6281152000021")
+    wrong = "{:06d}".format((int(code) + 1) % 10 ** 6)
+    malformed = api.post(path, json={"phone": "12", "code": "12ab"})
+    assert malformed.status_code == 422 and {"phone", "code"} <= set(malformed.json()["errors"])
+    refused = api.post(path, json={"phone": "0811-5200-0021", "code": wrong})
+    assert refused.status_code == 422 and "code" in refused.json()["errors"], refused.text
+    confirmed = api.post(path, json={"phone": "0811-5200-0021", "code": code})
+    assert confirmed.status_code == 200 and confirmed.json() == {"confirmed": True}
+    other = "0811-5200-0022"
+    answers = [api.post(path, json={"phone": other, "code": wrong}).status_code
+               for _ in range(6)]
+    assert answers == [422] * 5 + [429], answers

@@ -25,9 +25,10 @@ def serve_one(api, officer):
 def test_survey_statistics_and_complaints_over_http(api):
     officer = bearer(api, "samsat.officer")
     ticket = serve_one(api, officer)
-    link_path = "/api/v1/tickets/{}/survey?token={}".format(ticket["id"], ticket["access_token"])
-    assert_problem(api.get("/api/v1/tickets/{}/survey?token=nope".format(ticket["id"])), 404)
-    link = wait_for(lambda: _ok(api.get(link_path)), message="the survey link")["survey_url"]
+    link_path = "/api/v1/tickets/{}/survey".format(ticket["id"])
+    assert_problem(api.get(link_path, headers={"X-Ticket-Token": "nope"}), 404)
+    link = wait_for(lambda: _ok(api.get(link_path, headers={
+        "X-Ticket-Token": ticket["access_token"]})), message="the survey link")["survey_url"]
     base, token = link.split("#t=")
     assert base.endswith("/survey")
     page = api.get("/survey")

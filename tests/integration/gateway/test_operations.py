@@ -60,12 +60,16 @@ def test_refusals_are_answered_without_error_logs(api, caplog):
 
 
 def test_the_access_log_has_no_ticket_token_and_no_client_address(api, caplog):
-    """One line per request (method, path, status, time) without the query string: a
-    ticket's access token travels as ``?token=`` and must not end up in the logs."""
+    """One line per request (method, path, status, time) without the query string or the
+    headers: a ticket's access token must not end up in the logs (nor one a client wrongly
+    put in the address, which is refused)."""
     caplog.set_level("INFO")
     ticket = api.post("/api/v1/tickets", json={"service_id": "samsat-pkb"}).json()
-    seen = api.get("/api/v1/tickets/{}?token={}".format(ticket["id"], ticket["access_token"]))
+    seen = api.get("/api/v1/tickets/" + ticket["id"],
+                   headers={"X-Ticket-Token": ticket["access_token"]})
     assert seen.status_code == 200
+    assert api.get("/api/v1/tickets/{}?token={}".format(
+        ticket["id"], ticket["access_token"])).status_code == 422
     lines = [r.getMessage() for r in caplog.records]
     [access] = [r for r in caplog.records
                 if r.getMessage().startswith("GET /api/v1/tickets/{} 200 ".format(ticket["id"]))]

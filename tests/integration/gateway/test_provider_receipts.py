@@ -146,6 +146,7 @@ def test_a_receipt_in_time_means_no_failover_and_no_second_message(api, provider
     answer = whatsapp_post(api, delivered)
     assert answer.status_code == 200, answer.text
     assert answer.json() == {"duplicate": False, "applied": 1, "unknown": 0, "opted_out": 0,
+                             "confirmed": 0,
                              "received": 1}
     message = messages(api, ticket["id"])[0]
     assert message["status"] == "delivered" and message["channel"] == "whatsapp"

@@ -13,10 +13,12 @@ def test_walk_in_to_complete_with_scope_checks(api):
                                                            "priority_group": "vip", "x": 1}), 422)
     assert {"priority_group", "x"} <= set(bad["errors"])
 
-    qr = api.get("/api/v1/tickets/{}/qr.svg?token={}".format(ticket["id"], ticket["access_token"]))
+    qr = api.get("/api/v1/tickets/{}/qr.svg".format(ticket["id"]),
+                 headers={"X-Ticket-Token": ticket["access_token"]})
     assert qr.status_code == 200 and qr.headers["Content-Type"].startswith("image/svg+xml")
     assert qr.text.startswith("<svg")
-    assert_problem(api.get("/api/v1/tickets/{}/qr.svg?token=nope".format(ticket["id"])), 404)
+    assert_problem(api.get("/api/v1/tickets/{}/qr.svg".format(ticket["id"]),
+                           headers={"X-Ticket-Token": "nope"}), 404)
 
     queue = api.get("/api/v1/queues/samsat-pkb").json()
     assert queue["waiting"] >= 1 and queue["service_id"] == "samsat-pkb"
@@ -55,7 +57,8 @@ def test_walk_in_to_complete_with_scope_checks(api):
     done = api.post(path + "complete", json=body, headers=samsat)
     assert done.status_code == 200 and done.json()["status"] == "completed"
 
-    mine = api.get("/api/v1/tickets/{}?token={}".format(ticket["id"], ticket["access_token"]))
+    mine = api.get("/api/v1/tickets/" + ticket["id"],
+                   headers={"X-Ticket-Token": ticket["access_token"]})
     assert mine.json()["status"] == "completed"
     board = api.get("/api/v1/board?agency=samsat").json()
     assert board["last_called"][0]["number"] == "H-001"

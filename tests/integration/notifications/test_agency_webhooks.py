@@ -44,6 +44,10 @@ def test_agency_webhooks_are_signed_with_the_agencys_key_and_sent_once(
                   NOTIFY_AGENCY_WEBHOOK_SECRETS="dpmptsp={}".format(AGENCY_SECRET),
                   WEBHOOK_SECRET=SHARED_SECRET)
     start_notifications(config)
+    with rpc(config) as notifications:  # the applicant confirmed the number (a YA reply)
+        notifications.provider_report("whatsapp", "yes-1", [],
+                                      [{"from": submitted("app-1")["contact"]["phone"],
+                                        "text": "YA"}])
 
     events.send("permits", "application_submitted", submitted("app-1"))
     warning = events.send("permits", "application_sla_warning", sla_warning("app-1", 50))

@@ -160,7 +160,7 @@
       el("button", {type: "button", id: "done", class: "secondary", onclick: home}, t("again")),
       el("p", {class: "hint", id: "back-soon"}, t("kiosk_back_soon", {n: fmt.number(IDLE_MS / 1000)})))));
     if (ticket.access_token) {
-      fetch("/api/v1/tickets/" + encodeURIComponent(ticket.id) + "/qr.svg?token=" + encodeURIComponent(ticket.access_token))
+      fetch("/api/v1/tickets/" + encodeURIComponent(ticket.id) + "/qr.svg", {headers: {"X-Ticket-Token": ticket.access_token}})
         .then(r => (r.ok ? r.text() : "")).then(text => { const image = MPP.svgFrom(text, t("scan")); if (image) qr.append(image); }).catch(() => {});
     }
   }

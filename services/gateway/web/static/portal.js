@@ -27,13 +27,26 @@
   // -- a ticket, live ----------------------------------------------------------------------
   let trackTimer = null;
   let trackedNumber = null;
-  async function track() {
+  // The QR's link carries the ticket's token after "#" (no server sees it); it moves at once
+  // into this tab's storage, out of the address and its history, and travels only in the
+  // X-Ticket-Token header. A reload finds it in the tab's storage.
+  function follow(id, token) {
+    sessionStorage.setItem("mpp.ticket." + id, token);
+    history.replaceState(null, "", location.pathname + location.search + "#track=" + encodeURIComponent(id));
+  }
+  function trackedTicket() {
     const p = new URLSearchParams(location.hash.slice(1));
-    if (!p.get("track") && !trackedNumber) return;
-    const base = "/api/v1/tickets/" + encodeURIComponent(p.get("track"));
-    const q = "?token=" + encodeURIComponent(p.get("token") || "");
+    const id = p.get("track");
+    if (id && p.get("token")) follow(id, p.get("token"));
+    return id ? {id, token: sessionStorage.getItem("mpp.ticket." + id) || ""} : null;
+  }
+  async function track() {
+    const mine = trackedTicket();
+    if (!mine && !trackedNumber) return;
+    const base = mine ? "/api/v1/tickets/" + encodeURIComponent(mine.id) : null;
+    const token = mine ? {"X-Ticket-Token": mine.token} : {};
     // by the QR (id + token), or by the number typed (what the board shows of it)
-    const tk = p.get("track") ? await api("GET", base + q) : await api("GET", "/api/v1/tickets/by-number/" + encodeURIComponent(trackedNumber));
+    const tk = mine ? await api("GET", base, undefined, token) : await api("GET", "/api/v1/tickets/by-number/" + encodeURIComponent(trackedNumber));
     const eta = tk.eta_min_minutes == null || tk.eta_max_minutes == null ? t("po_eta_unknown")
       : t("po_eta_range", {min: fmt.number(tk.eta_min_minutes), max: fmt.number(tk.eta_max_minutes)});
     let state = MPP_TEXT["po_ticket_state_" + tk.status] ? t("po_ticket_state_" + tk.status) : serverText(tk.status_label || "–");
@@ -48,11 +61,11 @@
           [t("po_eta"), ["waiting"].includes(tk.status) ? eta : "–"]]),
       el("p", {class: "muted"}, t("po_live")),
       el("p", {}, standardLink("service=" + encodeURIComponent(tk.service_id))));
-    if (tk.status === "completed" && p.get("track")) {  // the same phone that followed the queue rates the service
+    if (tk.status === "completed" && mine) {  // the same phone that followed the queue rates the service
       // the invitation follows the completion by a moment: asked again for a few seconds
       let s = null;
       for (let i = 0; i < 10 && !s; i++) {
-        s = await api("GET", base + "/survey" + q).catch(() => null);
+        s = await api("GET", base + "/survey", undefined, token).catch(() => null);
         if (!s) await new Promise(r => setTimeout(r, 1000));
       }
       if (s && !$("track-out").querySelector("a.survey-link")) $("track-out").append(el("p", {}, el("a", {class: "btn survey-link", href: s.survey_url}, t("survey_title"))));
@@ -121,6 +134,26 @@
     } catch (e) { /* unreadable: forgotten */ }
     keepBooking(null); return null;
   }
+  // A number typed here gets its first message only until the citizen confirms it with the
+  // code that message carried (or answers it YA): nobody can make the MPP message a stranger.
+  function confirmPhone(phone, prefix) {
+    const id = prefix + "-confirm-code";
+    const note = el("p", {role: "alert", class: "error"});
+    const form = el("form", {class: "confirm-phone", id: prefix + "-confirm", novalidate: true},
+      el("p", {}, t("po_confirm_hint")), note,
+      el("div", {class: "field"}, el("label", {for: id}, t("po_confirm_code")),
+        el("input", {id, name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6"})),
+      el("p", {}, el("button", {type: "submit"}, t("po_confirm_send"))));
+    form.addEventListener("submit", ev => {
+      ev.preventDefault(); MPP.formErrors(form);
+      const code = form.querySelector("input").value.trim();
+      if (!code) { MPP.formErrors(form, {message: t("po_fix"), fields: {code: [t("po_required")]}}); return; }
+      MPP.busy(form.querySelector("button"), () => api("POST", "/api/v1/phone-confirmations", {phone, code})
+        .then(() => { form.replaceChildren(el("p", {class: "ok", id: prefix + "-confirmed"}, t("po_confirmed"))); MPP.say(t("po_confirmed")); })
+        .catch(e => MPP.formErrors(form, e)));
+    });
+    return phone ? form : "";
+  }
   function showBooking(r, phone) {
     const svc = services[r.service_id];
     const cancel = el("button", {type: "button", class: "secondary", onclick: ev => MPP.busy(ev.currentTarget, () =>
@@ -131,13 +164,13 @@
       api("POST", "/api/v1/bookings/" + encodeURIComponent(r.code) + "/check-in").then(tk => {
         keepBooking(null); checkin.remove(); cancel.remove();
         $("book-out").append(el("p", {class: "ok", id: "checkin-number"}, t("po_booking_ticket", {number: tk.number})));
-        location.hash = "track=" + encodeURIComponent(tk.id) + "&token=" + encodeURIComponent(tk.access_token);
+        follow(tk.id, tk.access_token); track().catch(e => { note.textContent = e.message; });
         $("s-track").scrollIntoView();
       }).catch(e => { note.textContent = e.message; }))}, t("po_booking_checkin"));
     const note = el("p", {class: "error", role: "alert"});
     $("book-out").replaceChildren(el("p", {}, t("po_booking_code"), ": ", el("strong", {class: "big-code", id: "booking-code"}, r.code)),
       dl([[t("po_service"), svc ? name(svc) : "–"], [t("po_booking_when"), fmt.dateTime(r.slot_start)]]),
-      el("p", {}, checkin, cancel), note);
+      el("p", {}, checkin, cancel), note, confirmPhone(phone, "book"));
   }
 
   // -- a permit type, and filing ---------------------------------------------------------
@@ -204,7 +237,8 @@
         const promise = promised(types.find(x => x.id === $("app-type").value));
         $("apply-out").replaceChildren(el("p", {class: "ok"}, t("po_filed")),
           dl([[t("po_code"), el("strong", {id: "tracking-code", class: "big-code"}, r.tracking_code)], [t("po_pin"), el("strong", {id: "tracking-pin", class: "big-code"}, r.pin)]]),
-          promise ? el("p", {class: "promise", id: "filed-promise"}, promise) : "");
+          promise ? el("p", {class: "promise", id: "filed-promise"}, promise) : "",
+          confirmPhone($("app-phone").value.trim(), "apply"));
         $("st-code").value = r.tracking_code; $("st-pin").value = r.pin;
       } catch (e) { $("app-progress").hidden = true; MPP.formErrors(form, e); }
     });
