@@ -32,6 +32,12 @@ def _when():
     return fields.DateTime(required=True, allow_none=True)
 
 
+# --- a citizen's phone number ------------------------------------------------------------
+
+class PhoneConfirmed(Out):
+    confirmed = _req(fields.Boolean)
+
+
 # --- health and accounts -------------------------------------------------------------------
 
 class Health(Out):

@@ -159,7 +159,8 @@ class PublicRoutes:
 
     # -- a citizen's phone number ------------------------------------------------------------
 
-    @route("POST", "/api/v1/phone-confirmations", public=True, tags=[TAG_BOOKINGS],
+    @route("POST", "/api/v1/phone-confirmations", operation_id="confirmPhone",
+           response=rs.PhoneConfirmed, public=True, tags=[TAG_BOOKINGS],
            body=gs.PhoneConfirmationRequest, problems=(429,),
            summary="Confirm a phone number given on the portal with the code its first "
                    "message carried (until then it gets no further message)")
