@@ -120,8 +120,8 @@ def enqueue(ctx, service, fields, idempotency_key, rules, quota=None, returned=F
     position (inserts only). Returns ``(ticket, created)``; a new ticket carries
     ``issued_ahead`` (how many will be called before it) for its announcement; when that is
     already within the near-front position, the near-front notice is claimed at once (the
-    holder knows). ``quota``: a walk-in first takes a place of the day's walk-in quota
-    (``store.QuotaReached`` when none is left). ``key_unused``: the caller has just looked the
+    holder knows). ``quota``: a walk-in is within the day's walk-in quota
+    (``store.take_walk_in_place``; ``store.QuotaReached`` when it is not). ``key_unused``: the caller has just looked the
     idempotency key up and found no ticket (no second read)."""
     if not key_unused:
         existing = store.ticket_by_idempotency(ctx.db, service["_id"], idempotency_key)
@@ -135,10 +135,15 @@ def enqueue(ctx, service, fields, idempotency_key, rules, quota=None, returned=F
                by=ctx.issuer.id)
     new.pop("idempotency_key", None)
     if quota is not None:
-        store.take_walk_in_place(ctx.db, ctx.tails, service_id, day, quota, new["idem"])
+        new["quota"] = True          # a walk-in: counted by the quota
     ctx.issuer.inserting(ctx, new["idem"], now)   # owed until announced (``outbox``)
     try:
-        doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"])
+        try:   # a number within the quota needs no place of it
+            doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"],
+                                               limit=quota)
+        except store.QuotaReached:
+            store.take_walk_in_place(ctx.db, ctx.tails, service_id, day, quota, new["idem"])
+            doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"])
     except BaseException:
         ctx.issuer.settled(new["idem"])
         raise

@@ -189,21 +189,40 @@ def ticket_by_idempotency(db, service_id, idempotency_key):
 
 
 def take_walk_in_place(db, tails, service_id, day, quota, idem):
-    """A place of the day's walk-in quota: the next of the gapless sequence
-    ``quota/_id = "<service>:<day>:<k>"``, refused (``QuotaReached``) above ``quota``. Exact
-    under any concurrency (places are tried in order); only walk-ins take one, so check-ins,
-    transfers and visits' next steps never use the quota up. A request that dies after its
-    place and before its ticket leaves the place used."""
+    """A place of the day's walk-in quota once the day's numbers have passed it.
+
+    While ticket numbers are within the quota, a walk-in needs no place: fewer tickets than
+    the quota were issued, walk-ins or not (``issuing.enqueue`` inserts with the quota as the
+    numbers' limit). Past it, a walk-in takes the next of the gapless sequence
+    ``quota/_id = "<service>:<day>:<k>"``, refused (``QuotaReached``) above the quota less
+    the walk-ins among the numbers within it (every one of them is taken by then, so each
+    process counts the same, once). Exact under any concurrency (places are tried in order);
+    only walk-ins count, so check-ins, transfers and visits' next steps never use the quota
+    up. A request that dies after its place and before its ticket leaves the place used."""
+    numbered = _walk_ins_numbered(db, service_id, day, quota)
     tails.append(Sequence(db.quota, "{}:{}".format(service_id, day),
                           _Hint(db, hints_key(service_id, day), "quota")),
-                 lambda k: {"idem": idem}, limit=quota)
+                 lambda k: {"idem": idem}, limit=quota - numbered)
+
+
+_NUMBERED = {}   # per process: walk-ins among a service-day's numbers within its quota
+
+
+def _walk_ins_numbered(db, service_id, day, quota):
+    key = (db.name, service_id, day, quota)
+    if key not in _NUMBERED:
+        _NUMBERED[key] = sum(
+            1 for n in range(1, quota + 1)
+            if (db.tickets.find_one({"_id": ticket_key(service_id, day, n)}, {"quota": 1})
+                or {}).get("quota"))
+    return _NUMBERED[key]
 
 
 # this process's last ticket of each service-day: ``(number, issued_at)``
 _LAST_ISSUED = {}
 
 
-def insert_ticket(db, tails, ticket, prefix):
+def insert_ticket(db, tails, ticket, prefix, limit=None):
     """Insert ``ticket`` (which has ``service_id``, ``day``, ``lane``, ``issued_at`` and
     ``idem``) with the next free number of its service and day, formatted with the service's
     ``prefix``. ``tails``: this process's ``sequences.Tails``.
@@ -214,7 +233,8 @@ def insert_ticket(db, tails, ticket, prefix):
     leaves its number dead in the new lane: its departure is noted before the insert
     (``note_departure``; a departure is only counted once its entry is seen dead).
 
-    Returns ``(ticket, created)``; ``created`` is False when the idempotency key was used."""
+    Returns ``(ticket, created)``; ``created`` is False when the idempotency key was used.
+    ``limit``: raise ``LimitReached`` rather than take a number above it (nothing written)."""
     service_id, day = ticket["service_id"], ticket["day"]
     sequence = _ticket_sequence(db, service_id, day)
 
@@ -237,7 +257,7 @@ def insert_ticket(db, tails, ticket, prefix):
         try:
             # A process that issued the last number skips the hint read: it tries the next
             # one and probes only when another process was faster.
-            n, doc = sequence.append(document, last=tails.known(sequence),
+            n, doc = sequence.append(document, last=tails.known(sequence), limit=limit,
                                      attempts=MAX_NUMBER_ATTEMPTS, check_clash=True)
         except DuplicateKeyError:
             # not the number: the idempotency key. A concurrent retry of the same request
