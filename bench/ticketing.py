@@ -1,6 +1,9 @@
 """Ticketing figures, as ratios to the baseline echo measured in the same run.
 
 - tickets issued per second through RPC with 50 in flight (target: >= 0.5x the echo);
+  ``issue_against_echo``: the same load in slices, each after a slice of the bare nameko echo
+  (started beside ticketing on its virtual host), so that both see the machine's swings
+  (``bench.gateway.against_echo`` explains why); ``run.py`` reports both ratios;
 - ``call_next`` latency (sequential RPC) with 10 and with 100,000 tickets waiting (target: the
   100k p50 within 1.2x of the 10 p50). Each queue is seeded with ``queue.bulk_waiting`` (the
   store's own document shapes, ``insert_many`` in batches) plus the calls to be measured, so
@@ -13,7 +16,7 @@
 import time
 from datetime import date, timedelta
 
-from bench.baseline import rpc_in_flight
+from bench.baseline import rpc_in_flight, start_echo, stop_echo, wait_echo
 from bench.harness import database_prefix, measured_at, service_alone
 from bench.stats import latency_summary, ratio
 
@@ -81,22 +84,49 @@ def availability_latencies(rpc, service_ids, day, asks):
     return [latency_summary(latencies[service_id]) for service_id in service_ids]
 
 
-def measure(env, calls=2000, in_flight=50, call_calls=200, large=100000, small=10):
+def issue_against_echo(rpc, in_flight=50, slices=5, issue_calls=600, echo_calls=1500):
+    """``issue_ticket`` and the bare echo (both 50 in flight) measured in turn ``slices``
+    times; each rate is its total over its summed time."""
+    issue_s = echo_s = 0.0
+    for _ in range(slices):
+        started = time.perf_counter()
+        rpc_in_flight(rpc, echo_calls, in_flight)
+        echo_s += time.perf_counter() - started
+        started = time.perf_counter()
+        rpc_in_flight(rpc, issue_calls, in_flight, method=rpc.ticketing.issue_ticket,
+                      make_args=lambda i: ("bench-a",))
+        issue_s += time.perf_counter() - started
+    issued, echo = (round(slices * issue_calls / issue_s, 1),
+                    round(slices * echo_calls / echo_s, 1))
+    return {"tickets_per_s": issued, "echo_calls_per_s": echo, "ratio": ratio(issued, echo),
+            "slices": slices}
+
+
+def measure(env, calls=2000, in_flight=50, call_calls=200, large=100000, small=10,
+            issue_only=False):
     env = dict(env, MONGO_DB_PREFIX=database_prefix(), MPP_IGNORE_OPENING_HOURS="1")
     with service_alone(env, "ticketing") as config:
-        result = _run(config, calls, in_flight, call_calls, large, small)
+        echo = start_echo(config)
+        try:
+            result = _run(config, calls, in_flight, call_calls, large, small, issue_only)
+        finally:
+            stop_echo(echo)
     return dict(result, database_prefix=env["MONGO_DB_PREFIX"], measured_at=measured_at())
 
 
-def _run(config, calls, in_flight, call_calls, large, small):
+def _run(config, calls, in_flight, call_calls, large, small, issue_only=False):
     from nameko.standalone.rpc import ClusterRpcProxy
 
     with ClusterRpcProxy(config, timeout=60) as rpc:
         rpc.ticketing.load_catalogue(CATALOGUE)
+        wait_echo(rpc)
         rpc_in_flight(rpc, 100, in_flight, method=rpc.ticketing.issue_ticket,
                       make_args=lambda i: ("bench-a",))  # warm-up
         issued = rpc_in_flight(rpc, calls, in_flight, method=rpc.ticketing.issue_ticket,
                                make_args=lambda i: ("bench-a",))
+        in_turn = issue_against_echo(rpc, in_flight)
+        if issue_only:
+            return {"issue_ticket_in_flight": issued, "issue_against_echo": in_turn}
         seeded = {"small_s": seed(config, "bench-small", "B", small + call_calls),
                   "large_s": seed(config, "bench-large", "C", large + call_calls)}
         for counter in ("bench-small-1", "bench-large-1"):
@@ -108,7 +138,7 @@ def _run(config, calls, in_flight, call_calls, large, small):
         services = ["bench-seats-100", "bench-seats-10k"]
         availability_latencies(rpc, services, tomorrow, 5)  # warm-up
         seats_100, seats_10k = availability_latencies(rpc, services, tomorrow, 100)
-    return {"issue_ticket_in_flight": issued,
+    return {"issue_ticket_in_flight": issued, "issue_against_echo": in_turn,
             "availability_100_seats": seats_100, "availability_10000_seats": seats_10k,
             "availability_10000_vs_100_p50": ratio(seats_10k["p50_ms"], seats_100["p50_ms"]),
             "availability_target": 1.5,
@@ -123,4 +153,9 @@ if __name__ == "__main__":
 
     from bench import baseline  # noqa: F401 - monkey-patches eventlet first
 
-    print(json.dumps(measure(dict(os.environ)), indent=2))
+    import sys
+
+    # ``--issue-only``: the issue rate and its in-turn echo ratio, without the call and
+    # availability figures (a minute instead of several)
+    print(json.dumps(measure(dict(os.environ), issue_only="--issue-only" in sys.argv),
+                     indent=2))

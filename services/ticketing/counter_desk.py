@@ -140,6 +140,9 @@ def call_next(ctx, counter_id, officer):
                 raise NotFound(NOBODY_WAITING, {"counter_id": counter["_id"]})
             first, lane, _ = calling.choose(nexts)
             n = first.pop("_n")
+            # noted first: a position remembered from before the call is not used after it
+            store.note_departure(ctx.db, ctx.tails, first["service_id"], day, lane, n,
+                                 call=True)
             changes = states.apply_action(first, "call", now, counter_id=counter["_id"],
                                           officer=data["officer"])
             if not store.claim_transition(ctx.db, first, changes, "call", now,

@@ -41,6 +41,8 @@ def close_day(ctx, day=None):
         if ticket["status"] not in states.OPEN_STATUSES:
             continue
         changes = states.apply_action(ticket, "close_out", now)
+        if ticket["status"] == states.WAITING:
+            store.note_leaving(ctx.db, ctx.tails, ticket)
         if store.claim_transition(ctx.db, ticket, changes, "close_out", now):
             closed += 1
     # contacts live apart from the insert-only tickets: the day's are deleted at once

@@ -36,10 +36,7 @@ def transition(ctx, current, action, now, **kwargs):
     record = kwargs.pop("record", {})
     changes = states.apply_action(current, action, now, **kwargs)
     if current["status"] == states.WAITING:
-        where = store.position_of(ctx.db, current)
-        if where is not None:
-            store.note_departure(ctx.db, ctx.tails, current["service_id"], current["day"],
-                                 *where)
+        store.note_leaving(ctx.db, ctx.tails, current)
     if not store.claim_transition(ctx.db, current, changes, action, now,
                                   counter_id=kwargs.get("counter_id"),
                                   officer=kwargs.get("officer"), **record):
@@ -75,7 +72,7 @@ def ahead(ctx, current, service=None, now=None):
     if where is None:  # between the ticket's insert and its entry's: a moment
         return None
     service = service or catalogue_reads.service(ctx, current["service_id"])
-    lanes, streak = store.queue_now(ctx.db, current["service_id"], current["day"])
+    lanes, streak = store.queue_for_ahead(ctx.db, current["service_id"], current["day"])
     lane, n = where
     return store.ahead_of(ctx.db, lanes, streak, priority_limit(ctx, service), lane, n,
                           current)
@@ -123,8 +120,8 @@ def enqueue(ctx, service, fields, idempotency_key, rules, quota=None, returned=F
     position (inserts only). Returns ``(ticket, created)``; a new ticket carries
     ``issued_ahead`` (how many will be called before it) for its announcement; when that is
     already within the near-front position, the near-front notice is claimed at once (the
-    holder knows). ``quota``: a walk-in first takes a place of the day's walk-in quota
-    (``store.QuotaReached`` when none is left). ``key_unused``: the caller has just looked the
+    holder knows). ``quota``: a walk-in is within the day's walk-in quota
+    (``store.take_walk_in_place``; ``store.QuotaReached`` when it is not). ``key_unused``: the caller has just looked the
     idempotency key up and found no ticket (no second read)."""
     if not key_unused:
         existing = store.ticket_by_idempotency(ctx.db, service["_id"], idempotency_key)
@@ -134,12 +131,24 @@ def enqueue(ctx, service, fields, idempotency_key, rules, quota=None, returned=F
     lane = queue.lane_for(calling.is_priority(fields, rules["calling_rule"]), returned)
     contact = fields.pop("contact", None)
     new = dict(fields, service_id=service_id, agency=service["agency"], status="waiting",
-               version=0, q=0, lane=lane, idem=store.idem_hash(service_id, idempotency_key))
+               version=0, q=0, lane=lane, idem=store.idem_hash(service_id, idempotency_key),
+               by=ctx.issuer.id)
     new.pop("idempotency_key", None)
     if quota is not None:
-        store.take_walk_in_place(ctx.db, ctx.tails, service_id, day, quota, new["idem"])
-    doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"])
+        new["quota"] = True          # a walk-in: counted by the quota
+    ctx.issuer.inserting(ctx, new["idem"], now)   # owed until announced (``outbox``)
+    try:
+        try:   # a number within the quota needs no place of it
+            doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"],
+                                               limit=quota)
+        except store.QuotaReached:
+            store.take_walk_in_place(ctx.db, ctx.tails, service_id, day, quota, new["idem"])
+            doc, created = store.insert_ticket(ctx.db, ctx.tails, new, service["prefix"])
+    except BaseException:
+        ctx.issuer.settled(new["idem"])
+        raise
     if not created:
+        ctx.issuer.settled(new["idem"])
         return store.current_ticket(ctx.db, doc["_id"]), False
     store.put_contact(ctx.db, doc["_id"], contact, day)
     if lane != queue.NEW:   # a walk-in is its own lane entry: one insert
@@ -173,6 +182,9 @@ def emit_issued(ctx, issued, contact=None):
             store.owe_announcement(ctx.db, issued["idem"], issued["service_id"],
                                    ctx.clock.now())
         raise
+    finally:
+        if issued.get("idem"):
+            ctx.issuer.settled(issued["idem"])
 
 
 def announce_issued(ctx, issued, created, contact=None):

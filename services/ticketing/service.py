@@ -21,8 +21,9 @@ Rules live in plain modules (``states``, ``queue``, ``calling``, ``bookings``, `
 only module that touches the collections.
 
 This process's memory, shared by its workers, is declared here: ``tails`` (the last number
-it took in each ``_id`` sequence), ``cache`` (a few seconds of catalogue reads) and
-``call_locks`` (its workers take turns per service when calling).
+it took in each ``_id`` sequence), ``cache`` (a few seconds of catalogue reads),
+``call_locks`` (its workers take turns per service when calling) and ``issuer`` (its id on
+the tickets it inserts and the ones it has not announced yet: ``outbox``).
 """
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy, rpc
@@ -53,6 +54,7 @@ class TicketingService(HealthMixin):
     tails = Tails()
     cache = catalogue_reads.Cache()
     call_locks = counter_desk.CallLocks()
+    issuer = outbox.Issuer()
 
     # -- the MPP calendar (holidays close issuing and bookings) ------------------------------
 

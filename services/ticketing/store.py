@@ -213,21 +213,40 @@ def ticket_by_idempotency(db, service_id, idempotency_key):
 
 
 def take_walk_in_place(db, tails, service_id, day, quota, idem):
-    """A place of the day's walk-in quota: the next of the gapless sequence
-    ``quota/_id = "<service>:<day>:<k>"``, refused (``QuotaReached``) above ``quota``. Exact
-    under any concurrency (places are tried in order); only walk-ins take one, so check-ins,
-    transfers and visits' next steps never use the quota up. A request that dies after its
-    place and before its ticket leaves the place used."""
+    """A place of the day's walk-in quota once the day's numbers have passed it.
+
+    While ticket numbers are within the quota, a walk-in needs no place: fewer tickets than
+    the quota were issued, walk-ins or not (``issuing.enqueue`` inserts with the quota as the
+    numbers' limit). Past it, a walk-in takes the next of the gapless sequence
+    ``quota/_id = "<service>:<day>:<k>"``, refused (``QuotaReached``) above the quota less
+    the walk-ins among the numbers within it (every one of them is taken by then, so each
+    process counts the same, once). Exact under any concurrency (places are tried in order);
+    only walk-ins count, so check-ins, transfers and visits' next steps never use the quota
+    up. A request that dies after its place and before its ticket leaves the place used."""
+    numbered = _walk_ins_numbered(db, service_id, day, quota)
     tails.append(Sequence(db.quota, "{}:{}".format(service_id, day),
                           _Hint(db, hints_key(service_id, day), "quota")),
-                 lambda k: {"idem": idem}, limit=quota)
+                 lambda k: {"idem": idem}, limit=quota - numbered)
+
+
+_NUMBERED = {}   # per process: walk-ins among a service-day's numbers within its quota
+
+
+def _walk_ins_numbered(db, service_id, day, quota):
+    key = (db.name, service_id, day, quota)
+    if key not in _NUMBERED:
+        _NUMBERED[key] = sum(
+            1 for n in range(1, quota + 1)
+            if (db.tickets.find_one({"_id": ticket_key(service_id, day, n)}, {"quota": 1})
+                or {}).get("quota"))
+    return _NUMBERED[key]
 
 
 # this process's last ticket of each service-day: ``(number, issued_at)``
 _LAST_ISSUED = {}
 
 
-def insert_ticket(db, tails, ticket, prefix):
+def insert_ticket(db, tails, ticket, prefix, limit=None):
     """Insert ``ticket`` (which has ``service_id``, ``day``, ``lane``, ``issued_at`` and
     ``idem``) with the next free number of its service and day, formatted with the service's
     ``prefix``. ``tails``: this process's ``sequences.Tails``.
@@ -238,7 +257,8 @@ def insert_ticket(db, tails, ticket, prefix):
     leaves its number dead in the new lane: its departure is noted before the insert
     (``note_departure``; a departure is only counted once its entry is seen dead).
 
-    Returns ``(ticket, created)``; ``created`` is False when the idempotency key was used."""
+    Returns ``(ticket, created)``; ``created`` is False when the idempotency key was used.
+    ``limit``: raise ``LimitReached`` rather than take a number above it (nothing written)."""
     service_id, day = ticket["service_id"], ticket["day"]
     sequence = _ticket_sequence(db, service_id, day)
 
@@ -258,13 +278,10 @@ def insert_ticket(db, tails, ticket, prefix):
         return doc
 
     with tails.turn(sequence):
-        existing = find_by_idempotency(db, ticket["idem"])
-        if existing is not None:
-            return existing, False
         try:
             # A process that issued the last number skips the hint read: it tries the next
             # one and probes only when another process was faster.
-            n, doc = sequence.append(document, last=tails.known(sequence),
+            n, doc = sequence.append(document, last=tails.known(sequence), limit=limit,
                                      attempts=MAX_NUMBER_ATTEMPTS, check_clash=True)
         except DuplicateKeyError:
             # not the number: the idempotency key. A concurrent retry of the same request
@@ -305,6 +322,28 @@ def announcement_paid(db, idem):
 
 def owed_before(db, at, limit=100):
     return list(db.owed.find({"at": {"$lt": at}}).limit(limit))
+
+
+# ``issuers/_id = <process id>``: each issuing process's heartbeat (``outbox``): when it was
+# last heard of, and the issue time before which every ticket it inserted was announced or
+# marked owed. One small document per running process.
+
+def beat(db, issuer_id, at, settled_before):
+    replace(db.issuers, {"_id": issuer_id, "at": at, "settled_before": settled_before})
+
+
+def silent_issuers(db, before):
+    return list(db.issuers.find({"at": {"$lt": before}}))
+
+
+def forget_issuer(db, issuer_id):
+    db.issuers.delete_one({"_id": issuer_id})
+
+
+def tickets_issued_by(db, issuer_id, since):
+    """The tickets a process inserted from ``since`` on (a scan: only for a process that
+    went silent)."""
+    return list(db.tickets.find({"by": issuer_id, "issued_at": {"$gte": since}}))
 
 
 def ticket_of_idem(db, idem):
@@ -410,6 +449,7 @@ def claim_entry(db, tails, ticket, lane, now):
     """Insert the ticket's next entry in ``lane`` (generation ``ticket["q"]``) and its
     position record; returns ``n``."""
     service_id, day, q = ticket["service_id"], ticket["day"], ticket.get("q", 0)
+    note_entry(db, tails, service_id, day, lane, ticket["_id"], q)
     n, _ = tails.append(
         _lane_sequence(db, service_id, day, lane),
         lambda n: {"ticket_id": ticket["_id"], "q": q, "at": now, "n": n})
@@ -465,25 +505,52 @@ def head_candidate(db, service_id, day, lane):
     return (n, ticket) if ticket is not None else None
 
 
-# -- departures: entries that died away from their lane's head ------------------------------
+# -- the queue's changes: entries that died away from their lane's head, calls, new entries --
 #
 # A lane's live entries are those from its first live entry (the head) to its last entry,
 # less the ones that died while others waited before them: cancelled, called by name,
-# transferred, or (in the new lane) a number that a ticket of another lane took. Each such
-# death first appends a departure ``departures/_id = "<service>:<day>:<lane>:<k:06d>"``
-# (``{n}``: the entry) and then happens; a departure counts once its entry is seen dead
-# (a writer that lost its race or died in between leaves a departure that never counts).
-# Liveness only goes from live to dead, so a process remembers what it has seen for good
-# (``DEPARTED``): a count reads the departures appended since, and probes only the entries
-# not yet seen dead.
+# transferred, closed out, or (in the new lane) a number that a ticket of another lane took.
+# Each such death first appends a *departure* to the service-day's change log
+# ``departures/_id = "<service>:<day>:<k:06d>"`` (``{lane, n}``: the entry) and then happens;
+# a departure counts once its entry is seen dead (a writer that lost its race or died in
+# between leaves a departure that never counts). Call-next notes its candidate the same way
+# (``{lane, n, call: True}``; a call takes the head, so it never counts between a head and a
+# tail), and a ticket joining the priority or returned lane notes its entry before it is
+# appended (``{lane, entry: ticket_id, q}``). Walk-ins write nothing here: their entries are
+# their numbers.
+#
+# So every change of a service-day's queue other than a walk-in's arrival is announced in
+# this one log before it happens, and a record is *settled* once its change has happened (its
+# entry is dead; its new entry has its position record). Liveness only goes from live to
+# dead, so a process remembers what it has seen for good (``CHANGES``): a count reads the
+# records appended since, and probes only the entries not yet seen dead. And when every record
+# read is settled, the lanes just read (heads, the priority and returned tails) stay true
+# until the next record: ``queue_for_ahead`` then answers a position from memory after one
+# read (is there a record after the last one seen?), which keeps issuing a ticket cheap.
 
-def _departure_sequence(db, service_id, day, lane):
-    return Sequence(db.departures, lane_prefix(service_id, day, lane),
-                    _Hint(db, hints_key(service_id, day), "d_" + lane))
+def _change_sequence(db, service_id, day):
+    return Sequence(db.departures, "{}:{}".format(service_id, day),
+                    _Hint(db, hints_key(service_id, day), "d"))
 
 
-def note_departure(db, tails, service_id, day, lane, n):
-    tails.append(_departure_sequence(db, service_id, day, lane), lambda k: {"n": n})
+def note_departure(db, tails, service_id, day, lane, n, call=False):
+    record = {"lane": lane, "n": n}
+    if call:
+        record["call"] = True
+    tails.append(_change_sequence(db, service_id, day), lambda k: record)
+
+
+def note_leaving(db, tails, ticket):
+    """Note the departure of a waiting ticket's current entry (before the change that takes
+    it out of its lane)."""
+    where = position_of(db, ticket)
+    if where is not None:
+        note_departure(db, tails, ticket["service_id"], ticket["day"], *where)
+
+
+def note_entry(db, tails, service_id, day, lane, ticket_id, q):
+    tails.append(_change_sequence(db, service_id, day),
+                 lambda k: {"lane": lane, "entry": ticket_id, "q": q})
 
 
 def _read_on(sequence, n):
@@ -496,36 +563,81 @@ def _read_on(sequence, n):
         n += 1
 
 
-class DepartureMemory:
-    """Per process: the departures read so far of each lane, and which of their entries are
-    known dead (for good)."""
+class _DayChanges:
+    """What this process has read of one service-day's change log."""
 
     def __init__(self):
-        self._lanes = {}
+        self.read = 0                                    # the last record read
+        self.pending = {lane: set() for lane in queue.LANES}   # departures not seen dead
+        self.dead = {lane: set() for lane in queue.LANES}
+        self.calls = set()                               # (lane, n) of calls not seen done
+        self.entries = set()                             # (ticket_id, q) not yet appended
+        self.snapshot = None                             # (k, {lane: Lane.known()})
 
-    def _lane(self, db, service_id, day, lane):
-        sequence = _departure_sequence(db, service_id, day, lane)
-        return sequence, self._lanes.setdefault(sequence.name, [0, set(), set()])
 
-    def refresh(self, db, service_id, day, lane):
-        """Read the departures appended since this process last looked."""
-        sequence, memory = self._lane(db, service_id, day, lane)
-        for k, doc in _read_on(sequence, memory[0] + 1):
-            memory[1].add(doc["n"])
-            memory[0] = k
+class ChangeMemory:
+    """Per process: the change log read so far of each service-day, which of its entries
+    are known dead (for good), and the lanes as they were when every record was settled."""
+
+    def __init__(self):
+        self._days = {}
+
+    def day(self, db, service_id, day):
+        sequence = _change_sequence(db, service_id, day)
+        return sequence, self._days.setdefault(sequence.name, _DayChanges())
+
+    def refresh(self, db, service_id, day):
+        """Read the records appended since this process last looked; returns the last
+        record's number."""
+        sequence, memory = self.day(db, service_id, day)
+        for k, doc in _read_on(sequence, memory.read + 1):
+            if "entry" in doc:
+                memory.entries.add((doc["entry"], doc.get("q", 0)))
+            elif doc.get("call"):
+                memory.calls.add((doc["lane"], doc["n"]))
+            else:
+                memory.pending[doc["lane"]].add(doc["n"])
+            memory.read = max(memory.read, k)
+        return memory.read
 
     def dead(self, db, service_id, day, lane, low, high):
         """The entries in ``(low, high]`` of a lane that departed (sorted), of the departures
         read so far (``refresh``)."""
-        _, (_, pending, dead) = self._lane(db, service_id, day, lane)
+        _, memory = self.day(db, service_id, day)
+        pending, dead = memory.pending[lane], memory.dead[lane]
         for n in sorted(x for x in pending if low < x <= high):
             if _probe(db, service_id, day, lane, n) is None:
                 pending.discard(n)
                 dead.add(n)
         return sorted(x for x in dead if low < x <= high)
 
+    def settled(self, db, service_id, day):
+        """Whether every record read so far has happened (probing the ones not yet seen)."""
+        _, memory = self.day(db, service_id, day)
+        for lane in queue.LANES:
+            for n in sorted(memory.pending[lane]):
+                if _probe(db, service_id, day, lane, n) is None:
+                    memory.pending[lane].discard(n)
+                    memory.dead[lane].add(n)
+        for lane, n in sorted(memory.calls):
+            if _probe(db, service_id, day, lane, n) is None:
+                memory.calls.discard((lane, n))
+        for ticket_id, q in sorted(memory.entries):
+            if _entry_appended(db, ticket_id, q):
+                memory.entries.discard((ticket_id, q))
+        return not (any(memory.pending.values()) or memory.calls or memory.entries)
 
-DEPARTED = DepartureMemory()
+
+def _entry_appended(db, ticket_id, q):
+    """A noted entry has happened: its position record exists, or its ticket no longer
+    waits in that generation (nothing more will be appended for it)."""
+    if db.positions.find_one({"_id": position_key(ticket_id, q)}, {"_id": 1}) is not None:
+        return True
+    ticket = current_ticket(db, ticket_id)
+    return ticket is None or ticket.get("status") != "waiting" or ticket.get("q", 0) != q
+
+
+CHANGES = ChangeMemory()
 
 
 # -- the lanes as they are now: exact counts for waiting, positions and what comes next -----
@@ -535,24 +647,38 @@ class Lane:
     entry) and the dead entries between (``dead``). The tail is probed only when asked for
     (a new ticket's own position does not need it)."""
 
-    def __init__(self, db, service_id, day, lane, hints):
+    def __init__(self, db, service_id, day, lane, hints=None, known=None):
         self.db, self.service_id, self.day, self.lane = db, service_id, day, lane
-        self.head, self.head_ticket = first_live(db, service_id, day, lane, hints=hints)
-        self._tail_hint = hints.get("t_" + lane, 0)
-        self._tail = None
-        if self.head_ticket is not None:
-            DEPARTED.refresh(db, service_id, day, lane)
+        if known is None:
+            self.head, self.head_ticket = first_live(db, service_id, day, lane, hints=hints)
+            self._tail_hint = hints.get("t_" + lane, 0)
+            self._tail = None
+            self._open = False
+        else:   # remembered (``queue_for_ahead``)
+            self.head, self.head_ticket, self._tail, self._tail_hint = known
+            # walk-ins may have joined the new lane since, even when it was empty then
+            self._open = lane == queue.NEW
+
+    def known(self):
+        """What ``queue_for_ahead`` remembers of the lane: its head and, but for the new
+        lane (walk-ins add to it without a change record), its tail; the new lane's tail
+        as known then stays a lower bound."""
+        if self.lane == queue.NEW:
+            return self.head, self.head_ticket, None, max(self._tail or 0, self._tail_hint)
+        return self.head, self.head_ticket, self.tail, 0
 
     @property
     def tail(self):
         if self._tail is None:
-            if self.head_ticket is None:
+            if self.head_ticket is None and not self._open:
                 self._tail = self.head - 1
             else:
                 sequence = (_ticket_sequence(self.db, self.service_id, self.day)
                             if self.lane == queue.NEW
                             else _lane_sequence(self.db, self.service_id, self.day, self.lane))
-                tail = max(self.head, self._tail_hint)
+                # an open lane's head may not exist yet
+                tail = max(self.head - (1 if self.head_ticket is None else 0),
+                           self._tail_hint)
                 while sequence.taken(tail + 1):
                     tail += 1
                 self._tail = tail
@@ -561,7 +687,7 @@ class Lane:
     def dead_upto(self, high):
         if self.head_ticket is None:
             return []
-        return DEPARTED.dead(self.db, self.service_id, self.day, self.lane, self.head, high)
+        return CHANGES.dead(self.db, self.service_id, self.day, self.lane, self.head, high)
 
     @property
     def dead(self):
@@ -634,13 +760,36 @@ class KeyMemory:
 KEYS = KeyMemory()
 
 
-def queue_now(db, service_id, day):
+def queue_now(db, service_id, day, refreshed=False):
     """``({lane: Lane}, streak)`` of a service-day: what a position, a waiting count or the
     next calls are computed from. ``streak()`` reads the fairness rule's count of priority
-    calls in a row (only asked for when a priority ticket waits)."""
+    calls in a row (only asked for when a priority ticket waits). ``refreshed``: the caller
+    has just read the change log."""
     hints = db.sequences.find_one({"_id": hints_key(service_id, day)}) or {}
-    return ({lane: Lane(db, service_id, day, lane, hints) for lane in queue.LANES},
-            lambda: call_streak(db, service_id, day, hints))
+    lanes = {lane: Lane(db, service_id, day, lane, hints) for lane in queue.LANES}
+    if not refreshed and any(lane.head_ticket is not None for lane in lanes.values()):
+        CHANGES.refresh(db, service_id, day)
+    return lanes, lambda: call_streak(db, service_id, day, hints)
+
+
+def queue_for_ahead(db, service_id, day):
+    """``queue_now`` for a position: from this process's memory, after one read, when the
+    change log has no record since the lanes were last read with every record settled
+    (*the queue's changes*); else read as ``queue_now`` (and remembered when settled)."""
+    sequence, memory = CHANGES.day(db, service_id, day)
+    snapshot = memory.snapshot
+    if snapshot is not None and not sequence.taken(snapshot[0] + 1):
+        return ({name: Lane(db, service_id, day, name, known=known)
+                 for name, known in snapshot[1].items()},
+                lambda: call_streak(db, service_id, day))
+    k = CHANGES.refresh(db, service_id, day)
+    settled = CHANGES.settled(db, service_id, day)   # before the lanes are read
+    lanes, streak = queue_now(db, service_id, day, refreshed=True)
+    if settled:
+        known = {name: lane.known() for name, lane in lanes.items()}
+        if memory.snapshot is None or memory.snapshot[0] <= k:
+            memory.snapshot = (k, known)
+    return lanes, streak
 
 
 def new_before(db, lanes, key):

@@ -11,6 +11,7 @@ from services.common.config import database_name
 from services.common.sequences import Tails
 from services.ticketing.catalogue_reads import Cache
 from services.ticketing.counter_desk import CallLocks
+from services.ticketing.outbox import Issuer
 from services.ticketing.service import TicketingService
 from tests.support import wait_for
 
@@ -77,7 +78,7 @@ class Harness:
             # two separate processes would have: they really race each other
             clocked = type("ClockedTicketing", (service_class,), {
                 "clock": clock, "tails": Tails(), "cache": Cache(),
-                "call_locks": CallLocks()})
+                "call_locks": CallLocks(), "issuer": Issuer()})
             services = [clocked] + ([make_collector(self.received)] if i == 0 else [])
             self.runner_factory(self.config, *services).start()
         self.proxy = ClusterRpcProxy(self.config, timeout=60)

@@ -106,3 +106,49 @@ def test_the_outbox_announces_what_was_never_retried(harness, clock):
     wait_for(lambda: harness.db.owed.count_documents({}) == 0, message="nothing owed")
     assert {e["ticket_id"] for e in harness.events("ticket_issued")} == \
         {ticket_id} | {t["id"] for t in others}
+
+
+def test_a_ticket_whose_process_died_before_announcing_it_is_announced(harness, clock,
+                                                                       monkeypatch):
+    """The process is killed after a ticket's insert and before its announcement, and the
+    kiosk never retries: once that process has been silent long enough, another one
+    announces the ticket (and its contact)."""
+    from eventlet.event import Event
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from services.common.sequences import Tails
+    from services.ticketing.catalogue_reads import Cache
+    from services.ticketing.counter_desk import CallLocks
+    from services.ticketing.outbox import Issuer
+    from tests.integration.ticketing.conftest import CATALOGUE
+
+    inserted, never = [], Event()
+
+    def killed_here(ctx, ticket, contact=None):
+        inserted.append(ticket["_id"])
+        never.wait()
+
+    monkeypatch.setattr(issuing, "emit_issued", killed_here)
+    dying = type("DyingTicketing", (TicketingService,), {
+        "clock": clock, "tails": Tails(), "cache": Cache(), "call_locks": CallLocks(),
+        "issuer": Issuer()})
+    runner = harness.runner_factory(harness.config, dying)
+    runner.start()
+    with ClusterRpcProxy(harness.config, timeout=60) as cluster:
+        cluster.ticketing.load_catalogue(CATALOGUE)
+        cluster.ticketing.issue_ticket.call_async("ktp", contact={"phone": PHONE})  # no retry
+        wait_for(lambda: inserted, message="the ticket is written")
+        runner.kill()
+    monkeypatch.undo()
+    [ticket_id] = inserted
+    assert harness.db.owed.count_documents({}) == 0      # it could mark nothing
+
+    # the process that is left (the broker hands it the dead one's unanswered request, a
+    # second ticket: a kiosk without a key cannot say it is the same citizen)
+    harness.start()
+    assert harness.events("ticket_issued", ticket_id=ticket_id) == []
+    clock.advance(seconds=40)
+    [event] = harness.wait_events("ticket_issued", 1, ticket_id=ticket_id)
+    assert event["event_id"] == issued_event_id(ticket_id)
+    [given] = harness.wait_events("ticket_contact_given", 1, ticket_id=ticket_id)
+    assert given["contact"]["phone"]
