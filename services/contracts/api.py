@@ -10,6 +10,8 @@ does not know, so adding a field never breaks one.
 """
 from marshmallow import INCLUDE, Schema, fields
 
+from services.contracts import feedback as fc
+
 
 class Out(Schema):
     class Meta:
@@ -624,8 +626,21 @@ class ConnectorList(Out):
     connectors = _req(fields.List, fields.Nested(Connector))
 
 
+class WebhookAgencyView(Out):
+    """An agency the webhook connector serves; ``secret`` only in the answer that set it."""
+    agency = _str()
+    url = _str()
+    timeout_seconds = _req(fields.Float)
+    status_mapping = _req(fields.Dict, keys=fields.String(), values=fields.String())
+    secret_hint = _str(metadata={"description": "the secret's last four characters"})
+    secret_set_at = _req(fields.DateTime)
+    updated_at = _req(fields.DateTime)
+    secret = fields.String(metadata={"description": "the new shared secret, shown once"})
+    secret_shown_once = fields.Boolean()
+
+
 class WebhookAgencyList(Out):
-    agencies = _req(fields.List, fields.Dict())
+    agencies = _req(fields.List, fields.Nested(WebhookAgencyView))
 
 
 class RevokedApiKey(Out):
@@ -633,10 +648,14 @@ class RevokedApiKey(Out):
     revoked = _req(fields.Boolean)
 
 
-class IkmElement(Out):
+class SurveyElement(Out):
+    """An element of service the citizen rates (PermenPAN-RB 14/2017)."""
     code = _str()
     name = _str()
     name_en = fields.String(allow_none=True)
+
+
+class IkmElement(SurveyElement):
     weight = _str(metadata={"description": "a fraction, e.g. 1/9"})
 
 
@@ -657,3 +676,105 @@ class PublicStatistics(Out):
     timezone = _str()
     mpp = _req(fields.Dict)
     agencies = _req(fields.List, fields.Dict())
+
+
+# --- surveys and complaints -------------------------------------------------------------------
+
+class ScaleStep(Out):
+    value = _req(fields.Integer, metadata={"minimum": 1, "maximum": 4})
+    label = _str()
+    label_en = _str()
+
+
+class SurveyForm(Out):
+    """The survey of one invitation: what was served, the elements to rate, the scale."""
+    kind = _str(metadata={"enum": ["ticket", "application"]})
+    agency = _str()
+    service_id = _str()
+    service_name = _str()
+    answered = _req(fields.Boolean)
+    scale = _req(fields.List, fields.Nested(ScaleStep))
+    elements = _req(fields.List, fields.Nested(SurveyElement))
+
+
+class SurveyAnswered(Out):
+    accepted = _req(fields.Boolean)
+    submitted_at = _req(fields.DateTime)
+
+
+_COMPLAINT_STATUS = {"enum": ["received", "in_progress", "answered", "closed"]}
+
+
+class ComplaintFiled(Out):
+    """A complaint just filed (or the same one again, for a retried Idempotency-Key)."""
+    id = _str()
+    status = _str(metadata=_COMPLAINT_STATUS)
+    agency = _str()
+    received_at = _req(fields.DateTime)
+    due_at = _req(fields.DateTime, metadata={"description": "answer due (5 working days)"})
+
+
+class ComplaintStatus(Out):
+    """What the citizen who filed a complaint sees: no text, contact or officer."""
+    id = _str()
+    kind = _str()
+    status = _str(metadata=_COMPLAINT_STATUS)
+    status_label = _str()
+    received_at = _req(fields.DateTime)
+    due_at = _req(fields.DateTime)
+    response = _opt_str()
+
+
+class ComplaintList(Out):
+    items = _req(fields.List, fields.Nested(fc.ComplaintOutSchema))
+
+
+class LaporRow(Out):
+    """One complaint in the fields SP4N-LAPOR! takes (no NIK, name or contact)."""
+    id = _str()
+    kategori = _str()
+    judul = _str()
+    isi_laporan = _str()
+    instansi_tujuan = _str()
+    layanan = _opt_str()
+    referensi = _opt_str()
+    lokasi = _str()
+    tanggal_kejadian = _req(fields.Date, allow_none=True)
+    tanggal_diterima = _req(fields.DateTime)
+    status = _str(metadata=_COMPLAINT_STATUS)
+    batas_tanggapan = _req(fields.DateTime)
+    tanggapan = _opt_str()
+    anonim = _req(fields.Boolean)
+    rahasia = _req(fields.Boolean)
+
+
+class LaporExport(Out):
+    fields_ = _req(fields.List, fields.String(), data_key="fields",
+                   metadata={"description": "the column order (also of the CSV)"})
+    items = _req(fields.List, fields.Nested(LaporRow))
+
+
+# --- providers, preferences, settings ---------------------------------------------------------
+
+class ProviderReport(Out):
+    """What the gateway made of a provider's report (applied once per identical body)."""
+    received = _req(fields.Integer, metadata={"description": "delivery statuses in the body"})
+    duplicate = _req(fields.Boolean, metadata={"description": "the same body was applied "
+                                                             "before: nothing changed"})
+    applied = _req(fields.Integer)
+    unknown = _req(fields.Integer)
+    opted_out = _req(fields.Integer)
+    confirmed = _req(fields.Integer)
+
+
+class QuietHours(Out):
+    start = _str(metadata={"pattern": "^[0-2][0-9]:[0-5][0-9]$"})
+    end = _str(metadata={"pattern": "^[0-2][0-9]:[0-5][0-9]$"})
+
+
+class NotificationPreferences(Out):
+    """An applicant's notification preferences as saved (never the phone or e-mail back)."""
+    language = _str()
+    channels = _req(fields.List, fields.String())
+    opt_out = _req(fields.List, fields.String())
+    quiet_hours = _req(fields.Nested, QuietHours, allow_none=True)

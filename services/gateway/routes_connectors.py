@@ -85,7 +85,7 @@ class ConnectorRoutes:
         return req.json_response({"agencies": self._call(self.permits.list_webhook_agencies)})
 
     @route("PUT", "/api/v1/admin/webhook-agencies/<string:agency>",
-           operation_id="saveWebhookAgency",
+           operation_id="saveWebhookAgency", response=rs.WebhookAgencyView,
            tags=[TAG], auth="admin",
            body=pc.WebhookAgencySchema, problems=(409,),
            summary="Serve an agency through the webhook connector, or change its URL or "

@@ -53,14 +53,14 @@ class FeedbackRoutes:
 
     # -- survey (public, by token) ------------------------------------------------------------
 
-    @route("GET", "/api/v1/surveys/<string:token>", operation_id="getSurvey",
+    @route("GET", "/api/v1/surveys/<string:token>", operation_id="getSurvey", response=rs.SurveyForm,
            public=True, tags=[TAG_SURVEY],
            summary="The survey form of an invitation: elements to rate (1-4), whether it "
                    "was answered already")
     def survey_form(self, request, token):
         return req.json_response(self._call(self.feedback.get_survey, token))
 
-    @route("POST", "/api/v1/surveys/<string:token>", operation_id="answerSurvey",
+    @route("POST", "/api/v1/surveys/<string:token>", operation_id="answerSurvey", response=rs.SurveyAnswered,
            public=True, tags=[TAG_SURVEY],
            body=fc.SurveyAnswerSchema, status=201,
            summary="Answer the survey once (ratings by element code, free text); a reused "
@@ -96,7 +96,7 @@ class FeedbackRoutes:
 
     # -- complaints (public) --------------------------------------------------------------------
 
-    @route("POST", "/api/v1/complaints", operation_id="fileComplaint",
+    @route("POST", "/api/v1/complaints", operation_id="fileComplaint", response=rs.ComplaintFiled,
            public=True, tags=[TAG_COMPLAINTS],
            body=fc.ComplaintSchema, idempotent=True, status=201,
            summary="File a complaint, suggestion or input (pengaduan, saran, masukan) about a "
@@ -110,6 +110,7 @@ class FeedbackRoutes:
             "Location": "/api/v1/complaints/{}".format(filed["id"])})
 
     @route("GET", "/api/v1/complaints/<string:complaint_id>", operation_id="getComplaintStatus",
+           response=rs.ComplaintStatus,
            public=True,
            tags=[TAG_COMPLAINTS],
            summary="A complaint's status, deadline and response (its id is the secret)")
@@ -133,7 +134,7 @@ class FeedbackRoutes:
 
     # -- staff -----------------------------------------------------------------------------------
 
-    @route("GET", "/api/v1/feedback/complaints", operation_id="listComplaints",
+    @route("GET", "/api/v1/feedback/complaints", operation_id="listComplaints", response=rs.ComplaintList,
            tags=[TAG_COMPLAINTS], auth="staff",
            query=dict({"status": "received, in_progress, answered or closed",
                        "agency": "agency (admin only)"}, **MONTH),
@@ -166,7 +167,7 @@ class FeedbackRoutes:
             self.feedback.update_complaint, complaint_id,
             dict(body, officer=principal.subject), auth.scope_agency(principal)))
 
-    @route("GET", "/api/v1/feedback/lapor-export", operation_id="exportLapor",
+    @route("GET", "/api/v1/feedback/lapor-export", operation_id="exportLapor", response=rs.LaporExport,
            tags=[TAG_COMPLAINTS], auth="supervisor",
            query=dict(FORMAT, status="only this status", agency="agency (admin only)",
                       **MONTH), produces=("application/json", "text/csv"),
@@ -213,6 +214,7 @@ class FeedbackRoutes:
         return req.json_response(self._call(self.feedback.get_elements))
 
     @route("PUT", "/api/v1/admin/ikm-elements", operation_id="saveIkmElements",
+           response=rs.IkmElements,
            tags=[TAG_STATS], auth="admin",
            body=fc.ElementsSchema,
            summary="Set the IKM elements (the nine regulated ones plus any added); weights "

@@ -110,8 +110,7 @@ class PermitRoutes:
                                             body["action"], note=body.get("note")))
 
     @route("PUT", "/api/v1/applications/<string:tracking>/notification-preferences",
-           operation_id="saveNotificationPreferences",
-           
+           operation_id="saveNotificationPreferences", response=rs.NotificationPreferences,
            public=True, tags=[TAG_APP], body=gs.PreferencesRequest, problems=(404,),
            summary="The applicant's notification preferences and opt-out (tracking code + PIN)")
     def application_preferences(self, request, tracking):

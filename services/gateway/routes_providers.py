@@ -29,6 +29,7 @@ from werkzeug.wrappers import Response
 
 from services.common import settings, signing
 from services.common.errors import Forbidden, Unauthorized
+from services.contracts import api as rs
 from services.gateway import requests as req
 from services.gateway.http import route
 
@@ -111,7 +112,7 @@ class ProviderRoutes:
         return req.json_response(dict(done, received=len(statuses)))
 
     @route("GET", "/api/v1/providers/whatsapp/webhook", operation_id="verifyWhatsappWebhook",
-           tags=[TAG], auth="hmac",
+           tags=[TAG], auth="hmac", produces="text/plain",
            problems=(403,), summary="WhatsApp Cloud API webhook verification (hub.challenge)")
     def whatsapp_handshake(self, request):
         token = settings.get(self.config, "WHATSAPP_VERIFY_TOKEN")
@@ -123,6 +124,7 @@ class ProviderRoutes:
         return Response(challenge, status=200, mimetype="text/plain")
 
     @route("POST", "/api/v1/providers/whatsapp/webhook", operation_id="receiveWhatsappWebhook",
+           response=rs.ProviderReport,
            tags=[TAG], auth="hmac",
            problems=(400, 401, 413),
            summary="WhatsApp Cloud API notifications: delivery statuses and replies "
@@ -136,7 +138,7 @@ class ProviderRoutes:
         statuses, replies = whatsapp_items(_object(raw))
         return self._report("whatsapp", raw, statuses, replies)
 
-    @route("POST", "/api/v1/providers/sms/reports", operation_id="receiveSmsReport",
+    @route("POST", "/api/v1/providers/sms/reports", operation_id="receiveSmsReport", response=rs.ProviderReport,
            tags=[TAG], auth="hmac",
            problems=(400, 401, 413),
            summary="SMS gateway delivery reports and replies (X-MPP-Timestamp, X-MPP-Signature)")
