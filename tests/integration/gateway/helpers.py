@@ -1,6 +1,8 @@
 """Helpers of the gateway API tests."""
 import base64
 import datetime
+import functools
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from tests import support
@@ -70,4 +72,25 @@ def assert_problem(response, status):
     assert response.status_code == status, response.text
     assert response.headers["Content-Type"] == "application/problem+json", response.headers
     assert response.json()["status"] == status
+    return response.json()
+
+
+@functools.lru_cache(maxsize=1)
+def _document():
+    import schemathesis
+
+    from services.gateway.openapi import DOCUMENT
+    return schemathesis.openapi.from_path(str(DOCUMENT))
+
+
+def documented(response, status=200):
+    """The JSON body of ``response`` once it has ``status`` and fits the schema the committed
+    ``docs/openapi.json`` declares for its operation and code (schemathesis checks it: types,
+    formats, required members, enums). A client generated from the document reads it."""
+    assert response.status_code == status, response.text
+    request = response.request
+    operation = _document().find_operation_by_path(request.method, urlsplit(request.url).path)
+    assert operation is not None, "{} {} is not in the document".format(request.method,
+                                                                       request.url)
+    operation.validate_response(response)
     return response.json()

@@ -4,7 +4,8 @@ and handled by their agency only, the LAPOR! export and the perception-vs-measur
 import csv
 import io
 
-from tests.integration.gateway.helpers import APPLICANT, PDF, assert_problem, bearer
+from tests.integration.gateway.helpers import (APPLICANT, PDF, assert_problem, bearer,
+                                               documented)
 from tests.support import wait_for
 
 PHONE = "+6281100000001"
@@ -34,20 +35,21 @@ def test_survey_statistics_and_complaints_over_http(api):
     page = api.get("/survey")
     assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
 
-    form = api.get("/api/v1/surveys/" + token).json()
+    form = documented(api.get("/api/v1/surveys/" + token))
     assert form["service_name"] == "Pajak Kendaraan" and len(form["elements"]) == 9
     bad = assert_problem(api.post("/api/v1/surveys/" + token,
                                   json={"answers": {"waktu": 5}, "extra": 1}), 422)
     assert {"answers", "extra"} <= set(bad["errors"])
     answers = {e["code"]: 3 for e in form["elements"]}
     text = "<script>alert('x')</script> kursi kurang"
-    answered = api.post("/api/v1/surveys/" + token, json={"answers": answers, "text": text})
-    assert answered.status_code == 201, answered.text
+    answered = documented(api.post("/api/v1/surveys/" + token,
+                                   json={"answers": answers, "text": text}), 201)
+    assert answered["accepted"] is True
     reused = assert_problem(api.post("/api/v1/surveys/" + token, json={"answers": answers}),
                             409)
     assert "sudah diisi" in reused["detail"]
     assert_problem(api.post("/api/v1/surveys/" + "A" * 43, json={"answers": answers}), 404)
-    assert api.get("/api/v1/surveys/" + token).json()["answered"] is True
+    assert documented(api.get("/api/v1/surveys/" + token))["answered"] is True
 
     # public statistics: JSON and CSV, no personal data
     stats = api.get("/api/v1/statistics").json()
@@ -73,36 +75,34 @@ def test_survey_statistics_and_complaints_over_http(api):
     assert [c["text"] for c in comments["items"]] == [text]
 
     # complaints: filed by a citizen about the ticket, routed to its agency
-    filed = api.post("/api/v1/complaints", json={
+    complaint = documented(api.post("/api/v1/complaints", json={
         "kind": "pengaduan", "reference": ticket["id"],
         "text": "Antrean lama dan loket 7 sempat kosong."},
-        headers={"Idempotency-Key": "complaint-1"})
-    assert filed.status_code == 201, filed.text
-    complaint = filed.json()
+        headers={"Idempotency-Key": "complaint-1"}), 201)
     assert complaint["agency"] == "samsat" and complaint["status"] == "received"
     again = api.post("/api/v1/complaints", json={
         "kind": "pengaduan", "reference": ticket["id"],
         "text": "Antrean lama dan loket 7 sempat kosong."},
         headers={"Idempotency-Key": "complaint-1"})
-    assert again.json()["id"] == complaint["id"]
+    assert documented(again, 201)["id"] == complaint["id"]
     invalid = assert_problem(api.post("/api/v1/complaints", json={
         "kind": "protes", "agency": "nowhere", "text": "pendek"}), 422)
     assert {"kind", "text"} <= set(invalid["errors"])
     unknown = assert_problem(api.post("/api/v1/complaints", json={
         "kind": "saran", "agency": "nowhere", "text": "Tambah kursi di ruang tunggu."}), 422)
     assert "agency" in unknown["errors"]
-    public = api.get("/api/v1/complaints/" + complaint["id"]).json()
+    public = documented(api.get("/api/v1/complaints/" + complaint["id"]))
     assert public["status"] == "received" and "text" not in public
 
     # staff: own agency only
     other = bearer(api, "dpmptsp.officer")
     assert_problem(api.get("/api/v1/feedback/complaints"), 401)
-    assert api.get("/api/v1/feedback/complaints", headers=other).json()["items"] == []
+    assert documented(api.get("/api/v1/feedback/complaints", headers=other))["items"] == []
     assert_problem(api.get("/api/v1/feedback/complaints?agency=samsat", headers=other), 403)
     cpath = "/api/v1/feedback/complaints/" + complaint["id"]
     assert_problem(api.get(cpath, headers=other), 404)
     assert_problem(api.post(cpath, json={"status": "in_progress"}, headers=other), 404)
-    mine = api.get("/api/v1/feedback/complaints", headers=officer).json()["items"]
+    mine = documented(api.get("/api/v1/feedback/complaints", headers=officer))["items"]
     assert [c["id"] for c in mine] == [complaint["id"]]
     assert_problem(api.post(cpath, json={"status": "answered"}, headers=officer), 422)
     assert_problem(api.post(cpath, json={"status": "nonsense"}, headers=officer), 422)
@@ -112,10 +112,11 @@ def test_survey_statistics_and_complaints_over_http(api):
     assert answered.json()["history"][-1]["by"] == "samsat.officer"
     assert_problem(api.post(cpath, json={"status": "answered", "response": "lagi"},
                             headers=officer), 409)
-    assert api.get("/api/v1/complaints/" + complaint["id"]).json()["response"] == (
+    assert documented(api.get("/api/v1/complaints/" + complaint["id"]))["response"] == (
         "Loket 7 kini dijaga.")
     admin = bearer(api, "admin")
-    assert len(api.get("/api/v1/feedback/complaints", headers=admin).json()["items"]) == 1
+    listed = documented(api.get("/api/v1/feedback/complaints", headers=admin))["items"]
+    assert [(c["id"], c["status"]) for c in listed] == [(complaint["id"], "answered")]
 
     # LAPOR! export: supervisors, CSV or JSON, no NIK, no contact
     assert_problem(api.get("/api/v1/feedback/lapor-export", headers=officer), 403)
@@ -123,7 +124,7 @@ def test_survey_statistics_and_complaints_over_http(api):
     assert lapor.status_code == 200 and lapor.headers["Content-Type"].startswith("text/csv")
     assert complaint["id"] in lapor.text and PHONE not in lapor.text
     assert "nik" not in lapor.text.lower().split("\r\n")[0]
-    lapor_json = api.get("/api/v1/feedback/lapor-export", headers=supervisor).json()
+    lapor_json = documented(api.get("/api/v1/feedback/lapor-export", headers=supervisor))
     assert lapor_json["items"][0]["instansi_tujuan"] == "samsat"
 
     # element scores beside what was measured
@@ -147,6 +148,10 @@ def test_survey_statistics_and_complaints_over_http(api):
         "elements": [{"code": e["code"], "name": e["name"], "weight": "0.11"}
                      for e in form["elements"]]}), 422)
     assert "weights" in wrong["errors"]
+    current = api.get("/api/v1/admin/ikm-elements", headers=admin).json()["elements"]
+    saved = documented(api.put("/api/v1/admin/ikm-elements", headers=admin,
+                               json={"elements": current}))
+    assert [e["code"] for e in saved["elements"]] == [e["code"] for e in form["elements"]]
 
 
 def _ok(response):
