@@ -2,7 +2,7 @@
 a person may take (the same rule the act path applies), the work list's masked applicant,
 documents for the owning agency's staff, notification status by tracking code, and the
 applicant's notification preferences behind the PIN."""
-from tests.integration.gateway.helpers import assert_problem, bearer, file_reklame
+from tests.integration.gateway.helpers import assert_problem, bearer, documented, file_reklame
 from tests.support import PDF
 
 
@@ -72,6 +72,19 @@ def test_the_applicant_sets_notification_preferences_behind_the_pin(api):
     saved = api.put(url, json={"pin": app["pin"], "preferences": {
         "phone": "0811-5200-0001", "language": "en", "channels": ["sms", "whatsapp"],
         "opt_out": ["whatsapp", "sms", "email"]}})
-    assert saved.status_code == 200, saved.text
-    assert sorted(saved.json()["opt_out"]) == ["email", "sms", "whatsapp"]
+    assert sorted(documented(saved)["opt_out"]) == ["email", "sms", "whatsapp"]
+    assert "0811" not in saved.text  # the number is not answered back
     assert "reference" not in saved.json() and app["application_id"] not in saved.text
+
+
+def test_the_admin_saves_the_mpp_settings_and_reads_back_what_now_applies(api):
+    admin = bearer(api, "admin")
+    url = "/api/v1/admin/settings"
+    bad = assert_problem(api.put(url, json={"timezone": "Mars/Olympus"}, headers=admin), 422)
+    assert "timezone" in bad["errors"]
+    assert_problem(api.put(url, json={}, headers=bearer(api, "samsat.supervisor")), 403)
+    saved = documented(api.put(url, json={"calling_rule": {"max_priority_in_row": 3}},
+                               headers=admin))
+    assert saved["timezone"] == "Asia/Jakarta" and saved["near_front_position"] == 3
+    assert saved["calling_rule"]["max_priority_in_row"] == 3
+    assert saved["calling_rule"]["priority_groups"]  # the defaults filled in

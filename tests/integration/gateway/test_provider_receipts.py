@@ -14,7 +14,8 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from werkzeug.wrappers import Response
 
 from services.common import signing
-from tests.integration.gateway.helpers import CATALOGUE, PASSWORD, bearer
+from services.gateway.openapi import DOCUMENT
+from tests.integration.gateway.helpers import CATALOGUE, PASSWORD, bearer, documented
 from tests.support import wait_for
 
 APP_SECRET = "meta-app-secret-" + "a" * 16
@@ -116,6 +117,10 @@ def test_the_handshake_answers_the_challenge_to_the_right_token_only(api):
     good = api.get(path, params={"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN,
                                  "hub.challenge": "1158201444"})
     assert good.status_code == 200 and good.text == "1158201444"
+    assert good.headers["Content-Type"].startswith("text/plain")  # as the document says
+    document = json.loads(DOCUMENT.read_text(encoding="utf-8"))
+    assert list(document["paths"][path]["get"]["responses"]["200"]["content"]) == [
+        "text/plain"]
     wrong = api.get(path, params={"hub.mode": "subscribe", "hub.verify_token": "guess",
                                   "hub.challenge": "1158201444"})
     assert wrong.status_code == 403 and "1158201444" not in wrong.text
@@ -144,15 +149,14 @@ def test_a_receipt_in_time_means_no_failover_and_no_second_message(api, provider
 
     delivered = whatsapp_status(message_id, "delivered")
     answer = whatsapp_post(api, delivered)
-    assert answer.status_code == 200, answer.text
-    assert answer.json() == {"duplicate": False, "applied": 1, "unknown": 0, "opted_out": 0,
+    assert documented(answer) == {"duplicate": False, "applied": 1, "unknown": 0, "opted_out": 0,
                              "confirmed": 0,
                              "received": 1}
     message = messages(api, ticket["id"])[0]
     assert message["status"] == "delivered" and message["channel"] == "whatsapp"
 
     replayed = whatsapp_post(api, delivered)  # the same signed request again
-    assert replayed.status_code == 200 and replayed.json()["duplicate"] is True
+    assert documented(replayed)["duplicate"] is True
 
     # the receipt deadline's timer (a message in the delay queue) has come back and was
     # handled: both queues are empty
@@ -182,8 +186,7 @@ def test_without_a_receipt_the_message_fails_over_to_sms_and_its_report_is_appli
 
     answer = sms_post(api, {"reports": [{"reference": reference, "id": "sms-1",
                                          "status": "delivered"}]})
-    assert answer.status_code == 200, answer.text
-    assert answer.json()["applied"] == 1
+    assert documented(answer)["applied"] == 1
     message = messages(api, ticket["id"])[0]
     assert message["status"] == "delivered" and message["channel"] == "sms"
 

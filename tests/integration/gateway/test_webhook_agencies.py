@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from services.common import signing
 from services.permits.connectors.webhook import WebhookConnector
-from tests.integration.gateway.helpers import assert_problem, bearer, file_reklame
+from tests.integration.gateway.helpers import assert_problem, bearer, documented, file_reklame
 from tests.support import wait_for
 
 KEY = Fernet.generate_key().decode()
@@ -56,20 +56,18 @@ def test_a_webhook_agency_joins_and_runs_without_a_restart(api, gateway_config, 
     assert_problem(api.put(url, json={"url": httpserver.url_for("/mpp")},
                            headers=bearer(api, "dpmptsp.supervisor")), 403)
 
-    created = api.put(url, json={"url": httpserver.url_for("/mpp"), "timeout_seconds": 3},
-                      headers=admin)
-    assert created.status_code == 200, created.text
-    secret = created.json()["secret"]
-    assert created.json()["secret_shown_once"] and created.json()["secret_hint"].endswith(
-        secret[-4:])
-    listed = api.get("/api/v1/admin/webhook-agencies", headers=admin).json()["agencies"]
+    created = documented(api.put(url, json={"url": httpserver.url_for("/mpp"),
+                                            "timeout_seconds": 3}, headers=admin))
+    secret = created["secret"]
+    assert created["secret_shown_once"] and created["secret_hint"].endswith(secret[-4:])
+    listed = documented(api.get("/api/v1/admin/webhook-agencies", headers=admin))["agencies"]
     assert [a["agency"] for a in listed] == ["dpmptsp"]
     assert secret not in json.dumps(listed) and "secret_sealed" not in listed[0]
     stored = mongo_client[db_prefix + "_permits"].webhook_agencies.find_one({"_id": "dpmptsp"})
     assert secret not in json.dumps(stored, default=str)           # sealed at rest
     again = api.put(url, json={"url": httpserver.url_for("/mpp"), "status_mapping": {
         "SELESAI": "approved", "PROSES": "in_review"}}, headers=admin)
-    assert "secret" not in again.json()                            # shown once only
+    assert "secret" not in documented(again)                      # shown once only
     clash = api.put(url, json={"url": httpserver.url_for("/mpp"), "status_mapping": {
         "ok": "approved", "OK": "rejected"}}, headers=admin)
     assert "status_mapping" in assert_problem(clash, 422)["errors"]
