@@ -78,7 +78,8 @@ def test_generated_client_runs_a_day_with_typed_answers(api, service_config, cli
     assert isinstance(called, models.Ticket)
     assert (called.id, called.status, called.counter_id) == (
         ticket.id, models.TicketStatus.CALLED, "samsat-7")
-    mine = _api("tickets.get_ticket").sync(ticket.id, client=public, token=ticket.access_token)
+    mine = _api("tickets.get_ticket").sync(ticket.id, client=public,
+                                          x_ticket_token=ticket.access_token)
     assert mine.status == models.TicketStatus.CALLED and mine.counter_id == "samsat-7"
 
     body = models.FileApplicationRequest.from_dict({
@@ -106,3 +107,17 @@ def test_generated_client_runs_a_day_with_typed_answers(api, service_config, cli
                                                                      client=dpmptsp)
     assert isinstance(checked, models.HistoryCheck)
     assert checked.ok and checked.first_bad_seq is None and checked.head_hash == status.head_hash
+
+    # a citizen's complaint about the ticket, then its status and the agency's list
+    complaint = _api("complaints.file_complaint").sync(
+        client=public, body=models.Complaint.from_dict({
+            "kind": "pengaduan", "reference": ticket.id,
+            "text": "Antrean lama, loket sempat kosong."}),
+        idempotency_key="generated-client-complaint-1")
+    assert isinstance(complaint, models.ComplaintFiled), complaint
+    assert complaint.agency == "samsat" and complaint.due_at > complaint.received_at
+    seen = _api("complaints.get_complaint_status").sync(complaint.id, client=public)
+    assert isinstance(seen, models.ComplaintStatus) and seen.response is None
+    listed = _api("complaints.list_complaints").sync(client=officer)
+    assert isinstance(listed, models.ComplaintList)
+    assert [c.id for c in listed.items] == [complaint.id]
