@@ -64,7 +64,8 @@ class AdminRoutes:
         # serving another agency's service is refused by ticketing (422, field "services")
         return req.json_response(self._call(self.ticketing.upsert_counter, body))
 
-    @route("PUT", "/api/v1/admin/settings", operation_id="saveMppSettings", response=tc.SettingsSchema,
+    @route("PUT", "/api/v1/admin/settings", operation_id="saveMppSettings",
+           response=tc.SettingsSchema,
            tags=[TAG], auth="admin", body=tc.SettingsSchema,
            summary="MPP-wide queue settings (zone, calling rule)")
     def update_settings(self, request):

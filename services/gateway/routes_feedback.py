@@ -53,14 +53,16 @@ class FeedbackRoutes:
 
     # -- survey (public, by token) ------------------------------------------------------------
 
-    @route("GET", "/api/v1/surveys/<string:token>", operation_id="getSurvey", response=rs.SurveyForm,
+    @route("GET", "/api/v1/surveys/<string:token>", operation_id="getSurvey",
+           response=rs.SurveyForm,
            public=True, tags=[TAG_SURVEY],
            summary="The survey form of an invitation: elements to rate (1-4), whether it "
                    "was answered already")
     def survey_form(self, request, token):
         return req.json_response(self._call(self.feedback.get_survey, token))
 
-    @route("POST", "/api/v1/surveys/<string:token>", operation_id="answerSurvey", response=rs.SurveyAnswered,
+    @route("POST", "/api/v1/surveys/<string:token>", operation_id="answerSurvey",
+           response=rs.SurveyAnswered,
            public=True, tags=[TAG_SURVEY],
            body=fc.SurveyAnswerSchema, status=201,
            summary="Answer the survey once (ratings by element code, free text); a reused "
@@ -134,7 +136,8 @@ class FeedbackRoutes:
 
     # -- staff -----------------------------------------------------------------------------------
 
-    @route("GET", "/api/v1/feedback/complaints", operation_id="listComplaints", response=rs.ComplaintList,
+    @route("GET", "/api/v1/feedback/complaints", operation_id="listComplaints",
+           response=rs.ComplaintList,
            tags=[TAG_COMPLAINTS], auth="staff",
            query=dict({"status": "received, in_progress, answered or closed",
                        "agency": "agency (admin only)"}, **MONTH),
@@ -167,7 +170,8 @@ class FeedbackRoutes:
             self.feedback.update_complaint, complaint_id,
             dict(body, officer=principal.subject), auth.scope_agency(principal)))
 
-    @route("GET", "/api/v1/feedback/lapor-export", operation_id="exportLapor", response=rs.LaporExport,
+    @route("GET", "/api/v1/feedback/lapor-export", operation_id="exportLapor",
+           response=rs.LaporExport,
            tags=[TAG_COMPLAINTS], auth="supervisor",
            query=dict(FORMAT, status="only this status", agency="agency (admin only)",
                       **MONTH), produces=("application/json", "text/csv"),

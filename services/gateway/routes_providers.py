@@ -138,7 +138,8 @@ class ProviderRoutes:
         statuses, replies = whatsapp_items(_object(raw))
         return self._report("whatsapp", raw, statuses, replies)
 
-    @route("POST", "/api/v1/providers/sms/reports", operation_id="receiveSmsReport", response=rs.ProviderReport,
+    @route("POST", "/api/v1/providers/sms/reports", operation_id="receiveSmsReport",
+           response=rs.ProviderReport,
            tags=[TAG], auth="hmac",
            problems=(400, 401, 413),
            summary="SMS gateway delivery reports and replies (X-MPP-Timestamp, X-MPP-Signature)")

@@ -2,7 +2,8 @@
 a person may take (the same rule the act path applies), the work list's masked applicant,
 documents for the owning agency's staff, notification status by tracking code, and the
 applicant's notification preferences behind the PIN."""
-from tests.integration.gateway.helpers import assert_problem, bearer, documented, file_reklame
+from tests.integration.gateway.helpers import (assert_problem, bearer, documented,
+                                               file_reklame)
 from tests.support import PDF
 
 

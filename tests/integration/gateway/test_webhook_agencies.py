@@ -12,7 +12,8 @@ from werkzeug.wrappers import Response
 
 from services.common import signing
 from services.permits.connectors.webhook import WebhookConnector
-from tests.integration.gateway.helpers import assert_problem, bearer, documented, file_reklame
+from tests.integration.gateway.helpers import (assert_problem, bearer, documented,
+                                               file_reklame)
 from tests.support import wait_for
 
 KEY = Fernet.generate_key().decode()
