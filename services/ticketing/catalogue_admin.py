@@ -108,7 +108,9 @@ def upsert_agency(ctx, data):
     store.upsert_catalogue_item(ctx.db, "agencies", catalogue.agency_document(agency),
                                 on_insert={"state": pr.ONBOARDING})
     ctx.cache.clear()
-    _announce_state(ctx, agency["code"], store.get_agency(ctx.db, agency["code"])["state"])
+    # the catalogue's agencies carry no state: they are live
+    _announce_state(ctx, agency["code"],
+                    store.get_agency(ctx.db, agency["code"]).get("state", pr.LIVE))
     return {"code": agency["code"]}
 
 
