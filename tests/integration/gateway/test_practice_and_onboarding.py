@@ -37,6 +37,19 @@ def adopt(standards, agency, kind, subject, title, **components):
     return standards.adopt(ADMIN, draft["id"], {"effective_from": _today()})
 
 
+def add_service_counter_and_officer(api, admin):
+    """KUA's queue service, a counter serving it and an officer account, as the admin."""
+    assert api.put("/api/v1/admin/services", headers=admin, json={
+        "id": "kua-legalisir", "agency": "kua", "prefix": "R", "name": "Legalisir buku nikah",
+        "default_service_minutes": 10, "opening_hours": HOURS}).status_code == 200
+    assert api.put("/api/v1/admin/counters", headers=admin, json={
+        "id": "kua-21", "agency": "kua", "name": "Loket 21",
+        "services": ["kua-legalisir"]}).status_code == 200
+    assert api.post("/api/v1/admin/accounts", headers=admin, json={
+        "username": "kua.petugas", "password": "kua-rahasia-2026", "role": "officer",
+        "agency": "kua"}).status_code in (200, 201)
+
+
 def test_a_new_agency_goes_live_only_when_its_checklist_is_complete(api, standards):
     admin = bearer(api, "admin")
     created = api.put("/api/v1/admin/agencies", headers=admin, json={
@@ -59,15 +72,7 @@ def test_a_new_agency_goes_live_only_when_its_checklist_is_complete(api, standar
     assert "kua" not in {a["code"] for a in api.get("/api/v1/agencies").json()["agencies"]}
 
     # the admin completes it: a service, a counter, an account, the service's standard
-    assert api.put("/api/v1/admin/services", headers=admin, json={
-        "id": "kua-legalisir", "agency": "kua", "prefix": "R", "name": "Legalisir buku nikah",
-        "default_service_minutes": 10, "opening_hours": HOURS}).status_code == 200
-    assert api.put("/api/v1/admin/counters", headers=admin, json={
-        "id": "kua-21", "agency": "kua", "name": "Loket 21",
-        "services": ["kua-legalisir"]}).status_code == 200
-    assert api.post("/api/v1/admin/accounts", headers=admin, json={
-        "username": "kua.petugas", "password": "kua-rahasia-2026", "role": "officer",
-        "agency": "kua"}).status_code in (200, 201)
+    add_service_counter_and_officer(api, admin)
     # its own staff see it (to prepare it), another agency's and citizens do not
     officer = {"Authorization": "Bearer " + login(api, "kua.petugas", "kua-rahasia-2026")[
         "access_token"]}
@@ -170,15 +175,7 @@ def test_an_onboarding_agency_takes_no_ticket_booking_or_application_until_it_go
         "code": "kua", "name": "Kantor Urusan Agama Kapuas",
         "name_en": "Office of Religious Affairs Kapuas", "kind": "vertical_agency"}
     ).status_code == 200
-    assert api.put("/api/v1/admin/services", headers=admin, json={
-        "id": "kua-legalisir", "agency": "kua", "prefix": "R", "name": "Legalisir buku nikah",
-        "default_service_minutes": 10, "opening_hours": HOURS}).status_code == 200
-    assert api.put("/api/v1/admin/counters", headers=admin, json={
-        "id": "kua-21", "agency": "kua", "name": "Loket 21",
-        "services": ["kua-legalisir"]}).status_code == 200
-    assert api.post("/api/v1/admin/accounts", headers=admin, json={
-        "username": "kua.petugas", "password": "kua-rahasia-2026", "role": "officer",
-        "agency": "kua"}).status_code in (200, 201)
+    add_service_counter_and_officer(api, admin)
     made = api.put("/api/v1/admin/permit-types", headers=admin, json={
         "permit_type_id": "kua-rujuk", "version": 1, "agency": "kua",
         "name": "Surat Keterangan Rujuk",
