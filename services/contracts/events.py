@@ -34,6 +34,8 @@ COUNTER_OPENED = "counter_opened"
 COUNTER_CLOSED = "counter_closed"
 BOOKING_CREATED = "booking_created"
 BOOKING_CANCELLED = "booking_cancelled"
+#: an agency's state (onboarding or live) was set: permits keeps a copy to refuse filings
+AGENCY_STATE_CHANGED = "agency_state_changed"
 
 # permits
 APPLICATION_SUBMITTED = "application_submitted"
@@ -304,6 +306,14 @@ class ConnectorSuspensionReported(Envelope):
     reason = _opt()
 
 
+class AgencyStateChanged(Envelope):
+    """``state``: ``onboarding`` (a new agency) or ``live`` (gone live); ``changed_at`` orders
+    the changes (a copy keeps the latest)."""
+    agency = _str()
+    state = _str()
+    changed_at = _str()
+
+
 # feedback
 
 class SurveyInvited(Envelope):
@@ -372,6 +382,7 @@ PAYLOADS = {
     COUNTER_CLOSED: CounterClosed,
     BOOKING_CREATED: BookingCreated,
     BOOKING_CANCELLED: BookingCancelled,
+    AGENCY_STATE_CHANGED: AgencyStateChanged,
     APPLICATION_SUBMITTED: ApplicationSubmitted,
     APPLICATION_RETURNED: ApplicationReturned,
     APPLICATION_STATUS_CHANGED: ApplicationStatusChanged,
@@ -396,7 +407,8 @@ SOURCES = dict(
     {name: TICKETING for name in (
         TICKET_ISSUED, TICKET_CONTACT_GIVEN, TICKET_CANCELLED, TICKET_NEAR_FRONT, TICKET_CALLED,
         TICKET_RECALLED, TICKET_SKIPPED, TICKET_SERVICE_STARTED, TICKET_COMPLETED,
-        TICKET_TRANSFERRED, COUNTER_OPENED, COUNTER_CLOSED, BOOKING_CREATED, BOOKING_CANCELLED)},
+        TICKET_TRANSFERRED, COUNTER_OPENED, COUNTER_CLOSED, BOOKING_CREATED, BOOKING_CANCELLED,
+        AGENCY_STATE_CHANGED)},
     **{name: PERMITS for name in (
         APPLICATION_SUBMITTED, APPLICATION_RETURNED, APPLICATION_STATUS_CHANGED,
         APPLICATION_SLA_WARNING, APPLICATION_FORWARDED, PERMIT_ISSUED, PERMIT_REVOKED,
@@ -409,6 +421,7 @@ SOURCES = dict(
 #: has never run yet: the emitter declares their durable queues before publishing
 SUBSCRIBERS = {
     STANDARD_ADOPTED: (("permits", "on_standard_adopted"), ("ticketing", "on_standard_adopted")),
+    AGENCY_STATE_CHANGED: (("permits", "on_agency_state_changed"),),
 }
 
 

@@ -10,6 +10,11 @@ MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Format YYYY-MM / Form
 ONBOARDING = "onboarding"
 LIVE = "live"
 AGENCY_STATES = (ONBOARDING, LIVE)
+#: what ticketing (tickets, bookings) and permits (filing) answer, 409, for an agency that is
+#: not live yet: nothing is made for it, not even for its own staff (the go-live checklist
+#: needs no test ticket, and one would enter the queue numbers and the measured practice)
+NOT_LIVE = ("Instansi ini belum melayani di MPP (masih dalam persiapan) / This agency does "
+            "not serve at the MPP yet (it is being onboarded)")
 
 
 class PracticeQuerySchema(StrictSchema):

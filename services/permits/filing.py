@@ -9,8 +9,9 @@ so a retry, or the outbox sweep after a crash, completes a filing that stopped h
 import uuid
 
 from services.common import clock as clk
-from services.common.errors import IllegalTransition, NotFound, ValidationFailed
+from services.common.errors import Conflict, IllegalTransition, NotFound, ValidationFailed
 from services.contracts import events, messages
+from services.contracts import practice as pr
 from services.permits import (applications, catalogue, documents, history, permit_types, schemas,
                               sla, sla_schedule, store, tracking, workflow)
 
@@ -38,6 +39,7 @@ def file_application(ctx, data, idempotency_key=None):
                        {"permit_type_id": loaded["permit_type_id"]})
     version = permit_types.version_in_force(type_doc["versions"], now, ctx.tz,
                                             type_doc.get("retired_from"))
+    _refuse_unless_live(ctx, version)
     form = permit_types.validate_form(version["form"], loaded["form"])
     secrets = ctx.keys
     applicant = loaded["applicant"]
@@ -77,6 +79,13 @@ def file_application(ctx, data, idempotency_key=None):
 REPLAYED = ("Permohonan ini sudah diajukan; kode pelacakan dan PIN telah dikirim ke nomor "
             "atau e-mail yang Anda berikan / This application was already filed; its tracking "
             "code and PIN were sent to the phone or e-mail you gave")
+
+
+def _refuse_unless_live(ctx, version):
+    """An agency being onboarded takes no application yet (409, nothing stored)."""
+    if (store.agency_state(ctx.db, version["agency"]) or pr.LIVE) != pr.LIVE:
+        raise Conflict(pr.NOT_LIVE, {"agency": version["agency"],
+                                     "permit_type_id": version["permit_type_id"]})
 
 
 def _replayed(application):

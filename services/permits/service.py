@@ -67,6 +67,11 @@ class PermitsService(HealthMixin):
     def list_permit_types(self, agency=None):
         return catalogue.list_permit_types(self._ctx, agency)
 
+    @handles(ev.TICKETING, ev.AGENCY_STATE_CHANGED)
+    def on_agency_state_changed(self, event):
+        """The copy of an agency's state that filing checks (the latest change wins)."""
+        store.keep_agency_state(self.db, event["agency"], event["state"], event["changed_at"])
+
     @handles(ev.STANDARDS, ev.STANDARD_ADOPTED)
     def on_standard_adopted(self, event):
         """An adopted standard's requirements, SLA and fee become a new type version."""

@@ -623,3 +623,21 @@ def get_webhook_agency(db, agency):
 
 def webhook_agencies(db):
     return list(db.webhook_agencies.find({}, sort=[("_id", ASCENDING)]))
+
+
+def keep_agency_state(db, agency, state, changed_at):
+    """Keep ``agency``'s state as ticketing announced it, unless a later change is kept
+    already (events may arrive out of order); redelivery is harmless."""
+    try:
+        db.agency_states.update_one({"_id": agency, "changed_at": {"$lt": changed_at}},
+                                    {"$set": {"state": state, "changed_at": changed_at}},
+                                    upsert=True)
+    except DuplicateKeyError:  # a later (or the same) change is kept
+        pass
+
+
+def agency_state(db, agency):
+    """The kept state of ``agency``, or None (an agency never announced: from before
+    onboarding, live)."""
+    doc = db.agency_states.find_one({"_id": agency}, {"state": 1})
+    return doc["state"] if doc else None

@@ -47,7 +47,7 @@ def book(ctx, service_id, date, slot_start, name, phone, nik, language, idempote
     data = sc.load(sc.BookingSchema, {
         "service_id": service_id, "date": date, "slot_start": slot_start, "name": name,
         "phone": phone, "nik": nik, "language": language, "idempotency_key": idempotency_key})
-    service = catalogue_reads.service(ctx, data["service_id"])
+    service = catalogue_reads.offered_service(ctx, data["service_id"])
     tz = catalogue_reads.tz(ctx)
     now = ctx.clock.now()
     day = data["date"].isoformat()

@@ -6,6 +6,7 @@ Every function takes ``ctx``: the service worker (``db``, ``cache``).
 """
 from services.common import clock as clk
 from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.contracts import events as ev
 from services.contracts import practice as pr
 from services.contracts.messages import INVALID_DATA
 from services.ticketing import catalogue, catalogue_reads, store
@@ -107,6 +108,9 @@ def upsert_agency(ctx, data):
     store.upsert_catalogue_item(ctx.db, "agencies", catalogue.agency_document(agency),
                                 on_insert={"state": pr.ONBOARDING})
     ctx.cache.clear()
+    # the catalogue's agencies carry no state: they are live
+    _announce_state(ctx, agency["code"],
+                    store.get_agency(ctx.db, agency["code"]).get("state", pr.LIVE))
     return {"code": agency["code"]}
 
 
@@ -118,7 +122,17 @@ def set_agency_state(ctx, code, data):
         raise NotFound(UNKNOWN_AGENCY, {"agency": str(code)[:100]})
     store.upsert_catalogue_item(ctx.db, "agencies", {"_id": code, "state": state})
     ctx.cache.clear()
+    _announce_state(ctx, code, state)
     return {"code": code, "state": state}
+
+
+def _announce_state(ctx, code, state):
+    """Permits keeps a copy of each agency's state (it refuses filings for one not live):
+    its queue is declared first, so a permits deployed later still hears it."""
+    for service, method in ev.SUBSCRIBERS[ev.AGENCY_STATE_CHANGED]:
+        ctx.subscriber_queues.ensure(ev.AGENCY_STATE_CHANGED, service, method)
+    ctx.events(ev.AGENCY_STATE_CHANGED, {"agency": code, "state": state,
+                                         "changed_at": clk.iso(ctx.clock.now())})
 
 
 def upsert_service(ctx, data):

@@ -13,7 +13,8 @@ import time
 
 from services.common import calendar as common_calendar
 from services.common.config import timezone_name
-from services.common.errors import NotFound
+from services.common.errors import Conflict, NotFound
+from services.contracts import practice as pr
 from services.ticketing import calling, catalogue, states, store, views
 
 CACHE_SECONDS = 2.0
@@ -65,6 +66,17 @@ def service(ctx, service_id, field="service_id"):
                           lambda: store.get_service(ctx.db, service_id))
     if found is None:
         raise NotFound("Layanan tidak ditemukan / Service not found", {field: service_id})
+    return found
+
+
+def offered_service(ctx, service_id, field="service_id"):
+    """``service`` of an agency that is live: an agency being onboarded (``pr.ONBOARDING``)
+    takes no ticket and no booking yet (409, nothing made)."""
+    found = service(ctx, service_id, field)
+    agency = ctx.cache.get((ctx.db.name, "agency", found["agency"]),
+                           lambda: store.get_agency(ctx.db, found["agency"]))
+    if (agency or {}).get("state", pr.LIVE) != pr.LIVE:
+        raise Conflict(pr.NOT_LIVE, {"agency": found["agency"], field: service_id})
     return found
 
 

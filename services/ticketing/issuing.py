@@ -228,7 +228,7 @@ def issue_visit(ctx, steps, priority_group, contact, language, idempotency_key):
         "language": language, "idempotency_key": idempotency_key})
     for i, step in enumerate(data["steps"]):
         try:
-            catalogue_reads.service(ctx, step)
+            catalogue_reads.offered_service(ctx, step, field="steps")
         except NotFound:
             raise ValidationFailed(INVALID_DATA, {"fields": {"steps": {
                 str(i): ["Unknown service."]}}}) from None
@@ -239,7 +239,7 @@ def issue_visit(ctx, steps, priority_group, contact, language, idempotency_key):
 
 
 def _issue(ctx, service_id, data, visit=None):
-    service = catalogue_reads.service(ctx, service_id)
+    service = catalogue_reads.offered_service(ctx, service_id)
     rules = catalogue_reads.rules(ctx)
     tz = catalogue_reads.tz(ctx, rules)
     now = ctx.clock.now()

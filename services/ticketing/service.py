@@ -31,7 +31,7 @@ from nameko.timer import timer
 
 from services.common import boot, calendar
 from services.common import clock as clk
-from services.common.events import Events, handles
+from services.common.events import Events, SubscriberQueues, handles
 from services.common.health import HealthMixin
 from services.common.mongo import Mongo
 from services.common.sequences import Tails
@@ -48,6 +48,7 @@ class TicketingService(HealthMixin):
 
     db = Mongo("ticketing", store.ensure_indexes)
     events = Events()
+    subscriber_queues = SubscriberQueues()  # declared before an agency's state goes out
     permits = RpcProxy(ev.PERMITS)   # the MPP calendar, only while no copy is kept
     config = Config()
     clock = clk.Clock()

@@ -11,6 +11,7 @@ from services.common import clock as clk
 from tests.integration.gateway.helpers import (APPLICANT, HOURS, PDF, assert_problem, bearer,
                                             login)
 from tests.integration.standards.conftest import TEXT_COMPONENTS
+from tests.support import wait_for
 
 ADMIN = {"username": "admin", "role": "admin", "agency": None}
 
@@ -36,6 +37,19 @@ def adopt(standards, agency, kind, subject, title, **components):
     return standards.adopt(ADMIN, draft["id"], {"effective_from": _today()})
 
 
+def add_service_counter_and_officer(api, admin):
+    """KUA's queue service, a counter serving it and an officer account, as the admin."""
+    assert api.put("/api/v1/admin/services", headers=admin, json={
+        "id": "kua-legalisir", "agency": "kua", "prefix": "R", "name": "Legalisir buku nikah",
+        "default_service_minutes": 10, "opening_hours": HOURS}).status_code == 200
+    assert api.put("/api/v1/admin/counters", headers=admin, json={
+        "id": "kua-21", "agency": "kua", "name": "Loket 21",
+        "services": ["kua-legalisir"]}).status_code == 200
+    assert api.post("/api/v1/admin/accounts", headers=admin, json={
+        "username": "kua.petugas", "password": "kua-rahasia-2026", "role": "officer",
+        "agency": "kua"}).status_code in (200, 201)
+
+
 def test_a_new_agency_goes_live_only_when_its_checklist_is_complete(api, standards):
     admin = bearer(api, "admin")
     created = api.put("/api/v1/admin/agencies", headers=admin, json={
@@ -58,15 +72,7 @@ def test_a_new_agency_goes_live_only_when_its_checklist_is_complete(api, standar
     assert "kua" not in {a["code"] for a in api.get("/api/v1/agencies").json()["agencies"]}
 
     # the admin completes it: a service, a counter, an account, the service's standard
-    assert api.put("/api/v1/admin/services", headers=admin, json={
-        "id": "kua-legalisir", "agency": "kua", "prefix": "R", "name": "Legalisir buku nikah",
-        "default_service_minutes": 10, "opening_hours": HOURS}).status_code == 200
-    assert api.put("/api/v1/admin/counters", headers=admin, json={
-        "id": "kua-21", "agency": "kua", "name": "Loket 21",
-        "services": ["kua-legalisir"]}).status_code == 200
-    assert api.post("/api/v1/admin/accounts", headers=admin, json={
-        "username": "kua.petugas", "password": "kua-rahasia-2026", "role": "officer",
-        "agency": "kua"}).status_code in (200, 201)
+    add_service_counter_and_officer(api, admin)
     # its own staff see it (to prepare it), another agency's and citizens do not
     officer = {"Authorization": "Bearer " + login(api, "kua.petugas", "kua-rahasia-2026")[
         "access_token"]}
@@ -149,3 +155,84 @@ def test_the_public_sees_promise_against_practice_and_supervisors_their_broken_p
     assert_problem(api.get("/api/v1/standards/broken"), 401)
     everything = api.get("/api/v1/standards/broken", headers=bearer(api, "admin")).json()
     assert [b["agency"] for b in everything["broken"]] == ["dpmptsp"]
+
+
+def _next_wednesday():
+    day = datetime.now(timezone.utc).date() + timedelta(days=3)
+    while day.weekday() != 2:  # a Wednesday: open in the test catalogue
+        day += timedelta(days=1)
+    return day.isoformat()
+
+
+def test_an_onboarding_agency_takes_no_ticket_booking_or_application_until_it_goes_live(
+        api, standards):
+    """The kiosk and portal do not offer an agency being onboarded; straight through the API
+    its queue service takes no ticket and no booking and its permit type no application (the
+    owning services refuse: nothing is created), for anyone, its own staff included; after
+    go-live all three work."""
+    admin = bearer(api, "admin")
+    assert api.put("/api/v1/admin/agencies", headers=admin, json={
+        "code": "kua", "name": "Kantor Urusan Agama Kapuas",
+        "name_en": "Office of Religious Affairs Kapuas", "kind": "vertical_agency"}
+    ).status_code == 200
+    add_service_counter_and_officer(api, admin)
+    made = api.put("/api/v1/admin/permit-types", headers=admin, json={
+        "permit_type_id": "kua-rujuk", "version": 1, "agency": "kua",
+        "name": "Surat Keterangan Rujuk",
+        "effective_from": "2026-01-01", "sla_working_days": 3, "fee": 0,
+        "approval_levels": 1, "connector": "manual",
+        "requirements": [{"kind": "ktp", "name": "KTP"}],
+        "form": [{"name": "str_number", "type": "string", "required": True, "label": "STR"}]})
+    assert made.status_code == 200, made.text
+    officer = {"Authorization": "Bearer " + login(api, "kua.petugas", "kua-rahasia-2026")[
+        "access_token"]}
+    day = _next_wednesday()
+    slots = api.get("/api/v1/bookings/availability", params={
+        "service_id": "kua-legalisir", "date": day}).json()
+    slot = [s for s in slots["slots"] if s["bookable"]][0]["local"][:5]
+    booking = {"service_id": "kua-legalisir", "date": day, "slot_start": slot,
+               "name": "Budi Santoso", "phone": "0811-5200-0002"}
+
+    def application(key):
+        return api.post("/api/v1/applications", headers={"Idempotency-Key": key}, json={
+            "permit_type_id": "kua-rujuk", "applicant": APPLICANT,
+            "form": {"str_number": "STR-9"},
+            "documents": [{"kind": "ktp", "filename": "ktp.pdf",
+                           "media_type": "application/pdf", "content": PDF}]})
+
+    refusals = [
+        api.post("/api/v1/tickets", json={"service_id": "kua-legalisir"}),
+        api.post("/api/v1/tickets", json={"service_id": "kua-legalisir"}, headers=officer),
+        api.post("/api/v1/visits", json={"steps": ["samsat-pkb", "kua-legalisir"]}),
+        api.post("/api/v1/bookings", json=booking,
+                 headers={"Idempotency-Key": "kua-booking-0001"}),
+        application("kua-rujuk-0001")]
+    for refused in refusals:
+        problem = assert_problem(refused, 409)
+        assert problem["detail"].startswith("Instansi ini belum melayani"), problem
+        assert problem["details"]["agency"] == "kua"
+    # nothing was made: no booking holds the slot, the queue is empty
+    again = api.get("/api/v1/bookings/availability", params={
+        "service_id": "kua-legalisir", "date": day}).json()
+    assert [s for s in again["slots"] if s["local"][:5] == slot] == [
+        s for s in slots["slots"] if s["local"][:5] == slot]
+
+    adopt(standards, "kua", "queue_service", "kua-legalisir", "Standar Legalisir buku nikah",
+          time={"minutes": 10}, cost={"fee": 0, "legal_basis": "PP 59/2018"},
+          requirements=[{"kind": "buku-nikah", "name": "Buku nikah", "required": True}])
+    adopt(standards, "kua", "permit_type", "kua-rujuk", "Standar Surat Keterangan Rujuk",
+          time={"working_days": 3}, cost={"fee": 0, "legal_basis": "PMA 20/2019"},
+          requirements=[{"kind": "ktp", "name": "KTP", "required": True}])
+    live = api.post("/api/v1/admin/agencies/kua/go-live", headers=admin)
+    assert live.status_code == 200, live.text
+
+    ticket = api.post("/api/v1/tickets", json={"service_id": "kua-legalisir"})
+    assert ticket.status_code == 201, ticket.text
+    assert ticket.json()["number"].endswith("001")  # the refused ones took no number
+    booked = api.post("/api/v1/bookings", json=booking,
+                      headers={"Idempotency-Key": "kua-booking-0002"})
+    assert booked.status_code == 201, booked.text
+    # permits hears of the go-live by an event: a filing a moment later is taken
+    filed = wait_for(lambda: (lambda r: r if r.status_code != 409 else None)(
+        application("kua-rujuk-0002")), message="permits to hear the go-live")
+    assert filed.status_code == 201, filed.text
