@@ -197,7 +197,10 @@ def citizen_checks_in_and_follows_live(b, base_url, state_path, officer, passwor
     out["checked_in"] = b.wait_text(portal, "#checkin-number", bool)
     out["number"] = b.wait_text(portal, "#ticket-number", bool)
     out["tracking_before"] = b.wait_text(portal, "#track-out", lambda t: "Menunggu" in t)
-    out["buttons_left"] = portal.locator("#book-out button").count()
+    # no second check-in and no cancel (the phone's confirmation form may stay: it is for
+    # the messages about the ticket)
+    out["buttons_left"] = sum(portal.locator("#book-out").get_by_role("button", name=n).count()
+                              for n in ("Check-in (saat sudah di MPP)", "Batalkan booking"))
     b.check(portal, "01-checked-in")
     console = _called_while_watched(b, portal, base_url, officer, password, counter_name, out)
     serve_and_complete(b, console)

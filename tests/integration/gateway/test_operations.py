@@ -33,7 +33,8 @@ def test_one_scrape_shows_every_service_and_its_figures(api):
     assert metrics.status_code == 200
     families = {f.name: f for f in text_string_to_metric_families(metrics.text)}  # valid text
     up = {s.labels["service"]: s.value for s in families["mpp_scrape_up"].samples}
-    assert up == {"ticketing": 1, "permits": 1, "notifications": 1, "feedback": 1}
+    assert up == {"ticketing": 1, "permits": 1, "notifications": 1, "feedback": 1,
+                  "standards": 1}
     calls = {(s.labels["service"], s.labels["entrypoint"])
              for s in families["mpp_entrypoint_calls"].samples}
     assert ("ticketing", "issue_ticket") in calls and ("gateway", "issue_ticket") in calls
