@@ -33,6 +33,7 @@ from services.common import signing
 from services.contracts import api as rs
 from services.contracts import feedback as fc
 from services.contracts import ticketing as tc
+from services.contracts.permits import SLUG
 from services.contracts.fields import (BOOKING_CODE_PATTERN, KEY, PIN_PATTERN,
                                        TICKET_NUMBER_PATTERN, TRACKING_CODE_PATTERN)
 from services.gateway import schemas as gs
@@ -52,12 +53,14 @@ KEY_PATTERN = KEY.regex.pattern
 _KEY_SCHEMA = {"type": "string", "pattern": KEY_PATTERN}
 PATH_SCHEMAS = {name: _KEY_SCHEMA for name in (
     "counter_id", "ticket_id", "service_id", "application_id", "agency", "complaint_id",
-    "reference", "permit_type_id")}
+    "reference", "permit_type_id", "standard_id", "comment_id")}
 PATH_SCHEMAS.update({
     "tracking": {"type": "string", "pattern": TRACKING_CODE_PATTERN},
     "code": {"type": "string", "pattern": BOOKING_CODE_PATTERN},
     "number": {"type": "string", "pattern": TICKET_NUMBER_PATTERN},
 })
+#: an agency's code where the catalogue's own rule is checked (lowercase slug)
+AGENCY_CODE_SCHEMA = {"type": "string", "pattern": SLUG.regex.pattern}
 #: query parameters by name, as the handlers and services check them (a route may still
 #: declare its own ``schema``)
 QUERY_SCHEMAS = {
@@ -71,6 +74,7 @@ QUERY_SCHEMAS = {
 }
 #: header parameters by name (the signature headers: docs/signatures.md)
 HEADER_SCHEMAS = {
+    "X-Ticket-Token": {"type": "string", "minLength": 1, "maxLength": 200},
     "X-Application-Pin": {"type": "string", "pattern": PIN_PATTERN},
     signing.TIMESTAMP_HEADER: {"type": "string", "pattern": "^[0-9]{1,12}$",
                                "description": "Unix seconds (UTC); refused outside 300 s"},

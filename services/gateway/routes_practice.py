@@ -19,6 +19,7 @@ from services.gateway import auth, onboarding, practice
 from services.gateway import practice_schemas as ps
 from services.gateway import requests as req
 from services.gateway.http import route
+from services.gateway.openapi import AGENCY_CODE_SCHEMA
 
 TAG = "standards"
 PERIOD = {"month": "YYYY-MM (MPP-local; default this month)"}
@@ -41,7 +42,7 @@ class PracticeRoutes:
 
     @route("GET", "/api/v1/public/standards/practice", public=True, tags=[TAG],
            operation_id="standardsPractice", response=ps.PracticeOut,
-           query=dict(PERIOD, agency="agency code"),
+           query=dict(PERIOD, agency={"description": "agency code", "schema": AGENCY_CODE_SCHEMA}),
            summary="Each adopted service standard's promise (time, fee) beside the measured "
                    "practice of a month (share decided within the SLA, median and p90; waits "
                    "and service minutes; fees charged; IKM); aggregates only")
@@ -54,7 +55,8 @@ class PracticeRoutes:
 
     @route("GET", "/api/v1/standards/broken", tags=[TAG], auth="supervisor",
            operation_id="brokenPromises", response=ps.BrokenOut,
-           query=dict(PERIOD, agency="agency (admin only; default all)"),
+           query=dict(PERIOD, agency={"description": "agency (admin only; default all)",
+                                       "schema": AGENCY_CODE_SCHEMA}),
            summary="Services that broke their standard's promise in a month, and why")
     def broken_promises(self, request):
         principal = self._staff(request, auth.SUPERVISORS)

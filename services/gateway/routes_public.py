@@ -19,7 +19,7 @@ TAG_CAT, TAG_TICKETS, TAG_BOOKINGS = "catalogue", "tickets", "bookings"
 
 
 TOKEN_HEADER = "X-Ticket-Token"
-TOKEN_DOC = {TOKEN_HEADER: "the ticket's access token"}
+TOKEN_DOC = {TOKEN_HEADER: {"description": "the ticket's access token", "required": True}}
 
 
 def _ticket_token(request):

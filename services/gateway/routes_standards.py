@@ -27,6 +27,7 @@ from services.contracts import standards as sc
 from services.gateway import auth
 from services.gateway import requests as req
 from services.gateway.http import route
+from services.gateway.openapi import AGENCY_CODE_SCHEMA
 from services.gateway.ratelimit import client_key
 
 TAG_PUBLIC, TAG_STAFF = "standards (public)", "standards"
@@ -40,7 +41,8 @@ class CommentListSchema(Schema):
     comments = fields.List(fields.Nested(sc.CommentOutSchema), required=True)
 PUBLIC_STATUSES = ("consultation", "adopted", "superseded")
 NOT_FOUND = "Standar pelayanan tidak ditemukan / Service standard not found"
-AGENCY_Q = {"agency": "only this agency's standards (its code)"}
+AGENCY_Q = {"agency": {"description": "only this agency's standards (its code)",
+                       "schema": AGENCY_CODE_SCHEMA}}
 
 
 def public_standard(doc):
@@ -194,7 +196,8 @@ class StandardRoutes:
     # -- staff: supervisors of the agency, the MPP admin ------------------------------------
 
     @route("GET", "/api/v1/standards", tags=[TAG_STAFF], auth="supervisor",
-           query=dict(AGENCY_Q, status="draft, consultation, adopted or superseded"),
+           query=dict(AGENCY_Q, status={"description": "draft, consultation, adopted or superseded",
+                                         "schema": {"type": "string", "enum": list(sc.STATUSES)}}),
            operation_id="listStandards", response=StandardListSchema,
            summary="The standards of the caller's agency (the admin: all, or one agency), "
                    "every status")

@@ -65,7 +65,16 @@ ACCEPTANCE_PENDING = {
     "POST /api/v1/applications", "POST /api/v1/applications/by-id/{application_id}/actions",
     "POST /api/v1/auth/password", "POST /api/v1/bookings", "POST /api/v1/complaints",
     "POST /api/v1/surveys/{token}",
-    "POST /api/v1/tickets/{ticket_id}/{action}", "POST /api/v1/visits"}
+    "POST /api/v1/tickets/{ticket_id}/{action}", "POST /api/v1/visits",
+    # a code that must match the one sent to that number; standards' steps refused for what
+    # exists (the subject, the agency an admin names), dates against today or each other,
+    # control characters in free text, and a forum's groups
+    "POST /api/v1/phone-confirmations", "POST /api/v1/standards",
+    "PUT /api/v1/standards/{standard_id}", "POST /api/v1/standards/{standard_id}/adopt",
+    "POST /api/v1/standards/{standard_id}/consultation",
+    "POST /api/v1/standards/{standard_id}/forum",
+    "POST /api/v1/standards/{standard_id}/comments/{comment_id}/answer",
+    "POST /api/v1/public/standards/{standard_id}/comments"}
 
 
 def _checks(operation):
