@@ -4,7 +4,10 @@ from marshmallow import fields, validate
 
 from services.contracts.fields import StrictSchema, key
 
-MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Format YYYY-MM / Format YYYY-MM.")
+#: a month of this century (year 0 or 9999 would overflow the period's bounds)
+MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
+MONTH = validate.Regexp(MONTH_PATTERN, error="Format YYYY-MM (tahun 2000-2099) / Format YYYY-MM "
+                                             "(years 2000-2099).")
 
 #: an agency being onboarded is not offered to citizens (kiosk, portal) until it is live
 ONBOARDING = "onboarding"

@@ -22,7 +22,8 @@ from services.gateway.http import route
 from services.gateway.openapi import AGENCY_CODE_SCHEMA
 
 TAG = "standards"
-PERIOD = {"month": "YYYY-MM (MPP-local; default this month)"}
+PERIOD = {"month": {"description": "YYYY-MM (MPP-local; default this month)",
+                    "schema": {"type": "string", "pattern": pr.MONTH_PATTERN}}}
 
 
 def _listed(answer, key="standards"):

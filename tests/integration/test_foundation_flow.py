@@ -78,7 +78,7 @@ def test_readyz_reports_every_service(start_suite, service_config, web_session):
     assert response.status_code == 200, response.text
     assert response.json()["checks"] == {
         "database": True, "ticketing": True, "permits": True, "notifications": True,
-        "feedback": True}
+        "feedback": True, "standards": True}
 
 
 def test_idempotency_key_returns_the_same_ticket(start_suite, service_config, web_session):
