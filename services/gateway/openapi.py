@@ -34,6 +34,7 @@ from services.contracts import api as rs
 from services.contracts import feedback as fc
 from services.contracts import ticketing as tc
 from services.contracts.permits import SLUG
+from services.contracts.practice import MONTH_PATTERN
 from services.contracts.fields import (BOOKING_CODE_PATTERN, KEY, PIN_PATTERN,
                                        TICKET_NUMBER_PATTERN, TRACKING_CODE_PATTERN)
 from services.gateway import schemas as gs
@@ -66,7 +67,7 @@ AGENCY_CODE_SCHEMA = {"type": "string", "pattern": SLUG.regex.pattern}
 QUERY_SCHEMAS = {
     "agency": _KEY_SCHEMA, "service_id": _KEY_SCHEMA, "reference": _KEY_SCHEMA,
     "day": {"type": "string", "format": "date"},
-    "month": {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$"},
+    "month": {"type": "string", "pattern": MONTH_PATTERN},
     "format": {"type": "string", "enum": ["json", "csv"]},
     "status": {"type": "string", "enum": list(fc.STATUSES)},
     "token": {"type": "string", "minLength": 1, "maxLength": 200},

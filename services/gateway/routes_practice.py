@@ -22,8 +22,7 @@ from services.gateway.http import route
 from services.gateway.openapi import AGENCY_CODE_SCHEMA
 
 TAG = "standards"
-PERIOD = {"month": {"description": "YYYY-MM (MPP-local; default this month)",
-                    "schema": {"type": "string", "pattern": pr.MONTH_PATTERN}}}
+PERIOD = {"month": "YYYY-MM (MPP-local; default this month)"}
 
 
 def _listed(answer, key="standards"):
