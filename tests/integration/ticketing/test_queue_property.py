@@ -20,7 +20,7 @@ import time
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -216,6 +216,7 @@ def step(day, kind, service_id, counter, then, pick):
             day.serving["p1"] = chosen["id"]
     elif kind == "call":
         day.finish(counter)
+        day.look()      # a visit's next step, just issued, is told its place before the call
         called = day.call_next(counter)
         if called is not None:
             follow_up(day, counter, called, then)
@@ -242,6 +243,10 @@ def follow_up(day, counter, called, then):
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(steps=STEPS)
+# a visit's next step joins the returned lane when its first step is completed, at the front:
+# the next call-next calls it, so its holder must have been told ahead 0 before that call
+@example(steps=[("visit", S1, "p1", "recall", 0), ("call", S1, "p1", "recall", 0),
+                ("call", S1, "p1", "recall", 0)])
 def test_every_waiting_ticket_is_told_the_truth(cluster, steps):
     day = cluster
     day.clear()
