@@ -571,15 +571,7 @@
     if (s.account.role !== "admin") { $("sections").hidden = true; $("view").replaceChildren(el("p", {class: "error", role: "alert"}, t("adm_not_admin"))); return; }
     await render();
   }
-  $("login").addEventListener("submit", ev => {
-    ev.preventDefault();
-    const f = ev.target;
-    busy(f.querySelector("button"), async () => {
-      formErrors(f);
-      try { await MPP.login($("u").value.trim(), $("p").value); await start(); } catch (e) { formErrors(f, e); }
-    });
-  });
-  $("logout").addEventListener("click", MPP.logout);
+  MPP.signInForm(start);
   window.addEventListener("hashchange", () => {
     if ($("admin").hidden) return;
     const status = $("mpp-status");  // a confirmation belongs to its view

@@ -155,6 +155,19 @@ const MPP = (() => {
     sessionStorage.setItem("mpp.session", JSON.stringify(s)); return s;
   }
   function logout() { sessionStorage.removeItem("mpp.session"); location.reload(); }
+  // A staff page's sign-in form (#login with #u and #p) and its #logout button; ``start``
+  // draws the page once signed in. A refusal is shown beside the form's fields.
+  function signInForm(start) {
+    document.getElementById("login").addEventListener("submit", ev => {
+      ev.preventDefault();
+      const f = ev.target;
+      busy(f.querySelector("button"), async () => {
+        formErrors(f);
+        try { await login(document.getElementById("u").value.trim(), document.getElementById("p").value); await start(); } catch (e) { formErrors(f, e); }
+      });
+    });
+    document.getElementById("logout").addEventListener("click", logout);
+  }
 
   // -- DOM, feedback, forms ---------------------------------------------------------------
   function el(tag, attrs, ...children) {
@@ -229,6 +242,6 @@ const MPP = (() => {
     const b = document.getElementById("lang"); if (b) b.addEventListener("click", toggle); apply();
     if (document.querySelector("[data-mpp-name]")) loadSite().catch(() => {});
   });
-  return {t, serverText, api, login, logout, session, el, show, say, busy, upload, formErrors, name, when, fmt,
+  return {t, serverText, api, login, logout, signInForm, session, el, show, say, busy, upload, formErrors, name, when, fmt,
           newKey, setZone, setLang, site, loadSite, svgFrom, get zone() { return zone; }, get lang() { return lang; }, apply};
 })();

@@ -358,15 +358,7 @@
     agencyCode = s.account.agency || sessionStorage.getItem("mpp.std.agency") || new URLSearchParams(location.search).get("agency") || Object.keys(agencies)[0];
     await render();
   }
-  $("login").addEventListener("submit", ev => {
-    ev.preventDefault();
-    const f = ev.target;
-    busy(f.querySelector("button"), async () => {
-      formErrors(f);
-      try { await MPP.login($("u").value.trim(), $("p").value); await start(); } catch (e) { formErrors(f, e); }
-    });
-  });
-  $("logout").addEventListener("click", MPP.logout);
+  MPP.signInForm(start);
   window.addEventListener("hashchange", () => {
     if ($("manage").hidden) return;
     const status = $("mpp-status");
