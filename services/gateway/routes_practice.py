@@ -16,7 +16,6 @@ from services.common.config import timezone_name
 from services.common.errors import Conflict, NotFound
 from services.contracts import practice as pr
 from services.gateway import auth, onboarding, practice
-from services.gateway import practice_schemas as ps
 from services.gateway import requests as req
 from services.gateway.http import route
 from services.gateway.openapi import AGENCY_CODE_SCHEMA
@@ -41,7 +40,7 @@ class PracticeRoutes:
                                        ikm["services"])
 
     @route("GET", "/api/v1/public/standards/practice", public=True, tags=[TAG],
-           operation_id="standardsPractice", response=ps.PracticeOut,
+           operation_id="standardsPractice", response=pr.PracticeOut,
            query=dict(PERIOD, agency={"description": "agency code", "schema": AGENCY_CODE_SCHEMA}),
            summary="Each adopted service standard's promise (time, fee) beside the measured "
                    "practice of a month (share decided within the SLA, median and p90; waits "
@@ -54,7 +53,7 @@ class PracticeRoutes:
         return req.json_response({"month": month, "agency": query["agency"], "standards": rows})
 
     @route("GET", "/api/v1/standards/broken", tags=[TAG], auth="supervisor",
-           operation_id="brokenPromises", response=ps.BrokenOut,
+           operation_id="brokenPromises", response=pr.BrokenOut,
            query=dict(PERIOD, agency={"description": "agency (admin only; default all)",
                                        "schema": AGENCY_CODE_SCHEMA}),
            summary="Services that broke their standard's promise in a month, and why")
@@ -80,7 +79,7 @@ class PracticeRoutes:
         return agencies
 
     @route("GET", "/api/v1/admin/agencies", tags=["admin"], auth="admin",
-           operation_id="listAgenciesForAdmin", response=ps.AdminAgenciesOut,
+           operation_id="listAgenciesForAdmin", response=pr.AdminAgenciesOut,
            summary="Every agency with its state (onboarding or live), queue services and "
                    "permit types")
     def admin_agencies(self, request):
@@ -106,7 +105,7 @@ class PracticeRoutes:
 
     @route("GET", "/api/v1/admin/agencies/<string:code>/onboarding", tags=["admin"],
            auth="admin", operation_id="agencyOnboarding", problems=(404,),
-           response=ps.OnboardingOut,
+           response=pr.OnboardingOut,
            summary="An agency's state, its go-live checklist and where its running services "
                    "differ from their adopted standards")
     def agency_onboarding(self, request, code):
@@ -115,7 +114,7 @@ class PracticeRoutes:
 
     @route("POST", "/api/v1/admin/agencies/<string:code>/go-live", tags=["admin"],
            auth="admin", operation_id="agencyGoLive", problems=(404, 409),
-           response=ps.OnboardingOut,
+           response=pr.OnboardingOut,
            summary="Offer an onboarded agency to citizens (refused until its checklist is "
                    "complete)")
     def agency_go_live(self, request, code):
